@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Sets up everything the portal needs on this machine and starts it with
+# Basalt on the embedded default (SQLite, local runtime): the frontend on
+# http://localhost:3000 and the backend on http://localhost:7007.
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+ensure_node
+ensure_dependencies
+
+step "Starting the portal at http://localhost:3000 (backend on :7007; Ctrl-C stops both)"
+cd "$BASALT_ROOT"
+exec yarn start
