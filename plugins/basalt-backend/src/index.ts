@@ -1,0 +1,7 @@
+/**
+ * The Basalt backend plugin.
+ *
+ * @packageDocumentation
+ */
+
+export { basaltPlugin as default } from './plugin';

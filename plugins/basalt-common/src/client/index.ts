@@ -1,0 +1,3 @@
+export type { BasaltApi, BasaltRequestOptions } from './BasaltApi';
+export { BasaltClient } from './BasaltClient';
+export type { BasaltDiscovery, BasaltFetch } from './BasaltClient';

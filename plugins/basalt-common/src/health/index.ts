@@ -1,0 +1,7 @@
+export type {
+  HealthCheckResult,
+  HealthCheckStatus,
+  HealthReport,
+  HealthStatus,
+} from './types';
+export { summarizeHealth } from './summarizeHealth';

@@ -1,0 +1,2 @@
+export type { BasaltHealthCheck } from './types';
+export { runHealthCheck } from './runHealthCheck';

@@ -1,0 +1,8 @@
+/**
+ * Extension points and helpers for Basalt backend modules.
+ *
+ * @packageDocumentation
+ */
+
+export * from './extensions';
+export * from './health';

@@ -1,0 +1,1 @@
+export { basaltPlugin } from './plugin';

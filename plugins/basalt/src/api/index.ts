@@ -1,0 +1,1 @@
+export { basaltApiRef } from './basaltApiRef';

@@ -1,0 +1,1 @@
+export { BasaltPage } from './BasaltPage';
