@@ -46,7 +46,7 @@ counts_from() { # file node-expression-over-report
     const fs = require("fs");
     try {
       const r = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
-      const [p, f] = (' "$2" ')(r);
+      const [p, f] = ('"$2"')(r);
       console.log(`${p} ${f}`);
     } catch { console.log("0 1"); }
   ' "$1"
@@ -59,7 +59,7 @@ if wants browser; then
 fi
 mkdir -p "$RESULTS"
 
-wants format && run_check format yarn prettier --check --log-level warn .
+wants format && run_check format yarn prettier --check --loglevel warn .
 wants lint && run_check lint yarn backstage-cli repo lint --max-warnings 0
 wants types && run_check types yarn tsc
 

@@ -2,7 +2,10 @@ import { expect, Page, test } from '@playwright/test';
 
 /** Screenshots are test artifacts, git-ignored, for a person to look at. */
 const screenshot = (page: Page, name: string) =>
-  page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+  page.screenshot({
+    path: `test-results/screenshots/${name}.png`,
+    fullPage: true,
+  });
 
 async function enterAsGuest(page: Page) {
   await page.goto('/');
@@ -10,7 +13,9 @@ async function enterAsGuest(page: Page) {
   await expect(enter).toBeVisible();
   await enter.click();
   await expect(
-    page.getByRole('navigation', { name: 'sidebar nav' }).getByRole('link', { name: 'Catalog', exact: true }),
+    page
+      .getByRole('navigation', { name: 'sidebar nav' })
+      .getByRole('link', { name: 'Catalog', exact: true }),
   ).toBeVisible();
 }
 
@@ -19,16 +24,27 @@ test('a guest opens payments-service from the catalog', async ({ page }) => {
 
   await page.getByRole('link', { name: 'Payments Service' }).click();
 
-  await expect(page.getByRole('heading', { name: 'Payments Service' })).toBeVisible();
-  await expect(page.getByText('Authorises and captures card payments')).toBeVisible();
-  await expect(page.getByRole('link', { name: 'payments-team' }).first()).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: 'Payments Service' }),
+  ).toBeVisible();
+  await expect(
+    page.getByText('Authorises and captures card payments'),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('link', { name: 'Payments Team' }).first(),
+  ).toBeVisible();
   await screenshot(page, 'payments-service');
 });
 
-test('the Basalt page in the sidebar shows a healthy backend', async ({ page }) => {
+test('the Basalt page in the sidebar shows a healthy backend', async ({
+  page,
+}) => {
   await enterAsGuest(page);
 
-  await page.getByRole('navigation', { name: 'sidebar nav' }).getByRole('link', { name: 'Basalt' }).click();
+  await page
+    .getByRole('navigation', { name: 'sidebar nav' })
+    .getByRole('link', { name: 'Basalt' })
+    .click();
 
   await expect(page).toHaveURL(/\/basalt$/);
   await expect(page.getByText('The Basalt backend is healthy')).toBeVisible();

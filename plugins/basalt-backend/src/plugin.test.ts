@@ -51,10 +51,11 @@ describe('basalt backend plugin', () => {
   it('serves health to callers without credentials', async () => {
     const { server } = await startTestBackend({ features: [basaltPlugin] });
 
-    await request(server)
+    const response = await request(server)
       .get('/api/basalt/health')
-      .set('Authorization', mockCredentials.none.header())
-      .expect(200);
+      .set('Authorization', mockCredentials.none.header());
+
+    expect(response.status).toBe(200);
   });
 
   it('is readable through the typed client', async () => {
@@ -121,7 +122,11 @@ describe('basalt backend plugin', () => {
     };
 
     await expect(
-      startTestBackend({ features: [basaltPlugin, healthCheckModule(duplicate)] }),
-    ).rejects.toThrow("A Basalt health check named 'database' is already registered");
+      startTestBackend({
+        features: [basaltPlugin, healthCheckModule(duplicate)],
+      }),
+    ).rejects.toThrow(
+      "A Basalt health check named 'database' is already registered",
+    );
   });
 });

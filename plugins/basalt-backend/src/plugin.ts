@@ -34,7 +34,10 @@ export const basaltPlugin = createBackendPlugin({
         const healthChecks = new HealthChecks({
           timeoutMs: health.checkTimeoutMs,
         });
-        healthChecks.add(createDatabaseHealthCheck(database), ...moduleHealthChecks);
+        healthChecks.add(
+          createDatabaseHealthCheck(database),
+          ...moduleHealthChecks,
+        );
 
         httpRouter.use(await createRouter({ healthChecks }));
         // Probed by load balancers and CI before anyone has signed in; it

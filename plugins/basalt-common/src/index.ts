@@ -8,3 +8,4 @@
 export * from './client';
 export * from './health';
 export * from './constants';
+export * from './manifest';

@@ -1,8 +1,8 @@
-/***/
 /**
- * The basalt module for @backstage/plugin-scaffolder-backend.
+ * Basalt's template actions for the Backstage scaffolder.
  *
  * @packageDocumentation
  */
 
-export { scaffolderModule as default } from './module';
+export { scaffolderModuleBasalt as default } from './module';
+export { createManifestWriteAction } from './actions/manifestWrite';

@@ -32,7 +32,10 @@ export class BasaltClient implements BasaltApi {
   readonly #discovery: BasaltDiscovery;
   readonly #fetch: typeof fetch;
 
-  constructor(options: { discoveryApi: BasaltDiscovery; fetchApi?: BasaltFetch }) {
+  constructor(options: {
+    discoveryApi: BasaltDiscovery;
+    fetchApi?: BasaltFetch;
+  }) {
     this.#discovery = options.discoveryApi;
     this.#fetch = options.fetchApi?.fetch ?? fetch;
   }

@@ -4,7 +4,12 @@ import { HealthCheckResult } from './types';
 const check = (
   name: string,
   status: HealthCheckResult['status'],
-): HealthCheckResult => ({ name, status, message: `${name} ${status}`, durationMs: 1 });
+): HealthCheckResult => ({
+  name,
+  status,
+  message: `${name} ${status}`,
+  durationMs: 1,
+});
 
 describe('summarizeHealth', () => {
   it('is ok when every check passes', () => {

@@ -25,7 +25,9 @@ describe('runHealthCheck', () => {
       { timeoutMs: 1000 },
     );
     expect(result.status).toBe('fail');
-    expect(result.message).toBe('postgres binaries not found in /usr/lib/postgresql');
+    expect(result.message).toBe(
+      'postgres binaries not found in /usr/lib/postgresql',
+    );
   });
 
   it('fails a check that outlives its deadline and aborts it', async () => {

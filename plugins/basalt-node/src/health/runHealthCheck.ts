@@ -34,7 +34,10 @@ export async function runHealthCheck(
     ]);
     return result('pass', message);
   } catch (error) {
-    return result('fail', error instanceof Error ? error.message : String(error));
+    return result(
+      'fail',
+      error instanceof Error ? error.message : String(error),
+    );
   } finally {
     clearTimeout(timer);
   }

@@ -13,11 +13,17 @@ describe('basaltPage', () => {
     const page = createExtensionTester(basaltPage).reactElement();
 
     await renderInTestApp(
-      <TestApiProvider apis={[[basaltApiRef, { getHealth }]]}>{page}</TestApiProvider>,
+      <TestApiProvider apis={[[basaltApiRef, { getHealth }]]}>
+        {page}
+      </TestApiProvider>,
     );
 
-    expect(await screen.findByText('The Basalt backend is healthy')).toBeInTheDocument();
-    expect(screen.getByRole('heading', { name: 'Basalt', level: 1 })).toBeInTheDocument();
+    expect(
+      await screen.findByText('The Basalt backend is healthy'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('heading', { name: 'Basalt', level: 1 }),
+    ).toBeInTheDocument();
     expect(getHealth).toHaveBeenCalled();
   });
 });

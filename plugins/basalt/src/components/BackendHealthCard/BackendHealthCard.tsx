@@ -42,7 +42,12 @@ export function BackendHealthCard() {
   );
 
   const refresh = (
-    <Button variant="secondary" size="small" onPress={retry} isDisabled={loading}>
+    <Button
+      variant="secondary"
+      size="small"
+      onPress={retry}
+      isDisabled={loading}
+    >
       Check again
     </Button>
   );

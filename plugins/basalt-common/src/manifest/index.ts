@@ -1,0 +1,18 @@
+export {
+  ACCOUNT_ROLES,
+  DEFAULT_ENGINE_VERSIONS,
+  ENGINES,
+  ENGINE_CLUSTER_API_VERSION,
+  ENGINE_CLUSTER_KIND,
+  RESOURCE_CLASSES,
+  TERMINATION_POLICIES,
+  engineClusterMetadataSchema,
+  engineClusterSchema,
+  engineClusterSpecSchema,
+} from './schema';
+export type { EngineCluster, EngineClusterInput } from './schema';
+export {
+  ManifestValidationError,
+  parseEngineCluster,
+} from './parseEngineCluster';
+export type { ManifestIssue } from './parseEngineCluster';

@@ -1,0 +1,139 @@
+import { InputError } from '@backstage/errors';
+import {
+  ManifestValidationError,
+  parseEngineCluster,
+} from './parseEngineCluster';
+
+const minimal = {
+  apiVersion: 'basalt.dev/v1alpha1',
+  kind: 'EngineCluster',
+  metadata: { name: 'payments-db' },
+  spec: { engine: 'postgresql' },
+};
+
+function issuesOf(input: unknown) {
+  try {
+    parseEngineCluster(input);
+  } catch (error) {
+    if (error instanceof ManifestValidationError) return error;
+    throw error;
+  }
+  throw new Error('expected the manifest to be refused');
+}
+
+const withSpec = (spec: object) => ({
+  ...minimal,
+  spec: { ...minimal.spec, ...spec },
+});
+
+describe('parseEngineCluster', () => {
+  it('applies every default to a minimal manifest', () => {
+    expect(parseEngineCluster(minimal)).toEqual({
+      apiVersion: 'basalt.dev/v1alpha1',
+      kind: 'EngineCluster',
+      metadata: {
+        name: 'payments-db',
+        namespace: 'default',
+        labels: {},
+        annotations: {},
+      },
+      spec: {
+        engine: 'postgresql',
+        version: '15',
+        replicas: 1,
+        resources: { class: 's' },
+        storage: { size: '1Gi', pool: 'default' },
+        ha: { failover: 'automatic', replication: 'async' },
+        databases: [],
+        accounts: [],
+        parameters: {},
+        terminationPolicy: 'BackupThenDelete',
+      },
+    });
+  });
+
+  it('keeps what the manifest says over the defaults', () => {
+    const cluster = parseEngineCluster(
+      withSpec({
+        engine: 'redis',
+        version: '7.0',
+        replicas: 3,
+        ha: { replication: 'sync' },
+        storage: { size: '20Gi', throughput: '100Mi' },
+        backup: { schedule: '0 2 * * *', retention: '7d' },
+        databases: ['payments'],
+        accounts: [{ name: 'app', databases: ['payments'] }],
+        terminationPolicy: 'Delete',
+      }),
+    );
+    expect(cluster.spec).toMatchObject({
+      engine: 'redis',
+      version: '7.0',
+      replicas: 3,
+      ha: { failover: 'automatic', replication: 'sync' },
+      storage: { size: '20Gi', throughput: '100Mi', pool: 'default' },
+      backup: { schedule: '0 2 * * *', retention: '7d', repository: 'default' },
+      accounts: [{ name: 'app', databases: ['payments'], role: 'readwrite' }],
+      terminationPolicy: 'Delete',
+    });
+  });
+
+  it.each([
+    [
+      withSpec({ engine: 'mongodb' }),
+      'spec.engine: must be one of "postgresql", "mysql", "redis"',
+    ],
+    [withSpec({ replicas: 12 }), 'spec.replicas: must be at most 9'],
+    [
+      withSpec({ replicas: 0 }),
+      'spec.replicas: must be at least 1 (1 is a standalone instance)',
+    ],
+    [withSpec({ replicas: 1.5 }), 'spec.replicas: must be a whole number'],
+    [
+      withSpec({ storage: { size: '20GB' } }),
+      'spec.storage.size: must be a positive whole number with a unit (Mi, Gi, Ti), e.g. 20Gi',
+    ],
+    [
+      withSpec({ terminationPolicy: 'Keep' }),
+      'spec.terminationPolicy: must be one of "DoNotTerminate", "BackupThenDelete", "Delete"',
+    ],
+    [
+      withSpec({ ha: { replication: 'sync' } }),
+      'spec.ha.replication: sync needs at least 2 replicas (spec.replicas is 1)',
+    ],
+    [
+      withSpec({ resources: { class: 'm', cpu: '2' } }),
+      'spec.resources: give either a class or explicit cpu/memory, not both',
+    ],
+    [
+      withSpec({ backup: { schedule: 'daily' } }),
+      'spec.backup.schedule: must be a cron expression with five fields, e.g. "0 2 * * *"',
+    ],
+    [
+      withSpec({ accounts: [{ name: 'app', databases: ['ledger'] }] }),
+      "spec.accounts.0.databases: names database 'ledger', which is not in spec.databases (empty)",
+    ],
+    [withSpec({ replica: 3 }), 'spec: has unknown field replica'],
+    [
+      { ...minimal, metadata: { name: 'Payments_DB' } },
+      "metadata.name: must be a DNS label: lower-case letters, digits and '-', starting and ending with a letter or digit",
+    ],
+    [{ ...minimal, metadata: {} }, 'metadata.name: is required (string)'],
+    [{ ...minimal, kind: 'Cluster' }, 'kind: must be one of "EngineCluster"'],
+  ])('refuses %j naming the field: %s', (input, expected) => {
+    const error = issuesOf(input);
+    expect(error.issues.map(i => `${i.path}: ${i.message}`)).toContain(
+      expected,
+    );
+    expect(error.message).toContain(expected);
+    expect(error).toBeInstanceOf(InputError);
+  });
+
+  it('lists every problem at once', () => {
+    const error = issuesOf(withSpec({ engine: 'mongodb', replicas: 0 }));
+    expect(error.issues.map(i => i.path)).toEqual([
+      'spec.engine',
+      'spec.replicas',
+    ]);
+  });
+});

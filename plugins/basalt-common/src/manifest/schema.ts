@@ -1,0 +1,224 @@
+import { z } from 'zod';
+
+/**
+ * The manifest's `apiVersion` and `kind`.
+ *
+ * @public
+ */
+export const ENGINE_CLUSTER_API_VERSION = 'basalt.dev/v1alpha1';
+/** @public */
+export const ENGINE_CLUSTER_KIND = 'EngineCluster';
+
+/** @public */
+export const ENGINES = ['postgresql', 'mysql', 'redis'] as const;
+/** @public */
+export const RESOURCE_CLASSES = ['s', 'm', 'l'] as const;
+/** @public */
+export const TERMINATION_POLICIES = [
+  'DoNotTerminate',
+  'BackupThenDelete',
+  'Delete',
+] as const;
+/** @public */
+export const ACCOUNT_ROLES = ['readwrite', 'readonly', 'admin'] as const;
+
+/**
+ * The engine version each engine gets when the manifest names none: the
+ * releases Debian bookworm ships, which the local runtime runs.
+ *
+ * @public
+ */
+export const DEFAULT_ENGINE_VERSIONS: Record<(typeof ENGINES)[number], string> =
+  {
+    postgresql: '15',
+    mysql: '10.11',
+    redis: '7',
+  };
+
+/** Most replicas one cluster may declare. */
+export const MAX_REPLICAS = 9;
+
+// Names become process, volume and Kubernetes object names: DNS-1123 labels,
+// short enough to leave room for instance suffixes.
+const dnsLabel = (what: string, max: number) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .regex(
+      /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+      `must be a ${what}: lower-case letters, digits and '-', starting and ending with a letter or digit`,
+    );
+
+const identifier = z
+  .string()
+  .regex(
+    /^[a-z_][a-z0-9_]{0,62}$/,
+    "must be lower-case letters, digits and '_', starting with a letter or '_', at most 63 characters",
+  );
+
+const quantity = (units: string[]) =>
+  z
+    .string()
+    .regex(
+      new RegExp(`^[1-9][0-9]*(${units.join('|')})$`),
+      `must be a positive whole number with a unit (${units.join(
+        ', ',
+      )}), e.g. 20${units[units.length - 2]}`,
+    );
+
+const stringMap = z.record(z.string(), z.string());
+
+/**
+ * Zod schema of the `EngineCluster` manifest's `metadata`.
+ *
+ * @public
+ */
+export const engineClusterMetadataSchema = z.object({
+  name: dnsLabel('DNS label', 40),
+  namespace: dnsLabel('DNS label', 63).default('default'),
+  labels: stringMap.default({}),
+  annotations: stringMap.default({}),
+});
+
+/**
+ * Zod schema of the `EngineCluster` manifest's `spec`, with its defaults.
+ *
+ * @public
+ */
+export const engineClusterSpecSchema = z
+  .object({
+    engine: z.enum(ENGINES),
+    version: z
+      .string()
+      .regex(
+        /^[0-9]+(\.[0-9]+)*$/,
+        'must be a version number such as "15" or "10.11"',
+      )
+      .optional(),
+    template: dnsLabel('template name', 63).optional(),
+    profile: dnsLabel('profile name', 63).optional(),
+    replicas: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1 (1 is a standalone instance)')
+      .max(MAX_REPLICAS, `must be at most ${MAX_REPLICAS}`)
+      .default(1),
+    resources: z
+      .strictObject({
+        class: z.enum(RESOURCE_CLASSES).optional(),
+        cpu: z
+          .string()
+          .regex(
+            /^[0-9]+(\.[0-9]+|m)?$/,
+            'must be cores ("2", "0.5") or millicores ("500m")',
+          )
+          .optional(),
+        memory: quantity(['Mi', 'Gi']).optional(),
+      })
+      .default({ class: 's' }),
+    storage: z
+      .strictObject({
+        size: quantity(['Mi', 'Gi', 'Ti']).default('1Gi'),
+        throughput: quantity(['Ki', 'Mi', 'Gi']).optional(),
+        pool: dnsLabel('pool name', 63).default('default'),
+      })
+      .default({ size: '1Gi', pool: 'default' }),
+    ha: z
+      .strictObject({
+        failover: z.enum(['automatic', 'manual']).default('automatic'),
+        replication: z.enum(['async', 'sync']).default('async'),
+      })
+      .default({ failover: 'automatic', replication: 'async' }),
+    backup: z
+      .strictObject({
+        schedule: z
+          .string()
+          .regex(
+            /^(\S+\s+){4}\S+$/,
+            'must be a cron expression with five fields, e.g. "0 2 * * *"',
+          )
+          .optional(),
+        retention: z
+          .string()
+          .regex(
+            /^[1-9][0-9]*[hdw]$/,
+            'must be a duration in hours, days or weeks, e.g. "7d"',
+          )
+          .optional(),
+        repository: dnsLabel('repository name', 63).default('default'),
+      })
+      .optional(),
+    databases: z.array(identifier).default([]),
+    accounts: z
+      .array(
+        z.strictObject({
+          name: identifier,
+          databases: z.array(identifier).default([]),
+          role: z.enum(ACCOUNT_ROLES).default('readwrite'),
+        }),
+      )
+      .default([]),
+    parameters: stringMap.default({}),
+    terminationPolicy: z.enum(TERMINATION_POLICIES).default('BackupThenDelete'),
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    if (spec.ha.replication === 'sync' && spec.replicas < 2) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ha', 'replication'],
+        message: `sync needs at least 2 replicas (spec.replicas is ${spec.replicas})`,
+      });
+    }
+    if (spec.resources.class && (spec.resources.cpu || spec.resources.memory)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['resources'],
+        message: 'give either a class or explicit cpu/memory, not both',
+      });
+    }
+    spec.accounts.forEach((account, index) =>
+      account.databases.forEach(database => {
+        if (!spec.databases.includes(database)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['accounts', index, 'databases'],
+            message: `names database '${database}', which is not in spec.databases (${
+              spec.databases.join(', ') || 'empty'
+            })`,
+          });
+        }
+      }),
+    );
+  })
+  .transform(spec => ({
+    ...spec,
+    version: spec.version ?? DEFAULT_ENGINE_VERSIONS[spec.engine],
+  }));
+
+/**
+ * Zod schema of the whole `EngineCluster` manifest as written by people.
+ * `status` is the controller's and is ignored on input.
+ *
+ * @public
+ */
+export const engineClusterSchema = z.object({
+  apiVersion: z.literal(ENGINE_CLUSTER_API_VERSION),
+  kind: z.literal(ENGINE_CLUSTER_KIND),
+  metadata: engineClusterMetadataSchema,
+  spec: engineClusterSpecSchema,
+});
+
+/**
+ * An `EngineCluster` manifest with every default applied.
+ *
+ * @public
+ */
+export type EngineCluster = z.output<typeof engineClusterSchema>;
+
+/**
+ * An `EngineCluster` manifest as written: defaulted fields may be left out.
+ *
+ * @public
+ */
+export type EngineClusterInput = z.input<typeof engineClusterSchema>;
