@@ -1,11 +1,14 @@
 /**
- * Isomorphic contracts of Basalt: API types and the typed client, shared by
- * the frontend plugin, the backend plugin and the scaffolder module.
+ * Isomorphic contracts of Basalt shared by the frontend plugin, the backend
+ * plugin and the scaffolder module: the `EngineCluster` manifest, cluster
+ * status and conditions, permissions, API types and the typed client.
  *
  * @packageDocumentation
  */
 
 export * from './client';
-export * from './health';
+export * from './cluster';
 export * from './constants';
+export * from './health';
 export * from './manifest';
+export * from './permissions';

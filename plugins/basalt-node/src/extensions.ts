@@ -1,5 +1,7 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import { EngineDriver } from './engine';
 import { BasaltHealthCheck } from './health';
+import { Runtime } from './runtime';
 
 /**
  * Lets backend modules add checks to `GET /api/basalt/health`.
@@ -19,4 +21,26 @@ export interface BasaltHealthChecksExtensionPoint {
 export const basaltHealthChecksExtensionPoint =
   createExtensionPoint<BasaltHealthChecksExtensionPoint>({
     id: 'basalt.health-checks',
+  });
+
+/**
+ * Lets backend modules add engine drivers (one per engine) and runtimes (one
+ * per name) to Basalt, next to the built-in PostgreSQL driver and local
+ * runtime.
+ *
+ * @public
+ */
+export interface BasaltEnginesExtensionPoint {
+  addEngineDrivers(...drivers: EngineDriver[]): void;
+  addRuntimes(...runtimes: Runtime[]): void;
+}
+
+/**
+ * Extension point for {@link BasaltEnginesExtensionPoint}.
+ *
+ * @public
+ */
+export const basaltEnginesExtensionPoint =
+  createExtensionPoint<BasaltEnginesExtensionPoint>({
+    id: 'basalt.engines',
   });

@@ -1,8 +1,11 @@
 /**
- * Extension points and helpers for Basalt backend modules.
+ * Contracts and extension points for Basalt backend modules: engine drivers,
+ * runtimes and health checks.
  *
  * @packageDocumentation
  */
 
+export * from './engine';
 export * from './extensions';
 export * from './health';
+export * from './runtime';

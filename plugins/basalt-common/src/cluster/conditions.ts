@@ -1,0 +1,58 @@
+/**
+ * Condition types on an `EngineCluster`'s status, after the Kubernetes API
+ * conventions: each is `True`, `False` or `Unknown`, with a reason constant
+ * from {@link ClusterReasons} and a message for people.
+ *
+ * @public
+ */
+export const ClusterConditionTypes = {
+  /** Every declared instance runs and the read-write endpoint takes writes. */
+  Ready: 'Ready',
+  /** The controller is still bringing the cluster to its declared state. */
+  Progressing: 'Progressing',
+  /** Something is wrong that the controller cannot fix by itself yet. */
+  Degraded: 'Degraded',
+} as const;
+
+/** @public */
+export type ClusterConditionType =
+  (typeof ClusterConditionTypes)[keyof typeof ClusterConditionTypes];
+
+/**
+ * Machine-readable reasons for conditions and events, shared with the UI.
+ *
+ * @public
+ */
+export const ClusterReasons = {
+  Available: 'Available',
+  Reconciled: 'Reconciled',
+  Creating: 'Creating',
+  Scaling: 'Scaling',
+  InstancesNotReady: 'InstancesNotReady',
+  Deleting: 'Deleting',
+  EngineUnavailable: 'EngineUnavailable',
+  EngineVersionUnsupported: 'EngineVersionUnsupported',
+  InstanceFailed: 'InstanceFailed',
+  PlacementFailed: 'PlacementFailed',
+  ReconcileError: 'ReconcileError',
+  AsExpected: 'AsExpected',
+} as const;
+
+/** @public */
+export type ClusterReason = (typeof ClusterReasons)[keyof typeof ClusterReasons];
+
+/**
+ * One condition on a cluster's status.
+ *
+ * @public
+ */
+export interface ClusterCondition {
+  type: ClusterConditionType;
+  status: 'True' | 'False' | 'Unknown';
+  reason: ClusterReason;
+  message: string;
+  /** The `generation` of the spec this condition was computed from. */
+  observedGeneration: number;
+  /** ISO 8601; changes only when `status` changes. */
+  lastTransitionTime: string;
+}

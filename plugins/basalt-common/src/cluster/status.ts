@@ -1,0 +1,79 @@
+import { ClusterCondition } from './conditions';
+
+/**
+ * The role an instance plays in its cluster.
+ *
+ * @public
+ */
+export type InstanceRole = 'primary' | 'replica' | 'unknown';
+
+/**
+ * One instance (engine process) of a cluster, as the controller saw it.
+ *
+ * @public
+ */
+export interface InstanceStatus {
+  name: string;
+  role: InstanceRole;
+  /** The (virtual) node the instance runs on. */
+  node: string;
+  ready: boolean;
+  /** Bytes of WAL the replica has still to replay; 0 on the primary. */
+  lagBytes?: number;
+  /** host:port of the instance itself. */
+  address?: string;
+}
+
+/**
+ * Where clients connect: stable across failovers and restarts.
+ *
+ * @public
+ */
+export interface ClusterEndpoints {
+  /** host:port that always leads to the primary. */
+  readWrite?: string;
+  /** host:port spread over the replicas (the primary when there are none). */
+  readOnly?: string;
+}
+
+/**
+ * The high-level phase, derived from the conditions for display only;
+ * automation should read the conditions.
+ *
+ * @public
+ */
+export type ClusterPhase =
+  | 'Pending'
+  | 'Creating'
+  | 'Running'
+  | 'Updating'
+  | 'Degraded'
+  | 'Failed'
+  | 'Deleting';
+
+/**
+ * Where a cluster's generated credentials are kept. The credentials
+ * themselves never leave the backend through the API.
+ *
+ * @public
+ */
+export interface CredentialsReference {
+  /** Runtime that holds them, e.g. `local` (a file) or `kubernetes` (a Secret). */
+  kind: 'file' | 'secret';
+  /** File path (mode 0600) or `namespace/name` of the Secret. */
+  location: string;
+}
+
+/**
+ * The observed state of a cluster, written by the controller only.
+ *
+ * @public
+ */
+export interface EngineClusterStatus {
+  observedGeneration: number;
+  phase: ClusterPhase;
+  conditions: ClusterCondition[];
+  instances: InstanceStatus[];
+  endpoints: ClusterEndpoints;
+  credentials?: CredentialsReference;
+}

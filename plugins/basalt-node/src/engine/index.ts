@@ -1,0 +1,8 @@
+export type {
+  ClusterCredentials,
+  EngineAddress,
+  EngineContext,
+  EngineDriver,
+  EngineHost,
+  InstanceProbe,
+} from './types';

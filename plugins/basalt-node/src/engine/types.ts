@@ -1,0 +1,111 @@
+import { EngineCluster, InstanceRole } from '@basalt/plugin-basalt-common';
+
+/**
+ * Generated credentials of one cluster. Held by the runtime (a 0600 file
+ * locally, a Secret on Kubernetes); never returned by the API or logged.
+ *
+ * @public
+ */
+export interface ClusterCredentials {
+  /** The engine's administrative account, used by Basalt itself. */
+  superuser: { username: string; password: string };
+  /** The account replicas stream from the primary with. */
+  replication: { username: string; password: string };
+  /** One password per account in `spec.accounts`, by account name. */
+  accounts: Record<string, string>;
+}
+
+/**
+ * A network address of an instance.
+ *
+ * @public
+ */
+export interface EngineAddress {
+  host: string;
+  port: number;
+}
+
+/**
+ * What a runtime offers a driver to set up one instance's data: a place, a
+ * port, and a way to run the engine's own tools as the engine's user.
+ *
+ * @public
+ */
+export interface EngineHost {
+  /** The instance's data directory (for the engine's files). */
+  readonly dataDir: string;
+  /** Where the instance will listen. */
+  readonly address: EngineAddress;
+  /** Absolute path of one of the engine's programs, e.g. `initdb`. */
+  binary(name: string): string;
+  /**
+   * Runs one of the engine's programs as the engine's (unprivileged) user
+   * and resolves with its output; rejects with an error that carries the
+   * tail of its output when it fails or outlives `timeoutMs`.
+   */
+  exec(
+    program: string,
+    args: string[],
+    options?: { env?: Record<string, string>; timeoutMs?: number },
+  ): Promise<{ stdout: string; stderr: string }>;
+  /** Writes a file into the data directory, owned by the engine's user, mode 0600. */
+  writeFile(relativePath: string, content: string): Promise<void>;
+}
+
+/**
+ * What a probe found out about one running instance.
+ *
+ * @public
+ */
+export interface InstanceProbe {
+  /** Accepts connections and queries. */
+  ready: boolean;
+  role: InstanceRole;
+  /** Replicas: bytes received but not yet replayed. */
+  lagBytes?: number;
+}
+
+/**
+ * Everything a driver needs to know about the cluster an instance belongs to.
+ *
+ * @public
+ */
+export interface EngineContext {
+  spec: EngineCluster['spec'];
+  credentials: ClusterCredentials;
+}
+
+/**
+ * Knows one engine (PostgreSQL, MySQL, Redis): how to create an instance's
+ * data, run it, probe it, and manage its databases and accounts. Drivers talk
+ * to instances over the network with the engine's own client and run the
+ * engine's own tools through {@link EngineHost}, so one driver serves every
+ * runtime.
+ *
+ * @public
+ */
+export interface EngineDriver {
+  readonly engine: EngineCluster['spec']['engine'];
+  /** Versions this driver can run, e.g. `['15']`. */
+  readonly versions: string[];
+  /** Creates the data of a new primary (e.g. initdb and configuration). */
+  initializePrimary(host: EngineHost, context: EngineContext): Promise<void>;
+  /** Creates the data of a replica as a copy of `source`, ready to stream from it. */
+  initializeReplica(
+    host: EngineHost,
+    context: EngineContext,
+    source: EngineAddress,
+  ): Promise<void>;
+  /** The program and arguments that run the server in the foreground. */
+  serverCommand(host: EngineHost): { program: string; args: string[] };
+  /** Connects to the instance and reports readiness, role and lag. */
+  probe(address: EngineAddress, context: EngineContext): Promise<InstanceProbe>;
+  /**
+   * Creates the manifest's databases and accounts on the primary where they
+   * are missing; returns what it changed, in words, for events.
+   */
+  ensureDatabasesAndAccounts(
+    primary: EngineAddress,
+    context: EngineContext,
+  ): Promise<string[]>;
+}

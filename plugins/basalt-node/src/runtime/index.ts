@@ -1,0 +1,9 @@
+export type {
+  ClusterKey,
+  EndpointTargets,
+  InstanceRequest,
+  Runtime,
+  RuntimeEvent,
+  RuntimeInstance,
+  RuntimeNode,
+} from './types';
