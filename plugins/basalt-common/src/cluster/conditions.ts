@@ -39,7 +39,8 @@ export const ClusterReasons = {
 } as const;
 
 /** @public */
-export type ClusterReason = (typeof ClusterReasons)[keyof typeof ClusterReasons];
+export type ClusterReason =
+  (typeof ClusterReasons)[keyof typeof ClusterReasons];
 
 /**
  * One condition on a cluster's status.

@@ -58,7 +58,9 @@ export interface InstanceRequest {
   name: string;
   node: string;
   /** How to create its data the first time: a new primary, or a copy of one. */
-  bootstrap: { from: 'scratch' } | { from: 'replica-of'; source: EngineAddress };
+  bootstrap:
+    | { from: 'scratch' }
+    | { from: 'replica-of'; source: EngineAddress };
   driver: EngineDriver;
   context: EngineContext;
 }
@@ -113,7 +115,10 @@ export interface Runtime {
   ensureCredentials(
     cluster: ClusterKey,
     accounts: string[],
-  ): Promise<{ credentials: ClusterCredentials; reference: CredentialsReference }>;
+  ): Promise<{
+    credentials: ClusterCredentials;
+    reference: CredentialsReference;
+  }>;
   removeCredentials(cluster: ClusterKey): Promise<void>;
   /** Subscribes to instance events; returns the unsubscribe function. */
   subscribe(listener: (event: RuntimeEvent) => void): () => void;

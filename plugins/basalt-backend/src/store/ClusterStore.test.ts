@@ -1,0 +1,148 @@
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import { parseEngineCluster } from '@basalt/plugin-basalt-common';
+import { STORE_DATABASES, useStoreDatabases } from '../testing/testDatabases';
+import { ClusterStore } from './ClusterStore';
+import { EventStore } from './EventStore';
+
+const manifest = (spec: object = {}, metadata: object = {}) =>
+  parseEngineCluster({
+    apiVersion: 'basalt.dev/v1alpha1',
+    kind: 'EngineCluster',
+    metadata: { name: 'payments-db', namespace: 'payments', ...metadata },
+    spec: { engine: 'postgresql', ...spec },
+  });
+
+const actor = {
+  owner: 'group:default/payments-team',
+  userRef: 'user:default/guest',
+};
+
+describe.each(STORE_DATABASES)('ClusterStore on %s', kind => {
+  const databases = useStoreDatabases();
+  let store: ClusterStore;
+
+  beforeEach(async () => {
+    store = new ClusterStore(await databases.connect(kind));
+  });
+
+  it('creates a cluster at generation 1 and reads it back', async () => {
+    const result = await store.apply(manifest({ replicas: 3 }), actor);
+
+    expect(result).toMatchObject({ created: true, specChanged: true });
+    const cluster = await store.get('payments', 'payments-db');
+    expect(cluster.metadata).toMatchObject({
+      name: 'payments-db',
+      namespace: 'payments',
+      generation: 1,
+      uid: result.cluster.metadata.uid,
+    });
+    expect(cluster.spec.replicas).toBe(3);
+    expect(cluster.status).toBeUndefined();
+  });
+
+  it('is idempotent: the same manifest again changes nothing', async () => {
+    const first = await store.apply(manifest(), actor);
+    const second = await store.apply(manifest(), actor);
+
+    expect(second).toMatchObject({ created: false, specChanged: false });
+    expect(second.cluster).toEqual(first.cluster);
+  });
+
+  it('bumps generation when the spec changes, not when only labels do', async () => {
+    await store.apply(manifest(), actor);
+    const scaled = await store.apply(manifest({ replicas: 2 }), actor);
+    const labelled = await store.apply(
+      manifest({ replicas: 2 }, { labels: { tier: 'gold' } }),
+      actor,
+    );
+
+    expect(scaled.cluster.metadata.generation).toBe(2);
+    expect(labelled).toMatchObject({ specChanged: false });
+    expect(labelled.cluster.metadata.generation).toBe(2);
+    expect(labelled.cluster.metadata.labels).toEqual({ tier: 'gold' });
+  });
+
+  it('creates exactly one cluster when two applies race', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => store.apply(manifest(), actor)),
+    );
+
+    expect(results.filter(r => r.created)).toHaveLength(1);
+    expect(new Set(results.map(r => r.cluster.metadata.uid)).size).toBe(1);
+    expect(await store.list()).toHaveLength(1);
+  });
+
+  it('lists by namespace, owner and label', async () => {
+    await store.apply(manifest({}, { labels: { env: 'prod' } }), actor);
+    await store.apply(
+      manifest({}, { name: 'orders-db', namespace: 'orders' }),
+      {
+        ...actor,
+        owner: 'group:default/orders-team',
+      },
+    );
+
+    const names = (clusters: { metadata: { name: string } }[]) =>
+      clusters.map(c => c.metadata.name);
+    expect(names(await store.list())).toEqual(['orders-db', 'payments-db']);
+    expect(names(await store.list({ namespace: 'orders' }))).toEqual([
+      'orders-db',
+    ]);
+    expect(names(await store.list({ owner: actor.owner }))).toEqual([
+      'payments-db',
+    ]);
+    expect(names(await store.list({ labels: { env: 'prod' } }))).toEqual([
+      'payments-db',
+    ]);
+    expect(await store.list({ labels: { env: 'dev' } })).toEqual([]);
+  });
+
+  it('writes status only when it changed', async () => {
+    const { cluster } = await store.apply(manifest(), actor);
+    const status = {
+      observedGeneration: 1,
+      phase: 'Creating' as const,
+      conditions: [],
+      instances: [],
+      endpoints: {},
+    };
+
+    expect(await store.updateStatus(cluster.metadata.uid, status)).toBe(true);
+    expect(await store.updateStatus(cluster.metadata.uid, { ...status })).toBe(
+      false,
+    );
+    expect((await store.get('payments', 'payments-db')).status).toEqual(status);
+  });
+
+  it('refuses applies while a cluster is being deleted, then forgets it', async () => {
+    const { cluster } = await store.apply(manifest(), actor);
+    await store.markForDeletion(cluster.metadata.uid);
+
+    await expect(store.apply(manifest(), actor)).rejects.toThrow(ConflictError);
+    expect(
+      (await store.get('payments', 'payments-db')).metadata.deletionTimestamp,
+    ).toEqual(expect.any(String));
+
+    await store.remove(cluster.metadata.uid);
+    await expect(store.get('payments', 'payments-db')).rejects.toThrow(
+      NotFoundError,
+    );
+  });
+
+  it('keeps events newest first', async () => {
+    const knex = await databases.connect(kind);
+    const events = new EventStore(knex);
+    for (const reason of ['Created', 'Scaled', 'Deleted']) {
+      await events.record({
+        clusterUid: 'u1',
+        cluster: 'payments/payments-db',
+        type: 'Normal',
+        reason,
+        message: `${reason} it`,
+      });
+    }
+
+    const listed = await events.list('payments/payments-db', { limit: 2 });
+    expect(listed.map(e => e.reason)).toEqual(['Deleted', 'Scaled']);
+  });
+});

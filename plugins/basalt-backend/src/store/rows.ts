@@ -1,0 +1,58 @@
+import {
+  ClusterResource,
+  ENGINE_CLUSTER_API_VERSION,
+  ENGINE_CLUSTER_KIND,
+  EngineCluster,
+  EngineClusterStatus,
+} from '@basalt/plugin-basalt-common';
+
+/** A row of `basalt_clusters`. */
+export interface ClusterRow {
+  uid: string;
+  namespace: string;
+  name: string;
+  spec: string;
+  labels: string;
+  annotations: string;
+  owner: string;
+  created_by: string;
+  generation: number;
+  status: string | null;
+  created_at: string;
+  updated_at: string;
+  deletion_requested_at: string | null;
+}
+
+/** JSON with sorted keys, so equal values serialise equally. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : v,
+  );
+}
+
+export function rowToResource(row: ClusterRow): ClusterResource {
+  return {
+    apiVersion: ENGINE_CLUSTER_API_VERSION,
+    kind: ENGINE_CLUSTER_KIND,
+    metadata: {
+      name: row.name,
+      namespace: row.namespace,
+      labels: JSON.parse(row.labels),
+      annotations: JSON.parse(row.annotations),
+      uid: row.uid,
+      generation: Number(row.generation),
+      creationTimestamp: row.created_at,
+      ...(row.deletion_requested_at && {
+        deletionTimestamp: row.deletion_requested_at,
+      }),
+    },
+    spec: JSON.parse(row.spec) as EngineCluster['spec'],
+    ...(row.status && {
+      status: JSON.parse(row.status) as EngineClusterStatus,
+    }),
+  };
+}
