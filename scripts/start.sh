@@ -6,6 +6,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 ensure_node
 ensure_dependencies
+# The local runtime runs Debian's engines as an unprivileged user.
+ensure_apt /usr/lib/postgresql/15/bin/postgres:postgresql
 
 step "Starting the portal at http://localhost:3000 (backend on :7007; Ctrl-C stops both)"
 cd "$BASALT_ROOT"

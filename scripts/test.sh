@@ -54,9 +54,11 @@ counts_from() { # file node-expression-over-report
 
 ensure_node
 ensure_dependencies
-if wants browser; then
-  ensure_apt chromium:chromium
-fi
+# Tests run real engines (PostgreSQL from Debian) and a real browser.
+apt_needs=()
+if wants unit || wants browser; then apt_needs+=(/usr/lib/postgresql/15/bin/postgres:postgresql); fi
+if wants browser; then apt_needs+=(chromium:chromium); fi
+if [ ${#apt_needs[@]} -gt 0 ]; then ensure_apt "${apt_needs[@]}"; fi
 mkdir -p "$RESULTS"
 
 wants format && run_check format yarn prettier --check --loglevel warn .

@@ -1,21 +1,74 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
-import { durationToMilliseconds } from '@backstage/types';
+import { InputError } from '@backstage/errors';
+import { HumanDuration, durationToMilliseconds } from '@backstage/types';
+import { resolve } from 'path';
 
-/** Basalt's backend configuration with defaults applied. */
+/** Basalt's backend configuration with defaults applied; see `config.d.ts`. */
 export interface BasaltConfig {
-  health: {
-    /** Deadline for each health check. */
-    checkTimeoutMs: number;
+  health: { checkTimeoutMs: number };
+  controller: {
+    resyncIntervalMs: number;
+    concurrency: number;
+    leaseDurationMs: number;
+  };
+  local: {
+    rootDir: string;
+    user: string;
+    nodes: string[];
+    ports: { from: number; to: number };
+    postgresqlBinDir: string;
   };
 }
 
-const DEFAULT_HEALTH_CHECK_TIMEOUT = { seconds: 5 };
+function durationMs(
+  config: Config | undefined,
+  key: string,
+  fallback: HumanDuration,
+): number {
+  return durationToMilliseconds(
+    config?.has(key) ? readDurationFromConfig(config, { key }) : fallback,
+  );
+}
 
-/** Reads the `basalt` config section; see `config.d.ts` for every key. */
+/** Reads the `basalt` config section; a bad value is an error naming its key. */
 export function readBasaltConfig(root: Config): BasaltConfig {
   const config = root.getOptionalConfig('basalt');
-  const timeout = config?.has('health.checkTimeout')
-    ? readDurationFromConfig(config, { key: 'health.checkTimeout' })
-    : DEFAULT_HEALTH_CHECK_TIMEOUT;
-  return { health: { checkTimeoutMs: durationToMilliseconds(timeout) } };
+  const local = config?.getOptionalConfig('runtimes.local');
+  const resyncIntervalMs = durationMs(config, 'controller.resyncInterval', {
+    seconds: 10,
+  });
+  const ports = {
+    from: local?.getOptionalNumber('ports.from') ?? 15432,
+    to: local?.getOptionalNumber('ports.to') ?? 16431,
+  };
+  if (!(ports.from >= 1024 && ports.to <= 65535 && ports.from < ports.to)) {
+    throw new InputError(
+      `basalt.runtimes.local.ports must satisfy 1024 <= from < to <= 65535, got ${ports.from}-${ports.to}`,
+    );
+  }
+  return {
+    health: {
+      checkTimeoutMs: durationMs(config, 'health.checkTimeout', { seconds: 5 }),
+    },
+    controller: {
+      resyncIntervalMs,
+      concurrency: config?.getOptionalNumber('controller.concurrency') ?? 4,
+      leaseDurationMs: durationMs(config, 'controller.leaseDuration', {
+        milliseconds: Math.max(resyncIntervalMs * 3, 15_000),
+      }),
+    },
+    local: {
+      rootDir: resolve(local?.getOptionalString('rootDir') ?? '.basalt/local'),
+      user: local?.getOptionalString('user') ?? 'nobody',
+      nodes: local?.getOptionalStringArray('nodes') ?? [
+        'node-a',
+        'node-b',
+        'node-c',
+      ],
+      ports,
+      postgresqlBinDir:
+        local?.getOptionalString('postgresql.binDir') ??
+        '/usr/lib/postgresql/15/bin',
+    },
+  };
 }

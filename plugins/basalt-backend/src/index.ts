@@ -5,3 +5,4 @@
  */
 
 export { basaltPlugin as default } from './plugin';
+export * from './permissions';

@@ -1,4 +1,7 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  BackendFeature,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -9,6 +12,9 @@ import {
   BasaltHealthCheck,
   basaltHealthChecksExtensionPoint,
 } from '@basalt/plugin-basalt-node';
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import request from 'supertest';
 import { basaltPlugin } from './plugin';
 
@@ -28,9 +34,25 @@ function healthCheckModule(...checks: BasaltHealthCheck[]) {
   });
 }
 
+const rootDir = mkdtempSync(join(tmpdir(), 'basalt-plugin-'));
+afterAll(() => rmSync(rootDir, { recursive: true, force: true }));
+
+/** The plugin with its local runtime in a temporary directory. */
+function start(basalt: object = {}, ...features: BackendFeature[]) {
+  return startTestBackend({
+    features: [
+      basaltPlugin,
+      mockServices.rootConfig.factory({
+        data: { basalt: { runtimes: { local: { rootDir } }, ...basalt } },
+      }),
+      ...features,
+    ],
+  });
+}
+
 describe('basalt backend plugin', () => {
-  it('answers GET /api/basalt/health with a passing database check', async () => {
-    const { server } = await startTestBackend({ features: [basaltPlugin] });
+  it('answers GET /api/basalt/health with passing database and runtime checks', async () => {
+    const { server } = await start();
 
     const response = await request(server).get('/api/basalt/health');
 
@@ -44,12 +66,38 @@ describe('basalt backend plugin', () => {
           message: 'better-sqlite3 answered',
           durationMs: expect.any(Number),
         },
+        {
+          name: 'runtime-local',
+          status: 'pass',
+          message: 'PostgreSQL programs found in /usr/lib/postgresql/15/bin',
+          durationMs: expect.any(Number),
+        },
       ],
     });
   });
 
+  it('says what to install when the engine programs are missing', async () => {
+    const { server } = await start({
+      runtimes: {
+        local: { rootDir, postgresql: { binDir: '/nonexistent/bin' } },
+      },
+    });
+
+    const response = await request(server).get('/api/basalt/health');
+
+    expect(response.status).toBe(503);
+    expect(response.body.checks).toContainEqual(
+      expect.objectContaining({
+        name: 'runtime-local',
+        status: 'fail',
+        message:
+          "PostgreSQL program initdb not found in /nonexistent/bin: install Debian's postgresql package (apt-get install postgresql) or set basalt.runtimes.local.postgresql.binDir",
+      }),
+    );
+  });
+
   it('serves health to callers without credentials', async () => {
-    const { server } = await startTestBackend({ features: [basaltPlugin] });
+    const { server } = await start();
 
     const response = await request(server)
       .get('/api/basalt/health')
@@ -59,7 +107,7 @@ describe('basalt backend plugin', () => {
   });
 
   it('is readable through the typed client', async () => {
-    const { server } = await startTestBackend({ features: [basaltPlugin] });
+    const { server } = await start();
     const address = server.address();
     if (!address || typeof address === 'string') {
       throw new Error(`unexpected server address ${address}`);
@@ -73,28 +121,26 @@ describe('basalt backend plugin', () => {
 
     await expect(client.getHealth()).resolves.toMatchObject({
       status: 'ok',
-      checks: [{ name: 'database', status: 'pass' }],
+      checks: [
+        { name: 'database', status: 'pass' },
+        { name: 'runtime-local', status: 'pass' },
+      ],
     });
   });
 
   it('answers 503 and names the checks that fail or hang', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        basaltPlugin,
-        mockServices.rootConfig.factory({
-          data: { basalt: { health: { checkTimeout: '100ms' } } },
-        }),
-        healthCheckModule(
-          {
-            name: 'runtime-local',
-            check: async () => {
-              throw new Error('no PostgreSQL binaries in /usr/lib/postgresql');
-            },
+    const { server } = await start(
+      { health: { checkTimeout: '100ms' } },
+      healthCheckModule(
+        {
+          name: 'engine-images',
+          check: async () => {
+            throw new Error('image registry.internal/postgres:15 not pullable');
           },
-          { name: 'repository', check: () => new Promise(() => {}) },
-        ),
-      ],
-    });
+        },
+        { name: 'repository', check: () => new Promise(() => {}) },
+      ),
+    );
 
     const response = await request(server).get('/api/basalt/health');
 
@@ -103,15 +149,16 @@ describe('basalt backend plugin', () => {
     expect(response.body.checks).toEqual([
       expect.objectContaining({ name: 'database', status: 'pass' }),
       expect.objectContaining({
+        name: 'engine-images',
+        status: 'fail',
+        message: 'image registry.internal/postgres:15 not pullable',
+      }),
+      expect.objectContaining({
         name: 'repository',
         status: 'fail',
         message: 'did not answer within 100 ms',
       }),
-      expect.objectContaining({
-        name: 'runtime-local',
-        status: 'fail',
-        message: 'no PostgreSQL binaries in /usr/lib/postgresql',
-      }),
+      expect.objectContaining({ name: 'runtime-local', status: 'pass' }),
     ]);
   });
 
@@ -121,11 +168,7 @@ describe('basalt backend plugin', () => {
       check: async () => ({ message: 'fine' }),
     };
 
-    await expect(
-      startTestBackend({
-        features: [basaltPlugin, healthCheckModule(duplicate)],
-      }),
-    ).rejects.toThrow(
+    await expect(start({}, healthCheckModule(duplicate))).rejects.toThrow(
       "A Basalt health check named 'database' is already registered",
     );
   });

@@ -2,47 +2,157 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { basaltHealthChecksExtensionPoint } from '@basalt/plugin-basalt-node';
+import { basaltPermissions } from '@basalt/plugin-basalt-common';
+import {
+  EngineDriver,
+  Runtime,
+  basaltEnginesExtensionPoint,
+  basaltHealthChecksExtensionPoint,
+  BasaltHealthCheck,
+} from '@basalt/plugin-basalt-node';
+import { hostname } from 'os';
+import { randomUUID } from 'crypto';
 import { readBasaltConfig } from './config';
+import { ClusterController, Lease } from './controller';
+import { PostgresDriver } from './engines/postgresql';
 import { createDatabaseHealthCheck } from './health/databaseHealthCheck';
 import { HealthChecks } from './health/HealthChecks';
+import { createLocalRuntimeHealthCheck } from './health/localRuntimeHealthCheck';
+import {
+  basaltClusterPermissionRules,
+  clusterPermissionResourceRef,
+} from './permissions';
+import { LocalRuntime } from './runtime/local';
+import { ClusterService } from './service/ClusterService';
 import { createRouter } from './service/router';
+import {
+  ClusterStore,
+  EventStore,
+  InstanceStore,
+  connectAndMigrate,
+} from './store';
 
 /**
- * The Basalt backend plugin: the REST API under `/api/basalt`.
+ * The Basalt backend plugin: the REST API under `/api/basalt` and the
+ * lifecycle controller.
  *
  * @public
  */
 export const basaltPlugin = createBackendPlugin({
   pluginId: 'basalt',
   register(env) {
-    const moduleHealthChecks: Parameters<HealthChecks['add']> = [];
+    const moduleHealthChecks: BasaltHealthCheck[] = [];
+    const moduleDrivers: EngineDriver[] = [];
+    const moduleRuntimes: Runtime[] = [];
     env.registerExtensionPoint(basaltHealthChecksExtensionPoint, {
-      addHealthChecks(...checks) {
-        moduleHealthChecks.push(...checks);
-      },
+      addHealthChecks: (...checks) => moduleHealthChecks.push(...checks),
+    });
+    env.registerExtensionPoint(basaltEnginesExtensionPoint, {
+      addEngineDrivers: (...drivers) => moduleDrivers.push(...drivers),
+      addRuntimes: (...runtimes) => moduleRuntimes.push(...runtimes),
     });
 
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
         database: coreServices.database,
+        httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        lifecycle: coreServices.lifecycle,
+        logger: coreServices.logger,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
       },
-      async init({ config, database, httpRouter }) {
-        const { health } = readBasaltConfig(config);
+      async init(deps) {
+        const { config, database, httpAuth, httpRouter, lifecycle, logger } =
+          deps;
+        const settings = readBasaltConfig(config);
+        const knex = await connectAndMigrate(database);
+        const clusters = new ClusterStore(knex);
+
+        const runtime =
+          moduleRuntimes[0] ??
+          (await LocalRuntime.create({
+            rootDir: settings.local.rootDir,
+            nodes: settings.local.nodes,
+            user: settings.local.user,
+            binDirs: { postgresql: settings.local.postgresqlBinDir },
+            portRange: settings.local.ports,
+            logger: logger.child({ runtime: 'local' }),
+          }));
+        const drivers = new Map<string, EngineDriver>(
+          [new PostgresDriver(), ...moduleDrivers].map(d => [d.engine, d]),
+        );
+
+        const controller = ClusterController.create({
+          clusters,
+          events: new EventStore(knex),
+          instances: new InstanceStore(knex),
+          lease: new Lease(knex, {
+            name: 'basalt-controller',
+            holder: `${hostname()}-${process.pid}-${randomUUID()}`,
+            ttlMs: settings.controller.leaseDurationMs,
+          }),
+          runtime,
+          drivers,
+          scheduler: deps.scheduler,
+          logger: logger.child({ component: 'controller' }),
+          resyncIntervalMs: settings.controller.resyncIntervalMs,
+          concurrency: settings.controller.concurrency,
+        });
+
         const healthChecks = new HealthChecks({
-          timeoutMs: health.checkTimeoutMs,
+          timeoutMs: settings.health.checkTimeoutMs,
         });
         healthChecks.add(
           createDatabaseHealthCheck(database),
+          ...(moduleRuntimes.length
+            ? []
+            : [
+                createLocalRuntimeHealthCheck({
+                  postgresqlBinDir: settings.local.postgresqlBinDir,
+                }),
+              ]),
           ...moduleHealthChecks,
         );
 
-        httpRouter.use(await createRouter({ healthChecks }));
+        deps.permissionsRegistry.addPermissions(basaltPermissions);
+        deps.permissionsRegistry.addResourceType({
+          resourceRef: clusterPermissionResourceRef,
+          rules: Object.values(basaltClusterPermissionRules),
+          getResources: refs => clusters.permissionResources(refs),
+        });
+        httpRouter.use(
+          await createRouter({
+            healthChecks,
+            httpAuth,
+            clusters: new ClusterService({
+              clusters,
+              events: new EventStore(knex),
+              controller,
+              permissions: deps.permissions,
+            }),
+          }),
+        );
         // Probed by load balancers and CI before anyone has signed in; it
         // reveals check names and outcomes only, never configuration.
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+
+        lifecycle.addStartupHook(() => controller.start());
+        // Engines keep running (they are detached on purpose); only the
+        // backend's own work stops. Each step runs even if another fails.
+        lifecycle.addShutdownHook(async () => {
+          const results = await Promise.allSettled([
+            controller.stop(),
+            (runtime as Partial<LocalRuntime>).stop?.(),
+          ]);
+          for (const result of results) {
+            if (result.status === 'rejected') {
+              logger.warn('Basalt did not shut down cleanly', result.reason);
+            }
+          }
+        });
       },
     });
   },

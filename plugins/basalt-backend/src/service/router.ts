@@ -1,15 +1,20 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
 import { HealthChecks } from '../health/HealthChecks';
+import { ClusterService } from './ClusterService';
+import { createClustersRouter } from './clustersRouter';
 
 /**
  * The Basalt REST API, mounted by the plugin under `/api/basalt`.
  */
 export async function createRouter(options: {
   healthChecks: HealthChecks;
+  httpAuth: HttpAuthService;
+  clusters: ClusterService;
 }): Promise<express.Router> {
   const router = Router();
-  router.use(express.json());
+  router.use(express.json({ limit: '1mb' }));
 
   // 503 with the same body when a check fails, so load balancers and CI can
   // act on the status code and people can read why.
@@ -18,5 +23,11 @@ export async function createRouter(options: {
     res.status(report.status === 'ok' ? 200 : 503).json(report);
   });
 
+  router.use(
+    createClustersRouter({
+      httpAuth: options.httpAuth,
+      service: options.clusters,
+    }),
+  );
   return router;
 }

@@ -1,6 +1,9 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { parseEngineCluster } from '@basalt/plugin-basalt-common';
-import { STORE_DATABASES, useStoreDatabases } from '../testing/testDatabases';
+import {
+  STORE_DATABASES,
+  useStoreDatabases,
+} from '../__testUtils__/testDatabases';
 import { ClusterStore } from './ClusterStore';
 import { EventStore } from './EventStore';
 

@@ -133,13 +133,26 @@ export class ClusterStore {
     return row && rowToResource(row);
   }
 
-  /** The owner recorded at creation, for permission decisions. */
-  async ownerOf(uid: string): Promise<string | undefined> {
-    const row = await this.knex<ClusterRow>(TABLE)
-      .where({ uid })
-      .select('owner')
-      .first();
-    return row?.owner;
+  /**
+   * What permission rules need of the given `namespace/name` refs, in their
+   * order; `undefined` for unknown ones.
+   */
+  async permissionResources(
+    refs: string[],
+  ): Promise<Array<{ ref: string; owner: string } | undefined>> {
+    const rows = await this.knex<ClusterRow>(TABLE)
+      .whereIn(
+        ['namespace', 'name'],
+        refs.map(ref => ref.split('/') as [string, string]),
+      )
+      .select('namespace', 'name', 'owner');
+    const owners = new Map(
+      rows.map(r => [`${r.namespace}/${r.name}`, r.owner]),
+    );
+    return refs.map(ref => {
+      const owner = owners.get(ref);
+      return owner === undefined ? undefined : { ref, owner };
+    });
   }
 
   async list(filter: ClusterFilter = {}): Promise<ClusterResource[]> {

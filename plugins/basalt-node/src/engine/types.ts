@@ -50,6 +50,17 @@ export interface EngineHost {
   ): Promise<{ stdout: string; stderr: string }>;
   /** Writes a file into the data directory, owned by the engine's user, mode 0600. */
   writeFile(relativePath: string, content: string): Promise<void>;
+  /**
+   * Calls `use` with the absolute path of a file holding `content`, readable
+   * by the engine's user only and kept outside the data directory, and
+   * removes the file when `use` settles. For secrets a program only takes
+   * from a file, e.g. initdb's superuser password (`--pwfile`), which must
+   * not appear in an argument list.
+   */
+  withSecretFile<T>(
+    content: string,
+    use: (path: string) => Promise<T>,
+  ): Promise<T>;
 }
 
 /**

@@ -1,0 +1,150 @@
+/*
+ * yarn bench:create — how long from applying a manifest to the first write
+ * accepted through the cluster's read-write endpoint (and to Ready, every
+ * instance up), for 1 and 3 instances on the local runtime, beside the floor
+ * measured by hand in the same run: initdb + start + pg_basebackup + start.
+ *
+ *   yarn bench:create [--runs N]
+ */
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { ClusterResource } from '@basalt/plugin-basalt-common';
+import { chmodSync, mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { Client } from 'pg';
+import { basaltPlugin } from '../src/plugin';
+import { killProcessesUnder } from '../src/__testUtils__/killProcessesUnder';
+import { measureFloor } from './floor';
+import { readCredentials } from './credentials';
+
+const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
+const median = (xs: number[]) =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+async function tryWrite(cluster: ClusterResource): Promise<boolean> {
+  const endpoint = cluster.status?.endpoints.readWrite;
+  const location = cluster.status?.credentials?.location;
+  if (!endpoint || !location) return false;
+  const [host, port] = endpoint.split(':');
+  const { username, password } = readCredentials(location);
+  const client = new Client({
+    host,
+    port: Number(port),
+    user: username,
+    password,
+    database: 'postgres',
+    connectionTimeoutMillis: 1000,
+  });
+  try {
+    await client.connect();
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS bench (t timestamptz); INSERT INTO bench VALUES (now())',
+    );
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function main() {
+  const rootDir = mkdtempSync(join(tmpdir(), 'basalt-bench-'));
+  chmodSync(rootDir, 0o755);
+  const backend = await startTestBackend({
+    features: [
+      basaltPlugin,
+      mockServices.rootConfig.factory({
+        data: {
+          basalt: {
+            controller: { resyncInterval: '5s' },
+            runtimes: { local: { rootDir } },
+          },
+        },
+      }),
+    ],
+  });
+  const address = backend.server.address() as { port: number };
+  const api = `http://127.0.0.1:${address.port}/api/basalt/clusters`;
+  const get = async (ref: string) =>
+    (await (await fetch(`${api}/${ref}`)).json()) as ClusterResource;
+
+  try {
+    const floor = await measureFloor(join(rootDir, 'floor'), runs);
+    const rows: string[] = [];
+    for (const replicas of [1, 3]) {
+      const firstWrite: number[] = [];
+      const ready: number[] = [];
+      for (let run = 0; run < runs; run++) {
+        const name = `bench-${replicas}-${run}`;
+        const started = performance.now();
+        await fetch(api, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            apiVersion: 'basalt.dev/v1alpha1',
+            kind: 'EngineCluster',
+            metadata: { name, namespace: 'bench' },
+            spec: {
+              engine: 'postgresql',
+              replicas,
+              terminationPolicy: 'Delete',
+            },
+          }),
+        });
+        let wrote: number | undefined;
+        for (;;) {
+          const cluster = await get(`bench/${name}`);
+          if (wrote === undefined && (await tryWrite(cluster)))
+            wrote = performance.now() - started;
+          const isReady = cluster.status?.conditions.some(
+            c => c.type === 'Ready' && c.status === 'True',
+          );
+          if (wrote !== undefined && isReady) break;
+          if (performance.now() - started > 60_000)
+            throw new Error(`${name} not ready after 60 s`);
+          await sleep(10);
+        }
+        firstWrite.push(wrote);
+        ready.push(performance.now() - started);
+        await fetch(`${api}/bench/${name}`, { method: 'DELETE' });
+        while ((await fetch(`${api}/bench/${name}`)).status !== 404)
+          await sleep(50);
+      }
+      const floorMs =
+        replicas === 1 ? floor.primary : floor.primary + floor.replica;
+      rows.push(
+        `${replicas} instance${replicas > 1 ? 's' : ' '}  first write ${median(
+          firstWrite,
+        )
+          .toFixed(0)
+          .padStart(5)} ms   ready ${median(ready)
+          .toFixed(0)
+          .padStart(5)} ms   floor ${floorMs
+          .toFixed(0)
+          .padStart(5)} ms   ready/floor ${(median(ready) / floorMs).toFixed(
+          2,
+        )}`,
+      );
+    }
+    console.log(
+      `\nbench:create — median of ${runs} runs (floor: initdb + start${' '}+ pg_basebackup + start, by hand, same machine, same run)`,
+    );
+    console.log(
+      `floor parts: primary ${floor.primary.toFixed(
+        0,
+      )} ms, one replica ${floor.replica.toFixed(0)} ms`,
+    );
+    rows.forEach(row => console.log(row));
+  } finally {
+    await backend.stop();
+    await killProcessesUnder(rootDir);
+    rmSync(rootDir, { recursive: true, force: true });
+  }
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,65 @@
+import { ClusterResource } from '@basalt/plugin-basalt-common';
+import { readFileSync } from 'fs';
+import { Client } from 'pg';
+import request from 'supertest';
+
+type Server = Parameters<typeof request>[0];
+
+/** Polls `fn` until it returns a value, or fails with the last error. */
+export async function eventually<T>(
+  fn: () => Promise<T | undefined>,
+  options: { timeoutMs?: number; what: string },
+): Promise<T> {
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await fn();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+  throw new Error(
+    `Timed out waiting for ${options.what}${last ? `: ${last}` : ''}`,
+  );
+}
+
+/** Waits until the cluster reports Ready for its current generation. */
+export function waitReady(server: Server, ref: string, replicas: number) {
+  return eventually(
+    async () => {
+      const { body } = await request(server).get(`/api/basalt/clusters/${ref}`);
+      const cluster = body as ClusterResource;
+      const ready = cluster.status?.conditions.find(c => c.type === 'Ready');
+      return cluster.status?.observedGeneration ===
+        cluster.metadata.generation &&
+        ready?.status === 'True' &&
+        cluster.status.instances.length === replicas
+        ? cluster
+        : undefined;
+    },
+    { what: `${ref} to be ready with ${replicas} instances` },
+  );
+}
+
+/** Connects through an endpoint with the superuser from the credentials file. */
+export async function connect(
+  cluster: ClusterResource,
+  endpoint: 'readWrite' | 'readOnly',
+): Promise<Client> {
+  const [host, port] = cluster.status!.endpoints[endpoint]!.split(':');
+  const credentials = JSON.parse(
+    readFileSync(cluster.status!.credentials!.location, 'utf8'),
+  );
+  const client = new Client({
+    host,
+    port: Number(port),
+    user: credentials.credentials.superuser.username,
+    password: credentials.credentials.superuser.password,
+    database: 'postgres',
+  });
+  await client.connect();
+  return client;
+}

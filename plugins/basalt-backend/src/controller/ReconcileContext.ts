@@ -1,0 +1,40 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ClusterEvent, ClusterResource } from '@basalt/plugin-basalt-common';
+import {
+  ClusterKey,
+  EngineContext,
+  EngineDriver,
+  InstanceProbe,
+  Runtime,
+  RuntimeInstance,
+} from '@basalt/plugin-basalt-node';
+
+/** One cluster and what acting on it needs, whatever its engine. */
+export interface ClusterScope {
+  cluster: ClusterResource;
+  key: ClusterKey;
+  runtime: Runtime;
+  logger: LoggerService;
+  /** Records an event in the cluster's history. */
+  recordEvent(
+    type: ClusterEvent['type'],
+    reason: string,
+    message: string,
+  ): Promise<void>;
+  /** Instances per node across all clusters, for placement. */
+  nodeLoad: Map<string, number>;
+}
+
+/** Everything one reconcile of one cluster works with. */
+export interface ReconcileContext extends ClusterScope {
+  driver: EngineDriver;
+}
+
+/** An instance together with what probing it found. */
+export interface ObservedInstance {
+  instance: RuntimeInstance;
+  probe: InstanceProbe;
+}
+
+/** The engine context (spec + credentials) the steps pass to the driver. */
+export type { EngineContext };

@@ -1,0 +1,141 @@
+import {
+  ClusterConditionTypes,
+  ClusterEndpoints,
+  ClusterPhase,
+  ClusterReason,
+  ClusterReasons,
+  ClusterResource,
+  CredentialsReference,
+  EngineClusterStatus,
+  InstanceStatus,
+} from '@basalt/plugin-basalt-common';
+import { setCondition } from './conditions';
+import { ObservedInstance } from './ReconcileContext';
+
+/** What a reconcile found, for the status. */
+export interface Observation {
+  observed: ObservedInstance[];
+  endpoints: ClusterEndpoints;
+  credentials?: CredentialsReference;
+  /** The error that stopped the reconcile, if one did. */
+  failure?: { reason: ClusterReason; message: string };
+}
+
+function instanceStatus({ instance, probe }: ObservedInstance): InstanceStatus {
+  return {
+    name: instance.name,
+    role: probe.role,
+    node: instance.node,
+    ready: probe.ready,
+    ...(probe.lagBytes !== undefined && { lagBytes: probe.lagBytes }),
+    address: `${instance.address.host}:${instance.address.port}`,
+  };
+}
+
+function progressingReason(
+  ready: boolean,
+  instanceCount: number,
+  wanted: number,
+  fallback: ClusterReason,
+): ClusterReason {
+  if (ready) return ClusterReasons.Reconciled;
+  if (instanceCount !== wanted) return ClusterReasons.Scaling;
+  return fallback;
+}
+
+function phaseOf(
+  ready: boolean,
+  failed: boolean,
+  wasReady: boolean,
+): ClusterPhase {
+  if (failed) return wasReady ? 'Degraded' : 'Failed';
+  if (!ready) return wasReady ? 'Updating' : 'Creating';
+  return 'Running';
+}
+
+/**
+ * Derives the status from what was observed. Deterministic: the same
+ * observation of the same cluster gives an equal status, so a reconcile that
+ * finds nothing new writes nothing.
+ */
+export function computeStatus(
+  cluster: ClusterResource,
+  observation: Observation,
+  now: string,
+): EngineClusterStatus {
+  const { failure, endpoints } = observation;
+  const generation = cluster.metadata.generation;
+  const previous = cluster.status?.conditions ?? [];
+  const instances = observation.observed
+    .map(instanceStatus)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const wanted = cluster.spec.replicas;
+  const readyCount = instances.filter(i => i.ready).length;
+  const hasPrimary = instances.some(i => i.ready && i.role === 'primary');
+  const ready =
+    !failure &&
+    hasPrimary &&
+    readyCount === wanted &&
+    instances.length === wanted;
+  const wasReady = previous.some(
+    c => c.type === 'Ready' && c.status === 'True',
+  );
+  const notReady = cluster.status
+    ? ClusterReasons.InstancesNotReady
+    : ClusterReasons.Creating;
+
+  const condition = (
+    type: keyof typeof ClusterConditionTypes,
+    status: boolean,
+    reason: ClusterReason,
+    message: string,
+  ) =>
+    setCondition(
+      previous,
+      {
+        type,
+        status: status ? 'True' : 'False',
+        reason,
+        message,
+        observedGeneration: generation,
+      },
+      now,
+    );
+
+  const readyMessage = ready
+    ? `${readyCount} of ${wanted} instances ready; read-write endpoint ${endpoints.readWrite}`
+    : `${readyCount} of ${wanted} instances ready${
+        hasPrimary ? '' : ', no primary answering'
+      }`;
+  const conditions = [
+    condition(
+      'Ready',
+      ready,
+      ready ? ClusterReasons.Available : notReady,
+      readyMessage,
+    ),
+    condition(
+      'Progressing',
+      !ready && !failure,
+      progressingReason(ready, instances.length, wanted, notReady),
+      ready
+        ? `Cluster matches generation ${generation}`
+        : `Bringing the cluster to generation ${generation}`,
+    ),
+    condition(
+      'Degraded',
+      !!failure,
+      failure?.reason ?? ClusterReasons.AsExpected,
+      failure?.message ?? 'No problems found',
+    ),
+  ];
+
+  return {
+    observedGeneration: generation,
+    phase: phaseOf(ready, !!failure, wasReady),
+    conditions,
+    instances,
+    endpoints,
+    ...(observation.credentials && { credentials: observation.credentials }),
+  };
+}

@@ -1,0 +1,21 @@
+import { CustomErrorBase } from '@backstage/errors';
+import { ClusterReason, ClusterReasons } from '@basalt/plugin-basalt-common';
+
+/**
+ * A failure the controller reports on the cluster as a condition reason, so
+ * people and automation see why it is not ready.
+ */
+export class ClusterReconcileError extends CustomErrorBase {
+  name = 'ClusterReconcileError' as const;
+
+  constructor(readonly reason: ClusterReason, message: string, cause?: Error) {
+    super(message, cause);
+  }
+}
+
+/** The condition reason for any error a reconcile ran into. */
+export function reasonOf(error: unknown): ClusterReason {
+  return error instanceof ClusterReconcileError
+    ? error.reason
+    : ClusterReasons.InstanceFailed;
+}

@@ -1,0 +1,153 @@
+import { ClusterReasons } from '@basalt/plugin-basalt-common';
+import {
+  EngineContext,
+  InstanceRequest,
+  RuntimeInstance,
+} from '@basalt/plugin-basalt-node';
+import { ClusterReconcileError } from '../errors';
+import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
+import { freeOrdinals, instanceName, ordinalOf } from './naming';
+import { placeInstances } from './placeInstances';
+import { primaryOf, probeInstances } from './probeInstances';
+
+/**
+ * Brings the cluster's instances to `spec.replicas`: restarts stopped ones,
+ * creates the first primary of a new cluster, clones missing replicas from
+ * the primary on other nodes, and removes surplus replicas (highest ordinals
+ * first, never the primary). Returns the instances as probed afterwards.
+ */
+export async function ensureInstances(
+  ctx: ReconcileContext,
+  engine: EngineContext,
+): Promise<ObservedInstance[]> {
+  const { runtime, key } = ctx;
+  let instances = await runtime.listInstances(key);
+
+  // Existing instances keep their data: ensureInstance adopts or restarts.
+  instances = await Promise.all(
+    instances.map(instance =>
+      instance.running
+        ? instance
+        : runtime.ensureInstance(
+            request(ctx, engine, instance.name, instance.node),
+          ),
+    ),
+  );
+  if (instances.length === 0) {
+    instances = [await createInstances(ctx, engine, [], 1, undefined)].flat();
+  }
+
+  let observed = await probeInstances(ctx, engine, instances);
+  const primary = primaryOf(observed);
+  const wanted = ctx.cluster.spec.replicas;
+  if (primary && observed.length < wanted) {
+    const created = await createInstances(
+      ctx,
+      engine,
+      instances,
+      wanted - observed.length,
+      primary,
+    );
+    observed = [...observed, ...(await probeInstances(ctx, engine, created))];
+  } else if (observed.length > wanted) {
+    observed = await removeSurplus(ctx, observed, observed.length - wanted);
+  }
+  return observed;
+}
+
+function request(
+  ctx: ReconcileContext,
+  engine: EngineContext,
+  name: string,
+  node: string,
+  source?: ObservedInstance,
+): InstanceRequest {
+  return {
+    cluster: ctx.key,
+    name,
+    node,
+    bootstrap: source
+      ? { from: 'replica-of', source: source.instance.address }
+      : { from: 'scratch' },
+    driver: ctx.driver,
+    context: engine,
+  };
+}
+
+async function createInstances(
+  ctx: ReconcileContext,
+  engine: EngineContext,
+  existing: RuntimeInstance[],
+  count: number,
+  primary: ObservedInstance | undefined,
+): Promise<RuntimeInstance[]> {
+  const name = ctx.cluster.metadata.name;
+  const nodes = placeInstances({
+    count,
+    nodes: await ctx.runtime.listNodes(),
+    occupied: existing.map(instance => instance.node),
+    load: ctx.nodeLoad,
+  });
+  const ordinals = freeOrdinals(
+    name,
+    existing.map(i => i.name),
+    count,
+  );
+  // Replicas clone in parallel, each streaming its own copy from the
+  // primary; all settle before a failure is reported, so none is left
+  // half-made behind the reconcile's back.
+  const results = await Promise.allSettled(
+    nodes.map(async (node, index) => {
+      const instance = instanceName(name, ordinals[index]);
+      const role = primary ? 'replica' : 'primary';
+      let created: RuntimeInstance;
+      try {
+        created = await ctx.runtime.ensureInstance(
+          request(ctx, engine, instance, node, primary),
+        );
+      } catch (error) {
+        throw new ClusterReconcileError(
+          ClusterReasons.InstanceFailed,
+          `Could not create instance ${instance} on ${node} as ${role}: ${
+            (error as Error).message
+          }`,
+          error as Error,
+        );
+      }
+      ctx.nodeLoad.set(node, (ctx.nodeLoad.get(node) ?? 0) + 1);
+      await ctx.recordEvent(
+        'Normal',
+        'InstanceCreated',
+        `Created instance ${instance} on ${node} as ${role}`,
+      );
+      return created;
+    }),
+  );
+  const failed = results.find(r => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return results.map(r => (r as PromiseFulfilledResult<RuntimeInstance>).value);
+}
+
+async function removeSurplus(
+  ctx: ReconcileContext,
+  observed: ObservedInstance[],
+  count: number,
+): Promise<ObservedInstance[]> {
+  const name = ctx.cluster.metadata.name;
+  const surplus = observed
+    .filter(o => o.probe.role !== 'primary')
+    .sort(
+      (a, b) =>
+        ordinalOf(name, b.instance.name) - ordinalOf(name, a.instance.name),
+    )
+    .slice(0, count);
+  for (const { instance } of surplus) {
+    await ctx.runtime.removeInstance(ctx.key, instance.name);
+    await ctx.recordEvent(
+      'Normal',
+      'InstanceRemoved',
+      `Removed instance ${instance.name} from ${instance.node}`,
+    );
+  }
+  return observed.filter(o => !surplus.includes(o));
+}

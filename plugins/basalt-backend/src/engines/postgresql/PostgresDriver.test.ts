@@ -1,0 +1,212 @@
+import net from 'node:net';
+import { InputError } from '@backstage/errors';
+import { EngineContext } from '@basalt/plugin-basalt-node';
+import {
+  clusterKey,
+  eventually,
+  postgresSpec,
+  query,
+  Testbed,
+} from '../../runtime/local/__testUtils__/testbed';
+import { PostgresDriver } from './PostgresDriver';
+
+jest.setTimeout(60_000);
+
+const driver = new PostgresDriver();
+
+describe('PostgresDriver', () => {
+  let testbed: Testbed;
+
+  beforeEach(async () => {
+    testbed = await Testbed.create({ from: 47200, to: 47299 });
+  });
+
+  afterEach(async () => {
+    await testbed.cleanup();
+  });
+
+  async function startPrimary(spec: EngineContext['spec']) {
+    const runtime = await testbed.runtime();
+    const cluster = clusterKey('shop');
+    const { credentials } = await runtime.ensureCredentials(
+      cluster,
+      spec.accounts.map(account => account.name),
+    );
+    const context = { spec, credentials };
+    const primary = await runtime.ensureInstance({
+      cluster,
+      name: 'shop-0',
+      node: 'node-a',
+      bootstrap: { from: 'scratch' },
+      driver,
+      context,
+    });
+    return { address: primary.address, context };
+  }
+
+  describe('ensureDatabasesAndAccounts', () => {
+    const spec = postgresSpec({
+      databases: ['payments', 'audit'],
+      accounts: [
+        { name: 'app', databases: ['payments'] },
+        { name: 'reader', databases: ['payments'], role: 'readonly' },
+        { name: 'boss', databases: ['payments', 'audit'], role: 'admin' },
+      ],
+    });
+
+    it('creates what is missing, once', async () => {
+      const { address, context } = await startPrimary(spec);
+
+      await expect(
+        driver.ensureDatabasesAndAccounts(address, context),
+      ).resolves.toEqual([
+        'Created replication account basalt_replication',
+        'Created database payments',
+        'Created database audit',
+        'Created account app (readwrite)',
+        'Created account reader (readonly)',
+        'Created account boss (admin)',
+        'Granted account app readwrite access to database payments',
+        'Granted account reader readonly access to database payments',
+        'Granted account boss admin access to database payments',
+        'Granted account boss admin access to database audit',
+      ]);
+      await expect(
+        driver.ensureDatabasesAndAccounts(address, context),
+      ).resolves.toEqual([]);
+    });
+
+    it("gives each account its role's privileges on its databases only", async () => {
+      const { address, context } = await startPrimary(spec);
+      await driver.ensureDatabasesAndAccounts(address, context);
+      const login = (name: string) => ({
+        username: name,
+        password: context.credentials.accounts[name],
+      });
+
+      await query(address, login('app'), 'create table t (id int)', 'payments');
+      await query(
+        address,
+        login('app'),
+        'insert into t values (1)',
+        'payments',
+      );
+      await expect(
+        query(address, login('reader'), 'select id from t', 'payments'),
+      ).resolves.toEqual([{ id: 1 }]);
+      await expect(
+        query(address, login('reader'), 'insert into t values (2)', 'payments'),
+      ).rejects.toThrow(/permission denied for table t/);
+      await expect(
+        query(address, login('reader'), 'create table u (id int)', 'payments'),
+      ).rejects.toThrow(/permission denied for schema public/);
+      await expect(
+        query(address, login('app'), 'select 1', 'audit'),
+      ).rejects.toThrow(/permission denied for database "audit"/);
+      await query(address, login('boss'), 'create schema reports', 'audit');
+    });
+
+    it('follows a change of an account role', async () => {
+      const { address, context } = await startPrimary(spec);
+      await driver.ensureDatabasesAndAccounts(address, context);
+      const changed = postgresSpec({
+        ...spec,
+        accounts: spec.accounts.map(account =>
+          account.name === 'reader'
+            ? { ...account, role: 'readwrite' }
+            : account,
+        ),
+      });
+
+      await expect(
+        driver.ensureDatabasesAndAccounts(address, {
+          ...context,
+          spec: changed,
+        }),
+      ).resolves.toEqual([
+        'Set the role of account reader to readwrite',
+        'Granted account reader readwrite access to database payments',
+      ]);
+      const reader = {
+        username: 'reader',
+        password: context.credentials.accounts.reader,
+      };
+      await query(address, reader, 'create table mine (id int)', 'payments');
+    });
+
+    it('refuses account names Basalt uses itself', async () => {
+      const { address, context } = await startPrimary(postgresSpec());
+      const spec2 = postgresSpec({ accounts: [{ name: 'basalt' }] });
+      await expect(
+        driver.ensureDatabasesAndAccounts(address, {
+          spec: spec2,
+          credentials: {
+            ...context.credentials,
+            accounts: { basalt: 'x' },
+          },
+        }),
+      ).rejects.toThrow(InputError);
+    });
+  });
+
+  describe('probe', () => {
+    it('reports a primary', async () => {
+      const { address, context } = await startPrimary(postgresSpec());
+      // Accepting connections comes a moment before taking queries.
+      const probe = await eventually(async () => {
+        const result = await driver.probe(address, context);
+        return result.ready ? result : undefined;
+      });
+      expect(probe).toEqual({ ready: true, role: 'primary', lagBytes: 0 });
+    });
+
+    it('reports an instance it cannot log in to as not ready', async () => {
+      const { address, context } = await startPrimary(postgresSpec());
+      const wrong = {
+        ...context,
+        credentials: {
+          ...context.credentials,
+          superuser: { username: 'basalt', password: 'wrong' },
+        },
+      };
+      await expect(driver.probe(address, wrong)).resolves.toEqual({
+        ready: false,
+        role: 'unknown',
+      });
+    });
+
+    it('gives up on a silent server within about a second', async () => {
+      // Accepts connections but never answers, like a hung server.
+      const sockets: net.Socket[] = [];
+      const silent = net.createServer(socket => sockets.push(socket));
+      await new Promise<void>(resolve =>
+        silent.listen(0, '127.0.0.1', resolve),
+      );
+      const port = (silent.address() as net.AddressInfo).port;
+      const context = {
+        spec: postgresSpec(),
+        credentials: {
+          superuser: { username: 'basalt', password: 'x' },
+          replication: { username: 'r', password: 'x' },
+          accounts: {},
+        },
+      };
+      try {
+        const started = Date.now();
+        await expect(
+          driver.probe({ host: '127.0.0.1', port }, context),
+        ).resolves.toEqual({ ready: false, role: 'unknown' });
+        expect(Date.now() - started).toBeLessThan(2500);
+      } finally {
+        sockets.forEach(socket => socket.destroy());
+        await new Promise(resolve => silent.close(resolve));
+      }
+    });
+  });
+
+  it('refuses a parameter Basalt manages before creating anything', async () => {
+    await expect(
+      startPrimary(postgresSpec({ parameters: { port: '5432' } })),
+    ).rejects.toThrow(/'port' is managed by Basalt/);
+  });
+});

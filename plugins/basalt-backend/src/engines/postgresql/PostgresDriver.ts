@@ -1,0 +1,173 @@
+import { InputError } from '@backstage/errors';
+import {
+  EngineAddress,
+  EngineContext,
+  EngineDriver,
+  EngineHost,
+  InstanceProbe,
+} from '@basalt/plugin-basalt-node';
+import { ensureDatabasesAndAccounts, ensureReplicationRole } from './accounts';
+import {
+  ConfigurationInput,
+  renderPgHba,
+  renderPostgresqlConf,
+} from './configuration';
+import { Timeouts, withClient } from './connection';
+import { probeInstance } from './probe';
+
+/**
+ * Options of {@link PostgresDriver}.
+ *
+ * @public
+ */
+export interface PostgresDriverOptions {
+  /** How long a probe waits for a connection; defaults to 1 s. */
+  probeTimeoutMs?: number;
+  /** How long administrative sessions wait for a connection; defaults to 5 s. */
+  connectTimeoutMs?: number;
+}
+
+const INITDB_TIMEOUT_MS = 120_000;
+const BASEBACKUP_TIMEOUT_MS = 30 * 60_000;
+
+/**
+ * The PostgreSQL engine driver: creates primaries with `initdb` and
+ * replicas with `pg_basebackup` (streaming replication), configures them
+ * for password-only access from 127.0.0.1, and manages databases and
+ * accounts with the `pg` client. Passwords never appear in arguments, logs
+ * or SQL text: initdb reads the superuser's from a file, pg_basebackup from
+ * its environment, and roles get SCRAM verifiers.
+ *
+ * @public
+ */
+export class PostgresDriver implements EngineDriver {
+  readonly engine = 'postgresql' as const;
+  readonly versions = ['15'];
+
+  private readonly probeTimeouts: Timeouts;
+  private readonly adminTimeouts: Timeouts;
+
+  constructor(options: PostgresDriverOptions = {}) {
+    const probeTimeoutMs = options.probeTimeoutMs ?? 1_000;
+    const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
+    // A probe reports a starting server as not ready rather than wait.
+    this.probeTimeouts = {
+      connectTimeoutMs: probeTimeoutMs,
+      queryTimeoutMs: probeTimeoutMs,
+      startupWaitMs: 0,
+    };
+    this.adminTimeouts = {
+      connectTimeoutMs,
+      queryTimeoutMs: 60_000,
+      startupWaitMs: 30_000,
+    };
+  }
+
+  async initializePrimary(
+    host: EngineHost,
+    context: EngineContext,
+  ): Promise<void> {
+    // Rendered first: a bad parameter fails before any work is done.
+    const files = this.configurationFiles(host, context);
+    const { superuser } = context.credentials;
+    await host.withSecretFile(`${superuser.password}\n`, passwordFile =>
+      host.exec(
+        'initdb',
+        [
+          `--pgdata=${host.dataDir}`,
+          `--username=${superuser.username}`,
+          '--auth=scram-sha-256',
+          `--pwfile=${passwordFile}`,
+          '--encoding=UTF8',
+          '--locale=C',
+          '--no-instructions',
+        ],
+        { timeoutMs: INITDB_TIMEOUT_MS },
+      ),
+    );
+    await writeFiles(host, files);
+  }
+
+  async initializeReplica(
+    host: EngineHost,
+    context: EngineContext,
+    source: EngineAddress,
+  ): Promise<void> {
+    const files = this.configurationFiles(host, context);
+    const { superuser, replication } = context.credentials;
+    // The source may not have the replication account yet, depending on
+    // whether its databases and accounts were reconciled already.
+    await withClient(source, superuser, this.adminTimeouts, client =>
+      ensureReplicationRole(client, replication),
+    );
+    await host.exec(
+      'pg_basebackup',
+      [
+        `--host=${source.host}`,
+        `--port=${source.port}`,
+        `--username=${replication.username}`,
+        `--pgdata=${host.dataDir}`,
+        '--write-recovery-conf',
+        '--wal-method=stream',
+        '--checkpoint=fast',
+        '--no-password',
+      ],
+      {
+        env: { PGPASSWORD: replication.password },
+        timeoutMs: BASEBACKUP_TIMEOUT_MS,
+      },
+    );
+    // The copy has the source's configuration (its port and socket
+    // directory); the replica gets its own. The recovery settings written
+    // by --write-recovery-conf live in postgresql.auto.conf and are kept.
+    await writeFiles(host, files);
+  }
+
+  serverCommand(host: EngineHost): { program: string; args: string[] } {
+    return { program: host.binary('postgres'), args: ['-D', host.dataDir] };
+  }
+
+  probe(
+    address: EngineAddress,
+    context: EngineContext,
+  ): Promise<InstanceProbe> {
+    return probeInstance(
+      address,
+      context.credentials.superuser,
+      this.probeTimeouts,
+    );
+  }
+
+  ensureDatabasesAndAccounts(
+    primary: EngineAddress,
+    context: EngineContext,
+  ): Promise<string[]> {
+    return ensureDatabasesAndAccounts(primary, context, this.adminTimeouts);
+  }
+
+  private configurationFiles(host: EngineHost, context: EngineContext) {
+    if (!this.versions.includes(context.spec.version)) {
+      throw new InputError(
+        `PostgreSQL ${
+          context.spec.version
+        } is not supported; supported: ${this.versions.join(', ')}`,
+      );
+    }
+    const input: ConfigurationInput = {
+      dataDir: host.dataDir,
+      address: host.address,
+      spec: context.spec,
+      replicationUser: context.credentials.replication.username,
+    };
+    return {
+      'postgresql.conf': renderPostgresqlConf(input),
+      'pg_hba.conf': renderPgHba(input),
+    };
+  }
+}
+
+async function writeFiles(host: EngineHost, files: Record<string, string>) {
+  for (const [name, content] of Object.entries(files)) {
+    await host.writeFile(name, content);
+  }
+}

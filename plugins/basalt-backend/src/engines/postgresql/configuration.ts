@@ -1,0 +1,147 @@
+import { InputError } from '@backstage/errors';
+import { EngineCluster } from '@basalt/plugin-basalt-common';
+import { EngineAddress } from '@basalt/plugin-basalt-node';
+
+/**
+ * Settings Basalt decides and `spec.parameters` may not change: where the
+ * server listens and keeps its files, and how clients must authenticate.
+ */
+const RESERVED_PARAMETERS = new Set([
+  'listen_addresses',
+  'port',
+  'unix_socket_directories',
+  'unix_socket_group',
+  'unix_socket_permissions',
+  'data_directory',
+  'config_file',
+  'hba_file',
+  'ident_file',
+  'external_pid_file',
+  'password_encryption',
+  'primary_conninfo',
+]);
+
+const PARAMETER_NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/;
+
+// Unix socket paths are limited to 107 bytes (sun_path, less its NUL).
+const MAX_SOCKET_PATH = 107;
+
+/** What the configuration of one instance depends on. */
+export interface ConfigurationInput {
+  dataDir: string;
+  address: EngineAddress;
+  spec: EngineCluster['spec'];
+  replicationUser: string;
+}
+
+/**
+ * Renders `postgresql.conf`: Basalt's settings for networking, replication,
+ * logging and locale, followed by `spec.parameters` (later lines win in
+ * PostgreSQL, so the manifest's values apply). Throws {@link InputError}
+ * for parameters that are malformed or reserved.
+ */
+export function renderPostgresqlConf(input: ConfigurationInput): string {
+  const settings: Record<string, string> = {
+    ...baseSettings(input),
+    ...checkedParameters(input.spec.parameters),
+  };
+  return [
+    '# Written by Basalt when the instance was created.',
+    ...Object.entries(settings).map(
+      ([name, value]) => `${name} = ${quote(value)}`,
+    ),
+    '',
+  ].join('\n');
+}
+
+/**
+ * Renders `pg_hba.conf`: password (SCRAM) authentication only, over TCP from
+ * this host only; replication connections for the replication account only.
+ */
+export function renderPgHba(input: ConfigurationInput): string {
+  const replicationUser = `"${input.replicationUser.replace(/"/g, '""')}"`;
+  return [
+    '# Written by Basalt when the instance was created.',
+    '# TYPE  DATABASE     USER  ADDRESS       METHOD',
+    'local   all          all                 scram-sha-256',
+    'host    all          all   127.0.0.1/32  scram-sha-256',
+    `host    replication  ${replicationUser}  127.0.0.1/32  scram-sha-256`,
+    '',
+  ].join('\n');
+}
+
+function baseSettings({
+  dataDir,
+  address,
+}: ConfigurationInput): Record<string, string> {
+  return {
+    listen_addresses: address.host,
+    port: String(address.port),
+    // In the data directory (0700) rather than a shared /var/run directory
+    // the engine user may not write to; disabled where the path would be
+    // too long for a socket (TCP is all Basalt uses).
+    unix_socket_directories:
+      `${dataDir}/.s.PGSQL.${address.port}`.length <= MAX_SOCKET_PATH
+        ? dataDir
+        : '',
+    unix_socket_permissions: '0700',
+    password_encryption: 'scram-sha-256',
+    max_connections: '100',
+    shared_buffers: '128MB',
+    wal_level: 'replica',
+    max_wal_senders: '10',
+    max_replication_slots: '10',
+    wal_keep_size: '256MB',
+    // Lets pg_rewind turn a former primary into a replica after a failover.
+    wal_log_hints: 'on',
+    hot_standby: 'on',
+    hot_standby_feedback: 'on',
+    // The default (5s) is how long a PostgreSQL 15 standby waits before it
+    // looks for WAL again, which is what a promotion waits for too.
+    wal_retrieve_retry_interval: '100ms',
+    // Standard error goes to the runtime's log file.
+    logging_collector: 'off',
+    log_destination: 'stderr',
+    log_line_prefix: '%m [%p] %q%u@%d ',
+    log_timezone: 'UTC',
+    timezone: 'UTC',
+    datestyle: 'iso, mdy',
+    lc_messages: 'C',
+    lc_monetary: 'C',
+    lc_numeric: 'C',
+    lc_time: 'C',
+    default_text_search_config: 'pg_catalog.english',
+  };
+}
+
+function checkedParameters(
+  parameters: Record<string, string>,
+): Record<string, string> {
+  const checked: Record<string, string> = {};
+  for (const [rawName, value] of Object.entries(parameters)) {
+    const name = rawName.toLowerCase();
+    if (!PARAMETER_NAME.test(name)) {
+      throw new InputError(
+        `spec.parameters: '${rawName}' is not a PostgreSQL parameter name`,
+      );
+    }
+    if (RESERVED_PARAMETERS.has(name)) {
+      throw new InputError(
+        `spec.parameters: '${rawName}' is managed by Basalt and cannot be set`,
+      );
+    }
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f]/.test(value)) {
+      throw new InputError(
+        `spec.parameters: the value of '${rawName}' contains a control character`,
+      );
+    }
+    checked[name] = value;
+  }
+  return checked;
+}
+
+/** A postgresql.conf string literal (any setting may be given quoted). */
+function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}

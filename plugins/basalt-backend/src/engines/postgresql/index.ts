@@ -1,0 +1,2 @@
+export { PostgresDriver } from './PostgresDriver';
+export type { PostgresDriverOptions } from './PostgresDriver';

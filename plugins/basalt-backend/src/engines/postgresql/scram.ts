@@ -1,0 +1,24 @@
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+
+const ITERATIONS = 4096;
+
+/**
+ * The SCRAM-SHA-256 verifier PostgreSQL stores for `password` (RFC 5802,
+ * RFC 7677), in its `SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>`
+ * form. Sending the verifier in `CREATE ROLE ... PASSWORD` instead of the
+ * password keeps the password itself out of the server's logs and
+ * statistics. The password is used as is (no SASLprep), which is exact for
+ * the ASCII passwords Basalt generates.
+ */
+export function scramSha256Verifier(
+  password: string,
+  salt: Buffer = randomBytes(16),
+): string {
+  const salted = pbkdf2Sync(password, salt, ITERATIONS, 32, 'sha256');
+  const clientKey = createHmac('sha256', salted).update('Client Key').digest();
+  const storedKey = createHash('sha256').update(clientKey).digest();
+  const serverKey = createHmac('sha256', salted).update('Server Key').digest();
+  return `SCRAM-SHA-256$${ITERATIONS}:${salt.toString(
+    'base64',
+  )}$${storedKey.toString('base64')}:${serverKey.toString('base64')}`;
+}

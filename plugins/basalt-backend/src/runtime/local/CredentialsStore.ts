@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { CredentialsReference } from '@basalt/plugin-basalt-common';
+import { ClusterCredentials, ClusterKey } from '@basalt/plugin-basalt-node';
+import { readJsonFile, removeDirAndEmptyParents, writeJsonFile } from './files';
+import { KeyedMutex } from './KeyedMutex';
+
+/** The account Basalt administers every cluster with. */
+export const SUPERUSER_NAME = 'basalt';
+/** The account replicas stream from their primary with. */
+export const REPLICATION_USER_NAME = 'basalt_replication';
+
+interface CredentialsFile {
+  cluster: ClusterKey;
+  credentials: ClusterCredentials;
+}
+
+/**
+ * Keeps each cluster's generated credentials in a file only the backend's
+ * user can read (`<dir>/<namespace>/<cluster>.json`, mode 0600, in 0700
+ * directories). Passwords are generated once and kept; accounts added to the
+ * manifest later get theirs when they first appear.
+ */
+export class CredentialsStore {
+  private readonly mutex = new KeyedMutex();
+
+  constructor(
+    private readonly dir: string,
+    private readonly fileOf: (cluster: ClusterKey) => string,
+  ) {}
+
+  ensure(
+    cluster: ClusterKey,
+    accounts: string[],
+  ): Promise<{
+    credentials: ClusterCredentials;
+    reference: CredentialsReference;
+  }> {
+    const file = this.fileOf(cluster);
+    const reference: CredentialsReference = { kind: 'file', location: file };
+    return this.mutex.run(file, async () => {
+      const stored = await readJsonFile<CredentialsFile>(file);
+      // A file of an earlier cluster of the same name is replaced: its
+      // passwords belong to data that no longer exists.
+      const current =
+        stored?.cluster.uid === cluster.uid ? stored.credentials : undefined;
+      const missing = accounts.filter(name => !current?.accounts[name]);
+      if (current && missing.length === 0) {
+        return { credentials: current, reference };
+      }
+      const base = current ?? generateCredentials();
+      const credentials: ClusterCredentials = {
+        ...base,
+        accounts: {
+          ...base.accounts,
+          ...Object.fromEntries(missing.map(name => [name, newPassword()])),
+        },
+      };
+      await this.write(file, { cluster, credentials });
+      return { credentials, reference };
+    });
+  }
+
+  remove(cluster: ClusterKey): Promise<void> {
+    const file = this.fileOf(cluster);
+    return this.mutex.run(file, async () => {
+      const stored = await readJsonFile<CredentialsFile>(file);
+      if (stored && stored.cluster.uid !== cluster.uid) {
+        return; // a newer cluster's of the same name
+      }
+      await removeDirAndEmptyParents(file, this.dir);
+    });
+  }
+
+  private async write(file: string, content: CredentialsFile): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await fs.chmod(this.dir, 0o700);
+    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    await writeJsonFile(file, content, 0o600);
+  }
+}
+
+function generateCredentials(): ClusterCredentials {
+  return {
+    superuser: { username: SUPERUSER_NAME, password: newPassword() },
+    replication: { username: REPLICATION_USER_NAME, password: newPassword() },
+    accounts: {},
+  };
+}
+
+/** 192 random bits, URL-safe: no quoting trouble in any client or URL. */
+function newPassword(): string {
+  return randomBytes(24).toString('base64url');
+}

@@ -1,0 +1,298 @@
+import fs from 'node:fs/promises';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ForwardedError, InputError } from '@backstage/errors';
+import {
+  ClusterKey,
+  InstanceRequest,
+  RuntimeEvent,
+  RuntimeInstance,
+} from '@basalt/plugin-basalt-node';
+import { chownToEngineUser, EngineUser } from './engineUser';
+import { removeDirAndEmptyParents, tailLines } from './files';
+import { KeyedMutex } from './KeyedMutex';
+import {
+  instanceLabel,
+  InstancePaths,
+  InstanceRecord,
+  LocalLayout,
+  readInstanceRecord,
+  readOwnInstanceRecord,
+  writeInstanceRecord,
+} from './layout';
+import { engineEnvironment, LocalEngineHost } from './LocalEngineHost';
+import { PortAllocator } from './PortAllocator';
+import { ProcessSupervisor, ServerSpec } from './ProcessSupervisor';
+
+/** What {@link InstanceManager} works with. */
+export interface InstanceManagerOptions {
+  host: string;
+  nodes: string[];
+  binDirs: Partial<Record<string, string>>;
+  layout: LocalLayout;
+  user: EngineUser;
+  ports: PortAllocator;
+  supervisor: ProcessSupervisor;
+  logger: LoggerService;
+  emit: (event: RuntimeEvent) => void;
+}
+
+/**
+ * The lifecycle of local instances: creates their directories and data with
+ * the engine's driver, runs (or adopts) their servers, and removes them.
+ * Operations on one instance run one at a time.
+ */
+export class InstanceManager {
+  private readonly mutex = new KeyedMutex();
+
+  constructor(private readonly options: InstanceManagerOptions) {}
+
+  async list(cluster: ClusterKey): Promise<RuntimeInstance[]> {
+    const { layout, nodes } = this.options;
+    const instances: RuntimeInstance[] = [];
+    for (const paths of await layout.findInstances(nodes, cluster)) {
+      const record = await readInstanceRecord(paths).catch(() => undefined);
+      if (record?.cluster.uid === cluster.uid) {
+        instances.push(await this.describe(paths, record));
+      }
+    }
+    return instances;
+  }
+
+  ensure(request: InstanceRequest): Promise<RuntimeInstance> {
+    return this.mutex.run(instanceKey(request.cluster, request.name), () =>
+      this.ensureNow(request),
+    );
+  }
+
+  remove(cluster: ClusterKey, name: string): Promise<void> {
+    return this.mutex.run(instanceKey(cluster, name), async () => {
+      for (const node of this.options.nodes) {
+        const paths = this.options.layout.instance(node, cluster, name);
+        const record = await readInstanceRecord(paths);
+        // Not found, or not this cluster's: nothing of ours to remove.
+        if (record?.cluster.uid === cluster.uid) {
+          await this.discard(paths, record);
+          this.options.logger.info(
+            `Removed instance ${instanceLabel(
+              cluster,
+              name,
+            )} from node ${node}`,
+          );
+        }
+      }
+    });
+  }
+
+  private async ensureNow(request: InstanceRequest): Promise<RuntimeInstance> {
+    const label = instanceLabel(request.cluster, request.name);
+    const binDir = this.binDirOf(request.driver.engine);
+    const existing = await this.findExisting(request);
+    const paths = existing ?? (await this.create(request, binDir));
+    const record = (await readInstanceRecord(paths))!;
+    const host = this.engineHost(paths, record.port, binDir);
+    try {
+      const startedAt = Date.now();
+      const { pid, started } = await this.options.supervisor.ensureRunning(
+        paths.dir,
+        this.serverSpec(request, paths, host, binDir),
+      );
+      if (started) {
+        const ms = Date.now() - startedAt;
+        this.options.logger.info(
+          `Started instance ${label} (pid ${pid}, port ${record.port}) in ${ms} ms`,
+        );
+      }
+    } catch (error) {
+      if (existing) {
+        throw new ForwardedError(`Could not start instance ${label}`, error);
+      }
+      await this.discard(paths, record);
+      throw new ForwardedError(
+        `Could not start instance ${label}; removed it`,
+        error,
+      );
+    }
+    return { ...this.toInstance(record), running: true };
+  }
+
+  /**
+   * The instance's directory if it exists on any node. Directories that are
+   * not this cluster's are never touched; one whose creation was interrupted
+   * (by a crash) is removed so it can be created afresh.
+   */
+  private async findExisting(
+    request: InstanceRequest,
+  ): Promise<InstancePaths | undefined> {
+    const { cluster, name } = request;
+    for (const node of this.options.nodes) {
+      const paths = this.options.layout.instance(node, cluster, name);
+      const record = await readOwnInstanceRecord(paths, cluster);
+      if (!record) continue;
+      if (record.state === 'initialized') {
+        return paths;
+      }
+      const label = instanceLabel(cluster, name);
+      this.options.logger.warn(
+        `Removing instance ${label}, whose creation was interrupted`,
+      );
+      await this.discard(paths, record);
+    }
+    return undefined;
+  }
+
+  /** Creates the instance's directory and data; on failure, removes both. */
+  private async create(
+    request: InstanceRequest,
+    binDir: string,
+  ): Promise<InstancePaths> {
+    const { cluster, name, node, driver, context } = request;
+    const { nodes, layout, ports } = this.options;
+    if (!nodes.includes(node)) {
+      throw new InputError(
+        `Unknown node '${node}'; the local runtime has ${nodes.join(', ')}`,
+      );
+    }
+    const paths = layout.instance(node, cluster, name);
+    await fs.mkdir(paths.dir, { recursive: true, mode: 0o755 });
+    const record: InstanceRecord = {
+      cluster,
+      instance: name,
+      node,
+      engine: driver.engine,
+      version: context.spec.version,
+      port: await ports.allocate(),
+      state: 'initializing',
+    };
+    try {
+      // Recorded first: the port is then taken for every later allocation.
+      await writeInstanceRecord(paths, record);
+      await this.initialize(request, paths, record, binDir);
+      await writeInstanceRecord(paths, { ...record, state: 'initialized' });
+      return paths;
+    } catch (error) {
+      await this.discard(paths, record);
+      throw new ForwardedError(
+        `Could not create instance ${instanceLabel(
+          cluster,
+          name,
+        )}; removed what was made`,
+        error,
+      );
+    }
+  }
+
+  /** Has the driver create the instance's data in a fresh data directory. */
+  private async initialize(
+    request: InstanceRequest,
+    paths: InstancePaths,
+    record: InstanceRecord,
+    binDir: string,
+  ): Promise<void> {
+    const { driver, context, bootstrap } = request;
+    await fs.mkdir(paths.dataDir, { mode: 0o700 });
+    await chownToEngineUser(paths.dataDir, this.options.user);
+    const host = this.engineHost(paths, record.port, binDir);
+    const startedAt = Date.now();
+    if (bootstrap.from === 'scratch') {
+      await driver.initializePrimary(host, context);
+    } else {
+      await driver.initializeReplica(host, context, bootstrap.source);
+    }
+    const ms = Date.now() - startedAt;
+    this.options.logger.info(
+      `Created instance ${instanceLabel(
+        request.cluster,
+        request.name,
+      )} on node ${record.node} (from ${bootstrap.from}) in ${ms} ms`,
+    );
+  }
+
+  /** Stops the instance's server and removes its directory. */
+  private async discard(paths: InstancePaths, record: InstanceRecord) {
+    await this.options.supervisor.stop(paths.dir, serverIdentity(paths));
+    await removeDirAndEmptyParents(paths.dir, this.options.layout.nodesDir);
+    this.options.ports.release(record.port);
+  }
+
+  private async describe(
+    paths: InstancePaths,
+    record: InstanceRecord,
+  ): Promise<RuntimeInstance> {
+    const pid =
+      record.state === 'initialized'
+        ? await this.options.supervisor.runningPid(serverIdentity(paths))
+        : undefined;
+    const instance = { ...this.toInstance(record), running: !!pid };
+    if (record.state === 'initializing') {
+      instance.message = 'Its data is being created';
+    } else if (pid === undefined) {
+      const tail = await tailLines(paths.logFile, 10);
+      instance.message = `Not running${
+        tail ? `; last lines of its log:\n${tail}` : ''
+      }`;
+    }
+    return instance;
+  }
+
+  private toInstance(record: InstanceRecord): RuntimeInstance {
+    return {
+      name: record.instance,
+      node: record.node,
+      address: { host: this.options.host, port: record.port },
+      running: false,
+    };
+  }
+
+  private serverSpec(
+    request: InstanceRequest,
+    paths: InstancePaths,
+    host: LocalEngineHost,
+    binDir: string,
+  ): ServerSpec {
+    return {
+      ...request.driver.serverCommand(host),
+      ...serverIdentity(paths),
+      cwd: paths.dataDir,
+      env: engineEnvironment(binDir),
+      logFile: paths.logFile,
+      address: host.address,
+      onExit: message =>
+        this.options.emit({
+          type: 'instance-exited',
+          cluster: request.cluster,
+          instance: request.name,
+          message,
+        }),
+    };
+  }
+
+  private engineHost(paths: InstancePaths, port: number, binDir: string) {
+    return new LocalEngineHost({
+      dataDir: paths.dataDir,
+      scratchDir: paths.dir,
+      address: { host: this.options.host, port },
+      binDir,
+      user: this.options.user,
+    });
+  }
+
+  private binDirOf(engine: string): string {
+    const dir = this.options.binDirs[engine];
+    if (!dir) {
+      throw new InputError(
+        `The local runtime cannot run ${engine}: binDirs.${engine} is not configured`,
+      );
+    }
+    return dir;
+  }
+}
+
+// The server's command line names its data directory (e.g. `postgres -D
+// <data>`), which tells it from an unrelated process that reuses its pid.
+function serverIdentity(paths: InstancePaths) {
+  return { pidFile: paths.pidFile, marker: paths.dataDir };
+}
+
+function instanceKey(cluster: ClusterKey, name: string): string {
+  return `${cluster.namespace}/${cluster.name}/${name}`;
+}

@@ -1,0 +1,198 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import {
+  ClusterEndpoints,
+  CredentialsReference,
+  EngineCluster,
+} from '@basalt/plugin-basalt-common';
+import {
+  ClusterCredentials,
+  ClusterKey,
+  EndpointTargets,
+  InstanceRequest,
+  Runtime,
+  RuntimeEvent,
+  RuntimeInstance,
+  RuntimeNode,
+} from '@basalt/plugin-basalt-node';
+import { CredentialsStore } from './CredentialsStore';
+import { EndpointManager } from './EndpointManager';
+import { EngineUser, resolveEngineUser } from './engineUser';
+import { InstanceManager } from './InstanceManager';
+import { instanceLabel, LocalLayout } from './layout';
+import { PortAllocator, PortRange } from './PortAllocator';
+import { ProcessSupervisor } from './ProcessSupervisor';
+
+/** Engines and endpoints listen here only. */
+const HOST = '127.0.0.1';
+
+/**
+ * Options of {@link LocalRuntime.create}.
+ *
+ * @public
+ */
+export interface LocalRuntimeOptions {
+  /** Where instances' data, endpoint state and credentials are kept. */
+  rootDir: string;
+  /** Names of the virtual nodes instances are placed on. */
+  nodes: string[];
+  /**
+   * The unprivileged user engines run as when the backend runs as root
+   * (engines refuse to run as root). Defaults to `nobody`.
+   */
+  user?: string;
+  /** Each engine's program directory, e.g. `/usr/lib/postgresql/15/bin`. */
+  binDirs: Partial<Record<EngineCluster['spec']['engine'], string>>;
+  /** Ports for instances and endpoints, on 127.0.0.1. */
+  portRange: PortRange;
+  logger: LoggerService;
+}
+
+/**
+ * The `local` runtime: runs each instance as an engine server process on
+ * this host, in a directory per virtual node, listening on 127.0.0.1 only.
+ * Servers are detached and outlive the backend; a new backend adopts them
+ * from their pid files instead of starting them again. Endpoints are
+ * in-process TCP proxies on stable ports; credentials are 0600 files.
+ *
+ * @public
+ */
+export class LocalRuntime implements Runtime {
+  readonly name = 'local';
+
+  private readonly supervisor: ProcessSupervisor;
+  private readonly instances: InstanceManager;
+  private readonly endpoints: EndpointManager;
+  private readonly credentials: CredentialsStore;
+  private readonly listeners = new Set<(event: RuntimeEvent) => void>();
+
+  /** Creates the runtime: resolves the engine user and creates `rootDir`. */
+  static async create(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+    if (options.nodes.length === 0) {
+      throw new InputError('The local runtime needs at least one node');
+    }
+    const layout = new LocalLayout(path.resolve(options.rootDir));
+    options.nodes.forEach(node => layout.nodeDir(node)); // fail fast on bad names
+    // 0755: the engine user must be able to reach its data directories.
+    await fs.mkdir(layout.rootDir, { recursive: true, mode: 0o755 });
+    const user = await resolveEngineUser(options.user ?? 'nobody');
+    return new LocalRuntime(options, layout, user);
+  }
+
+  private constructor(
+    private readonly options: LocalRuntimeOptions,
+    layout: LocalLayout,
+    user: EngineUser,
+  ) {
+    this.supervisor = new ProcessSupervisor({
+      user,
+      startTimeoutMs: 15_000,
+      stopTimeoutMs: 10_000,
+      // Adopted servers are not our children: their exit is polled for.
+      pollIntervalMs: 500,
+    });
+    const ports = new PortAllocator(options.portRange, async () => [
+      ...(await layout.allInstanceRecords()).map(record => record.port),
+      ...(await this.endpoints.recordedPorts()),
+    ]);
+    this.instances = new InstanceManager({
+      host: HOST,
+      nodes: options.nodes,
+      binDirs: options.binDirs,
+      layout,
+      user,
+      ports,
+      supervisor: this.supervisor,
+      logger: options.logger,
+      emit: event => this.emit(event),
+    });
+    this.endpoints = new EndpointManager({
+      host: HOST,
+      dir: layout.endpointsDir,
+      fileOf: cluster => layout.endpointsFile(cluster),
+      ports,
+      logger: options.logger,
+    });
+    this.credentials = new CredentialsStore(layout.credentialsDir, cluster =>
+      layout.credentialsFile(cluster),
+    );
+  }
+
+  async listNodes(): Promise<RuntimeNode[]> {
+    return this.options.nodes.map(name => ({ name, ready: true }));
+  }
+
+  listInstances(cluster: ClusterKey): Promise<RuntimeInstance[]> {
+    return this.instances.list(cluster);
+  }
+
+  ensureInstance(request: InstanceRequest): Promise<RuntimeInstance> {
+    return this.instances.ensure(request);
+  }
+
+  removeInstance(cluster: ClusterKey, name: string): Promise<void> {
+    return this.instances.remove(cluster, name);
+  }
+
+  ensureEndpoints(
+    cluster: ClusterKey,
+    targets: EndpointTargets,
+  ): Promise<ClusterEndpoints> {
+    return this.endpoints.ensure(cluster, targets);
+  }
+
+  removeEndpoints(cluster: ClusterKey): Promise<void> {
+    return this.endpoints.remove(cluster);
+  }
+
+  ensureCredentials(
+    cluster: ClusterKey,
+    accounts: string[],
+  ): Promise<{
+    credentials: ClusterCredentials;
+    reference: CredentialsReference;
+  }> {
+    return this.credentials.ensure(cluster, accounts);
+  }
+
+  removeCredentials(cluster: ClusterKey): Promise<void> {
+    return this.credentials.remove(cluster);
+  }
+
+  subscribe(listener: (event: RuntimeEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /**
+   * Closes the endpoints and stops watching processes. Engine servers keep
+   * running on purpose: the next runtime over the same root adopts them.
+   */
+  async stop(): Promise<void> {
+    this.listeners.clear();
+    this.supervisor.close();
+    await this.endpoints.close();
+  }
+
+  private emit(event: RuntimeEvent): void {
+    this.options.logger.warn(
+      `Instance ${instanceLabel(event.cluster, event.instance)}: ${
+        event.message
+      }`,
+    );
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.options.logger.error(
+          'A runtime event listener failed',
+          error as Error,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import { promisify } from 'node:util';
+import { InputError } from '@backstage/errors';
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * The operating-system user engine programs and servers run as.
+ */
+export interface EngineUser {
+  name: string;
+  uid: number;
+  gid: number;
+  /**
+   * The backend runs as root and switches to this user for every engine
+   * process; files the engine owns must be chowned to it.
+   */
+  switched: boolean;
+}
+
+/**
+ * Resolves the user engines run as. Engines such as PostgreSQL refuse to run
+ * as root, so when the backend is root they run as `name` (an unprivileged
+ * account); otherwise they run as the backend's own user.
+ */
+export async function resolveEngineUser(name: string): Promise<EngineUser> {
+  const { uid, gid, username } = os.userInfo();
+  if (uid !== 0) {
+    return { name: username, uid, gid, switched: false };
+  }
+  const [userId, groupId] = await Promise.all([
+    idOf(name, '-u'),
+    idOf(name, '-g'),
+  ]);
+  if (userId === 0) {
+    throw new InputError(
+      `The local runtime's engine user must not be root, got '${name}'`,
+    );
+  }
+  return { name, uid: userId, gid: groupId, switched: true };
+}
+
+/** Gives a file or directory to the engine's user (when it is not ours). */
+export async function chownToEngineUser(
+  file: string,
+  user: EngineUser,
+): Promise<void> {
+  if (user.switched) {
+    await fs.chown(file, user.uid, user.gid);
+  }
+}
+
+async function idOf(name: string, flag: '-u' | '-g'): Promise<number> {
+  try {
+    const { stdout } = await execFileAsync('id', [flag, name]);
+    return Number.parseInt(stdout.trim(), 10);
+  } catch (error) {
+    throw new InputError(
+      `The local runtime's engine user '${name}' does not exist on this host`,
+      error,
+    );
+  }
+}

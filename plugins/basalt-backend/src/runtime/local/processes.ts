@@ -1,0 +1,107 @@
+import fs from 'node:fs/promises';
+import net from 'node:net';
+
+/**
+ * Whether `pid` is a live process with `marker` (e.g. its data directory) as
+ * an argument, or as the value of an `--option=`, which tells the server
+ * from an unrelated process that got its pid after it exited. Zombies have
+ * an empty command line and so do not count. Where there is no `/proc`,
+ * liveness alone decides.
+ */
+export async function isServerAlive(
+  pid: number,
+  marker: string,
+): Promise<boolean> {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    // ESRCH: gone. EPERM: the pid now belongs to another user's process,
+    // which a server started by this runtime never is.
+    return false;
+  }
+  try {
+    const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline
+      .split('\0')
+      .some(arg => arg === marker || arg.endsWith(`=${marker}`));
+  } catch (error) {
+    if (process.platform !== 'linux') {
+      return true; // no /proc to look into
+    }
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}
+
+/** Reads a pid file's first line; `undefined` when missing or garbled. */
+export async function readPidFile(file: string): Promise<number | undefined> {
+  try {
+    const [first] = (await fs.readFile(file, 'utf8')).split('\n');
+    const pid = Number.parseInt(first.trim(), 10);
+    return Number.isInteger(pid) && pid > 1 ? pid : undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/**
+ * Sends a signal to a server and, when it leads a process group (servers are
+ * started detached, so they do), to everything in that group; a server's
+ * helpers are then not orphaned by a SIGKILL.
+ */
+export function signalServer(
+  pid: number,
+  signal: NodeJS.Signals,
+  group: boolean,
+): void {
+  try {
+    process.kill(group ? -pid : pid, signal);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (group && code === 'ESRCH') {
+      signalServer(pid, signal, false);
+    } else if (code !== 'ESRCH') {
+      throw error;
+    }
+  }
+}
+
+/** Resolves `true` once `alive()` turns false, or `false` after `timeoutMs`. */
+export async function waitUntilGone(
+  alive: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 20,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (await alive()) {
+    if (Date.now() >= deadline) {
+      return false;
+    }
+    await sleep(intervalMs);
+  }
+  return true;
+}
+
+/** Whether something accepts TCP connections at host:port. */
+export function acceptsConnections(
+  host: string,
+  port: number,
+  timeoutMs = 1000,
+): Promise<boolean> {
+  return new Promise(resolve => {
+    const socket = net.connect({ host, port });
+    const done = (result: boolean) => {
+      socket.destroy();
+      resolve(result);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}

@@ -1,0 +1,175 @@
+import {
+  BackstageCredentials,
+  BackstageServicePrincipal,
+  BackstageUserPrincipal,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { ConflictError, NotAllowedError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  BasicPermission,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  BASALT_CLUSTER_RESOURCE_TYPE,
+  ClusterEvent,
+  ClusterResource,
+  basaltClusterCreatePermission,
+  basaltClusterDeletePermission,
+  basaltClusterReadPermission,
+  basaltClusterUpdatePermission,
+  clusterRefOf,
+  parseEngineCluster,
+} from '@basalt/plugin-basalt-common';
+import { ClusterController } from '../controller';
+import { ClusterFilter, ClusterStore, EventStore } from '../store';
+
+/** The annotation naming a cluster's owning group (an entity ref). */
+export const OWNER_ANNOTATION = 'basalt.dev/owner';
+
+type ClusterPermission = ResourcePermission<
+  typeof BASALT_CLUSTER_RESOURCE_TYPE
+>;
+
+/**
+ * What the REST API does, permission-checked: the router only translates
+ * HTTP to these calls.
+ */
+export class ClusterService {
+  constructor(
+    private readonly deps: {
+      clusters: ClusterStore;
+      events: EventStore;
+      controller: ClusterController;
+      permissions: PermissionsService;
+    },
+  ) {}
+
+  /** Creates or updates a cluster from a manifest; idempotent. */
+  async apply(
+    body: unknown,
+    credentials: BackstageCredentials<
+      BackstageUserPrincipal | BackstageServicePrincipal
+    >,
+  ) {
+    const manifest = parseEngineCluster(body);
+    const { namespace, name } = manifest.metadata;
+    const existing = await this.deps.clusters
+      .get(namespace, name)
+      .catch(() => undefined);
+    if (existing) {
+      await this.#require(
+        basaltClusterUpdatePermission,
+        credentials,
+        clusterRefOf(existing),
+      );
+    } else {
+      await this.#require(basaltClusterCreatePermission, credentials);
+    }
+    const userRef =
+      credentials.principal.type === 'user'
+        ? (credentials.principal as { userEntityRef: string }).userEntityRef
+        : `service:${
+            (credentials.principal as { subject?: string }).subject ?? 'unknown'
+          }`;
+    const owner = manifest.metadata.annotations[OWNER_ANNOTATION] ?? userRef;
+    const result = await this.deps.clusters.apply(manifest, { owner, userRef });
+    if (result.specChanged) {
+      this.deps.controller.enqueue(result.cluster.metadata.uid);
+    }
+    return result;
+  }
+
+  async get(
+    namespace: string,
+    name: string,
+    credentials: BackstageCredentials,
+  ) {
+    const cluster = await this.deps.clusters.get(namespace, name);
+    await this.#require(
+      basaltClusterReadPermission,
+      credentials,
+      clusterRefOf(cluster),
+    );
+    return cluster;
+  }
+
+  /** The clusters matching `filter` that the caller may read. */
+  async list(
+    filter: ClusterFilter,
+    credentials: BackstageCredentials,
+  ): Promise<ClusterResource[]> {
+    const clusters = await this.deps.clusters.list(filter);
+    if (clusters.length === 0) return [];
+    const decisions = await this.deps.permissions.authorize(
+      clusters.map(cluster => ({
+        permission: basaltClusterReadPermission,
+        resourceRef: clusterRefOf(cluster),
+      })),
+      { credentials },
+    );
+    return clusters.filter(
+      (_, i) => decisions[i].result === AuthorizeResult.ALLOW,
+    );
+  }
+
+  /**
+   * Requests deletion as the termination policy allows; the controller
+   * removes the instances and then the record.
+   */
+  async delete(
+    namespace: string,
+    name: string,
+    credentials: BackstageCredentials,
+  ) {
+    const cluster = await this.deps.clusters.get(namespace, name);
+    const ref = clusterRefOf(cluster);
+    await this.#require(basaltClusterDeletePermission, credentials, ref);
+    const policy = cluster.spec.terminationPolicy;
+    if (policy === 'DoNotTerminate') {
+      throw new ConflictError(
+        `EngineCluster ${ref} has terminationPolicy DoNotTerminate and cannot be deleted; apply it with terminationPolicy Delete or BackupThenDelete first`,
+      );
+    }
+    if (policy === 'BackupThenDelete') {
+      throw new ConflictError(
+        `EngineCluster ${ref} has terminationPolicy BackupThenDelete, which takes and verifies a final backup before deleting anything, and no backup repository is available in this installation yet; nothing was deleted. Apply it with terminationPolicy Delete to delete it without a backup.`,
+      );
+    }
+    await this.deps.clusters.markForDeletion(cluster.metadata.uid);
+    this.deps.controller.enqueue(cluster.metadata.uid);
+    return this.deps.clusters.get(namespace, name);
+  }
+
+  async events(
+    namespace: string,
+    name: string,
+    limit: number,
+    credentials: BackstageCredentials,
+  ): Promise<ClusterEvent[]> {
+    const cluster = await this.get(namespace, name, credentials);
+    return this.deps.events.list(clusterRefOf(cluster), { limit });
+  }
+
+  async #require(
+    permission: BasicPermission | ClusterPermission,
+    credentials: BackstageCredentials,
+    resourceRef?: string,
+  ): Promise<void> {
+    const [decision] = await this.deps.permissions.authorize(
+      [
+        resourceRef
+          ? { permission: permission as ClusterPermission, resourceRef }
+          : { permission: permission as BasicPermission },
+      ],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Not allowed: ${permission.name}${
+          resourceRef ? ` on EngineCluster ${resourceRef}` : ''
+        }`,
+      );
+    }
+  }
+}

@@ -1,0 +1,245 @@
+import { BackendFeature } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import request from 'supertest';
+import { basaltPlugin } from '../plugin';
+import { eventually } from '../__testUtils__/clusterApi';
+
+// Redis has no driver yet, so these clusters are validated, stored and
+// reported on without starting any engine process.
+const manifest = (name: string, spec: object = {}, metadata: object = {}) => ({
+  apiVersion: 'basalt.dev/v1alpha1',
+  kind: 'EngineCluster',
+  metadata: { name, namespace: 'payments', ...metadata },
+  spec: { engine: 'redis', ...spec },
+});
+
+jest.setTimeout(30_000);
+
+describe('the /clusters API', () => {
+  let rootDir: string;
+  beforeAll(() => {
+    rootDir = mkdtempSync(join(tmpdir(), 'basalt-api-'));
+  });
+  afterAll(() => rmSync(rootDir, { recursive: true, force: true }));
+
+  const start = (...features: BackendFeature[]) =>
+    startTestBackend({
+      features: [
+        basaltPlugin,
+        mockServices.rootConfig.factory({
+          data: { basalt: { runtimes: { local: { rootDir } } } },
+        }),
+        ...features,
+      ],
+    });
+
+  it('refuses an invalid manifest with 400 naming each field', async () => {
+    const { server } = await start();
+    const response = await request(server)
+      .post('/api/basalt/clusters')
+      .send(manifest('Bad_Name', { engine: 'mongodb', replicas: -1 }));
+
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toContain(
+      'metadata.name: must be a DNS label',
+    );
+    expect(response.body.error.message).toContain(
+      'spec.engine: must be one of "postgresql", "mysql", "redis"',
+    );
+    expect(response.body.error.message).toContain(
+      'spec.replicas: must be at least 1',
+    );
+  });
+
+  it('answers 404 for an unknown cluster', async () => {
+    const { server } = await start();
+    const response = await request(server).get(
+      '/api/basalt/clusters/payments/nope',
+    );
+    expect(response.status).toBe(404);
+    expect(response.body.error.message).toBe(
+      'EngineCluster payments/nope not found',
+    );
+  });
+
+  it('lists by namespace, owner and label', async () => {
+    const { server } = await start();
+    await request(server)
+      .post('/api/basalt/clusters')
+      .send(manifest('cache-a', {}, { labels: { env: 'prod' } }))
+      .expect(201);
+    await request(server)
+      .post('/api/basalt/clusters')
+      .send(
+        manifest(
+          'cache-b',
+          {},
+          {
+            annotations: { 'basalt.dev/owner': 'group:default/payments-team' },
+          },
+        ),
+      )
+      .expect(201);
+
+    const names = async (query: string) =>
+      (
+        await request(server).get(`/api/basalt/clusters?${query}`)
+      ).body.items.map((c: any) => c.metadata.name);
+    expect(await names('namespace=payments')).toEqual(['cache-a', 'cache-b']);
+    expect(await names('namespace=orders')).toEqual([]);
+    expect(await names('label=env=prod')).toEqual(['cache-a']);
+    expect(
+      await names(`owner=${encodeURIComponent('group:default/payments-team')}`),
+    ).toEqual(['cache-b']);
+    expect(
+      await names(
+        `owner=${encodeURIComponent(
+          mockCredentials.user().principal.userEntityRef,
+        )}`,
+      ),
+    ).toEqual(['cache-a']);
+    expect(
+      (await request(server).get('/api/basalt/clusters?label=env')).status,
+    ).toBe(400);
+  });
+
+  it('reports an engine without a driver as a Degraded condition', async () => {
+    const { server } = await start();
+    await request(server)
+      .post('/api/basalt/clusters')
+      .send(manifest('cache-c'))
+      .expect(201);
+
+    const degraded = await eventually(
+      async () => {
+        const { body } = await request(server).get(
+          '/api/basalt/clusters/payments/cache-c',
+        );
+        return body.status?.conditions.find(
+          (c: any) => c.type === 'Degraded' && c.status === 'True',
+        );
+      },
+      { what: 'the Degraded condition' },
+    );
+    expect(degraded).toMatchObject({
+      reason: 'EngineUnavailable',
+      message: 'No driver for engine redis is installed; installed: postgresql',
+      observedGeneration: 1,
+    });
+  });
+
+  it('honours terminationPolicy: DoNotTerminate and BackupThenDelete answer 409 and delete nothing', async () => {
+    const { server } = await start();
+    await request(server)
+      .post('/api/basalt/clusters')
+      .send(manifest('keep', { terminationPolicy: 'DoNotTerminate' }))
+      .expect(201);
+    await request(server)
+      .post('/api/basalt/clusters')
+      .send(manifest('backed'))
+      .expect(201);
+
+    const keep = await request(server).delete(
+      '/api/basalt/clusters/payments/keep',
+    );
+    expect(keep.status).toBe(409);
+    expect(keep.body.error.message).toContain(
+      'terminationPolicy DoNotTerminate',
+    );
+
+    const backed = await request(server).delete(
+      '/api/basalt/clusters/payments/backed',
+    );
+    expect(backed.status).toBe(409);
+    expect(backed.body.error.message).toContain('nothing was deleted');
+
+    for (const name of ['keep', 'backed']) {
+      const { body } = await request(server)
+        .get(`/api/basalt/clusters/payments/${name}`)
+        .expect(200);
+      expect(body.metadata.deletionTimestamp).toBeUndefined();
+    }
+  });
+
+  it('deletes a cluster with terminationPolicy Delete', async () => {
+    const { server } = await start();
+    const ref = '/api/basalt/clusters/payments/gone';
+    await request(server)
+      .post('/api/basalt/clusters')
+      .send(manifest('gone', { terminationPolicy: 'Delete' }))
+      .expect(201);
+
+    const deleted = await request(server).delete(ref);
+    expect(deleted.status).toBe(202);
+    const status = await eventually(
+      async () => {
+        const { status: code } = await request(server).get(ref);
+        return code === 404 ? code : undefined;
+      },
+      { what: 'the cluster to be gone' },
+    );
+    expect(status).toBe(404);
+  });
+
+  it('checks permissions on every route', async () => {
+    const denied = await start(
+      mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+    );
+    const create = await request(denied.server)
+      .post('/api/basalt/clusters')
+      .send(manifest('denied'));
+    expect(create.status).toBe(403);
+    expect(create.body.error.message).toBe(
+      'Not allowed: basalt.cluster.create',
+    );
+
+    // May create, may not read, update or delete.
+    const createOnly = mockServices.permissions.mock({
+      authorize: async requests =>
+        requests.map(r => ({
+          result:
+            r.permission.name === 'basalt.cluster.create'
+              ? AuthorizeResult.ALLOW
+              : AuthorizeResult.DENY,
+        })),
+    });
+    const { server } = await start(createOnly.factory);
+    await request(server)
+      .post('/api/basalt/clusters')
+      .send(manifest('hidden'))
+      .expect(201);
+
+    const ref = '/api/basalt/clusters/payments/hidden';
+    expect((await request(server).get('/api/basalt/clusters')).body).toEqual({
+      items: [],
+    });
+    expect((await request(server).get(ref)).body.error.message).toBe(
+      'Not allowed: basalt.cluster.read on EngineCluster payments/hidden',
+    );
+    expect((await request(server).get(`${ref}/events`)).status).toBe(403);
+    expect((await request(server).delete(ref)).status).toBe(403);
+    expect(
+      (
+        await request(server)
+          .post('/api/basalt/clusters')
+          .send(manifest('hidden', { replicas: 2 }))
+      ).status,
+    ).toBe(403);
+  });
+
+  it('requires credentials', async () => {
+    const { server } = await start();
+    const response = await request(server)
+      .get('/api/basalt/clusters')
+      .set('Authorization', mockCredentials.none.header());
+    expect(response.status).toBe(401);
+  });
+});

@@ -1,0 +1,86 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import express from 'express';
+import Router from 'express-promise-router';
+import { ClusterService } from './ClusterService';
+
+const MAX_EVENTS = 500;
+
+/** Parses `label=key=value` query parameters (repeatable). */
+function labelsFrom(query: express.Request['query']): Record<string, string> {
+  const raw = query.label;
+  const values = [raw ?? []].flat();
+  return Object.fromEntries(
+    values.map(value => {
+      const [key, ...rest] = String(value).split('=');
+      if (!key || rest.length === 0) {
+        throw new InputError(`label must be key=value, got '${value}'`);
+      }
+      return [key, rest.join('=')];
+    }),
+  );
+}
+
+function limitFrom(query: express.Request['query']): number {
+  if (query.limit === undefined) return 100;
+  const limit = Number(query.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EVENTS) {
+    throw new InputError(
+      `limit must be a whole number from 1 to ${MAX_EVENTS}, got '${query.limit}'`,
+    );
+  }
+  return limit;
+}
+
+/** `/clusters` routes; every one authenticates and checks its permission. */
+export function createClustersRouter(options: {
+  httpAuth: HttpAuthService;
+  service: ClusterService;
+}): express.Router {
+  const { httpAuth, service } = options;
+  const router = Router();
+  const credentials = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
+
+  router.post('/clusters', async (req, res) => {
+    const result = await service.apply(req.body, await credentials(req));
+    res.status(result.created ? 201 : 200).json(result.cluster);
+  });
+
+  router.get('/clusters', async (req, res) => {
+    const items = await service.list(
+      {
+        namespace: req.query.namespace?.toString(),
+        owner: req.query.owner?.toString(),
+        labels: labelsFrom(req.query),
+      },
+      await credentials(req),
+    );
+    res.json({ items });
+  });
+
+  router.get('/clusters/:namespace/:name', async (req, res) => {
+    const { namespace, name } = req.params;
+    res.json(await service.get(namespace, name, await credentials(req)));
+  });
+
+  router.delete('/clusters/:namespace/:name', async (req, res) => {
+    const { namespace, name } = req.params;
+    res
+      .status(202)
+      .json(await service.delete(namespace, name, await credentials(req)));
+  });
+
+  router.get('/clusters/:namespace/:name/events', async (req, res) => {
+    const { namespace, name } = req.params;
+    const items = await service.events(
+      namespace,
+      name,
+      limitFrom(req.query),
+      await credentials(req),
+    );
+    res.json({ items });
+  });
+
+  return router;
+}
