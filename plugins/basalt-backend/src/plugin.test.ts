@@ -69,7 +69,7 @@ describe('basalt backend plugin', () => {
         {
           name: 'runtime-local',
           status: 'pass',
-          message: 'PostgreSQL programs found in /usr/lib/postgresql/15/bin',
+          message: 'postgresql programs found in /usr/lib/postgresql/15/bin',
           durationMs: expect.any(Number),
         },
       ],
@@ -91,7 +91,7 @@ describe('basalt backend plugin', () => {
         name: 'runtime-local',
         status: 'fail',
         message:
-          "PostgreSQL program initdb not found in /nonexistent/bin: install Debian's postgresql package (apt-get install postgresql) or set basalt.runtimes.local.postgresql.binDir",
+          "postgresql program initdb not found in /nonexistent/bin: install Debian's postgresql package (apt-get install postgresql) or set basalt.runtimes.local.postgresql.binDir",
       }),
     );
   });

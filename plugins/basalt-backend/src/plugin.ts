@@ -111,7 +111,8 @@ export const basaltPlugin = createBackendPlugin({
             ? []
             : [
                 createLocalRuntimeHealthCheck({
-                  postgresqlBinDir: settings.local.postgresqlBinDir,
+                  binDirs: { postgresql: settings.local.postgresqlBinDir },
+                  drivers: [...drivers.values()],
                 }),
               ]),
           ...moduleHealthChecks,

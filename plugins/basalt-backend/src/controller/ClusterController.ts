@@ -31,7 +31,10 @@ export interface ClusterControllerOptions {
 }
 
 const MAX_BACKOFF_MS = 30_000;
-const NOT_SETTLED_REQUEUE_MS = 1000;
+// A cluster that is not there yet (instances starting) is looked at again
+// soon, then less and less often.
+const UNSETTLED_FIRST_MS = 100;
+const UNSETTLED_MAX_MS = 5000;
 
 /**
  * The lifecycle controller: keeps every cluster at its declared state.
@@ -43,6 +46,7 @@ export class ClusterController {
   readonly #options: ClusterControllerOptions;
   readonly #queue: WorkQueue;
   readonly #failures = new Map<string, number>();
+  readonly #unsettled = new Map<string, number>();
   #unsubscribe?: () => void;
   readonly #abort = new AbortController();
 
@@ -243,14 +247,16 @@ export class ClusterController {
   }
 
   #next(uid: string, observation: Observation, settled: boolean): WorkResult {
-    if (!observation.failure) {
+    if (settled) {
       this.#failures.delete(uid);
-      return settled ? {} : { requeueAfterMs: NOT_SETTLED_REQUEUE_MS };
+      this.#unsettled.delete(uid);
+      return {};
     }
-    const failures = (this.#failures.get(uid) ?? 0) + 1;
-    this.#failures.set(uid, failures);
-    return {
-      requeueAfterMs: Math.min(1000 * 2 ** (failures - 1), MAX_BACKOFF_MS),
-    };
+    const [counts, first, max] = observation.failure
+      ? [this.#failures, 1000, MAX_BACKOFF_MS]
+      : [this.#unsettled, UNSETTLED_FIRST_MS, UNSETTLED_MAX_MS];
+    const attempts = (counts.get(uid) ?? 0) + 1;
+    counts.set(uid, attempts);
+    return { requeueAfterMs: Math.min(first * 2 ** (attempts - 1), max) };
   }
 }

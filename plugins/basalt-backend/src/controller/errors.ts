@@ -1,5 +1,6 @@
 import { CustomErrorBase } from '@backstage/errors';
 import { ClusterReason, ClusterReasons } from '@basalt/plugin-basalt-common';
+import { EngineUnavailableError } from '@basalt/plugin-basalt-node';
 
 /**
  * A failure the controller reports on the cluster as a condition reason, so
@@ -15,7 +16,9 @@ export class ClusterReconcileError extends CustomErrorBase {
 
 /** The condition reason for any error a reconcile ran into. */
 export function reasonOf(error: unknown): ClusterReason {
-  return error instanceof ClusterReconcileError
-    ? error.reason
-    : ClusterReasons.InstanceFailed;
+  if (error instanceof ClusterReconcileError) return error.reason;
+  if (error instanceof EngineUnavailableError) {
+    return ClusterReasons.EngineUnavailable;
+  }
+  return ClusterReasons.InstanceFailed;
 }

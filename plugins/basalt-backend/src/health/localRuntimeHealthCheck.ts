@@ -1,37 +1,25 @@
-import { BasaltHealthCheck } from '@basalt/plugin-basalt-node';
-import { access, constants } from 'fs/promises';
-import { join } from 'path';
-
-/** The PostgreSQL programs the local runtime runs. */
-export const POSTGRESQL_PROGRAMS = ['initdb', 'postgres', 'pg_basebackup'];
+import { BasaltHealthCheck, EngineDriver } from '@basalt/plugin-basalt-node';
+import { checkEnginePrograms } from '../runtime/local/enginePrograms';
 
 /**
- * Says what to install or configure when a program is missing, so the
- * message can stand in a condition as it is.
+ * Checks that the local runtime finds every program the installed engine
+ * drivers run, and says what to install or configure when it does not.
  */
-export async function checkPostgresqlPrograms(binDir: string): Promise<void> {
-  for (const program of POSTGRESQL_PROGRAMS) {
-    try {
-      await access(join(binDir, program), constants.X_OK);
-    } catch {
-      throw new Error(
-        `PostgreSQL program ${program} not found in ${binDir}: install Debian's postgresql package (apt-get install postgresql) or set basalt.runtimes.local.postgresql.binDir`,
-      );
-    }
-  }
-}
-
-/** Checks that the local runtime finds the engine programs it needs. */
 export function createLocalRuntimeHealthCheck(options: {
-  postgresqlBinDir: string;
+  binDirs: Record<string, string>;
+  drivers: EngineDriver[];
 }): BasaltHealthCheck {
   return {
     name: 'runtime-local',
     async check() {
-      await checkPostgresqlPrograms(options.postgresqlBinDir);
-      return {
-        message: `PostgreSQL programs found in ${options.postgresqlBinDir}`,
-      };
+      const found: string[] = [];
+      for (const driver of options.drivers) {
+        const binDir = options.binDirs[driver.engine];
+        if (!binDir) continue;
+        await checkEnginePrograms(driver.engine, binDir, driver.programs);
+        found.push(`${driver.engine} programs found in ${binDir}`);
+      }
+      return { message: found.join('; ') || 'no engine configured' };
     },
   };
 }

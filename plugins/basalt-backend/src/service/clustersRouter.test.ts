@@ -5,10 +5,11 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { mkdtempSync, rmSync } from 'fs';
+import { existsSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import request from 'supertest';
+import { BasaltClient, EngineClusterInput } from '@basalt/plugin-basalt-common';
 import { basaltPlugin } from '../plugin';
 import { eventually } from '../__testUtils__/clusterApi';
 
@@ -136,6 +137,45 @@ describe('the /clusters API', () => {
     });
   });
 
+  it('says what to install when the engine programs are missing, creating nothing', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        basaltPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            basalt: {
+              runtimes: {
+                local: { rootDir, postgresql: { binDir: '/nonexistent/bin' } },
+              },
+            },
+          },
+        }),
+      ],
+    });
+    await request(server)
+      .post('/api/basalt/clusters')
+      .send(manifest('orders-db', { engine: 'postgresql' }))
+      .expect(201);
+
+    const degraded = await eventually(
+      async () => {
+        const { body } = await request(server).get(
+          '/api/basalt/clusters/payments/orders-db',
+        );
+        return body.status?.conditions.find(
+          (c: any) => c.type === 'Degraded' && c.status === 'True',
+        );
+      },
+      { what: 'the Degraded condition' },
+    );
+    expect(degraded).toMatchObject({
+      reason: 'EngineUnavailable',
+      message:
+        "postgresql program initdb not found in /nonexistent/bin: install Debian's postgresql package (apt-get install postgresql) or set basalt.runtimes.local.postgresql.binDir",
+    });
+    expect(existsSync(join(rootDir, 'nodes'))).toBe(false);
+  });
+
   it('honours terminationPolicy: DoNotTerminate and BackupThenDelete answer 409 and delete nothing', async () => {
     const { server } = await start();
     await request(server)
@@ -187,6 +227,65 @@ describe('the /clusters API', () => {
       { what: 'the cluster to be gone' },
     );
     expect(status).toBe(404);
+  });
+
+  it('is fully usable through the typed client', async () => {
+    const { server } = await start();
+    const { port } = server.address() as { port: number };
+    const client = new BasaltClient({
+      discoveryApi: {
+        getBaseUrl: async pluginId =>
+          `http://127.0.0.1:${port}/api/${pluginId}`,
+      },
+    });
+    const ref = { namespace: 'payments', name: 'typed' };
+
+    const created = await client.applyCluster(
+      manifest(
+        'typed',
+        { terminationPolicy: 'Delete' },
+        { labels: { via: 'client' } },
+      ) as EngineClusterInput,
+    );
+    expect(created.metadata).toMatchObject({ name: 'typed', generation: 1 });
+    expect((await client.getCluster(ref)).metadata.uid).toBe(
+      created.metadata.uid,
+    );
+    expect(
+      (await client.listClusters({ labels: { via: 'client' } })).map(
+        c => c.metadata.name,
+      ),
+    ).toEqual(['typed']);
+    await expect(
+      client.applyCluster(
+        manifest('typed', { replicas: 0 }) as EngineClusterInput,
+      ),
+    ).rejects.toMatchObject({
+      statusCode: 400,
+    });
+    const events = await eventually(
+      async () => {
+        const items = await client.listClusterEvents(ref, { limit: 10 });
+        return items.length ? items : undefined;
+      },
+      { what: 'an event' },
+    );
+    expect(events[0]).toMatchObject({
+      cluster: 'payments/typed',
+      reason: 'EngineUnavailable',
+      type: 'Warning',
+    });
+
+    await client.deleteCluster(ref);
+    const gone = await eventually(
+      () =>
+        client.getCluster(ref).then(
+          () => undefined,
+          error => error.statusCode,
+        ),
+      { what: 'the cluster to be gone' },
+    );
+    expect(gone).toBe(404);
   });
 
   it('checks permissions on every route', async () => {

@@ -1,4 +1,6 @@
+import { ClusterEvent, ClusterResource } from '../cluster';
 import { HealthReport } from '../health';
+import { EngineClusterInput } from '../manifest';
 
 /**
  * Options accepted by every {@link BasaltApi} call.
@@ -24,4 +26,55 @@ export interface BasaltRequestOptions {
 export interface BasaltApi {
   /** Reads the backend's health; a failing backend is a report, not an error. */
   getHealth(options?: BasaltRequestOptions): Promise<HealthReport>;
+  /** Creates or updates a cluster from its manifest (idempotent). */
+  applyCluster(
+    manifest: EngineClusterInput,
+    options?: BasaltRequestOptions,
+  ): Promise<ClusterResource>;
+  /** Reads one cluster; rejects with a 404 `ResponseError` when unknown. */
+  getCluster(
+    ref: ClusterRef,
+    options?: BasaltRequestOptions,
+  ): Promise<ClusterResource>;
+  /** Lists the clusters the caller may read. */
+  listClusters(
+    filter?: ClusterListFilter,
+    options?: BasaltRequestOptions,
+  ): Promise<ClusterResource[]>;
+  /**
+   * Requests deletion as the cluster's termination policy allows; rejects
+   * with a 409 `ResponseError` saying why when it does not.
+   */
+  deleteCluster(
+    ref: ClusterRef,
+    options?: BasaltRequestOptions,
+  ): Promise<ClusterResource>;
+  /** The cluster's events, newest first. */
+  listClusterEvents(
+    ref: ClusterRef,
+    query?: { limit?: number },
+    options?: BasaltRequestOptions,
+  ): Promise<ClusterEvent[]>;
+}
+
+/**
+ * Names one cluster.
+ *
+ * @public
+ */
+export interface ClusterRef {
+  namespace: string;
+  name: string;
+}
+
+/**
+ * Filters of {@link BasaltApi.listClusters}; all given ones must match.
+ *
+ * @public
+ */
+export interface ClusterListFilter {
+  namespace?: string;
+  /** Entity ref of the owner, e.g. `group:default/payments-team`. */
+  owner?: string;
+  labels?: Record<string, string>;
 }

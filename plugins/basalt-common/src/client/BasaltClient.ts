@@ -1,7 +1,17 @@
 import { ResponseError } from '@backstage/errors';
 import { BASALT_PLUGIN_ID } from '../constants';
+import { ClusterEvent, ClusterResource } from '../cluster';
 import { HealthReport } from '../health';
-import { BasaltApi, BasaltRequestOptions } from './BasaltApi';
+import { EngineClusterInput } from '../manifest';
+import {
+  BasaltApi,
+  BasaltRequestOptions,
+  ClusterListFilter,
+  ClusterRef,
+} from './BasaltApi';
+
+const clusterPath = ({ namespace, name }: ClusterRef) =>
+  `/clusters/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
 
 /**
  * The subset of Backstage's discovery API the client needs; both the
@@ -42,24 +52,89 @@ export class BasaltClient implements BasaltApi {
 
   async getHealth(options?: BasaltRequestOptions): Promise<HealthReport> {
     // 503 carries a full report: the backend is reachable but unhealthy.
-    return this.#request<HealthReport>('/health', options, [503]);
+    return this.#request<HealthReport>('GET', '/health', options, {
+      acceptedErrorStatuses: [503],
+    });
+  }
+
+  async applyCluster(
+    manifest: EngineClusterInput,
+    options?: BasaltRequestOptions,
+  ): Promise<ClusterResource> {
+    return this.#request('POST', '/clusters', options, { body: manifest });
+  }
+
+  async getCluster(
+    ref: ClusterRef,
+    options?: BasaltRequestOptions,
+  ): Promise<ClusterResource> {
+    return this.#request('GET', clusterPath(ref), options);
+  }
+
+  async listClusters(
+    filter: ClusterListFilter = {},
+    options?: BasaltRequestOptions,
+  ): Promise<ClusterResource[]> {
+    const query = new URLSearchParams();
+    if (filter.namespace) query.set('namespace', filter.namespace);
+    if (filter.owner) query.set('owner', filter.owner);
+    for (const [key, value] of Object.entries(filter.labels ?? {})) {
+      query.append('label', `${key}=${value}`);
+    }
+    const suffix = query.size ? `?${query}` : '';
+    const { items } = await this.#request<{ items: ClusterResource[] }>(
+      'GET',
+      `/clusters${suffix}`,
+      options,
+    );
+    return items;
+  }
+
+  async deleteCluster(
+    ref: ClusterRef,
+    options?: BasaltRequestOptions,
+  ): Promise<ClusterResource> {
+    return this.#request('DELETE', clusterPath(ref), options);
+  }
+
+  async listClusterEvents(
+    ref: ClusterRef,
+    query: { limit?: number } = {},
+    options?: BasaltRequestOptions,
+  ): Promise<ClusterEvent[]> {
+    const suffix = query.limit ? `?limit=${query.limit}` : '';
+    const { items } = await this.#request<{ items: ClusterEvent[] }>(
+      'GET',
+      `${clusterPath(ref)}/events${suffix}`,
+      options,
+    );
+    return items;
   }
 
   async #request<T>(
+    method: 'GET' | 'POST' | 'DELETE',
     path: string,
     options: BasaltRequestOptions | undefined,
-    acceptedErrorStatuses: number[] = [],
+    extra: { body?: unknown; acceptedErrorStatuses?: number[] } = {},
   ): Promise<T> {
     const baseUrl = await this.#discovery.getBaseUrl(BASALT_PLUGIN_ID);
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (options?.token) {
       headers.Authorization = `Bearer ${options.token}`;
     }
+    if (extra.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+    }
     const response = await this.#fetch(`${baseUrl}${path}`, {
+      method,
       headers,
+      body: extra.body === undefined ? undefined : JSON.stringify(extra.body),
       signal: options?.signal,
     });
-    if (!response.ok && !acceptedErrorStatuses.includes(response.status)) {
+    if (
+      !response.ok &&
+      !extra.acceptedErrorStatuses?.includes(response.status)
+    ) {
       throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as T;

@@ -1,3 +1,8 @@
-export type { BasaltApi, BasaltRequestOptions } from './BasaltApi';
+export type {
+  BasaltApi,
+  BasaltRequestOptions,
+  ClusterListFilter,
+  ClusterRef,
+} from './BasaltApi';
 export { BasaltClient } from './BasaltClient';
 export type { BasaltDiscovery, BasaltFetch } from './BasaltClient';

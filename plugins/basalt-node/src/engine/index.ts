@@ -6,3 +6,4 @@ export type {
   EngineHost,
   InstanceProbe,
 } from './types';
+export { EngineUnavailableError } from './errors';

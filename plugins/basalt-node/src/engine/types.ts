@@ -99,6 +99,11 @@ export interface EngineDriver {
   readonly engine: EngineCluster['spec']['engine'];
   /** Versions this driver can run, e.g. `['15']`. */
   readonly versions: string[];
+  /**
+   * The engine programs the driver runs through {@link EngineHost}, so a
+   * runtime can check they are there before it creates anything.
+   */
+  readonly programs: string[];
   /** Creates the data of a new primary (e.g. initdb and configuration). */
   initializePrimary(host: EngineHost, context: EngineContext): Promise<void>;
   /** Creates the data of a replica as a copy of `source`, ready to stream from it. */

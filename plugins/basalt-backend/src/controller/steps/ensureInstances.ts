@@ -1,6 +1,7 @@
 import { ClusterReasons } from '@basalt/plugin-basalt-common';
 import {
   EngineContext,
+  EngineUnavailableError,
   InstanceRequest,
   RuntimeInstance,
 } from '@basalt/plugin-basalt-node';
@@ -106,6 +107,8 @@ async function createInstances(
           request(ctx, engine, instance, node, primary),
         );
       } catch (error) {
+        // Missing programs are the engine's problem, not this instance's.
+        if (error instanceof EngineUnavailableError) throw error;
         throw new ClusterReconcileError(
           ClusterReasons.InstanceFailed,
           `Could not create instance ${instance} on ${node} as ${role}: ${

@@ -43,6 +43,7 @@ const BASEBACKUP_TIMEOUT_MS = 30 * 60_000;
 export class PostgresDriver implements EngineDriver {
   readonly engine = 'postgresql' as const;
   readonly versions = ['15'];
+  readonly programs = ['initdb', 'postgres', 'pg_basebackup'];
 
   private readonly probeTimeouts: Timeouts;
   private readonly adminTimeouts: Timeouts;

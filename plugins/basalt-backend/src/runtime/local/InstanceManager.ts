@@ -3,6 +3,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { ForwardedError, InputError } from '@backstage/errors';
 import {
   ClusterKey,
+  EngineUnavailableError,
   InstanceRequest,
   RuntimeEvent,
   RuntimeInstance,
@@ -22,6 +23,7 @@ import {
 import { engineEnvironment, LocalEngineHost } from './LocalEngineHost';
 import { PortAllocator } from './PortAllocator';
 import { ProcessSupervisor, ServerSpec } from './ProcessSupervisor';
+import { checkEnginePrograms } from './enginePrograms';
 
 /** What {@link InstanceManager} works with. */
 export interface InstanceManagerOptions {
@@ -86,6 +88,11 @@ export class InstanceManager {
   private async ensureNow(request: InstanceRequest): Promise<RuntimeInstance> {
     const label = instanceLabel(request.cluster, request.name);
     const binDir = this.binDirOf(request.driver.engine);
+    await checkEnginePrograms(
+      request.driver.engine,
+      binDir,
+      request.driver.programs,
+    );
     const existing = await this.findExisting(request);
     const paths = existing ?? (await this.create(request, binDir));
     const record = (await readInstanceRecord(paths))!;
@@ -279,8 +286,8 @@ export class InstanceManager {
   private binDirOf(engine: string): string {
     const dir = this.options.binDirs[engine];
     if (!dir) {
-      throw new InputError(
-        `The local runtime cannot run ${engine}: binDirs.${engine} is not configured`,
+      throw new EngineUnavailableError(
+        `The local runtime cannot run ${engine}: set basalt.runtimes.local.${engine}.binDir`,
       );
     }
     return dir;
