@@ -6,6 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 ensure_node
 ensure_dependencies
+ensure_engine_access
 # The local runtime runs Debian's engines as an unprivileged user.
 ensure_apt /usr/lib/postgresql/15/bin/postgres:postgresql
 

@@ -54,6 +54,7 @@ counts_from() { # file node-expression-over-report
 
 ensure_node
 ensure_dependencies
+ensure_engine_access
 # Tests run real engines (PostgreSQL from Debian) and a real browser.
 apt_needs=()
 if wants unit || wants browser; then apt_needs+=(/usr/lib/postgresql/15/bin/postgres:postgresql); fi

@@ -114,3 +114,18 @@ ensure_dependencies() {
   (cd "$BASALT_ROOT" && yarn install) || die "yarn install failed; see its output above"
   printf '%s' "$want" >"$stamp"
 }
+
+# Engines refuse to run as root, so as root Basalt runs them as `nobody`,
+# which must be able to pass through the checkout to reach .basalt/. Grants
+# search permission only (o+x: no listing, no reading) where it is missing.
+ensure_engine_access() {
+  [ "$(id -u)" -eq 0 ] || return 0
+  local dir="$BASALT_ROOT"
+  while [ "$dir" != "/" ]; do
+    if ! runuser -u nobody -- test -x "$dir" 2>/dev/null; then
+      info "letting the engine user 'nobody' pass through $dir (chmod o+x)"
+      chmod o+x "$dir"
+    fi
+    dir="$(dirname "$dir")"
+  done
+}

@@ -222,6 +222,54 @@ describe('clusters on the local runtime (real PostgreSQL)', () => {
     await writer.end();
   });
 
+  it('reports an engine that fails to start with its log tail, leaving nothing half-made', async () => {
+    const broken = {
+      apiVersion: 'basalt.dev/v1alpha1',
+      kind: 'EngineCluster',
+      metadata: { name: 'broken-db', namespace: 'payments' },
+      spec: {
+        engine: 'postgresql',
+        parameters: { shared_buffers: 'plenty' },
+        terminationPolicy: 'Delete',
+      },
+    };
+    await request(backend!.server)
+      .post('/api/basalt/clusters')
+      .send(broken)
+      .expect(201);
+
+    const degraded = await eventually(
+      async () => {
+        const { body } = await request(backend!.server).get(
+          '/api/basalt/clusters/payments/broken-db',
+        );
+        return body.status?.conditions.find(
+          (c: any) => c.type === 'Degraded' && c.status === 'True',
+        );
+      },
+      { what: 'the Degraded condition' },
+    );
+    expect(degraded.reason).toBe('InstanceFailed');
+    expect(degraded.message).toContain(
+      'Could not create instance broken-db-0 on node-',
+    );
+    expect(degraded.message).toContain('shared_buffers');
+
+    await request(backend!.server)
+      .delete('/api/basalt/clusters/payments/broken-db')
+      .expect(202);
+    await eventually(
+      async () =>
+        (
+          await request(backend!.server).get(
+            '/api/basalt/clusters/payments/broken-db',
+          )
+        ).status === 404 || undefined,
+      { what: 'broken-db to be gone' },
+    );
+    expect(entriesNamed(rootDir, /^broken-db/)).toEqual([]);
+  });
+
   it('deletes: no process, no endpoint, no directory left', async () => {
     const deleted = await request(backend!.server).delete(
       `/api/basalt/clusters/${REF}`,

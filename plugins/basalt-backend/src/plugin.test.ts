@@ -12,7 +12,7 @@ import {
   BasaltHealthCheck,
   basaltHealthChecksExtensionPoint,
 } from '@basalt/plugin-basalt-node';
-import { mkdtempSync, rmSync } from 'fs';
+import { chmodSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import request from 'supertest';
@@ -35,6 +35,8 @@ function healthCheckModule(...checks: BasaltHealthCheck[]) {
 }
 
 const rootDir = mkdtempSync(join(tmpdir(), 'basalt-plugin-'));
+// The engine user must be able to reach it.
+chmodSync(rootDir, 0o755);
 afterAll(() => rmSync(rootDir, { recursive: true, force: true }));
 
 /** The plugin with its local runtime in a temporary directory. */
@@ -94,6 +96,29 @@ describe('basalt backend plugin', () => {
           "postgresql program initdb not found in /nonexistent/bin: install Debian's postgresql package (apt-get install postgresql) or set basalt.runtimes.local.postgresql.binDir",
       }),
     );
+  });
+
+  // These machines run the backend as root, so engines run as 'nobody'.
+  it('says when the engine user cannot reach the runtime directory', async () => {
+    const closed = mkdtempSync(join(tmpdir(), 'basalt-closed-'));
+    try {
+      const { server } = await start({
+        runtimes: { local: { rootDir: join(closed, 'local') } },
+      });
+
+      const response = await request(server).get('/api/basalt/health');
+
+      expect(response.status).toBe(503);
+      expect(response.body.checks).toContainEqual(
+        expect.objectContaining({
+          name: 'runtime-local',
+          status: 'fail',
+          message: `The engine user 'nobody' cannot reach ${closed}/local: ${closed} (mode 700) does not let it in; set basalt.runtimes.local.rootDir to a directory it can reach, or allow it through with chmod o+x ${closed}`,
+        }),
+      );
+    } finally {
+      rmSync(closed, { recursive: true, force: true });
+    }
   });
 
   it('serves health to callers without credentials', async () => {

@@ -71,16 +71,17 @@ export const basaltPlugin = createBackendPlugin({
         const knex = await connectAndMigrate(database);
         const clusters = new ClusterStore(knex);
 
-        const runtime =
-          moduleRuntimes[0] ??
-          (await LocalRuntime.create({
-            rootDir: settings.local.rootDir,
-            nodes: settings.local.nodes,
-            user: settings.local.user,
-            binDirs: { postgresql: settings.local.postgresqlBinDir },
-            portRange: settings.local.ports,
-            logger: logger.child({ runtime: 'local' }),
-          }));
+        const localRuntime = moduleRuntimes.length
+          ? undefined
+          : await LocalRuntime.create({
+              rootDir: settings.local.rootDir,
+              nodes: settings.local.nodes,
+              user: settings.local.user,
+              binDirs: { postgresql: settings.local.postgresqlBinDir },
+              portRange: settings.local.ports,
+              logger: logger.child({ runtime: 'local' }),
+            });
+        const runtime = moduleRuntimes[0] ?? localRuntime!;
         const drivers = new Map<string, EngineDriver>(
           [new PostgresDriver(), ...moduleDrivers].map(d => [d.engine, d]),
         );
@@ -107,10 +108,11 @@ export const basaltPlugin = createBackendPlugin({
         });
         healthChecks.add(
           createDatabaseHealthCheck(database),
-          ...(moduleRuntimes.length
+          ...(!localRuntime
             ? []
             : [
                 createLocalRuntimeHealthCheck({
+                  runtime: localRuntime,
                   binDirs: { postgresql: settings.local.postgresqlBinDir },
                   drivers: [...drivers.values()],
                 }),
@@ -146,7 +148,7 @@ export const basaltPlugin = createBackendPlugin({
         lifecycle.addShutdownHook(async () => {
           const results = await Promise.allSettled([
             controller.stop(),
-            (runtime as Partial<LocalRuntime>).stop?.(),
+            localRuntime?.stop(),
           ]);
           for (const result of results) {
             if (result.status === 'rejected') {

@@ -230,12 +230,15 @@ export class ClusterController {
       );
       scope.logger.info(`Cluster is ready: ${message}`);
     }
+    // One Warning per distinct problem: a retry failing the same way again
+    // (its message may differ in details such as temporary file names) is
+    // not news.
     const previousFailure = cluster.status?.conditions.find(
       c => c.type === 'Degraded' && c.status === 'True',
     );
     if (
       observation.failure &&
-      observation.failure.message !== previousFailure?.message
+      observation.failure.reason !== previousFailure?.reason
     ) {
       await scope.recordEvent(
         'Warning',

@@ -22,3 +22,15 @@ export function reasonOf(error: unknown): ClusterReason {
   }
   return ClusterReasons.InstanceFailed;
 }
+
+/**
+ * The message of the innermost cause: what actually went wrong, without the
+ * chain of wrappers (each of which repeats its cause's message).
+ */
+export function rootCauseMessage(error: unknown): string {
+  let current = error;
+  while (current instanceof Error && current.cause instanceof Error) {
+    current = current.cause;
+  }
+  return current instanceof Error ? current.message : String(current);
+}

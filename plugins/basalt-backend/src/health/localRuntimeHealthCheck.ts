@@ -2,16 +2,19 @@ import { BasaltHealthCheck, EngineDriver } from '@basalt/plugin-basalt-node';
 import { checkEnginePrograms } from '../runtime/local/enginePrograms';
 
 /**
- * Checks that the local runtime finds every program the installed engine
- * drivers run, and says what to install or configure when it does not.
+ * Checks that the local runtime's engines can reach their directory and that
+ * it finds every program the installed engine drivers run, and says what to
+ * install or configure when not.
  */
 export function createLocalRuntimeHealthCheck(options: {
+  runtime: { checkEngineAccess(): Promise<void> };
   binDirs: Record<string, string>;
   drivers: EngineDriver[];
 }): BasaltHealthCheck {
   return {
     name: 'runtime-local',
     async check() {
+      await options.runtime.checkEngineAccess();
       const found: string[] = [];
       for (const driver of options.drivers) {
         const binDir = options.binDirs[driver.engine];

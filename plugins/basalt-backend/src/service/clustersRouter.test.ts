@@ -5,7 +5,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { existsSync, mkdtempSync, rmSync } from 'fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import request from 'supertest';
@@ -28,6 +28,7 @@ describe('the /clusters API', () => {
   let rootDir: string;
   beforeAll(() => {
     rootDir = mkdtempSync(join(tmpdir(), 'basalt-api-'));
+    chmodSync(rootDir, 0o755); // the engine user must be able to reach it
   });
   afterAll(() => rmSync(rootDir, { recursive: true, force: true }));
 

@@ -5,7 +5,7 @@ import {
   InstanceRequest,
   RuntimeInstance,
 } from '@basalt/plugin-basalt-node';
-import { ClusterReconcileError } from '../errors';
+import { ClusterReconcileError, rootCauseMessage } from '../errors';
 import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
 import { freeOrdinals, instanceName, ordinalOf } from './naming';
 import { placeInstances } from './placeInstances';
@@ -111,10 +111,9 @@ async function createInstances(
         if (error instanceof EngineUnavailableError) throw error;
         throw new ClusterReconcileError(
           ClusterReasons.InstanceFailed,
-          `Could not create instance ${instance} on ${node} as ${role}: ${
-            (error as Error).message
-          }`,
-          error as Error,
+          `Could not create instance ${instance} on ${node} as ${role}: ${rootCauseMessage(
+            error,
+          )}`,
         );
       }
       ctx.nodeLoad.set(node, (ctx.nodeLoad.get(node) ?? 0) + 1);

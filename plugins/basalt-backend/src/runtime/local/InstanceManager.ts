@@ -8,7 +8,11 @@ import {
   RuntimeEvent,
   RuntimeInstance,
 } from '@basalt/plugin-basalt-node';
-import { chownToEngineUser, EngineUser } from './engineUser';
+import {
+  checkEngineUserCanReach,
+  chownToEngineUser,
+  EngineUser,
+} from './engineUser';
 import { removeDirAndEmptyParents, tailLines } from './files';
 import { KeyedMutex } from './KeyedMutex';
 import {
@@ -92,6 +96,10 @@ export class InstanceManager {
       request.driver.engine,
       binDir,
       request.driver.programs,
+    );
+    await checkEngineUserCanReach(
+      this.options.layout.rootDir,
+      this.options.user,
     );
     const existing = await this.findExisting(request);
     const paths = existing ?? (await this.create(request, binDir));

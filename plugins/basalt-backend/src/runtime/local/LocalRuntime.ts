@@ -19,7 +19,11 @@ import {
 } from '@basalt/plugin-basalt-node';
 import { CredentialsStore } from './CredentialsStore';
 import { EndpointManager } from './EndpointManager';
-import { EngineUser, resolveEngineUser } from './engineUser';
+import {
+  checkEngineUserCanReach,
+  EngineUser,
+  resolveEngineUser,
+} from './engineUser';
 import { InstanceManager } from './InstanceManager';
 import { instanceLabel, LocalLayout } from './layout';
 import { PortAllocator, PortRange } from './PortAllocator';
@@ -68,6 +72,14 @@ export class LocalRuntime implements Runtime {
   private readonly credentials: CredentialsStore;
   private readonly listeners = new Set<(event: RuntimeEvent) => void>();
 
+  /**
+   * Checks that engines can run under `rootDir`: the engine user must be able
+   * to reach it. Throws an `EngineUnavailableError` that says what to change.
+   */
+  async checkEngineAccess(): Promise<void> {
+    await checkEngineUserCanReach(this.layout.rootDir, this.user);
+  }
+
   /** Creates the runtime: resolves the engine user and creates `rootDir`. */
   static async create(options: LocalRuntimeOptions): Promise<LocalRuntime> {
     if (options.nodes.length === 0) {
@@ -83,8 +95,8 @@ export class LocalRuntime implements Runtime {
 
   private constructor(
     private readonly options: LocalRuntimeOptions,
-    layout: LocalLayout,
-    user: EngineUser,
+    private readonly layout: LocalLayout,
+    private readonly user: EngineUser,
   ) {
     this.supervisor = new ProcessSupervisor({
       user,

@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { InputError } from '@backstage/errors';
+import { EngineUnavailableError } from '@basalt/plugin-basalt-node';
 
 const execFileAsync = promisify(execFile);
 
@@ -61,5 +63,40 @@ async function idOf(name: string, flag: '-u' | '-g'): Promise<number> {
       `The local runtime's engine user '${name}' does not exist on this host`,
       error,
     );
+  }
+}
+
+/**
+ * Checks that the engine's user can reach `dir` (search permission on it and
+ * every directory above it), so engines can open their data directories.
+ * Decided from the directories' modes, as the kernel would for that user.
+ */
+export async function checkEngineUserCanReach(
+  dir: string,
+  user: EngineUser,
+): Promise<void> {
+  if (!user.switched) return;
+  let current = path.resolve(dir);
+  for (;;) {
+    const stat = await fs.stat(current).catch(() => undefined);
+    if (stat) {
+      let bit = 0o001;
+      if (stat.uid === user.uid) bit = 0o100;
+      else if (stat.gid === user.gid) bit = 0o010;
+      if (!(stat.mode & bit)) {
+        throw new EngineUnavailableError(
+          `The engine user '${
+            user.name
+          }' cannot reach ${dir}: ${current} (mode ${(
+            stat.mode & 0o777
+          ).toString(
+            8,
+          )}) does not let it in; set basalt.runtimes.local.rootDir to a directory it can reach, or allow it through with chmod o+x ${current}`,
+        );
+      }
+    }
+    const parent = path.dirname(current);
+    if (parent === current) return;
+    current = parent;
   }
 }
