@@ -13,7 +13,8 @@ import { join } from 'path';
 import request from 'supertest';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { basaltPlugin } from './plugin';
-import { connect, eventually, waitReady } from './__testUtils__/clusterApi';
+import { connect, waitReady } from './__testUtils__/clusterApi';
+import { eventually } from './__testUtils__/eventually';
 import { killProcessesUnder } from './__testUtils__/killProcessesUnder';
 
 jest.setTimeout(120_000);
@@ -158,10 +159,25 @@ describe('clusters on the local runtime (real PostgreSQL)', () => {
   });
 
   it('applies the same manifest again without a new generation or any change', async () => {
+    const get = async () =>
+      (await request(backend!.server).get(`/api/basalt/clusters/${REF}`))
+        .body as ClusterResource;
     const events = async () =>
       (await request(backend!.server).get(`/api/basalt/clusters/${REF}/events`))
         .body.items;
+    // Start from the settled state: the replicas have replayed the writes
+    // above, so their observed lag is 0.
+    const settled = await eventually(
+      async () => {
+        const current = await get();
+        return current.status!.instances.every(i => !i.lagBytes)
+          ? current
+          : undefined;
+      },
+      { what: 'the replicas to catch up' },
+    );
     const eventsBefore = await events();
+
     const again = await request(backend!.server)
       .post('/api/basalt/clusters')
       .send(manifest(3));
@@ -170,10 +186,7 @@ describe('clusters on the local runtime (real PostgreSQL)', () => {
 
     // Several resyncs (one a second) later, nothing was written.
     await new Promise(resolve => setTimeout(resolve, 3000));
-    const { body } = await request(backend!.server).get(
-      `/api/basalt/clusters/${REF}`,
-    );
-    expect(body.status).toEqual(cluster.status);
+    expect((await get()).status).toEqual(settled.status);
     expect(await events()).toEqual(eventsBefore);
   });
 

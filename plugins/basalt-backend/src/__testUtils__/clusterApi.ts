@@ -2,29 +2,9 @@ import { ClusterResource } from '@basalt/plugin-basalt-common';
 import { readFileSync } from 'fs';
 import { Client } from 'pg';
 import request from 'supertest';
+import { eventually } from './eventually';
 
 type Server = Parameters<typeof request>[0];
-
-/** Polls `fn` until it returns a value, or fails with the last error. */
-export async function eventually<T>(
-  fn: () => Promise<T | undefined>,
-  options: { timeoutMs?: number; what: string },
-): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await fn();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise(resolve => setTimeout(resolve, 100));
-  }
-  throw new Error(
-    `Timed out waiting for ${options.what}${last ? `: ${last}` : ''}`,
-  );
-}
 
 /** Waits until the cluster reports Ready for its current generation. */
 export function waitReady(server: Server, ref: string, replicas: number) {

@@ -243,7 +243,7 @@ describe('LocalRuntime', () => {
     await runtime.ensureInstance(primaryRequest(cluster, ctx));
 
     process.kill(await serverPid(runtime, cluster), 'SIGKILL');
-    const event = await eventually(async () => events[0], 2000);
+    const event = await eventually(async () => events[0], { timeoutMs: 2000 });
     expect(event).toMatchObject({
       type: 'instance-exited',
       instance: 'events-0',

@@ -176,25 +176,6 @@ export async function query<T extends object = Record<string, unknown>>(
   }
 }
 
-/** Polls `check` until it returns a value other than `undefined`. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise(resolve => setTimeout(resolve, 50));
-  }
-  throw new Error(`Timed out after ${timeoutMs} ms; last error: ${lastError}`);
-}
-
 async function commandLine(pid: number): Promise<string> {
   try {
     return (await fs.readFile(`/proc/${pid}/cmdline`, 'utf8')).replace(
@@ -221,3 +202,5 @@ async function findFiles(dir: string, names: string[]): Promise<string[]> {
   }
   return found;
 }
+
+export { eventually } from '../../../__testUtils__/eventually';
