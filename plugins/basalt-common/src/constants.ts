@@ -5,3 +5,19 @@
  * @public
  */
 export const BASALT_PLUGIN_ID = 'basalt';
+
+/**
+ * Annotation on a manifest naming the group that owns the cluster (an entity
+ * ref); the API records it as the owner for permission rules.
+ *
+ * @public
+ */
+export const OWNER_ANNOTATION = 'basalt.dev/owner';
+
+/**
+ * Annotation on a manifest naming the component the database serves (an
+ * entity ref).
+ *
+ * @public
+ */
+export const COMPONENT_ANNOTATION = 'basalt.dev/component';

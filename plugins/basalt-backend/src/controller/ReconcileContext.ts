@@ -2,7 +2,6 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { ClusterEvent, ClusterResource } from '@basalt/plugin-basalt-common';
 import {
   ClusterKey,
-  EngineContext,
   EngineDriver,
   InstanceProbe,
   Runtime,
@@ -36,5 +35,3 @@ export interface ObservedInstance {
   probe: InstanceProbe;
 }
 
-/** The engine context (spec + credentials) the steps pass to the driver. */
-export type { EngineContext };

@@ -14,6 +14,7 @@ import {
   BASALT_CLUSTER_RESOURCE_TYPE,
   ClusterEvent,
   ClusterResource,
+  OWNER_ANNOTATION,
   basaltClusterCreatePermission,
   basaltClusterDeletePermission,
   basaltClusterReadPermission,
@@ -23,9 +24,6 @@ import {
 } from '@basalt/plugin-basalt-common';
 import { ClusterController } from '../controller';
 import { ClusterFilter, ClusterStore, EventStore } from '../store';
-
-/** The annotation naming a cluster's owning group (an entity ref). */
-export const OWNER_ANNOTATION = 'basalt.dev/owner';
 
 type ClusterPermission = ResourcePermission<
   typeof BASALT_CLUSTER_RESOURCE_TYPE

@@ -1,9 +1,11 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import {
+  COMPONENT_ANNOTATION,
   ENGINES,
   ENGINE_CLUSTER_API_VERSION,
   ENGINE_CLUSTER_KIND,
   EngineCluster,
+  OWNER_ANNOTATION,
   RESOURCE_CLASSES,
   TERMINATION_POLICIES,
   parseEngineCluster,
@@ -13,10 +15,6 @@ import { promises as fs } from 'fs';
 import { dirname } from 'path';
 import { stringify } from 'yaml';
 import { examples } from './manifestWrite.examples';
-
-/** Annotations that tie a cluster to the catalog entities it belongs to. */
-export const OWNER_ANNOTATION = 'basalt.dev/owner';
-export const COMPONENT_ANNOTATION = 'basalt.dev/component';
 
 const HEADER =
   '# Database as code: the declared state of this Basalt cluster.\n' +
