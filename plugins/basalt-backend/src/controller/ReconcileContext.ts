@@ -34,4 +34,3 @@ export interface ObservedInstance {
   instance: RuntimeInstance;
   probe: InstanceProbe;
 }
-
