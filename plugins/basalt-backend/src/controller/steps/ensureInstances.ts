@@ -9,7 +9,7 @@ import { ClusterReconcileError, rootCauseMessage } from '../errors';
 import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
 import { freeOrdinals, instanceName, ordinalOf } from './naming';
 import { placeInstances } from './placeInstances';
-import { primaryOf, probeInstances } from './probeInstances';
+import { primaryOf, probeInstances, waitUntilReady } from './probeInstances';
 
 /**
  * Brings the cluster's instances to `spec.replicas`: restarts stopped ones,
@@ -34,11 +34,13 @@ export async function ensureInstances(
           ),
     ),
   );
+  let observed: ObservedInstance[];
   if (instances.length === 0) {
-    instances = [await createInstances(ctx, engine, [], 1, undefined)].flat();
+    instances = await createInstances(ctx, engine, [], 1, undefined);
+    observed = await awaitReady(ctx, engine, instances);
+  } else {
+    observed = await probeInstances(ctx, engine, instances);
   }
-
-  let observed = await probeInstances(ctx, engine, instances);
   const primary = primaryOf(observed);
   const wanted = ctx.cluster.spec.replicas;
   if (primary && observed.length < wanted) {
@@ -49,11 +51,20 @@ export async function ensureInstances(
       wanted - observed.length,
       primary,
     );
-    observed = [...observed, ...(await probeInstances(ctx, engine, created))];
+    observed = [...observed, ...(await awaitReady(ctx, engine, created))];
   } else if (observed.length > wanted) {
     observed = await removeSurplus(ctx, observed, observed.length - wanted);
   }
   return observed;
+}
+
+/** Waits for just-created instances to answer, all at once. */
+function awaitReady(
+  ctx: ReconcileContext,
+  engine: EngineContext,
+  created: RuntimeInstance[],
+): Promise<ObservedInstance[]> {
+  return Promise.all(created.map(i => waitUntilReady(ctx, engine, i)));
 }
 
 function request(

@@ -23,3 +23,25 @@ export function primaryOf(
 ): ObservedInstance | undefined {
   return observed.find(o => o.probe.ready && o.probe.role === 'primary');
 }
+
+const READY_POLL_MS = 20;
+const READY_TIMEOUT_MS = 10_000;
+
+/**
+ * Probes a just-started instance until it answers (a server accepts
+ * connections a moment before it accepts queries), so the reconcile that
+ * created it can go on at once instead of coming back later. Resolves with
+ * the last probe when the instance is still not ready at the deadline.
+ */
+export async function waitUntilReady(
+  ctx: ReconcileContext,
+  engine: EngineContext,
+  instance: RuntimeInstance,
+): Promise<ObservedInstance> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    const probe = await ctx.driver.probe(instance.address, engine);
+    if (probe.ready || Date.now() > deadline) return { instance, probe };
+    await new Promise(resolve => setTimeout(resolve, READY_POLL_MS));
+  }
+}
