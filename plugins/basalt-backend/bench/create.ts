@@ -13,7 +13,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Client } from 'pg';
 import { basaltPlugin } from '../src/plugin';
-import { killProcessesUnder } from '../src/__testUtils__/killProcessesUnder';
+import { killProcessesUnder } from '../src/testUtils/killProcessesUnder';
 import { measureFloor } from './floor';
 import { readCredentials } from './credentials';
 

@@ -14,8 +14,8 @@ import request from 'supertest';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { basaltPlugin } from './plugin';
 import { connect, waitReady } from './__testUtils__/clusterApi';
-import { eventually } from './__testUtils__/eventually';
-import { killProcessesUnder } from './__testUtils__/killProcessesUnder';
+import { eventually } from './testUtils/eventually';
+import { killProcessesUnder } from './testUtils/killProcessesUnder';
 
 jest.setTimeout(120_000);
 

@@ -6,3 +6,6 @@
 
 export { scaffolderModuleBasalt as default } from './module';
 export { createManifestWriteAction } from './actions/manifestWrite';
+export { createClusterCreateAction } from './actions/clusterCreate';
+export { createClusterDestroyAction } from './actions/clusterDestroy';
+export { BasaltCaller } from './basalt/BasaltCaller';

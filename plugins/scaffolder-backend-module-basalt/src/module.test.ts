@@ -17,6 +17,16 @@ describe('scaffolderModuleBasalt', () => {
     const response = await request(server).get('/api/scaffolder/v2/actions');
 
     expect(response.status).toBe(200);
+    expect(
+      response.body
+        .map((a: { id: string }) => a.id)
+        .filter((id: string) => id.startsWith('basalt:'))
+        .sort(),
+    ).toEqual([
+      'basalt:cluster:create',
+      'basalt:cluster:destroy',
+      'basalt:manifest:write',
+    ]);
     const action = response.body.find(
       (a: { id: string }) => a.id === 'basalt:manifest:write',
     );

@@ -1,6 +1,12 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createClusterCreateAction } from './actions/clusterCreate';
+import { createClusterDestroyAction } from './actions/clusterDestroy';
 import { createManifestWriteAction } from './actions/manifestWrite';
+import { BasaltCaller } from './basalt/BasaltCaller';
 
 /**
  * Registers Basalt's template actions (`basalt:*`) with the scaffolder.
@@ -12,9 +18,18 @@ export const scaffolderModuleBasalt = createBackendModule({
   moduleId: 'basalt',
   register({ registerInit }) {
     registerInit({
-      deps: { scaffolderActions: scaffolderActionsExtensionPoint },
-      async init({ scaffolderActions }) {
-        scaffolderActions.addActions(createManifestWriteAction());
+      deps: {
+        scaffolderActions: scaffolderActionsExtensionPoint,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+      },
+      async init({ scaffolderActions, discovery, auth }) {
+        const basalt = new BasaltCaller({ discovery, auth });
+        scaffolderActions.addActions(
+          createManifestWriteAction(),
+          createClusterCreateAction({ basalt }),
+          createClusterDestroyAction({ basalt }),
+        );
       },
     });
   },

@@ -2,7 +2,7 @@ import { ClusterResource } from '@basalt/plugin-basalt-common';
 import { readFileSync } from 'fs';
 import { Client } from 'pg';
 import request from 'supertest';
-import { eventually } from './eventually';
+import { eventually } from '../testUtils/eventually';
 
 type Server = Parameters<typeof request>[0];
 

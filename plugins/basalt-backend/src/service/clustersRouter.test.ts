@@ -11,7 +11,7 @@ import { join } from 'path';
 import request from 'supertest';
 import { BasaltClient, EngineClusterInput } from '@basalt/plugin-basalt-common';
 import { basaltPlugin } from '../plugin';
-import { eventually } from '../__testUtils__/eventually';
+import { eventually } from '../testUtils/eventually';
 
 // Redis has no driver yet, so these clusters are validated, stored and
 // reported on without starting any engine process.

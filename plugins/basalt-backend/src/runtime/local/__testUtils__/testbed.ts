@@ -203,4 +203,4 @@ async function findFiles(dir: string, names: string[]): Promise<string[]> {
   return found;
 }
 
-export { eventually } from '../../../__testUtils__/eventually';
+export { eventually } from '../../../testUtils/eventually';

@@ -1,0 +1,118 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { parseEngineCluster } from '@basalt/plugin-basalt-common';
+import { BasaltCaller } from '../basalt/BasaltCaller';
+import { waitForReady } from '../basalt/waitForReady';
+import { examples } from './clusterCreate.examples';
+
+const DEFAULT_TIMEOUT_SECONDS = 300;
+
+/**
+ * Creates the `basalt:cluster:create` action: applies an `EngineCluster`
+ * manifest as the user who runs the template, optionally waits until the
+ * cluster is Ready, and outputs where to connect and where the credentials
+ * are (never the credentials themselves).
+ *
+ * @public
+ */
+export function createClusterCreateAction(options: { basalt: BasaltCaller }) {
+  return createTemplateAction({
+    id: 'basalt:cluster:create',
+    description:
+      'Applies an EngineCluster manifest (create or update) as the requesting user, and waits until the cluster is Ready',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        manifest: z =>
+          z.record(z.unknown(), {
+            description:
+              'The EngineCluster manifest, e.g. the manifest output of basalt:manifest:write',
+          }),
+        waitForReady: z =>
+          z
+            .boolean({
+              description: 'Wait until the cluster is Ready (default true)',
+            })
+            .optional(),
+        timeoutSeconds: z =>
+          z
+            .number({
+              description: `How long to wait for Ready, in seconds (default ${DEFAULT_TIMEOUT_SECONDS})`,
+            })
+            .int()
+            .positive()
+            .optional(),
+      },
+      output: {
+        clusterRef: z =>
+          z.string({ description: 'The cluster as <namespace>/<name>' }),
+        uid: z => z.string({ description: 'The cluster uid' }).optional(),
+        generation: z =>
+          z.number({ description: 'The applied generation' }).optional(),
+        readWriteEndpoint: z =>
+          z
+            .string({ description: 'host:port that leads to the primary' })
+            .optional(),
+        readOnlyEndpoint: z =>
+          z
+            .string({ description: 'host:port spread over the replicas' })
+            .optional(),
+        credentials: z =>
+          z
+            .string({
+              description:
+                'Where the generated credentials are kept (a file or Secret reference)',
+            })
+            .optional(),
+      },
+    },
+    async handler(ctx) {
+      // Refuse a bad manifest before touching anything, naming each field.
+      const manifest = parseEngineCluster(ctx.input.manifest);
+      const ref = manifest.metadata;
+      const clusterRef = `${ref.namespace}/${ref.name}`;
+      ctx.output('clusterRef', clusterRef);
+      if (ctx.isDryRun) {
+        ctx.logger.info(`Would apply EngineCluster ${clusterRef}`);
+        return;
+      }
+
+      const request = await options.basalt.as(
+        await ctx.getInitiatorCredentials(),
+      );
+      // A retried task finds the checkpoint and does not apply twice.
+      const applied = await ctx.checkpoint({
+        key: `basalt.cluster.apply.${clusterRef}`,
+        fn: async () => {
+          const cluster = await options.basalt.api.applyCluster(
+            manifest,
+            request,
+          );
+          return {
+            uid: cluster.metadata.uid,
+            generation: cluster.metadata.generation,
+          };
+        },
+      });
+      ctx.logger.info(
+        `Applied EngineCluster ${clusterRef} (generation ${applied.generation})`,
+      );
+      ctx.output('uid', applied.uid);
+      ctx.output('generation', applied.generation);
+
+      if (ctx.input.waitForReady === false) return;
+      const ready = await waitForReady(options.basalt.api, ref, {
+        ...request,
+        timeoutMs: (ctx.input.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+        signal: ctx.signal,
+      });
+      ctx.logger.info(`EngineCluster ${clusterRef} is ready`);
+      const { endpoints, credentials } = ready.status!;
+      if (endpoints.readWrite)
+        ctx.output('readWriteEndpoint', endpoints.readWrite);
+      if (endpoints.readOnly)
+        ctx.output('readOnlyEndpoint', endpoints.readOnly);
+      if (credentials) ctx.output('credentials', credentials.location);
+    },
+  });
+}
