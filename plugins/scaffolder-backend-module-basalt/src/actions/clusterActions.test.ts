@@ -4,7 +4,10 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+// The actions are tested against a real Basalt backend running real engines.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import basaltPlugin from '@basalt/plugin-basalt-backend';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import { killProcessesUnder } from '@basalt/plugin-basalt-backend/testUtils';
 import { chmodSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
