@@ -15,16 +15,14 @@ import { randomUUID } from 'crypto';
 import { readBasaltConfig } from './config';
 import { ClusterController, Lease } from './controller';
 import { PostgresDriver } from './engines/postgresql';
-import { createDatabaseHealthCheck } from './health/databaseHealthCheck';
-import { HealthChecks } from './health/HealthChecks';
-import { createLocalRuntimeHealthCheck } from './health/localRuntimeHealthCheck';
 import {
   basaltClusterPermissionRules,
   clusterPermissionResourceRef,
 } from './permissions';
-import { LocalRuntime } from './runtime/local';
 import { ClusterService } from './service/ClusterService';
 import { createRouter } from './service/router';
+import { createHealthChecks } from './wiring/createHealthChecks';
+import { createRuntime } from './wiring/createRuntime';
 import {
   ClusterStore,
   EventStore,
@@ -71,24 +69,19 @@ export const basaltPlugin = createBackendPlugin({
         const knex = await connectAndMigrate(database);
         const clusters = new ClusterStore(knex);
 
-        const localRuntime = moduleRuntimes.length
-          ? undefined
-          : await LocalRuntime.create({
-              rootDir: settings.local.rootDir,
-              nodes: settings.local.nodes,
-              user: settings.local.user,
-              binDirs: { postgresql: settings.local.postgresqlBinDir },
-              portRange: settings.local.ports,
-              logger: logger.child({ runtime: 'local' }),
-            });
-        const runtime = moduleRuntimes[0] ?? localRuntime!;
+        const { runtime, localRuntime } = await createRuntime({
+          settings,
+          moduleRuntimes,
+          logger,
+        });
         const drivers = new Map<string, EngineDriver>(
           [new PostgresDriver(), ...moduleDrivers].map(d => [d.engine, d]),
         );
 
+        const events = new EventStore(knex);
         const controller = ClusterController.create({
           clusters,
-          events: new EventStore(knex),
+          events,
           instances: new InstanceStore(knex),
           lease: new Lease(knex, {
             name: 'basalt-controller',
@@ -103,22 +96,13 @@ export const basaltPlugin = createBackendPlugin({
           concurrency: settings.controller.concurrency,
         });
 
-        const healthChecks = new HealthChecks({
-          timeoutMs: settings.health.checkTimeoutMs,
+        const healthChecks = createHealthChecks({
+          settings,
+          database,
+          localRuntime,
+          drivers: [...drivers.values()],
+          moduleHealthChecks,
         });
-        healthChecks.add(
-          createDatabaseHealthCheck(database),
-          ...(!localRuntime
-            ? []
-            : [
-                createLocalRuntimeHealthCheck({
-                  runtime: localRuntime,
-                  binDirs: { postgresql: settings.local.postgresqlBinDir },
-                  drivers: [...drivers.values()],
-                }),
-              ]),
-          ...moduleHealthChecks,
-        );
 
         deps.permissionsRegistry.addPermissions(basaltPermissions);
         deps.permissionsRegistry.addResourceType({
@@ -132,7 +116,7 @@ export const basaltPlugin = createBackendPlugin({
             httpAuth,
             clusters: new ClusterService({
               clusters,
-              events: new EventStore(knex),
+              events,
               controller,
               permissions: deps.permissions,
             }),
