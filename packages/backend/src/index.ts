@@ -63,8 +63,10 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
-// Basalt: its backend plugin (REST API under /api/basalt) and scaffolder actions
+// Basalt: its backend plugin (REST API under /api/basalt), scaffolder
+// actions, and its clusters in the catalog as Resources
 backend.add(import('@basalt/plugin-basalt-backend'));
 backend.add(import('@basalt/plugin-scaffolder-backend-module-basalt'));
+backend.add(import('@basalt/plugin-catalog-backend-module-basalt'));
 
 backend.start();

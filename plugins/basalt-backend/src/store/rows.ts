@@ -2,6 +2,7 @@ import {
   ClusterResource,
   ENGINE_CLUSTER_API_VERSION,
   ENGINE_CLUSTER_KIND,
+  OWNER_ANNOTATION,
   EngineCluster,
   EngineClusterStatus,
 } from '@basalt/plugin-basalt-common';
@@ -42,7 +43,12 @@ export function rowToResource(row: ClusterRow): ClusterResource {
       name: row.name,
       namespace: row.namespace,
       labels: JSON.parse(row.labels),
-      annotations: JSON.parse(row.annotations),
+      // The owner recorded at creation (the annotation as applied, or else
+      // the creator) is always shown, so readers need not guess it.
+      annotations: {
+        ...JSON.parse(row.annotations),
+        [OWNER_ANNOTATION]: row.owner,
+      },
       uid: row.uid,
       generation: Number(row.generation),
       creationTimestamp: row.created_at,

@@ -1,0 +1,56 @@
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  Entity,
+} from '@backstage/catalog-model';
+import {
+  COMPONENT_ANNOTATION,
+  ClusterResource,
+  OWNER_ANNOTATION,
+  clusterRefOf,
+} from '@basalt/plugin-basalt-common';
+
+/** Annotation on a database Resource naming its cluster (`namespace/name`). */
+export const CLUSTER_ANNOTATION = 'basalt.dev/cluster';
+
+/** Data engines are `database` Resources; Redis is a `cache`. */
+function resourceType(engine: string): string {
+  return engine === 'redis' ? 'cache' : 'database';
+}
+
+/**
+ * The catalog's view of a cluster: a Resource named like the cluster in an
+ * entity namespace of the cluster's namespace, owned by the cluster's owner,
+ * a dependency of the component it serves. Never carries credentials.
+ */
+export function clusterToEntity(
+  cluster: ClusterResource,
+  locationBase: string,
+): Entity {
+  const ref = clusterRefOf(cluster);
+  const { annotations } = cluster.metadata;
+  const location = `url:${locationBase}/clusters/${ref}`;
+  const component = annotations[COMPONENT_ANNOTATION];
+  const phase = cluster.status?.phase ?? 'Pending';
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: cluster.metadata.name,
+      namespace: cluster.metadata.namespace,
+      title: `${cluster.metadata.name} (${cluster.spec.engine} ${cluster.spec.version})`,
+      description: `${cluster.spec.engine} ${cluster.spec.version} cluster with ${cluster.spec.replicas} instance(s), managed by Basalt; ${phase}`,
+      tags: [cluster.spec.engine, 'basalt'],
+      annotations: {
+        [CLUSTER_ANNOTATION]: ref,
+        [ANNOTATION_LOCATION]: location,
+        [ANNOTATION_ORIGIN_LOCATION]: location,
+      },
+    },
+    spec: {
+      type: resourceType(cluster.spec.engine),
+      owner: annotations[OWNER_ANNOTATION],
+      ...(component && { dependencyOf: [component] }),
+    },
+  };
+}

@@ -1,0 +1,9 @@
+/**
+ * Publishes Basalt clusters in the Backstage catalog as Resources.
+ *
+ * @packageDocumentation
+ */
+
+export { catalogModuleBasaltClusters as default } from './module';
+export { BasaltClusterProvider } from './BasaltClusterProvider';
+export { CLUSTER_ANNOTATION, clusterToEntity } from './clusterToEntity';
