@@ -27,6 +27,49 @@ export interface Config {
        */
       leaseDuration?: HumanDuration | string;
     };
+    /**
+     * Golden engine templates by name: tuned parameters and a security
+     * baseline for one engine, applied when a manifest names one in
+     * `spec.template` (the manifest's own parameters win).
+     */
+    engineTemplates?: {
+      [name: string]: {
+        /** `postgresql`, `mysql` or `redis`. */
+        engine: string;
+        description?: string;
+        /** Engine parameters, e.g. `max_connections: '200'`. */
+        parameters?: { [name: string]: string };
+      };
+    };
+    /**
+     * Region compliance profiles by name, applied when a manifest names one
+     * in `spec.profile`; a manifest that breaks one is refused with the rule.
+     */
+    profiles?: {
+      [name: string]: {
+        description?: string;
+        /** Runtime its clusters run on. Default: `local`. */
+        runtime?: string;
+        /** Allowed engines, each with its allowed versions, e.g. `postgresql: ['15']`. */
+        engines: { [engine: string]: string[] };
+        /** Most instances a cluster may have. Default: 9. */
+        maxReplicas?: number;
+        /** Backups every cluster gets; a manifest may not set other values. */
+        backup?: {
+          /** Cron expression, e.g. `0 2 * * *`. */
+          schedule?: string;
+          /** e.g. `7d`. */
+          retention?: string;
+        };
+      };
+    };
+    /**
+     * What the size classes `s`, `m` and `l` (`spec.resources.class`) stand
+     * for. Default: s = 1 CPU / 1Gi, m = 2 / 4Gi, l = 4 / 16Gi.
+     */
+    resourceClasses?: {
+      [name: string]: { cpu: string; memory: string };
+    };
     /** Where instances run. */
     runtimes?: {
       /** The embedded default: engine processes on this host. */

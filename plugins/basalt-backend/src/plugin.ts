@@ -13,6 +13,7 @@ import {
 import { hostname } from 'os';
 import { randomUUID } from 'crypto';
 import { readBasaltConfig } from './config';
+import { readOfferings } from './offerings';
 import { ClusterController, Lease } from './controller';
 import { PostgresDriver } from './engines/postgresql';
 import {
@@ -119,6 +120,7 @@ export const basaltPlugin = createBackendPlugin({
               events,
               controller,
               permissions: deps.permissions,
+              offerings: readOfferings(config),
             }),
           }),
         );

@@ -11,4 +11,5 @@ export * from './cluster';
 export * from './constants';
 export * from './health';
 export * from './manifest';
+export * from './offerings';
 export * from './permissions';

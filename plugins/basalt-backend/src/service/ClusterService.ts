@@ -20,6 +20,8 @@ import {
   basaltClusterReadPermission,
   basaltClusterUpdatePermission,
   clusterRefOf,
+  Offerings,
+  applyOfferings,
   parseEngineCluster,
 } from '@basalt/plugin-basalt-common';
 import { ClusterController } from '../controller';
@@ -40,6 +42,7 @@ export class ClusterService {
       events: EventStore;
       controller: ClusterController;
       permissions: PermissionsService;
+      offerings: Offerings;
     },
   ) {}
 
@@ -50,7 +53,12 @@ export class ClusterService {
       BackstageUserPrincipal | BackstageServicePrincipal
     >,
   ) {
-    const manifest = parseEngineCluster(body);
+    // Validate, then apply the named engine template and region profile:
+    // what is stored is what runs.
+    const manifest = applyOfferings(
+      parseEngineCluster(body),
+      this.deps.offerings,
+    );
     const { namespace, name } = manifest.metadata;
     const existing = await this.deps.clusters
       .get(namespace, name)
@@ -76,6 +84,11 @@ export class ClusterService {
       this.deps.controller.enqueue(result.cluster.metadata.uid);
     }
     return result;
+  }
+
+  /** What the platform team offers: templates, profiles, size classes. */
+  offerings(): Offerings {
+    return this.deps.offerings;
   }
 
   async get(

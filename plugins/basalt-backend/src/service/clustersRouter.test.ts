@@ -241,6 +241,7 @@ describe('the /clusters API', () => {
     });
     const ref = { namespace: 'payments', name: 'typed' };
 
+    expect((await client.getOfferings()).resourceClasses).toHaveLength(3);
     const created = await client.applyCluster(
       manifest(
         'typed',
@@ -287,6 +288,87 @@ describe('the /clusters API', () => {
       { what: 'the cluster to be gone' },
     );
     expect(gone).toBe(404);
+  });
+
+  it('lists the offerings and applies templates and profiles, refusing what breaks a rule', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        basaltPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            basalt: {
+              runtimes: { local: { rootDir } },
+              engineTemplates: {
+                'redis-cache': {
+                  engine: 'redis',
+                  description: 'Cache baseline',
+                  parameters: {
+                    maxmemory_policy: 'allkeys-lru',
+                    timeout: '300',
+                  },
+                },
+              },
+              profiles: {
+                'sg-prod': {
+                  description: 'Singapore production',
+                  engines: { redis: ['7'] },
+                  maxReplicas: 3,
+                  backup: { schedule: '0 2 * * *', retention: '14d' },
+                },
+              },
+            },
+          },
+        }),
+      ],
+    });
+
+    const offerings = await request(server).get('/api/basalt/offerings');
+    expect(offerings.status).toBe(200);
+    expect(offerings.body.engineTemplates.map((t: any) => t.name)).toEqual([
+      'redis-cache',
+    ]);
+    expect(offerings.body.profiles[0]).toMatchObject({
+      name: 'sg-prod',
+      runtime: 'local',
+      maxReplicas: 3,
+    });
+    expect(offerings.body.resourceClasses.map((c: any) => c.name)).toEqual([
+      's',
+      'm',
+      'l',
+    ]);
+
+    const applied = await request(server)
+      .post('/api/basalt/clusters')
+      .send(
+        manifest('cache', {
+          template: 'redis-cache',
+          profile: 'sg-prod',
+          parameters: { timeout: '60' },
+        }),
+      );
+    expect(applied.status).toBe(201);
+    expect(applied.body.spec.parameters).toEqual({
+      maxmemory_policy: 'allkeys-lru',
+      timeout: '60',
+    });
+    expect(applied.body.spec.backup).toEqual({
+      schedule: '0 2 * * *',
+      retention: '14d',
+      repository: 'default',
+    });
+
+    const refused = await request(server)
+      .post('/api/basalt/clusters')
+      .send(manifest('big-cache', { profile: 'sg-prod', replicas: 5 }));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toBe(
+      'spec.replicas: profile sg-prod allows at most 3 replicas, not 5',
+    );
+    expect(
+      (await request(server).get('/api/basalt/clusters/payments/big-cache'))
+        .status,
+    ).toBe(404);
   });
 
   it('checks permissions on every route', async () => {

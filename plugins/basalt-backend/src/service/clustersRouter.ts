@@ -42,6 +42,12 @@ export function createClustersRouter(options: {
   const credentials = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
+  // Templates and the UI list these; any signed-in caller may read them.
+  router.get('/offerings', async (req, res) => {
+    await credentials(req);
+    res.json(service.offerings());
+  });
+
   router.post('/clusters', async (req, res) => {
     const result = await service.apply(req.body, await credentials(req));
     res.status(result.created ? 201 : 200).json(result.cluster);

@@ -1,6 +1,7 @@
 import { ClusterEvent, ClusterResource } from '../cluster';
 import { HealthReport } from '../health';
 import { EngineClusterInput } from '../manifest';
+import { Offerings } from '../offerings';
 
 /**
  * Options accepted by every {@link BasaltApi} call.
@@ -26,6 +27,8 @@ export interface BasaltRequestOptions {
 export interface BasaltApi {
   /** Reads the backend's health; a failing backend is a report, not an error. */
   getHealth(options?: BasaltRequestOptions): Promise<HealthReport>;
+  /** What the platform team offers: engine templates, profiles, size classes. */
+  getOfferings(options?: BasaltRequestOptions): Promise<Offerings>;
   /** Creates or updates a cluster from its manifest (idempotent). */
   applyCluster(
     manifest: EngineClusterInput,

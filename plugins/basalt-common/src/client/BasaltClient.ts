@@ -3,6 +3,7 @@ import { BASALT_PLUGIN_ID } from '../constants';
 import { ClusterEvent, ClusterResource } from '../cluster';
 import { HealthReport } from '../health';
 import { EngineClusterInput } from '../manifest';
+import { Offerings } from '../offerings';
 import {
   BasaltApi,
   BasaltRequestOptions,
@@ -55,6 +56,10 @@ export class BasaltClient implements BasaltApi {
     return this.#request<HealthReport>('GET', '/health', options, {
       acceptedErrorStatuses: [503],
     });
+  }
+
+  async getOfferings(options?: BasaltRequestOptions): Promise<Offerings> {
+    return this.#request('GET', '/offerings', options);
   }
 
   async applyCluster(

@@ -1,0 +1,96 @@
+import { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import {
+  ENGINES,
+  Engine,
+  EngineTemplate,
+  Offerings,
+  RESOURCE_CLASSES,
+  RegionProfile,
+  ResourceClass,
+} from '@basalt/plugin-basalt-common';
+
+const DEFAULT_RESOURCE_CLASSES: ResourceClass[] = [
+  { name: 's', cpu: '1', memory: '1Gi' },
+  { name: 'm', cpu: '2', memory: '4Gi' },
+  { name: 'l', cpu: '4', memory: '16Gi' },
+];
+
+function asEngine(engine: string, key: string): Engine {
+  if (!(ENGINES as readonly string[]).includes(engine)) {
+    throw new InputError(
+      `${key} must be one of ${ENGINES.join(', ')}, got '${engine}'`,
+    );
+  }
+  return engine as Engine;
+}
+
+function stringMap(config: Config | undefined): Record<string, string> {
+  if (!config) return {};
+  return Object.fromEntries(
+    config.keys().map(key => [key, String(config.get(key))]),
+  );
+}
+
+function readTemplate(config: Config, name: string): EngineTemplate {
+  return {
+    name,
+    engine: asEngine(
+      config.getString('engine'),
+      `basalt.engineTemplates.${name}.engine`,
+    ),
+    description: config.getOptionalString('description') ?? '',
+    parameters: stringMap(config.getOptionalConfig('parameters')),
+  };
+}
+
+function readProfile(config: Config, name: string): RegionProfile {
+  const engines = config.getConfig('engines');
+  return {
+    name,
+    description: config.getOptionalString('description') ?? '',
+    runtime: config.getOptionalString('runtime') ?? 'local',
+    engines: Object.fromEntries(
+      engines
+        .keys()
+        .map(engine => [
+          asEngine(engine, `basalt.profiles.${name}.engines`),
+          engines.getStringArray(engine),
+        ]),
+    ),
+    maxReplicas: config.getOptionalNumber('maxReplicas') ?? 9,
+    ...(config.has('backup') && {
+      backup: {
+        schedule: config.getOptionalString('backup.schedule'),
+        retention: config.getOptionalString('backup.retention'),
+      },
+    }),
+  };
+}
+
+/**
+ * What the platform team offers, from `basalt.engineTemplates`,
+ * `basalt.profiles` and `basalt.resourceClasses` (see `config.d.ts`).
+ */
+export function readOfferings(root: Config): Offerings {
+  const config = root.getOptionalConfig('basalt');
+  const section = (key: string) => config?.getOptionalConfig(key);
+  const templates = section('engineTemplates');
+  const profiles = section('profiles');
+  const classes = section('resourceClasses');
+  return {
+    engineTemplates: (templates?.keys() ?? []).map(name =>
+      readTemplate(templates!.getConfig(name), name),
+    ),
+    profiles: (profiles?.keys() ?? []).map(name =>
+      readProfile(profiles!.getConfig(name), name),
+    ),
+    resourceClasses: classes
+      ? RESOURCE_CLASSES.filter(name => classes.has(name)).map(name => ({
+          name,
+          cpu: classes.getString(`${name}.cpu`),
+          memory: classes.getString(`${name}.memory`),
+        }))
+      : DEFAULT_RESOURCE_CLASSES,
+  };
+}

@@ -1,0 +1,8 @@
+export type {
+  Engine,
+  EngineTemplate,
+  Offerings,
+  RegionProfile,
+  ResourceClass,
+} from './types';
+export { PolicyViolationError, applyOfferings } from './applyOfferings';

@@ -1,0 +1,60 @@
+import { ENGINES, RESOURCE_CLASSES } from '../manifest';
+
+/** @public */
+export type Engine = (typeof ENGINES)[number];
+
+/**
+ * A golden engine template: tuned parameters and a security baseline for one
+ * engine, applied when a manifest names it in `spec.template`. The
+ * manifest's own `spec.parameters` win over the template's.
+ *
+ * @public
+ */
+export interface EngineTemplate {
+  name: string;
+  engine: Engine;
+  description: string;
+  parameters: Record<string, string>;
+}
+
+/**
+ * A region compliance profile, applied when a manifest names it in
+ * `spec.profile`: which engines and versions are allowed, how many
+ * replicas, and the backup policy every cluster in it gets.
+ *
+ * @public
+ */
+export interface RegionProfile {
+  name: string;
+  description: string;
+  /** The runtime clusters of this profile run on. */
+  runtime: string;
+  /** Allowed engines, each with its allowed versions. */
+  engines: Partial<Record<Engine, string[]>>;
+  /** Most instances a cluster may have. */
+  maxReplicas: number;
+  /** Backups every cluster of the profile gets; a manifest may not differ. */
+  backup?: { schedule?: string; retention?: string };
+}
+
+/**
+ * The resources a size class stands for.
+ *
+ * @public
+ */
+export interface ResourceClass {
+  name: (typeof RESOURCE_CLASSES)[number];
+  cpu: string;
+  memory: string;
+}
+
+/**
+ * What the platform team offers: the body of `GET /api/basalt/offerings`.
+ *
+ * @public
+ */
+export interface Offerings {
+  engineTemplates: EngineTemplate[];
+  profiles: RegionProfile[];
+  resourceClasses: ResourceClass[];
+}
