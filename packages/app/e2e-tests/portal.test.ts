@@ -51,3 +51,22 @@ test('the Basalt page in the sidebar shows a healthy backend', async ({
   await expect(page.getByText('better-sqlite3 answered')).toBeVisible();
   await screenshot(page, 'basalt-page');
 });
+
+test('the Create page offers the golden database templates', async ({
+  page,
+}) => {
+  await enterAsGuest(page);
+
+  await page
+    .getByRole('navigation', { name: 'sidebar nav' })
+    .getByRole('link', { name: 'Create' })
+    .click();
+
+  await expect(
+    page.getByText('PostgreSQL database', { exact: true }),
+  ).toBeVisible();
+  await expect(
+    page.getByText('Ephemeral test database', { exact: true }),
+  ).toBeVisible();
+  await screenshot(page, 'create-templates');
+});

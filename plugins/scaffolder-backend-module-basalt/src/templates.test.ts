@@ -1,0 +1,110 @@
+import {
+  mockCredentials,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { parseEngineCluster } from '@basalt/plugin-basalt-common';
+import { readFileSync } from 'fs';
+import { resolve } from 'path';
+import request from 'supertest';
+import { parse } from 'yaml';
+import { scaffolderModuleBasalt } from './module';
+
+/** The golden templates of this repository, as the catalog reads them. */
+const template = (name: string) =>
+  parse(
+    readFileSync(
+      resolve(__dirname, `../../../templates/${name}/template.yaml`),
+      'utf8',
+    ),
+  );
+
+async function dryRun(name: string, values: object) {
+  const { server } = await startTestBackend({
+    features: [
+      scaffolderPlugin,
+      catalogServiceMock.factory(),
+      scaffolderModuleBasalt,
+    ],
+  });
+  const response = await request(server)
+    .post('/api/scaffolder/v2/dry-run')
+    .set('Authorization', mockCredentials.user.header())
+    .send({
+      template: template(name),
+      values,
+      secrets: {},
+      directoryContents: [],
+    });
+  expect(response.status).toBe(200);
+  return response.body as {
+    steps: { id: string }[];
+    log: { body: { message: string; status?: string } }[];
+    directoryContents: { path: string; base64Content: string }[];
+  };
+}
+
+function writtenManifest(
+  result: Awaited<ReturnType<typeof dryRun>>,
+  path: string,
+) {
+  const file = result.directoryContents.find(f => f.path === path);
+  expect(file).toBeDefined();
+  return parseEngineCluster(
+    parse(Buffer.from(file!.base64Content, 'base64').toString('utf8')),
+  );
+}
+
+describe('golden templates (dry-run through a started scaffolder)', () => {
+  it('PostgreSQL database: renders an HA manifest in its profile and plans the creation', async () => {
+    const result = await dryRun('postgresql-database', {
+      name: 'ledger-db',
+      owner: 'group:default/payments-team',
+      component: 'component:default/payments-service',
+      database: 'ledger',
+      instances: 3,
+      size: 'm',
+      storageSize: '20Gi',
+      profile: 'sg-prod',
+    });
+
+    const manifest = writtenManifest(result, 'databases/ledger-db.yaml');
+    expect(manifest.metadata.annotations).toEqual({
+      'basalt.dev/owner': 'group:default/payments-team',
+      'basalt.dev/component': 'component:default/payments-service',
+    });
+    expect(manifest.spec).toMatchObject({
+      engine: 'postgresql',
+      replicas: 3,
+      template: 'postgresql-ha',
+      profile: 'sg-prod',
+      resources: { class: 'm' },
+      storage: { size: '20Gi' },
+      databases: ['ledger'],
+      accounts: [{ name: 'ledger', databases: ['ledger'], role: 'readwrite' }],
+    });
+    const messages = result.log.map(l => l.body.message).join('\n');
+    expect(messages).toContain('Would apply EngineCluster default/ledger-db');
+    expect(messages).not.toMatch(/error/i);
+  });
+
+  it('Ephemeral test database: renders a standalone dev database that deletes without a backup', async () => {
+    const result = await dryRun('ephemeral-test-database', {
+      name: 'pr-1234-db',
+      owner: 'group:default/payments-team',
+    });
+
+    const manifest = writtenManifest(result, 'databases/pr-1234-db.yaml');
+    expect(manifest.spec).toMatchObject({
+      replicas: 1,
+      template: 'postgresql-standalone',
+      profile: 'dev',
+      terminationPolicy: 'Delete',
+      databases: ['app'],
+    });
+    expect(result.log.map(l => l.body.message).join('\n')).toContain(
+      'Would apply EngineCluster default/pr-1234-db',
+    );
+  });
+});
