@@ -3,6 +3,7 @@ import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { ClusterService } from './ClusterService';
+import { parseManifestBody } from './parseBody';
 
 const MAX_EVENTS = 500;
 
@@ -49,7 +50,10 @@ export function createClustersRouter(options: {
   });
 
   router.post('/clusters', async (req, res) => {
-    const result = await service.apply(req.body, await credentials(req));
+    const result = await service.apply(
+      parseManifestBody(req),
+      await credentials(req),
+    );
     res.status(result.created ? 201 : 200).json(result.cluster);
   });
 

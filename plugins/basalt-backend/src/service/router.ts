@@ -1,6 +1,7 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
+import { YAML_CONTENT_TYPES } from './parseBody';
 import { HealthChecks } from '../health/HealthChecks';
 import { ClusterService } from './ClusterService';
 import { createClustersRouter } from './clustersRouter';
@@ -15,6 +16,8 @@ export async function createRouter(options: {
 }): Promise<express.Router> {
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
+  // Manifests straight from a repository: `curl --data-binary @db.yaml`.
+  router.use(express.text({ type: YAML_CONTENT_TYPES, limit: '1mb' }));
 
   // 503 with the same body when a check fails, so load balancers and CI can
   // act on the status code and people can read why.
