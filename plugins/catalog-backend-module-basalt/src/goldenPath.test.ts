@@ -1,17 +1,16 @@
+/* eslint-disable @backstage/no-mixed-plugin-imports */
+// The golden path end to end, template → scaffolder → Basalt → catalog,
+// needs every plugin involved.
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleTemplates from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-// The golden path end to end: template → scaffolder → Basalt → catalog.
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import basaltPlugin from '@basalt/plugin-basalt-backend';
 import {
   eventually,
   killProcessesUnder,
-  // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 } from '@basalt/plugin-basalt-backend/testUtils';
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import scaffolderModuleBasalt from '@basalt/plugin-scaffolder-backend-module-basalt';
 import { chmodSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
