@@ -46,6 +46,11 @@ export function createClusterCreateAction(options: { basalt: BasaltCaller }) {
       output: {
         clusterRef: z =>
           z.string({ description: 'The cluster as <namespace>/<name>' }),
+        entityRef: z =>
+          z.string({
+            description:
+              "The cluster's Resource in the catalog, e.g. resource:default/payments-db",
+          }),
         uid: z => z.string({ description: 'The cluster uid' }).optional(),
         generation: z =>
           z.number({ description: 'The applied generation' }).optional(),
@@ -72,6 +77,7 @@ export function createClusterCreateAction(options: { basalt: BasaltCaller }) {
       const ref = manifest.metadata;
       const clusterRef = `${ref.namespace}/${ref.name}`;
       ctx.output('clusterRef', clusterRef);
+      ctx.output('entityRef', `resource:${ref.namespace}/${ref.name}`);
       if (ctx.isDryRun) {
         ctx.logger.info(`Would apply EngineCluster ${clusterRef}`);
         return;
