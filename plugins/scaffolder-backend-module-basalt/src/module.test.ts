@@ -32,7 +32,14 @@ describe('scaffolderModuleBasalt', () => {
     );
     expect(action).toMatchObject({
       description: expect.stringContaining('EngineCluster manifest'),
-      schema: { input: { required: ['name'] } },
+      schema: {
+        input: {
+          properties: expect.objectContaining({
+            name: expect.anything(),
+            manifest: expect.anything(),
+          }),
+        },
+      },
     });
     expect(action.examples).toHaveLength(2);
   });

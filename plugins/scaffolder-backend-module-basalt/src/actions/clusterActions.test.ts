@@ -85,6 +85,19 @@ describe('basalt:cluster:create and basalt:cluster:destroy (real PostgreSQL)', (
     ).rejects.toMatchObject({ statusCode: 404 });
   });
 
+  it('takes the manifest as fields too', async () => {
+    const ctx = context(
+      { name: 'fields-db', namespace: 'ci', engine: 'postgresql', replicas: 2 },
+      { isDryRun: true },
+    );
+    await createClusterCreateAction({ basalt }).handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith('clusterRef', 'ci/fields-db');
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityRef',
+      'resource:ci/fields-db',
+    );
+  });
+
   it('refuses an invalid manifest naming the field', async () => {
     await expect(
       createClusterCreateAction({ basalt }).handler(

@@ -1,8 +1,8 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { parseEngineCluster } from '@basalt/plugin-basalt-common';
 import { BasaltCaller } from '../basalt/BasaltCaller';
 import { waitForReady } from '../basalt/waitForReady';
 import { examples } from './clusterCreate.examples';
+import { buildManifest, manifestFieldInputs } from './manifestFields';
 
 const DEFAULT_TIMEOUT_SECONDS = 300;
 
@@ -18,16 +18,12 @@ export function createClusterCreateAction(options: { basalt: BasaltCaller }) {
   return createTemplateAction({
     id: 'basalt:cluster:create',
     description:
-      'Applies an EngineCluster manifest (create or update) as the requesting user, and waits until the cluster is Ready',
+      'Creates or updates a cluster from an EngineCluster manifest, given whole or as fields, as the requesting user, and waits until it is Ready',
     examples,
     supportsDryRun: true,
     schema: {
       input: {
-        manifest: z =>
-          z.record(z.unknown(), {
-            description:
-              'The EngineCluster manifest, e.g. the manifest output of basalt:manifest:write',
-          }),
+        ...manifestFieldInputs,
         waitForReady: z =>
           z
             .boolean({
@@ -73,7 +69,7 @@ export function createClusterCreateAction(options: { basalt: BasaltCaller }) {
     },
     async handler(ctx) {
       // Refuse a bad manifest before touching anything, naming each field.
-      const manifest = parseEngineCluster(ctx.input.manifest);
+      const manifest = buildManifest(ctx.input);
       const ref = manifest.metadata;
       const clusterRef = `${ref.namespace}/${ref.name}`;
       ctx.output('clusterRef', clusterRef);
