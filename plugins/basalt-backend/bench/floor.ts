@@ -1,56 +1,27 @@
-import { ChildProcess, execFile, spawn } from 'child_process';
+import { ChildProcess, execFile } from 'child_process';
 import { chownSync, mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { Client } from 'pg';
 import { promisify } from 'util';
-import { engineIds, freePort } from '../src/__testUtils__/processes';
+import {
+  engineIds,
+  freePort,
+  POSTGRES_BIN,
+  startPostgresServer,
+  untilPostgresAnswers,
+} from '../src/__testUtils__/processes';
 
-const BIN = '/usr/lib/postgresql/15/bin';
 const run = promisify(execFile);
+const PASSWORD = 'floor-only';
 const median = (xs: number[]) =>
   [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function acceptsQueries(port: number, password: string): Promise<void> {
-  for (;;) {
-    const client = new Client({
-      host: '127.0.0.1',
-      port,
-      user: 'postgres',
-      password,
-      database: 'postgres',
-    });
-    try {
-      await client.connect();
-      await client.query('SELECT 1');
-      return;
-    } catch {
-      await new Promise(resolve => setTimeout(resolve, 5));
-    } finally {
-      await client.end().catch(() => {});
-    }
-  }
-}
-
-function startServer(
-  data: string,
-  port: number,
-  ids: ReturnType<typeof engineIds>,
-): ChildProcess {
-  return spawn(
-    join(BIN, 'postgres'),
-    [
-      '-D',
-      data,
-      '-p',
-      String(port),
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      `unix_socket_directories=${data}`,
-    ],
-    { ...ids, stdio: 'ignore' },
-  );
-}
+const connectionTo = (port: number) => ({
+  host: '127.0.0.1',
+  port,
+  user: 'postgres',
+  password: PASSWORD,
+  database: 'postgres',
+});
 
 /**
  * The floor, measured by hand with the same programs the local runtime
@@ -62,7 +33,7 @@ export async function measureFloor(
   runs: number,
 ): Promise<{ primary: number; replica: number }> {
   const ids = engineIds();
-  const password = 'floor-only';
+  const password = PASSWORD;
   const primaries: number[] = [];
   const replicas: number[] = [];
   const servers: ChildProcess[] = [];
@@ -79,7 +50,7 @@ export async function measureFloor(
       const [primaryPort, replicaPort] = [await freePort(), await freePort()];
       let t = performance.now();
       await run(
-        join(BIN, 'initdb'),
+        join(POSTGRES_BIN, 'initdb'),
         [
           '-D',
           join(base, 'p'),
@@ -94,13 +65,20 @@ export async function measureFloor(
         join(base, 'p', 'pg_hba.conf'),
         'host all all 127.0.0.1/32 scram-sha-256\nhost replication all 127.0.0.1/32 scram-sha-256\n',
       );
-      servers.push(startServer(join(base, 'p'), primaryPort, ids));
-      await acceptsQueries(primaryPort, password);
+      const primary = startPostgresServer({
+        dataDir: join(base, 'p'),
+        port: primaryPort,
+        socketDir: join(base, 'p'),
+      });
+      servers.push(primary);
+      await untilPostgresAnswers(primary, connectionTo(primaryPort), {
+        pollMs: 5,
+      });
       primaries.push(performance.now() - t);
 
       t = performance.now();
       await run(
-        join(BIN, 'pg_basebackup'),
+        join(POSTGRES_BIN, 'pg_basebackup'),
         [
           '-h',
           '127.0.0.1',
@@ -118,8 +96,15 @@ export async function measureFloor(
         ],
         { ...ids, env: { PGPASSWORD: password } },
       );
-      servers.push(startServer(join(base, 'r'), replicaPort, ids));
-      await acceptsQueries(replicaPort, password);
+      const replica = startPostgresServer({
+        dataDir: join(base, 'r'),
+        port: replicaPort,
+        socketDir: join(base, 'r'),
+      });
+      servers.push(replica);
+      await untilPostgresAnswers(replica, connectionTo(replicaPort), {
+        pollMs: 5,
+      });
       replicas.push(performance.now() - t);
     }
   } finally {

@@ -21,3 +21,11 @@ export const OWNER_ANNOTATION = 'basalt.dev/owner';
  * @public
  */
 export const COMPONENT_ANNOTATION = 'basalt.dev/component';
+
+/**
+ * Annotation on a catalog entity naming the Basalt cluster it stands for
+ * (`namespace/name`).
+ *
+ * @public
+ */
+export const CLUSTER_ANNOTATION = 'basalt.dev/cluster';

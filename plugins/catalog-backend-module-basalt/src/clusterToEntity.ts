@@ -4,14 +4,12 @@ import {
   Entity,
 } from '@backstage/catalog-model';
 import {
+  CLUSTER_ANNOTATION,
   COMPONENT_ANNOTATION,
   ClusterResource,
   OWNER_ANNOTATION,
   clusterRefOf,
 } from '@basalt/plugin-basalt-common';
-
-/** Annotation on a database Resource naming its cluster (`namespace/name`). */
-export const CLUSTER_ANNOTATION = 'basalt.dev/cluster';
 
 /** Data engines are `database` Resources; Redis is a `cache`. */
 function resourceType(engine: string): string {

@@ -6,4 +6,4 @@
 
 export { catalogModuleBasaltClusters as default } from './module';
 export { BasaltClusterProvider } from './BasaltClusterProvider';
-export { CLUSTER_ANNOTATION, clusterToEntity } from './clusterToEntity';
+export { clusterToEntity } from './clusterToEntity';

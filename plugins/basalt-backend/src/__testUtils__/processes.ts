@@ -1,5 +1,7 @@
-import { execFileSync } from 'child_process';
+import { ChildProcess, execFileSync, spawn } from 'child_process';
 import { createServer } from 'net';
+import { join } from 'path';
+import { Client, ClientConfig } from 'pg';
 
 /** A free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -19,4 +21,62 @@ export function engineIds(): { uid: number; gid: number } | undefined {
   const id = (flag: string) =>
     Number(execFileSync('id', [flag, 'nobody']).toString());
   return { uid: id('-u'), gid: id('-g') };
+}
+
+/** Where the PostgreSQL programs of tests and benchmarks are. */
+export const POSTGRES_BIN =
+  process.env.BASALT_TEST_POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
+
+/**
+ * Starts `postgres` on a data directory, bound to 127.0.0.1 on `port`, as
+ * the engine user when we are root.
+ */
+export function startPostgresServer(options: {
+  dataDir: string;
+  port: number;
+  socketDir: string;
+  extraArgs?: string[];
+}): ChildProcess {
+  return spawn(
+    join(POSTGRES_BIN, 'postgres'),
+    [
+      '-D',
+      options.dataDir,
+      '-p',
+      String(options.port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      `unix_socket_directories=${options.socketDir}`,
+      ...(options.extraArgs ?? []),
+    ],
+    { ...engineIds(), stdio: 'ignore' },
+  );
+}
+
+/**
+ * Resolves once the server answers a query; rejects when it exits first or
+ * does not answer within the deadline.
+ */
+export async function untilPostgresAnswers(
+  server: ChildProcess,
+  connection: ClientConfig,
+  options: { pollMs: number; timeoutMs?: number } = { pollMs: 25 },
+): Promise<void> {
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  for (;;) {
+    const client = new Client(connection);
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      return;
+    } catch (error) {
+      if (Date.now() > deadline || server.exitCode !== null) {
+        throw new Error(`PostgreSQL did not start: ${error}`);
+      }
+      await new Promise(resolve => setTimeout(resolve, options.pollMs));
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
 }

@@ -1,12 +1,14 @@
-import { ChildProcess, execFileSync, spawn } from 'child_process';
-import { engineIds, freePort } from './processes';
+import { execFileSync } from 'child_process';
+import {
+  engineIds,
+  freePort,
+  POSTGRES_BIN,
+  startPostgresServer,
+  untilPostgresAnswers,
+} from './processes';
 import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { Client } from 'pg';
-
-const BIN =
-  process.env.BASALT_TEST_POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
 
 /** A throwaway PostgreSQL server for tests of the store. */
 export interface TestPostgres {
@@ -38,7 +40,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   }
   const data = join(dir, 'data');
   execFileSync(
-    join(BIN, 'initdb'),
+    join(POSTGRES_BIN, 'initdb'),
     [
       '-D',
       data,
@@ -53,22 +55,12 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     { ...ids, stdio: 'pipe' },
   );
   const port = await freePort();
-  const server: ChildProcess = spawn(
-    join(BIN, 'postgres'),
-    [
-      '-D',
-      data,
-      '-p',
-      String(port),
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      `unix_socket_directories=${dir}`,
-      '-c',
-      'fsync=off',
-    ],
-    { ...ids, stdio: 'ignore' },
-  );
+  const server = startPostgresServer({
+    dataDir: data,
+    port,
+    socketDir: dir,
+    extraArgs: ['-c', 'fsync=off'],
+  });
   const connection = {
     host: '127.0.0.1',
     port,
@@ -84,19 +76,11 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  for (let attempt = 0; ; attempt++) {
-    const client = new Client(connection);
-    try {
-      await client.connect();
-      await client.end();
-      return { connection, stop };
-    } catch (error) {
-      await client.end().catch(() => {});
-      if (attempt > 200 || server.exitCode !== null) {
-        await stop();
-        throw new Error(`test PostgreSQL did not start: ${error}`);
-      }
-      await new Promise(resolve => setTimeout(resolve, 25));
-    }
+  try {
+    await untilPostgresAnswers(server, connection);
+  } catch (error) {
+    await stop();
+    throw error;
   }
+  return { connection, stop };
 }

@@ -95,11 +95,6 @@ export class ClusterController {
     this.#queue.add(uid);
   }
 
-  /** Resolves when no reconcile is queued or running. */
-  idle(): Promise<void> {
-    return this.#queue.idle();
-  }
-
   /** Stops reconciling and gives up leadership; engines keep running. */
   async stop(): Promise<void> {
     this.#abort.abort();
