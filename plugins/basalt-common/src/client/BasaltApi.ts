@@ -1,4 +1,9 @@
-import { ClusterEvent, ClusterResource } from '../cluster';
+import {
+  ClusterEvent,
+  ClusterLogLine,
+  ClusterResource,
+  NodeSummary,
+} from '../cluster';
 import { HealthReport } from '../health';
 import { EngineClusterInput } from '../manifest';
 import { Offerings } from '../offerings';
@@ -58,6 +63,47 @@ export interface BasaltApi {
     query?: { limit?: number },
     options?: BasaltRequestOptions,
   ): Promise<ClusterEvent[]>;
+  /**
+   * Streams the cluster's engine log lines to `onLine`: the last `tail`
+   * lines, then (with `follow`) new ones as they are written, until
+   * `options.signal` aborts or the server ends the stream.
+   */
+  streamClusterLogs(
+    ref: ClusterRef,
+    query: ClusterLogsQuery,
+    onLine: (line: ClusterLogLine) => void,
+    options?: BasaltRequestOptions,
+  ): Promise<void>;
+  /**
+   * Restarts every instance, replicas first and one at a time; answers
+   * once the restart is requested.
+   */
+  restartCluster(
+    ref: ClusterRef,
+    options?: BasaltRequestOptions,
+  ): Promise<ClusterResource>;
+  /** Sets the number of instances; the controller adds or removes replicas. */
+  scaleCluster(
+    ref: ClusterRef,
+    replicas: number,
+    options?: BasaltRequestOptions,
+  ): Promise<ClusterResource>;
+  /** The runtime's nodes, with the instances the caller may see on them. */
+  listNodes(options?: BasaltRequestOptions): Promise<NodeSummary[]>;
+}
+
+/**
+ * What {@link BasaltApi.streamClusterLogs} reads.
+ *
+ * @public
+ */
+export interface ClusterLogsQuery {
+  /** One instance's log; all instances' when absent. */
+  instance?: string;
+  /** How many existing lines to send first (per instance); default 100. */
+  tail?: number;
+  /** Keep the stream open and send new lines; default true. */
+  follow?: boolean;
 }
 
 /**

@@ -1,6 +1,11 @@
 import { ResponseError } from '@backstage/errors';
 import { BASALT_PLUGIN_ID } from '../constants';
-import { ClusterEvent, ClusterResource } from '../cluster';
+import {
+  ClusterEvent,
+  ClusterLogLine,
+  ClusterResource,
+  NodeSummary,
+} from '../cluster';
 import { HealthReport } from '../health';
 import { EngineClusterInput } from '../manifest';
 import { Offerings } from '../offerings';
@@ -8,8 +13,10 @@ import {
   BasaltApi,
   BasaltRequestOptions,
   ClusterListFilter,
+  ClusterLogsQuery,
   ClusterRef,
 } from './BasaltApi';
+import { readEventStream } from './readEventStream';
 
 const clusterPath = ({ namespace, name }: ClusterRef) =>
   `/clusters/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
@@ -116,14 +123,89 @@ export class BasaltClient implements BasaltApi {
     return items;
   }
 
+  async streamClusterLogs(
+    ref: ClusterRef,
+    query: ClusterLogsQuery,
+    onLine: (line: ClusterLogLine) => void,
+    options?: BasaltRequestOptions,
+  ): Promise<void> {
+    const params = new URLSearchParams();
+    if (query.instance) params.set('instance', query.instance);
+    if (query.tail !== undefined) params.set('tail', String(query.tail));
+    if (query.follow !== undefined) params.set('follow', String(query.follow));
+    const suffix = params.size ? `?${params}` : '';
+    const response = await this.#send(
+      'GET',
+      `${clusterPath(ref)}/logs${suffix}`,
+      options,
+      { accept: 'text/event-stream' },
+    );
+    if (!response.body) return;
+    try {
+      for await (const message of readEventStream(response.body)) {
+        if (message.event === 'log') {
+          onLine(JSON.parse(message.data) as ClusterLogLine);
+        }
+      }
+    } catch (error) {
+      // Aborting is how callers stop following; it is not a failure.
+      if (!options?.signal?.aborted) throw error;
+    }
+  }
+
+  async restartCluster(
+    ref: ClusterRef,
+    options?: BasaltRequestOptions,
+  ): Promise<ClusterResource> {
+    return this.#request('POST', `${clusterPath(ref)}/restart`, options, {
+      body: {},
+    });
+  }
+
+  async scaleCluster(
+    ref: ClusterRef,
+    replicas: number,
+    options?: BasaltRequestOptions,
+  ): Promise<ClusterResource> {
+    return this.#request('POST', `${clusterPath(ref)}/scale`, options, {
+      body: { replicas },
+    });
+  }
+
+  async listNodes(options?: BasaltRequestOptions): Promise<NodeSummary[]> {
+    const { items } = await this.#request<{ items: NodeSummary[] }>(
+      'GET',
+      '/nodes',
+      options,
+    );
+    return items;
+  }
+
   async #request<T>(
     method: 'GET' | 'POST' | 'DELETE',
     path: string,
     options: BasaltRequestOptions | undefined,
     extra: { body?: unknown; acceptedErrorStatuses?: number[] } = {},
   ): Promise<T> {
+    const response = await this.#send(method, path, options, extra);
+    return (await response.json()) as T;
+  }
+
+  /** Sends a request; rejects with a `ResponseError` unless it succeeded. */
+  async #send(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    options: BasaltRequestOptions | undefined,
+    extra: {
+      body?: unknown;
+      accept?: string;
+      acceptedErrorStatuses?: number[];
+    } = {},
+  ): Promise<Response> {
     const baseUrl = await this.#discovery.getBaseUrl(BASALT_PLUGIN_ID);
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    const headers: Record<string, string> = {
+      Accept: extra.accept ?? 'application/json',
+    };
     if (options?.token) {
       headers.Authorization = `Bearer ${options.token}`;
     }
@@ -142,6 +224,6 @@ export class BasaltClient implements BasaltApi {
     ) {
       throw await ResponseError.fromResponse(response);
     }
-    return (await response.json()) as T;
+    return response;
   }
 }

@@ -2,7 +2,10 @@ export type {
   BasaltApi,
   BasaltRequestOptions,
   ClusterListFilter,
+  ClusterLogsQuery,
   ClusterRef,
 } from './BasaltApi';
 export { BasaltClient } from './BasaltClient';
 export type { BasaltDiscovery, BasaltFetch } from './BasaltClient';
+export { readEventStream } from './readEventStream';
+export type { ServerSentEvent } from './readEventStream';

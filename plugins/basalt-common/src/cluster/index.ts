@@ -1,3 +1,5 @@
 export * from './conditions';
+export * from './logs';
+export * from './nodes';
 export * from './status';
 export * from './resource';

@@ -65,6 +65,25 @@ export interface CredentialsReference {
 }
 
 /**
+ * The most recent change of primary, planned (switchover) or not (failover).
+ *
+ * @public
+ */
+export interface FailoverRecord {
+  kind: 'failover' | 'switchover';
+  /** ISO 8601, when the change was complete. */
+  timestamp: string;
+  /** The instance that was primary before, when there was one. */
+  from?: string;
+  /** The instance that is primary now. */
+  to: string;
+  /** From detection (or request) to the read-write endpoint moved. */
+  durationMs: number;
+  /** Why it happened, in plain words. */
+  reason: string;
+}
+
+/**
  * The observed state of a cluster, written by the controller only.
  *
  * @public
@@ -76,4 +95,6 @@ export interface EngineClusterStatus {
   instances: InstanceStatus[];
   endpoints: ClusterEndpoints;
   credentials?: CredentialsReference;
+  /** The last change of primary; absent while the first primary still leads. */
+  lastFailover?: FailoverRecord;
 }
