@@ -29,3 +29,12 @@ export const COMPONENT_ANNOTATION = 'basalt.dev/component';
  * @public
  */
 export const CLUSTER_ANNOTATION = 'basalt.dev/cluster';
+
+/**
+ * Annotation the catalog module keeps on each Component that Basalt clusters
+ * serve: their refs (`namespace/name`), comma-separated and sorted. It lets
+ * the frontend tell from the entity alone whether to show database cards.
+ *
+ * @public
+ */
+export const DATABASES_ANNOTATION = 'basalt.dev/databases';

@@ -64,14 +64,14 @@ export interface BasaltApi {
     options?: BasaltRequestOptions,
   ): Promise<ClusterEvent[]>;
   /**
-   * Streams the cluster's engine log lines to `onLine`: the last `tail`
-   * lines, then (with `follow`) new ones as they are written, until
+   * Streams the cluster's engine log lines to `handlers.onLine`: the last
+   * `tail` lines, then (with `follow`) new ones as they are written, until
    * `options.signal` aborts or the server ends the stream.
    */
   streamClusterLogs(
     ref: ClusterRef,
     query: ClusterLogsQuery,
-    onLine: (line: ClusterLogLine) => void,
+    handlers: ClusterLogsHandlers,
     options?: BasaltRequestOptions,
   ): Promise<void>;
   /**
@@ -90,6 +90,18 @@ export interface BasaltApi {
   ): Promise<ClusterResource>;
   /** The runtime's nodes, with the instances the caller may see on them. */
   listNodes(options?: BasaltRequestOptions): Promise<NodeSummary[]>;
+}
+
+/**
+ * Callbacks of {@link BasaltApi.streamClusterLogs}.
+ *
+ * @public
+ */
+export interface ClusterLogsHandlers {
+  /** Called for every line, in the order the server sends them. */
+  onLine(line: ClusterLogLine): void;
+  /** Called once the server accepted the request, before any line. */
+  onOpen?(): void;
 }
 
 /**

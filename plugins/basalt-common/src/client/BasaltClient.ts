@@ -13,6 +13,7 @@ import {
   BasaltApi,
   BasaltRequestOptions,
   ClusterListFilter,
+  ClusterLogsHandlers,
   ClusterLogsQuery,
   ClusterRef,
 } from './BasaltApi';
@@ -126,7 +127,7 @@ export class BasaltClient implements BasaltApi {
   async streamClusterLogs(
     ref: ClusterRef,
     query: ClusterLogsQuery,
-    onLine: (line: ClusterLogLine) => void,
+    handlers: ClusterLogsHandlers,
     options?: BasaltRequestOptions,
   ): Promise<void> {
     const params = new URLSearchParams();
@@ -140,11 +141,12 @@ export class BasaltClient implements BasaltApi {
       options,
       { accept: 'text/event-stream' },
     );
+    handlers.onOpen?.();
     if (!response.body) return;
     try {
       for await (const message of readEventStream(response.body)) {
         if (message.event === 'log') {
-          onLine(JSON.parse(message.data) as ClusterLogLine);
+          handlers.onLine(JSON.parse(message.data) as ClusterLogLine);
         }
       }
     } catch (error) {

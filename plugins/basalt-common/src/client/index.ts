@@ -2,6 +2,7 @@ export type {
   BasaltApi,
   BasaltRequestOptions,
   ClusterListFilter,
+  ClusterLogsHandlers,
   ClusterLogsQuery,
   ClusterRef,
 } from './BasaltApi';
