@@ -14,23 +14,36 @@ import {
   BasaltClient,
 } from '@basalt/plugin-basalt-common';
 import { clusterToEntity } from './clusterToEntity';
+import { ComponentDatabasesIndex } from './ComponentDatabasesIndex';
+import { componentRefreshKey } from './componentRef';
 
 /**
  * Publishes every Basalt cluster as a catalog Resource, replacing the whole
- * set on each refresh so deleted clusters disappear.
+ * set on each refresh so deleted clusters disappear. From the same list it
+ * keeps the {@link ComponentDatabasesIndex} and has the catalog reprocess
+ * the Components whose clusters changed, so their `basalt.dev/databases`
+ * annotation follows within one run instead of one processing interval.
+ *
+ * @public
  */
 export class BasaltClusterProvider implements EntityProvider {
   readonly #api: BasaltApi;
   readonly #discovery: DiscoveryService;
   readonly #auth: AuthService;
   readonly #logger: LoggerService;
+  readonly #index: ComponentDatabasesIndex;
   #connection?: EntityProviderConnection;
+  /** Changed components whose refresh has not succeeded yet. */
+  readonly #toRefresh = new Set<string>();
+  /** Components refreshed by the previous run, refreshed once more. */
+  #refreshedLastRun: string[] = [];
 
   static create(options: {
     discovery: DiscoveryService;
     auth: AuthService;
     logger: LoggerService;
     schedule: SchedulerServiceTaskRunner;
+    index: ComponentDatabasesIndex;
   }): BasaltClusterProvider {
     const provider = new BasaltClusterProvider(options);
     options.schedule.run({
@@ -44,10 +57,12 @@ export class BasaltClusterProvider implements EntityProvider {
     discovery: DiscoveryService;
     auth: AuthService;
     logger: LoggerService;
+    index: ComponentDatabasesIndex;
   }) {
     this.#discovery = options.discovery;
     this.#auth = options.auth;
     this.#logger = options.logger;
+    this.#index = options.index;
     this.#api = new BasaltClient({ discoveryApi: options.discovery });
   }
 
@@ -59,7 +74,10 @@ export class BasaltClusterProvider implements EntityProvider {
     this.#connection = connection;
   }
 
-  /** Reads every cluster from Basalt and replaces the published set. */
+  /**
+   * Reads every cluster from Basalt, updates the index, replaces the
+   * published set and refreshes the Components whose clusters changed.
+   */
   async refresh(): Promise<void> {
     if (!this.#connection) return;
     const { token } = await this.#auth.getPluginRequestToken({
@@ -67,6 +85,9 @@ export class BasaltClusterProvider implements EntityProvider {
       targetPluginId: BASALT_PLUGIN_ID,
     });
     const clusters = await this.#api.listClusters({}, { token });
+    for (const component of this.#index.replace(clusters)) {
+      this.#toRefresh.add(component);
+    }
     const locationBase = await this.#discovery.getExternalBaseUrl(
       BASALT_PLUGIN_ID,
     );
@@ -78,5 +99,29 @@ export class BasaltClusterProvider implements EntityProvider {
       })),
     });
     this.#logger.debug(`Published ${clusters.length} Basalt clusters`);
+    await this.#refreshComponents(this.#connection);
+  }
+
+  async #refreshComponents(connection: EntityProviderConnection) {
+    const changed = [...this.#toRefresh];
+    // A Component processed for the first time while the index changed may
+    // have read the old index before its refresh key was stored, so that
+    // refresh missed it; refreshing each change once more, a run later,
+    // catches it without waiting for the processing interval.
+    const components = new Set([...changed, ...this.#refreshedLastRun]);
+    if (components.size > 0) {
+      await connection.refresh({
+        keys: [...components].map(componentRefreshKey),
+      });
+    }
+    if (changed.length > 0) {
+      this.#logger.info(
+        `Refreshed ${
+          changed.length
+        } component(s) whose Basalt databases changed: ${changed.join(', ')}`,
+      );
+    }
+    changed.forEach(component => this.#toRefresh.delete(component));
+    this.#refreshedLastRun = changed;
   }
 }

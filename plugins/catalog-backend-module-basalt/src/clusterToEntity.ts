@@ -10,6 +10,7 @@ import {
   OWNER_ANNOTATION,
   clusterRefOf,
 } from '@basalt/plugin-basalt-common';
+import { normaliseComponentRef } from './componentRef';
 
 /** Data engines are `database` Resources; Redis is a `cache`. */
 function resourceType(engine: string): string {
@@ -28,7 +29,11 @@ export function clusterToEntity(
   const ref = clusterRefOf(cluster);
   const { annotations } = cluster.metadata;
   const location = `url:${locationBase}/clusters/${ref}`;
-  const component = annotations[COMPONENT_ANNOTATION];
+  const named = annotations[COMPONENT_ANNOTATION];
+  // The catalog would resolve a partial ref against the Resource's namespace;
+  // resolving it like the Component's `basalt.dev/databases` keeps the two in
+  // agreement. An unparsable value stays as it is, for the catalog to report.
+  const component = named && (normaliseComponentRef(named) ?? named);
   const phase = cluster.status?.phase ?? 'Pending';
   return {
     apiVersion: 'backstage.io/v1alpha1',

@@ -6,4 +6,7 @@
 
 export { catalogModuleBasaltClusters as default } from './module';
 export { BasaltClusterProvider } from './BasaltClusterProvider';
+export { BasaltDatabasesProcessor } from './BasaltDatabasesProcessor';
+export { ComponentDatabasesIndex } from './ComponentDatabasesIndex';
+export type { IndexedCluster } from './ComponentDatabasesIndex';
 export { clusterToEntity } from './clusterToEntity';

@@ -5,10 +5,13 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { BasaltClusterProvider } from './BasaltClusterProvider';
+import { BasaltDatabasesProcessor } from './BasaltDatabasesProcessor';
+import { ComponentDatabasesIndex } from './ComponentDatabasesIndex';
 
 /**
  * Publishes Basalt clusters in the catalog as Resources, refreshed on the
- * schedule in `catalog.providers.basalt.schedule` (default every 5 seconds).
+ * schedule in `catalog.providers.basalt.schedule` (default every 5 seconds),
+ * and annotates the Components they serve with `basalt.dev/databases`.
  *
  * @public
  */
@@ -32,14 +35,19 @@ export const catalogModuleBasaltClusters = createBackendModule({
               config.getConfig(key),
             )
           : { frequency: { seconds: 5 }, timeout: { minutes: 1 } };
+        // Shared in process: the provider fills it from the clusters it
+        // lists anyway, the processor reads it for every Component.
+        const index = new ComponentDatabasesIndex();
         catalog.addEntityProvider(
           BasaltClusterProvider.create({
             discovery,
             auth,
             logger,
             schedule: scheduler.createScheduledTaskRunner(schedule),
+            index,
           }),
         );
+        catalog.addProcessor(new BasaltDatabasesProcessor({ index }));
       },
     });
   },
