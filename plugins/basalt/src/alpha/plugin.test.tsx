@@ -10,10 +10,14 @@ import { basaltPage } from './pages';
 describe('basaltPage', () => {
   it('renders the Basalt page with the backend health', async () => {
     const getHealth = jest.fn().mockResolvedValue({ status: 'ok', checks: [] });
+    const listClusters = jest.fn().mockResolvedValue([]);
+    const listNodes = jest.fn().mockResolvedValue([]);
     const page = createExtensionTester(basaltPage).reactElement();
 
     await renderInTestApp(
-      <TestApiProvider apis={[[basaltApiRef, { getHealth }]]}>
+      <TestApiProvider
+        apis={[[basaltApiRef, { getHealth, listClusters, listNodes }]]}
+      >
         {page}
       </TestApiProvider>,
     );

@@ -1,9 +1,11 @@
 import { Container, Flex, Text } from '@backstage/ui';
 import { BackendHealthCard } from '../BackendHealthCard';
+import { ClustersOverview } from './ClustersOverview';
+import { NodesOverview } from './NodesOverview';
 
 /**
- * The Basalt page: the state of Basalt in this portal. The page extension
- * renders the page header (title and icon), so this is only its content.
+ * The Basalt page: every cluster the user may see, the nodes they run on,
+ * and the state of Basalt itself. The page extension renders the header.
  */
 export function BasaltPage() {
   return (
@@ -13,6 +15,8 @@ export function BasaltPage() {
           Self-service database clusters: PostgreSQL, MySQL and Redis, declared
           as code and kept at their declared state.
         </Text>
+        <ClustersOverview />
+        <NodesOverview />
         <BackendHealthCard />
       </Flex>
     </Container>

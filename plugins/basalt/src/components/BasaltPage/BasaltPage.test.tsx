@@ -1,0 +1,126 @@
+import {
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/frontend-test-utils';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { BasaltApi, NodeSummary } from '@basalt/plugin-basalt-common';
+import { basaltApiRef } from '../../api';
+import { clusterIn } from '../../__testUtils__/clusters';
+import { BasaltPage } from './BasaltPage';
+
+const ready = clusterIn('ready');
+const degraded = {
+  ...clusterIn('degraded'),
+  metadata: {
+    ...clusterIn('degraded').metadata,
+    namespace: 'shop',
+    name: 'carts-db',
+    uid: 'uid-2',
+    annotations: { 'basalt.dev/owner': 'group:default/shop-team' },
+  },
+};
+
+const nodes: NodeSummary[] = [
+  {
+    name: 'node-a',
+    runtime: 'local',
+    ready: true,
+    instances: [
+      {
+        cluster: 'payments/orders-db',
+        instance: 'orders-db-0',
+        engine: 'postgresql',
+        role: 'primary',
+        ready: true,
+      },
+    ],
+  },
+  { name: 'node-b', runtime: 'local', ready: false, instances: [] },
+];
+
+function renderPage(api: Partial<BasaltApi>) {
+  return renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [
+          basaltApiRef,
+          {
+            getHealth: async () => ({ status: 'ok' as const, checks: [] }),
+            listClusters: async () => [ready, degraded],
+            listNodes: async () => nodes,
+            ...api,
+          },
+        ],
+      ]}
+    >
+      <BasaltPage />
+    </TestApiProvider>,
+  );
+}
+
+describe('BasaltPage', () => {
+  it('lists every cluster with its health, and filters them', async () => {
+    await renderPage({});
+
+    const table = await screen.findByRole('table', { name: 'Clusters' });
+    expect(
+      within(table).getByRole('row', { name: 'cluster payments/orders-db' }),
+    ).toHaveTextContent('Running');
+    expect(
+      within(table).getByRole('row', { name: 'cluster shop/carts-db' }),
+    ).toHaveTextContent('Degraded');
+    expect(screen.getByText('Clusters (2 of 2)')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: /Status/ }));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'Degraded' }),
+    );
+    await waitFor(() =>
+      expect(screen.getByText('Clusters (1 of 2)')).toBeInTheDocument(),
+    );
+    expect(
+      screen.queryByRole('row', { name: 'cluster payments/orders-db' }),
+    ).not.toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: /Owner/ }));
+    await userEvent.click(
+      await screen.findByRole('option', {
+        name: 'group:default/payments-team',
+      }),
+    );
+    expect(
+      await screen.findByText(/No cluster matches these filters/),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the nodes and what runs on them', async () => {
+    await renderPage({});
+
+    const nodeA = await screen.findByLabelText('node node-a');
+    expect(nodeA).toHaveTextContent('Ready');
+    expect(nodeA).toHaveTextContent('orders-db-0');
+    expect(nodeA).toHaveTextContent('(postgresql primary)');
+    expect(screen.getByLabelText('node node-b')).toHaveTextContent('Not ready');
+  });
+
+  it('tells a user without clusters how to create one', async () => {
+    await renderPage({ listClusters: async () => [] });
+
+    expect(
+      await screen.findByText(/You cannot see any database yet/),
+    ).toBeInTheDocument();
+  });
+
+  it('says when the clusters cannot be loaded', async () => {
+    await renderPage({
+      listClusters: async () => {
+        throw new Error('Request failed with 503');
+      },
+    });
+
+    expect(
+      await screen.findByText('The clusters could not be loaded'),
+    ).toBeInTheDocument();
+  });
+});

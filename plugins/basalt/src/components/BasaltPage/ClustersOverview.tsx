@@ -1,0 +1,159 @@
+import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import {
+  Card,
+  CardBody,
+  CardHeader,
+  Flex,
+  Link,
+  Select,
+  Skeleton,
+  Text,
+} from '@backstage/ui';
+import { ClusterResource } from '@basalt/plugin-basalt-common';
+import { useMemo, useState } from 'react';
+import { basaltApiRef } from '../../api';
+import { usePolling } from '../../hooks/usePolling';
+import {
+  ErrorAlert,
+  PHASES,
+  StatusText,
+  tableStyles as styles,
+} from '../common';
+import {
+  choicesOf,
+  ClusterFilters,
+  filterClusters,
+  ownerOf,
+} from './filterClusters';
+
+const ANY = '*';
+const FILTER_LABELS: Record<keyof ClusterFilters, string> = {
+  namespace: 'Namespace',
+  owner: 'Owner',
+  engine: 'Engine',
+  status: 'Status',
+};
+
+function ClusterRow({ cluster }: { cluster: ClusterResource }) {
+  const entityRoute = useRouteRef(entityRouteRef);
+  const { namespace, name } = cluster.metadata;
+  const phase = PHASES[cluster.status?.phase ?? 'Pending'];
+  const ready = cluster.status?.instances.filter(i => i.ready).length ?? 0;
+  const href = entityRoute?.({ kind: 'resource', namespace, name });
+  return (
+    <tr aria-label={`cluster ${namespace}/${name}`}>
+      <td style={styles.td}>{href ? <Link href={href}>{name}</Link> : name}</td>
+      <td style={styles.td}>{namespace}</td>
+      <td style={styles.td}>{ownerOf(cluster)}</td>
+      <td style={styles.td}>
+        {cluster.spec.engine} {cluster.spec.version}
+      </td>
+      <td style={styles.td}>
+        <StatusText tone={phase.tone}>{phase.label}</StatusText>
+      </td>
+      <td style={styles.td}>
+        {ready} of {cluster.spec.replicas} ready
+      </td>
+    </tr>
+  );
+}
+
+/** Every cluster the user may see, with their health, filterable. */
+export function ClustersOverview() {
+  const api = useApi(basaltApiRef);
+  const { value, error, loading, refresh } = usePolling(
+    () => api.listClusters(),
+    [api],
+  );
+  const [filters, setFilters] = useState<ClusterFilters>({});
+  const clusters = useMemo(() => value ?? [], [value]);
+  const shown = useMemo(
+    () => filterClusters(clusters, filters),
+    [clusters, filters],
+  );
+
+  let body;
+  if (loading) {
+    body = <Skeleton width="100%" height={120} />;
+  } else if (!value && error) {
+    body = (
+      <ErrorAlert
+        title="The clusters could not be loaded"
+        error={error}
+        onRetry={refresh}
+      />
+    );
+  } else if (clusters.length === 0) {
+    body = (
+      <Text color="secondary">
+        You cannot see any database yet. Create one from the "PostgreSQL
+        database" template on the Create page, or apply a manifest with the
+        Basalt API.
+      </Text>
+    );
+  } else {
+    body = (
+      <Flex direction="column" gap="3">
+        <Flex gap="2" style={{ flexWrap: 'wrap' }}>
+          {(Object.keys(FILTER_LABELS) as (keyof ClusterFilters)[]).map(key => (
+            <Select
+              key={key}
+              label={FILTER_LABELS[key]}
+              value={filters[key] ?? ANY}
+              onChange={choice =>
+                setFilters(previous => ({
+                  ...previous,
+                  [key]: choice === ANY ? undefined : String(choice),
+                }))
+              }
+              options={[
+                { id: ANY, label: 'All' },
+                ...choicesOf(clusters, key).map(id => ({ id, label: id })),
+              ]}
+            />
+          ))}
+        </Flex>
+        {shown.length === 0 ? (
+          <Text color="secondary">
+            No cluster matches these filters; set one back to All.
+          </Text>
+        ) : (
+          <table style={styles.table} aria-label="Clusters">
+            <thead>
+              <tr>
+                {[
+                  'Name',
+                  'Namespace',
+                  'Owner',
+                  'Engine',
+                  'Status',
+                  'Instances',
+                ].map(h => (
+                  <th key={h} style={styles.th} scope="col">
+                    {h}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map(cluster => (
+                <ClusterRow key={cluster.metadata.uid} cluster={cluster} />
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Flex>
+    );
+  }
+  return (
+    <Card>
+      <CardHeader>
+        <Text as="h2" variant="title-small">
+          Clusters{value ? ` (${shown.length} of ${clusters.length})` : ''}
+        </Text>
+      </CardHeader>
+      <CardBody>{body}</CardBody>
+    </Card>
+  );
+}

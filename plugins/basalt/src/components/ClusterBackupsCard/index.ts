@@ -1,0 +1,1 @@
+export { ClusterBackupsCard, ClusterBackupsPanel } from './ClusterBackupsCard';

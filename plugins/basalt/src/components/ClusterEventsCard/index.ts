@@ -1,0 +1,5 @@
+export {
+  ClusterEventsCard,
+  ClusterEventsPanel,
+  humanizeReason,
+} from './ClusterEventsCard';

@@ -1,0 +1,110 @@
+import { Alert, Flex, Text } from '@backstage/ui';
+import { ClusterResource } from '@basalt/plugin-basalt-common';
+import {
+  conditionHeadline,
+  formatDuration,
+  formatTime,
+  PHASES,
+  StatusText,
+} from '../common';
+import { InstancesTable } from './InstancesTable';
+
+function Field(props: { label: string; children: React.ReactNode }) {
+  return (
+    <Flex direction="column" gap="1">
+      <Text variant="body-small" color="secondary">
+        {props.label}
+      </Text>
+      <Text>{props.children}</Text>
+    </Flex>
+  );
+}
+
+function Conditions({ cluster }: { cluster: ClusterResource }) {
+  const conditions = cluster.status?.conditions ?? [];
+  return (
+    <Flex direction="column" gap="2" aria-label="Conditions">
+      {conditions.map(condition => {
+        const headline = conditionHeadline(condition);
+        return (
+          <Flex key={condition.type} direction="column" gap="0">
+            <StatusText tone={headline.tone}>{headline.text}</StatusText>
+            <Text variant="body-small" color="secondary">
+              {condition.message} · since{' '}
+              {formatTime(condition.lastTransitionTime)}
+            </Text>
+          </Flex>
+        );
+      })}
+    </Flex>
+  );
+}
+
+function LastFailover({ cluster }: { cluster: ClusterResource }) {
+  const last = cluster.status?.lastFailover;
+  if (!last) {
+    return (
+      <Field label="Last failover">None: the first primary still leads</Field>
+    );
+  }
+  const verb = last.kind === 'switchover' ? 'Switchover' : 'Failover';
+  return (
+    <Field label="Last failover">
+      {verb} {last.from ? `from ${last.from} ` : ''}to {last.to} in{' '}
+      {formatDuration(last.durationMs)}, {formatTime(last.timestamp)}:{' '}
+      {last.reason}
+    </Field>
+  );
+}
+
+/**
+ * A cluster's health in plain words: phase, conditions, engine, every
+ * instance, the endpoints (never credentials) and the last failover.
+ */
+export function ClusterHealth({ cluster }: { cluster: ClusterResource }) {
+  const { status, spec } = cluster;
+  const phase = PHASES[status?.phase ?? 'Pending'];
+  const ready = status?.instances.filter(i => i.ready).length ?? 0;
+  return (
+    <Flex direction="column" gap="4">
+      <Flex direction="column" gap="1" aria-label="Phase">
+        <Text variant="title-x-small">
+          <StatusText tone={phase.tone}>{phase.label}</StatusText> · {ready} of{' '}
+          {spec.replicas} instances ready
+        </Text>
+        <Text variant="body-small" color="secondary">
+          {phase.meaning}
+        </Text>
+      </Flex>
+      {status?.phase === 'Failed' && (
+        <Alert
+          status="danger"
+          icon
+          title="This database is not serving"
+          description="The conditions below say why. Fix the cause (often the manifest), apply it again, or ask the platform team."
+        />
+      )}
+      <Conditions cluster={cluster} />
+      <Flex gap="6" style={{ flexWrap: 'wrap' }}>
+        <Field label="Engine">
+          {spec.engine} {spec.version}
+        </Field>
+        <Field label="Replication">
+          {spec.replicas > 1 ? spec.ha.replication : 'none (one instance)'}
+        </Field>
+        <Field label="Read-write endpoint">
+          {status?.endpoints.readWrite ?? 'not yet available'}
+        </Field>
+        <Field label="Read-only endpoint">
+          {status?.endpoints.readOnly ?? 'not yet available'}
+        </Field>
+      </Flex>
+      <LastFailover cluster={cluster} />
+      {status && status.instances.length > 0 ? (
+        <InstancesTable instances={status.instances} />
+      ) : (
+        <Text color="secondary">No instances yet.</Text>
+      )}
+    </Flex>
+  );
+}

@@ -1,0 +1,142 @@
+import { screen, within } from '@testing-library/react';
+import { ResponseError } from '@backstage/errors';
+import {
+  clusterIn,
+  componentWith,
+  databaseResource,
+} from '../../__testUtils__/clusters';
+import { renderForEntity } from '../../__testUtils__/renderCard';
+import { ClusterHealthCard } from './ClusterHealthCard';
+
+function notFound() {
+  return ResponseError.fromResponse(
+    new Response(
+      JSON.stringify({
+        error: {
+          name: 'NotFoundError',
+          message: 'EngineCluster payments/orders-db not found',
+        },
+      }),
+      {
+        status: 404,
+        statusText: 'Not Found',
+        headers: { 'Content-Type': 'application/json' },
+      },
+    ),
+  );
+}
+
+describe('ClusterHealthCard', () => {
+  it('shows a ready cluster: phase, conditions, engine, instances and endpoints', async () => {
+    const getCluster = jest.fn().mockResolvedValue(clusterIn('ready'));
+    await renderForEntity(<ClusterHealthCard />, {
+      entity: databaseResource,
+      api: { getCluster },
+    });
+
+    expect(await screen.findByText('Running')).toBeInTheDocument();
+    expect(screen.getByText(/3 of 3 instances ready/)).toBeInTheDocument();
+    expect(screen.getByText('Accepting connections')).toBeInTheDocument();
+    expect(screen.getByText('postgresql 15')).toBeInTheDocument();
+    expect(screen.getByText('127.0.0.1:40001')).toBeInTheDocument();
+    expect(
+      screen.getByText('None: the first primary still leads'),
+    ).toBeInTheDocument();
+    const primary = screen.getByRole('row', { name: 'instance orders-db-0' });
+    expect(within(primary).getByText('primary')).toBeInTheDocument();
+    expect(within(primary).getByText('node-a')).toBeInTheDocument();
+    const lagging = screen.getByRole('row', { name: 'instance orders-db-2' });
+    expect(within(lagging).getByText('2.0 KiB behind')).toBeInTheDocument();
+    expect(getCluster).toHaveBeenCalledWith({
+      namespace: 'payments',
+      name: 'orders-db',
+    });
+  });
+
+  it('shows a degraded cluster and the instance that is not ready', async () => {
+    await renderForEntity(<ClusterHealthCard />, {
+      entity: databaseResource,
+      api: { getCluster: async () => clusterIn('degraded') },
+    });
+
+    expect(await screen.findByText('Degraded')).toBeInTheDocument();
+    expect(
+      screen.getByText('Running with fewer healthy instances'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/orders-db-2 is not ready: it does not answer/),
+    ).toBeInTheDocument();
+    const replica = screen.getByRole('row', { name: 'instance orders-db-2' });
+    expect(within(replica).getByText('Not ready')).toBeInTheDocument();
+  });
+
+  it('says a failed cluster does not serve and why', async () => {
+    await renderForEntity(<ClusterHealthCard />, {
+      entity: databaseResource,
+      api: { getCluster: async () => clusterIn('failed') },
+    });
+
+    expect(
+      await screen.findByText('This database is not serving'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Not accepting connections')).toBeInTheDocument();
+    expect(
+      screen.getByText(/PostgreSQL 15 is not installed on this host/),
+    ).toBeInTheDocument();
+  });
+
+  it('shows a cluster that has no instances yet', async () => {
+    await renderForEntity(<ClusterHealthCard />, {
+      entity: databaseResource,
+      api: { getCluster: async () => clusterIn('pending') },
+    });
+
+    expect(await screen.findByText('Pending')).toBeInTheDocument();
+    expect(screen.getByText('No instances yet.')).toBeInTheDocument();
+    expect(screen.getAllByText('not yet available')).toHaveLength(2);
+  });
+
+  it('tells the user what to do when the cluster is unknown', async () => {
+    const error = await notFound();
+    await renderForEntity(<ClusterHealthCard />, {
+      entity: databaseResource,
+      api: { getCluster: async () => Promise.reject(error) },
+    });
+
+    expect(
+      await screen.findByText("The database's health could not be loaded"),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/Basalt does not know this cluster/),
+    ).toBeInTheDocument();
+  });
+
+  it('updates by itself while shown', async () => {
+    const getCluster = jest
+      .fn()
+      .mockResolvedValueOnce(clusterIn('ready'))
+      .mockResolvedValue(clusterIn('degraded'));
+    await renderForEntity(<ClusterHealthCard />, {
+      entity: databaseResource,
+      api: { getCluster },
+    });
+
+    expect(await screen.findByText('Running')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Degraded', {}, { timeout: 5000 }),
+    ).toBeInTheDocument();
+  });
+
+  it('lets a component with two databases choose between them', async () => {
+    const getCluster = jest.fn().mockResolvedValue(clusterIn('ready'));
+    await renderForEntity(<ClusterHealthCard />, {
+      entity: componentWith('payments/orders-db', 'payments/ledger-db'),
+      api: { getCluster },
+    });
+
+    expect(await screen.findByText('Running')).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: /payments\/orders-db/ }),
+    ).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,40 @@
+import { InstanceStatus } from '@basalt/plugin-basalt-common';
+import { describeLag, tableStyles as styles } from '../common';
+
+/** Every instance: what it does, where it runs, whether it serves. */
+export function InstancesTable(props: { instances: InstanceStatus[] }) {
+  return (
+    <table style={styles.table} aria-label="Instances">
+      <thead>
+        <tr>
+          {['Instance', 'Role', 'Node', 'Ready', 'Replication lag'].map(h => (
+            <th key={h} style={styles.th} scope="col">
+              {h}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {props.instances.map(instance => (
+          <tr key={instance.name} aria-label={`instance ${instance.name}`}>
+            <td style={styles.td}>{instance.name}</td>
+            <td style={styles.td}>{instance.role}</td>
+            <td style={styles.td}>{instance.node}</td>
+            <td
+              style={{
+                ...styles.td,
+                color: instance.ready
+                  ? 'var(--bui-fg-positive)'
+                  : 'var(--bui-fg-negative)',
+                fontWeight: 600,
+              }}
+            >
+              {instance.ready ? 'Ready' : 'Not ready'}
+            </td>
+            <td style={styles.td}>{describeLag(instance)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,11 @@
+import { EntityClusterCard } from '../EntityClusterCard';
+import { ClusterLogsPanel } from './ClusterLogsPanel';
+
+/** Entity card: a live tail of the entity's database logs. */
+export function ClusterLogsCard() {
+  return (
+    <EntityClusterCard title="Database logs">
+      {cluster => <ClusterLogsPanel cluster={cluster} />}
+    </EntityClusterCard>
+  );
+}

@@ -1,0 +1,3 @@
+export { ClusterLogsCard } from './ClusterLogsCard';
+export { ClusterLogsPanel } from './ClusterLogsPanel';
+export { filterLines } from './filterLines';

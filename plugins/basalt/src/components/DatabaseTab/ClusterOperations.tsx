@@ -1,0 +1,157 @@
+import { useApi } from '@backstage/frontend-plugin-api';
+import { Alert, Button, Flex, NumberField, Text } from '@backstage/ui';
+import { ClusterResource } from '@basalt/plugin-basalt-common';
+import { useState } from 'react';
+import { basaltApiRef } from '../../api';
+import { ConfirmDialog } from './ConfirmDialog';
+import { useClusterPermissions } from './useClusterPermissions';
+
+type Operation = 'scale' | 'restart' | 'delete';
+
+const MAX_REPLICAS = 9;
+
+/**
+ * Day-2 operations on one cluster: scale, restart and delete, each shown
+ * only to users with the permission, destructive ones behind a
+ * confirmation. Changes made here are overwritten by the next apply of
+ * the manifest in the service's repository, which stays the source of truth.
+ */
+export function ClusterOperations(props: {
+  cluster: ClusterResource;
+  onChanged: () => void;
+}) {
+  const { cluster, onChanged } = props;
+  const { namespace, name } = cluster.metadata;
+  const ref = { namespace, name };
+  const api = useApi(basaltApiRef);
+  const permissions = useClusterPermissions(ref);
+  const [replicas, setReplicas] = useState(cluster.spec.replicas);
+  const [confirming, setConfirming] = useState<Operation>();
+  const [result, setResult] = useState<{ ok: boolean; text: string }>();
+  const [busy, setBusy] = useState(false);
+
+  if (permissions.loading) return null;
+  if (!permissions.canUpdate && !permissions.canDelete) {
+    return (
+      <Text color="secondary">
+        You may look at this database but not change it; its owning team can.
+      </Text>
+    );
+  }
+
+  const run = async (operation: Operation) => {
+    setConfirming(undefined);
+    setBusy(true);
+    setResult(undefined);
+    try {
+      if (operation === 'scale') await api.scaleCluster(ref, replicas);
+      if (operation === 'restart') await api.restartCluster(ref);
+      if (operation === 'delete') await api.deleteCluster(ref);
+      const done: Record<Operation, string> = {
+        scale: `Scaling to ${replicas} instance(s); follow it in the health and events.`,
+        restart: 'Restarting, replicas first; follow it in the events.',
+        delete:
+          'Deletion requested; the database goes once its instances are removed.',
+      };
+      setResult({ ok: true, text: done[operation] });
+      onChanged();
+    } catch (error) {
+      setResult({ ok: false, text: (error as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const scalingDown = replicas < cluster.spec.replicas;
+  const deleting = Boolean(cluster.metadata.deletionTimestamp);
+
+  return (
+    <Flex direction="column" gap="3" aria-label="Operations">
+      <Flex gap="3" align="end" style={{ flexWrap: 'wrap' }}>
+        {permissions.canUpdate && (
+          <>
+            <NumberField
+              label="Instances"
+              minValue={1}
+              maxValue={MAX_REPLICAS}
+              value={replicas}
+              onChange={setReplicas}
+              isDisabled={deleting}
+            />
+            <Button
+              variant="secondary"
+              isDisabled={
+                busy || deleting || replicas === cluster.spec.replicas
+              }
+              onPress={() =>
+                scalingDown ? setConfirming('scale') : run('scale')
+              }
+            >
+              Scale
+            </Button>
+            <Button
+              variant="secondary"
+              isDisabled={busy || deleting}
+              onPress={() => setConfirming('restart')}
+            >
+              Restart
+            </Button>
+          </>
+        )}
+        {permissions.canDelete && (
+          <Button
+            variant="secondary"
+            destructive
+            isDisabled={busy || deleting}
+            onPress={() => setConfirming('delete')}
+          >
+            Delete
+          </Button>
+        )}
+      </Flex>
+      {result && (
+        <Alert
+          status={result.ok ? 'success' : 'danger'}
+          icon
+          title={result.ok ? 'Requested' : 'Not done'}
+          description={result.text}
+        />
+      )}
+      <ConfirmDialog
+        isOpen={confirming === 'scale'}
+        title={`Scale ${ref.name} down to ${replicas}?`}
+        confirmLabel="Scale down"
+        destructive
+        onConfirm={() => run('scale')}
+        onCancel={() => setConfirming(undefined)}
+      >
+        Replicas beyond {replicas} are removed with their data; clients using
+        the read-only endpoint lose some capacity. The primary is never removed.
+      </ConfirmDialog>
+      <ConfirmDialog
+        isOpen={confirming === 'restart'}
+        title={`Restart ${ref.name}?`}
+        confirmLabel="Restart"
+        onConfirm={() => run('restart')}
+        onCancel={() => setConfirming(undefined)}
+      >
+        Every instance restarts, replicas first and one at a time. Connections
+        to each instance are dropped while it restarts, and writes pause while
+        the primary does.
+      </ConfirmDialog>
+      <ConfirmDialog
+        isOpen={confirming === 'delete'}
+        title={`Delete ${ref.name}?`}
+        confirmLabel="Delete"
+        destructive
+        typeToConfirm={ref.name}
+        onConfirm={() => run('delete')}
+        onCancel={() => setConfirming(undefined)}
+      >
+        {`Its termination policy is ${cluster.spec.terminationPolicy}. `}
+        {cluster.spec.terminationPolicy === 'Delete'
+          ? 'Its instances and all their data are deleted, without a backup. This cannot be undone.'
+          : 'Basalt applies that policy and refuses if it does not allow deletion now.'}
+      </ConfirmDialog>
+    </Flex>
+  );
+}

@@ -1,0 +1,141 @@
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { BasaltApi, CLUSTER_ANNOTATION } from '@basalt/plugin-basalt-common';
+import { clusterIn, databaseResource } from '../../__testUtils__/clusters';
+import { renderForEntity } from '../../__testUtils__/renderCard';
+import { DatabaseTab } from './DatabaseTab';
+
+const ref = { namespace: 'payments', name: 'orders-db' };
+
+function api(overrides: Partial<BasaltApi> = {}): Partial<BasaltApi> {
+  return {
+    getCluster: async () => clusterIn('ready'),
+    listClusterEvents: async () => [],
+    streamClusterLogs: async () => undefined,
+    ...overrides,
+  };
+}
+
+describe('DatabaseTab', () => {
+  it('shows health, events, backups and logs together', async () => {
+    await renderForEntity(<DatabaseTab />, {
+      entity: databaseResource,
+      api: api(),
+    });
+
+    expect(await screen.findByText('Running')).toBeInTheDocument();
+    for (const title of ['Health', 'Operations', 'Events', 'Backups', 'Logs']) {
+      expect(screen.getByRole('heading', { name: title })).toBeInTheDocument();
+    }
+  });
+
+  it('hides the operations from a user without the permissions', async () => {
+    // Permission decisions are cached per resource for the whole file, so
+    // this test asks about a cluster no other test does.
+    const cluster = clusterIn('ready');
+    cluster.metadata.name = 'ledger-db';
+    await renderForEntity(<DatabaseTab />, {
+      entity: {
+        ...databaseResource,
+        metadata: {
+          name: 'ledger-db',
+          annotations: { [CLUSTER_ANNOTATION]: 'payments/ledger-db' },
+        },
+      },
+      api: api({ getCluster: async () => cluster }),
+      permission: AuthorizeResult.DENY,
+    });
+
+    expect(
+      await screen.findByText(
+        /You may look at this database but not change it/,
+      ),
+    ).toBeInTheDocument();
+    for (const action of ['Scale', 'Restart', 'Delete']) {
+      expect(
+        screen.queryByRole('button', { name: action }),
+      ).not.toBeInTheDocument();
+    }
+  });
+
+  it('restarts only after confirmation', async () => {
+    const restartCluster = jest.fn().mockResolvedValue(clusterIn('ready'));
+    await renderForEntity(<DatabaseTab />, {
+      entity: databaseResource,
+      api: api({ restartCluster }),
+    });
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Restart' }),
+    );
+    expect(
+      await screen.findByText(/Every instance restarts, replicas first/),
+    ).toBeInTheDocument();
+    expect(restartCluster).not.toHaveBeenCalled();
+    await userEvent.click(
+      screen.getAllByRole('button', { name: 'Restart' }).at(-1)!,
+    );
+
+    await waitFor(() => expect(restartCluster).toHaveBeenCalledWith(ref));
+    expect(
+      await screen.findByText(/Restarting, replicas first/),
+    ).toBeInTheDocument();
+  });
+
+  it('deletes only once the name is typed, and shows a refusal', async () => {
+    const deleteCluster = jest
+      .fn()
+      .mockRejectedValue(
+        new Error(
+          'EngineCluster payments/orders-db has terminationPolicy DoNotTerminate',
+        ),
+      );
+    await renderForEntity(<DatabaseTab />, {
+      entity: databaseResource,
+      api: api({ deleteCluster }),
+    });
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Delete' }),
+    );
+    const confirm = screen.getAllByRole('button', { name: 'Delete' }).at(-1)!;
+    expect(confirm).toBeDisabled();
+    await userEvent.type(
+      screen.getByLabelText('Type orders-db to confirm'),
+      'orders-db',
+    );
+    expect(confirm).toBeEnabled();
+    await userEvent.click(confirm);
+
+    await waitFor(() => expect(deleteCluster).toHaveBeenCalledWith(ref));
+    expect(await screen.findByText('Not done')).toBeInTheDocument();
+    expect(
+      screen.getByText(/has terminationPolicy DoNotTerminate/),
+    ).toBeInTheDocument();
+  });
+
+  it('scales up at once and asks before scaling down', async () => {
+    const scaleCluster = jest.fn().mockResolvedValue(clusterIn('ready'));
+    await renderForEntity(<DatabaseTab />, {
+      entity: databaseResource,
+      api: api({ scaleCluster }),
+    });
+
+    const field = await screen.findByRole('textbox', { name: 'Instances' });
+    await userEvent.clear(field);
+    await userEvent.type(field, '2{Tab}');
+    await userEvent.click(screen.getByRole('button', { name: 'Scale' }));
+    expect(
+      await screen.findByText(/Replicas beyond 2 are removed with their data/),
+    ).toBeInTheDocument();
+    expect(scaleCluster).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByRole('button', { name: 'Scale down' }));
+    await waitFor(() => expect(scaleCluster).toHaveBeenCalledWith(ref, 2));
+
+    await userEvent.clear(field);
+    await userEvent.type(field, '4{Tab}');
+    await userEvent.click(screen.getByRole('button', { name: 'Scale' }));
+    await waitFor(() => expect(scaleCluster).toHaveBeenCalledWith(ref, 4));
+  });
+});

@@ -1,0 +1,116 @@
+import {
+  ClusterCondition,
+  ClusterPhase,
+  InstanceStatus,
+} from '@basalt/plugin-basalt-common';
+
+/** The tone a status is shown in. */
+export type Tone = 'success' | 'warning' | 'danger' | 'info';
+
+/** What each phase means to someone who uses the database. */
+export const PHASES: Record<
+  ClusterPhase,
+  { label: string; tone: Tone; meaning: string }
+> = {
+  Pending: {
+    label: 'Pending',
+    tone: 'info',
+    meaning: 'Accepted; the controller has not started on it yet.',
+  },
+  Creating: {
+    label: 'Creating',
+    tone: 'info',
+    meaning:
+      'Its instances are being created; it does not accept connections yet.',
+  },
+  Running: {
+    label: 'Running',
+    tone: 'success',
+    meaning: 'Every instance is up and the endpoints accept connections.',
+  },
+  Updating: {
+    label: 'Updating',
+    tone: 'info',
+    meaning: 'A change is being applied; it stays available meanwhile.',
+  },
+  Degraded: {
+    label: 'Degraded',
+    tone: 'warning',
+    meaning: 'It serves, but with fewer healthy instances than declared.',
+  },
+  Failed: {
+    label: 'Failed',
+    tone: 'danger',
+    meaning: 'It does not serve; see the conditions for why.',
+  },
+  Deleting: {
+    label: 'Deleting',
+    tone: 'info',
+    meaning: 'Deletion was requested; its instances are being removed.',
+  },
+};
+
+/**
+ * A condition as a short headline: what is true of the cluster, not the
+ * Kubernetes-style triple.
+ */
+export function conditionHeadline(condition: ClusterCondition): {
+  text: string;
+  tone: Tone;
+} {
+  const isTrue = condition.status === 'True';
+  switch (condition.type) {
+    case 'Ready':
+      return isTrue
+        ? { text: 'Accepting connections', tone: 'success' }
+        : { text: 'Not accepting connections', tone: 'danger' };
+    case 'Degraded':
+      return isTrue
+        ? { text: 'Running with fewer healthy instances', tone: 'warning' }
+        : { text: 'All instances healthy', tone: 'success' };
+    case 'Progressing':
+      return isTrue
+        ? { text: 'A change is in progress', tone: 'info' }
+        : { text: 'No change in progress', tone: 'success' };
+    default:
+      return { text: `${condition.type}: ${condition.status}`, tone: 'info' };
+  }
+}
+
+/** Replication lag in the largest unit that keeps it readable. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** The lag column: replicas only, and "caught up" rather than "0 B". */
+export function describeLag(instance: InstanceStatus): string {
+  if (instance.role !== 'replica') return '—';
+  if (instance.lagBytes === undefined) return 'unknown';
+  return instance.lagBytes === 0
+    ? 'caught up'
+    : `${formatBytes(instance.lagBytes)} behind`;
+}
+
+/** A timestamp both exact and relative, e.g. "10:02:03 (2 minutes ago)". */
+export function formatTime(iso: string, now: number = Date.now()): string {
+  const time = new Date(iso);
+  const seconds = Math.round((now - time.getTime()) / 1000);
+  let relative: string;
+  if (seconds < 60) relative = `${Math.max(seconds, 0)} s ago`;
+  else if (seconds < 3600) relative = `${Math.floor(seconds / 60)} min ago`;
+  else if (seconds < 86400) relative = `${Math.floor(seconds / 3600)} h ago`;
+  else relative = `${Math.floor(seconds / 86400)} d ago`;
+  return `${time.toLocaleString()} (${relative})`;
+}
+
+/** A duration given in milliseconds, e.g. "840 ms" or "2.3 s". */
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}

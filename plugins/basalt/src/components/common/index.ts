@@ -1,0 +1,4 @@
+export * from './describe';
+export { ErrorAlert } from './ErrorAlert';
+export { StatusText } from './StatusText';
+export { tableStyles } from './tableStyles';

@@ -1,0 +1,5 @@
+export {
+  clusterRefsOf,
+  formatClusterRef,
+  hasBasaltClusters,
+} from './clusterRefs';
