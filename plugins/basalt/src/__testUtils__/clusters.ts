@@ -105,7 +105,12 @@ export function clusterIn(
           i.name === 'orders-db-2' ? { ...i, ready: false } : i,
         ),
         conditions: [
-          condition('Ready', 'True', 'Available', 'The primary accepts writes'),
+          condition(
+            'Ready',
+            'False',
+            'InstancesNotReady',
+            '2 of 3 instances ready',
+          ),
           condition(
             'Degraded',
             'True',

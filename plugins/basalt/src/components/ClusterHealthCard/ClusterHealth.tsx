@@ -22,10 +22,13 @@ function Field(props: { label: string; children: React.ReactNode }) {
 
 function Conditions({ cluster }: { cluster: ClusterResource }) {
   const conditions = cluster.status?.conditions ?? [];
+  const primaryServes = Boolean(
+    cluster.status?.instances.some(i => i.role === 'primary' && i.ready),
+  );
   return (
     <Flex direction="column" gap="2" aria-label="Conditions">
       {conditions.map(condition => {
-        const headline = conditionHeadline(condition);
+        const headline = conditionHeadline(condition, primaryServes);
         return (
           <Flex key={condition.type} direction="column" gap="0">
             <StatusText tone={headline.tone}>{headline.text}</StatusText>

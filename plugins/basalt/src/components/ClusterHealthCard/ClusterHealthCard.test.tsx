@@ -36,7 +36,9 @@ describe('ClusterHealthCard', () => {
 
     expect(await screen.findByText('Running')).toBeInTheDocument();
     expect(screen.getByText(/3 of 3 instances ready/)).toBeInTheDocument();
-    expect(screen.getByText('Accepting connections')).toBeInTheDocument();
+    expect(
+      screen.getByText('Ready: every instance serves'),
+    ).toBeInTheDocument();
     expect(screen.getByText('postgresql 15')).toBeInTheDocument();
     expect(screen.getByText('127.0.0.1:40001')).toBeInTheDocument();
     expect(
@@ -60,6 +62,9 @@ describe('ClusterHealthCard', () => {
     });
 
     expect(await screen.findByText('Degraded')).toBeInTheDocument();
+    expect(
+      screen.getByText('Accepting connections, not every instance ready'),
+    ).toBeInTheDocument();
     expect(
       screen.getByText('Running with fewer healthy instances'),
     ).toBeInTheDocument();

@@ -52,22 +52,28 @@ export const PHASES: Record<
 
 /**
  * A condition as a short headline: what is true of the cluster, not the
- * Kubernetes-style triple.
+ * Kubernetes-style triple. `primaryServes` tells a cluster that is not
+ * fully ready but still takes writes from one that takes none.
  */
-export function conditionHeadline(condition: ClusterCondition): {
-  text: string;
-  tone: Tone;
-} {
+export function conditionHeadline(
+  condition: ClusterCondition,
+  primaryServes: boolean,
+): { text: string; tone: Tone } {
   const isTrue = condition.status === 'True';
   switch (condition.type) {
     case 'Ready':
-      return isTrue
-        ? { text: 'Accepting connections', tone: 'success' }
+      if (isTrue)
+        return { text: 'Ready: every instance serves', tone: 'success' };
+      return primaryServes
+        ? {
+            text: 'Accepting connections, not every instance ready',
+            tone: 'warning',
+          }
         : { text: 'Not accepting connections', tone: 'danger' };
     case 'Degraded':
       return isTrue
         ? { text: 'Running with fewer healthy instances', tone: 'warning' }
-        : { text: 'All instances healthy', tone: 'success' };
+        : { text: 'Nothing degraded', tone: 'success' };
     case 'Progressing':
       return isTrue
         ? { text: 'A change is in progress', tone: 'info' }

@@ -1,0 +1,210 @@
+import { APIRequestContext, expect, Page, test } from '@playwright/test';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const BACKEND = process.env.PLAYWRIGHT_BACKEND_URL ?? 'http://localhost:7007';
+const NAMESPACE = 'default';
+const NAME = 'cards-db';
+const CLUSTER_URL = `${BACKEND}/api/basalt/clusters/${NAMESPACE}/${NAME}`;
+// Where the portal's local runtime keeps instances (app-config.yaml).
+const LOCAL_ROOT = path.resolve('.basalt/local');
+
+const screenshot = (page: Page, name: string) =>
+  page.screenshot({
+    path: `test-results/screenshots/${name}.png`,
+    fullPage: true,
+  });
+
+async function authHeaders(request: APIRequestContext) {
+  const response = await request.get(
+    `${BACKEND}/api/auth/guest/refresh?env=development`,
+    { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
+  );
+  const token = (await response.json()).backstageIdentity.token;
+  return { Authorization: `Bearer ${token}` };
+}
+
+interface Instance {
+  name: string;
+  node: string;
+  role: string;
+  address?: string;
+}
+
+async function instancesOf(request: APIRequestContext): Promise<Instance[]> {
+  const response = await request.get(CLUSTER_URL, {
+    headers: await authHeaders(request),
+  });
+  return (await response.json()).status?.instances ?? [];
+}
+
+/** The engine process of an instance, from the pid file the runtime keeps. */
+async function pidOf(instance: Instance): Promise<number> {
+  const pidFile = path.join(
+    LOCAL_ROOT,
+    'nodes',
+    instance.node,
+    NAMESPACE,
+    NAME,
+    instance.name,
+    'server.pid',
+  );
+  return Number((await readFile(pidFile, 'utf8')).trim().split('\n')[0]);
+}
+
+let stoppedPid: number | undefined;
+
+// Resume anything the test froze and delete the cluster, so no engine keeps
+// running after the test, even when it failed.
+test.afterAll(async ({ request }) => {
+  if (stoppedPid) {
+    try {
+      process.kill(stoppedPid, 'SIGCONT');
+    } catch {
+      // Already gone.
+    }
+  }
+  const headers = await authHeaders(request);
+  await request.delete(CLUSTER_URL, { headers });
+  await expect
+    .poll(async () => (await request.get(CLUSTER_URL, { headers })).status(), {
+      timeout: 60_000,
+    })
+    .toBe(404);
+});
+
+test('the database cards follow a real cluster: health, degradation, live logs and events', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(180_000);
+  const headers = await authHeaders(request);
+  const applied = await request.post(`${BACKEND}/api/basalt/clusters`, {
+    headers,
+    data: {
+      apiVersion: 'basalt.dev/v1alpha1',
+      kind: 'EngineCluster',
+      metadata: {
+        name: NAME,
+        namespace: NAMESPACE,
+        annotations: {
+          'basalt.dev/owner': 'group:default/payments-team',
+          'basalt.dev/component': 'component:default/payments-service',
+        },
+      },
+      spec: {
+        engine: 'postgresql',
+        replicas: 2,
+        terminationPolicy: 'Delete',
+        databases: ['cards'],
+      },
+    },
+  });
+  expect(applied.status(), await applied.text()).toBeLessThan(300);
+
+  // The catalog module adds the Resource within seconds of the cluster.
+  await expect
+    .poll(
+      async () =>
+        (
+          await request.get(
+            `${BACKEND}/api/catalog/entities/by-name/resource/${NAMESPACE}/${NAME}`,
+            { headers },
+          )
+        ).status(),
+      { timeout: 60_000 },
+    )
+    .toBe(200);
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await page.goto(`/catalog/${NAMESPACE}/resource/${NAME}`);
+
+  const health = page.locator('article', {
+    has: page.getByRole('heading', { name: 'Database health' }),
+  });
+  const phase = health.getByLabel('Phase');
+  await expect(phase).toContainText('Running · 2 of 2 instances ready', {
+    timeout: 60_000,
+  });
+  await expect(health.getByText('primary', { exact: true })).toBeVisible();
+  await expect(health.getByText('replica', { exact: true })).toBeVisible();
+  const logs = page.locator('article', {
+    has: page.getByRole('heading', { name: 'Database logs' }),
+  });
+  await expect(logs.getByText('Live', { exact: false })).toBeVisible();
+  await expect(
+    logs.getByText(/database system is ready to accept/).first(),
+  ).toBeVisible();
+  await screenshot(page, 'cards-healthy');
+
+  // A line written now appears without a reload: a failed login makes
+  // PostgreSQL log a FATAL line naming the (unique) user.
+  const intruder = `intruder_${Date.now()}`;
+  const primary = (await instancesOf(request)).find(i => i.role === 'primary');
+  const [host, port] = primary!.address!.split(':');
+  await promisify(execFile)(
+    '/usr/lib/postgresql/15/bin/psql',
+    [
+      '-h',
+      host,
+      '-p',
+      port,
+      '-U',
+      intruder,
+      '-d',
+      'postgres',
+      '-c',
+      'select 1',
+    ],
+    { env: { PGPASSWORD: 'wrong', PGCONNECT_TIMEOUT: '5' } },
+  ).catch(() => undefined);
+  await expect(
+    logs.getByText(
+      new RegExp(`password authentication failed for user "${intruder}"`),
+    ),
+  ).toBeVisible({ timeout: 15_000 });
+  await screenshot(page, 'cards-live-log');
+
+  // Freeze the replica: it stops answering, and the Health card shows the
+  // cluster degraded on its own, without a reload.
+  const replica = (await instancesOf(request)).find(i => i.role === 'replica');
+  stoppedPid = await pidOf(replica!);
+  process.kill(stoppedPid, 'SIGSTOP');
+  await expect(phase).toContainText('Degraded', { timeout: 45_000 });
+  await expect(
+    health.getByRole('row', { name: `instance ${replica!.name}` }),
+  ).toContainText('Not ready');
+  await screenshot(page, 'cards-degraded');
+
+  const events = page.locator('article', {
+    has: page.getByRole('heading', { name: 'Database events' }),
+  });
+  await expect(events.getByRole('table', { name: 'Events' })).toBeVisible();
+  await events.scrollIntoViewIfNeeded();
+  await screenshot(page, 'cards-events');
+
+  process.kill(stoppedPid, 'SIGCONT');
+  stoppedPid = undefined;
+  await expect(phase).toContainText('Running', { timeout: 45_000 });
+
+  // The Database tab: the full view with the operations.
+  await page.getByRole('tab', { name: 'Database' }).click();
+  await expect(page.getByRole('button', { name: 'Restart' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Delete' })).toBeVisible();
+  await screenshot(page, 'database-tab');
+
+  // The Basalt page lists the cluster and the nodes it runs on.
+  await page
+    .getByRole('navigation', { name: 'sidebar nav' })
+    .getByRole('link', { name: 'Basalt' })
+    .click();
+  await expect(
+    page.getByRole('row', { name: `cluster ${NAMESPACE}/${NAME}` }),
+  ).toBeVisible();
+  await expect(page.getByLabel(`node ${primary!.node}`)).toContainText(
+    primary!.name,
+  );
+  await screenshot(page, 'basalt-page');
+});
