@@ -5,5 +5,6 @@ export type {
   EngineDriver,
   EngineHost,
   InstanceProbe,
+  ParsedLogLine,
 } from './types';
 export { EngineUnavailableError } from './errors';

@@ -1,4 +1,8 @@
-import { EngineCluster, InstanceRole } from '@basalt/plugin-basalt-common';
+import {
+  EngineCluster,
+  InstanceRole,
+  LogLevel,
+} from '@basalt/plugin-basalt-common';
 
 /**
  * Generated credentials of one cluster. Held by the runtime (a 0600 file
@@ -77,6 +81,17 @@ export interface InstanceProbe {
 }
 
 /**
+ * What a driver reads from one line of its engine's log.
+ *
+ * @public
+ */
+export interface ParsedLogLine {
+  level: LogLevel;
+  /** ISO 8601, when the line carries a time with its zone. */
+  timestamp?: string;
+}
+
+/**
  * Everything a driver needs to know about the cluster an instance belongs to.
  *
  * @public
@@ -124,4 +139,10 @@ export interface EngineDriver {
     primary: EngineAddress,
     context: EngineContext,
   ): Promise<string[]>;
+  /**
+   * Reads the severity and time of one line of the engine's log, as the
+   * driver configured the engine to write it. A line it does not recognise
+   * (e.g. a continuation) is `info` without a timestamp; never throws.
+   */
+  parseLogLine(line: string): ParsedLogLine;
 }

@@ -2,6 +2,7 @@ export type {
   ClusterKey,
   EndpointTargets,
   InstanceRequest,
+  LogReadOptions,
   Runtime,
   RuntimeEvent,
   RuntimeInstance,

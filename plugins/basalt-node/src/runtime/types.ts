@@ -46,6 +46,12 @@ export interface RuntimeInstance {
   running: boolean;
   /** Why it is not running, when the runtime knows (e.g. the log's last lines). */
   message?: string;
+  /**
+   * When its current process (or Pod) started, ISO 8601; set while it runs.
+   * The controller compares it with a requested restart's time to tell which
+   * instances still have to restart.
+   */
+  startedAt?: string;
 }
 
 /**
@@ -63,6 +69,28 @@ export interface InstanceRequest {
     | { from: 'replica-of'; source: EngineAddress };
   driver: EngineDriver;
   context: EngineContext;
+  /**
+   * A requested restart, ISO 8601: a process that started before this time
+   * is stopped and started again on the same data and address; one that
+   * started later is left alone. Declarative, like Kubernetes'
+   * `kubectl.kubernetes.io/restartedAt`, so asking again with the same time
+   * restarts nothing more.
+   */
+  restartedAt?: string;
+}
+
+/**
+ * What {@link Runtime.readLogs} reads.
+ *
+ * @public
+ */
+export interface LogReadOptions {
+  /** How many of the last lines to send first; 0 for none. */
+  tailLines: number;
+  /** Keep reading new lines as they are written, until `signal` aborts. */
+  follow: boolean;
+  /** Ends the reading (and any waiting for new lines) when aborted. */
+  signal: AbortSignal;
 }
 
 /**
@@ -103,6 +131,18 @@ export interface Runtime {
   listInstances(cluster: ClusterKey): Promise<RuntimeInstance[]>;
   /** Creates the instance's data if it has none, and runs it. */
   ensureInstance(request: InstanceRequest): Promise<RuntimeInstance>;
+  /**
+   * Reads an instance's engine log as raw lines, oldest first: the last
+   * `tailLines`, then (with `follow`) each new line as it is written, until
+   * `signal` aborts. Without `follow` it ends after the tail. Lines are the
+   * engine's own; {@link EngineDriver.parseLogLine} interprets them. Throws
+   * `NotFoundError` (from `@backstage/errors`) for an unknown instance.
+   */
+  readLogs(
+    cluster: ClusterKey,
+    instance: string,
+    options: LogReadOptions,
+  ): AsyncIterable<string>;
   /** Stops the instance and removes its data. */
   removeInstance(cluster: ClusterKey, name: string): Promise<void>;
   /** Creates or re-points the cluster's stable endpoints. */

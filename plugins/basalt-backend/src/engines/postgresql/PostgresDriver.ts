@@ -5,6 +5,7 @@ import {
   EngineDriver,
   EngineHost,
   InstanceProbe,
+  ParsedLogLine,
 } from '@basalt/plugin-basalt-node';
 import { ensureDatabasesAndAccounts, ensureReplicationRole } from './accounts';
 import {
@@ -13,6 +14,7 @@ import {
   renderPostgresqlConf,
 } from './configuration';
 import { Timeouts, withClient } from './connection';
+import { parsePostgresLogLine } from './logLines';
 import { probeInstance } from './probe';
 
 /**
@@ -144,6 +146,10 @@ export class PostgresDriver implements EngineDriver {
     context: EngineContext,
   ): Promise<string[]> {
     return ensureDatabasesAndAccounts(primary, context, this.adminTimeouts);
+  }
+
+  parseLogLine(line: string): ParsedLogLine {
+    return parsePostgresLogLine(line);
   }
 
   private configurationFiles(host: EngineHost, context: EngineContext) {

@@ -102,6 +102,7 @@ function baseSettings({
     // Standard error goes to the runtime's log file.
     logging_collector: 'off',
     log_destination: 'stderr',
+    // parsePostgresLogLine (logLines.ts) reads this prefix: keep them in step.
     log_line_prefix: '%m [%p] %q%u@%d ',
     log_timezone: 'UTC',
     timezone: 'UTC',

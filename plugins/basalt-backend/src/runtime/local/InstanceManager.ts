@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ForwardedError, InputError } from '@backstage/errors';
+import { ForwardedError, InputError, NotFoundError } from '@backstage/errors';
 import {
   ClusterKey,
   EngineUnavailableError,
@@ -70,6 +70,18 @@ export class InstanceManager {
     );
   }
 
+  /** The instance's log file; throws NotFoundError for an unknown instance. */
+  async logFile(cluster: ClusterKey, name: string): Promise<string> {
+    for (const node of this.options.nodes) {
+      const paths = this.options.layout.instance(node, cluster, name);
+      const record = await readInstanceRecord(paths).catch(() => undefined);
+      if (record?.cluster.uid === cluster.uid) return paths.logFile;
+    }
+    throw new NotFoundError(
+      `Instance ${instanceLabel(cluster, name)} not found`,
+    );
+  }
+
   remove(cluster: ClusterKey, name: string): Promise<void> {
     return this.mutex.run(instanceKey(cluster, name), async () => {
       for (const node of this.options.nodes) {
@@ -102,6 +114,9 @@ export class InstanceManager {
       this.options.user,
     );
     const existing = await this.findExisting(request);
+    if (existing && request.restartedAt) {
+      await this.stopIfStartedBefore(existing, request.restartedAt, label);
+    }
     const paths = existing ?? (await this.create(request, binDir));
     const record = (await readInstanceRecord(paths))!;
     const host = this.engineHost(paths, record.port, binDir);
@@ -127,7 +142,32 @@ export class InstanceManager {
         error,
       );
     }
-    return { ...this.toInstance(record), running: true };
+    return {
+      ...this.toInstance(record),
+      running: true,
+      startedAt: await this.options.supervisor.startedAt(serverIdentity(paths)),
+    };
+  }
+
+  /**
+   * Stops a server that started before a requested restart, so that
+   * ensureNow starts it again; one started since is left running, which
+   * makes a restart request safe to repeat.
+   */
+  private async stopIfStartedBefore(
+    paths: InstancePaths,
+    restartedAt: string,
+    label: string,
+  ): Promise<void> {
+    const identity = serverIdentity(paths);
+    const startedAt = await this.options.supervisor.startedAt(identity);
+    if (!startedAt || Date.parse(startedAt) >= Date.parse(restartedAt)) {
+      return;
+    }
+    await this.options.supervisor.stop(paths.dir, identity);
+    this.options.logger.info(
+      `Stopped instance ${label} to restart it (started ${startedAt}, restart requested ${restartedAt})`,
+    );
   }
 
   /**
@@ -238,6 +278,11 @@ export class InstanceManager {
         ? await this.options.supervisor.runningPid(serverIdentity(paths))
         : undefined;
     const instance = { ...this.toInstance(record), running: !!pid };
+    if (pid !== undefined) {
+      instance.startedAt = await this.options.supervisor.startedAt(
+        serverIdentity(paths),
+      );
+    }
     if (record.state === 'initializing') {
       instance.message = 'Its data is being created';
     } else if (pid === undefined) {

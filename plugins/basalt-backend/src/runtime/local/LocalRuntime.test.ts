@@ -228,10 +228,113 @@ describe('LocalRuntime', () => {
     });
 
     // ensureInstance starts it again, on the same data and port.
-    await expect(
-      second.ensureInstance(primaryRequest(cluster, ctx)),
-    ).resolves.toEqual(primary);
+    const restarted = await second.ensureInstance(primaryRequest(cluster, ctx));
+    expect(restarted).toEqual({
+      ...primary,
+      startedAt: expect.any(String),
+    });
+    expect(Date.parse(restarted.startedAt!)).toBeGreaterThan(
+      Date.parse(primary.startedAt!),
+    );
     expect(await serverPid(second, cluster)).not.toBe(pid);
+  });
+
+  it('restarts an instance that started before a requested restart, once', async () => {
+    const runtime = await testbed.runtime();
+    const events: RuntimeEvent[] = [];
+    runtime.subscribe(event => events.push(event));
+    const cluster = clusterKey('restarts');
+    const ctx = await context(runtime, cluster);
+    const primary = await runtime.ensureInstance(primaryRequest(cluster, ctx));
+    expect(primary.startedAt).toEqual(expect.any(String));
+    const pid = await serverPid(runtime, cluster);
+
+    // Asked before it started: nothing to do.
+    const earlier = new Date(Date.parse(primary.startedAt!) - 1000);
+    await runtime.ensureInstance({
+      ...primaryRequest(cluster, ctx),
+      restartedAt: earlier.toISOString(),
+    });
+    expect(await serverPid(runtime, cluster)).toBe(pid);
+
+    const restartedAt = new Date().toISOString();
+    const restarted = await runtime.ensureInstance({
+      ...primaryRequest(cluster, ctx),
+      restartedAt,
+    });
+    const newPid = await serverPid(runtime, cluster);
+    expect(newPid).not.toBe(pid);
+    expect(isAlive(pid)).toBe(false);
+    expect(restarted).toMatchObject({
+      address: primary.address,
+      running: true,
+    });
+    expect(Date.parse(restarted.startedAt!)).toBeGreaterThanOrEqual(
+      Date.parse(restartedAt),
+    );
+    await expect(runtime.listInstances(cluster)).resolves.toEqual([restarted]);
+
+    // The same request again restarts nothing more.
+    await runtime.ensureInstance({
+      ...primaryRequest(cluster, ctx),
+      restartedAt,
+    });
+    expect(await serverPid(runtime, cluster)).toBe(newPid);
+    await expect(
+      query(primary.address, ctx.credentials.superuser, 'select 1 as one'),
+    ).resolves.toEqual([{ one: 1 }]);
+    expect(events).toEqual([]); // a requested stop is not an exit
+  });
+
+  it("reads an instance's log: the tail, then what the server writes", async () => {
+    const runtime = await testbed.runtime();
+    const cluster = clusterKey('logs');
+    const ctx = await context(runtime, cluster);
+    const primary = await runtime.ensureInstance(primaryRequest(cluster, ctx));
+    const abort = new AbortController();
+    const read = (follow: boolean, tailLines = 5) =>
+      runtime.readLogs(cluster, 'logs-0', {
+        tailLines,
+        follow,
+        signal: abort.signal,
+      });
+
+    // The server listens a moment before it logs that it is ready.
+    const tail = await eventually(async () => {
+      const lines: string[] = [];
+      for await (const line of read(false)) lines.push(line);
+      return lines.some(line => line.includes('ready to accept connections'))
+        ? lines
+        : undefined;
+    });
+    expect(tail.length).toBeLessThanOrEqual(5);
+
+    const followed: string[] = [];
+    const reading = (async () => {
+      for await (const line of read(true, 0)) {
+        followed.push(line);
+        if (line.includes('marker-from-test')) abort.abort();
+      }
+    })();
+    await query(
+      primary.address,
+      ctx.credentials.superuser,
+      "DO $$ BEGIN RAISE LOG 'marker-from-test'; END $$",
+    );
+    await reading;
+    expect(followed.some(line => line.includes('marker-from-test'))).toBe(true);
+
+    await expect(
+      (async () => {
+        for await (const line of runtime.readLogs(cluster, 'logs-9', {
+          tailLines: 1,
+          follow: false,
+          signal: abort.signal,
+        })) {
+          expect(line).toBeUndefined();
+        }
+      })(),
+    ).rejects.toThrow('Instance logs-9 of default/logs not found');
   });
 
   it('reports when a server it started exits', async () => {

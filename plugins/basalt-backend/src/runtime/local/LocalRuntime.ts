@@ -12,6 +12,7 @@ import {
   ClusterKey,
   EndpointTargets,
   InstanceRequest,
+  LogReadOptions,
   Runtime,
   RuntimeEvent,
   RuntimeInstance,
@@ -24,6 +25,7 @@ import {
   EngineUser,
   resolveEngineUser,
 } from './engineUser';
+import { followLog } from './followLog';
 import { InstanceManager } from './InstanceManager';
 import { instanceLabel, LocalLayout } from './layout';
 import { PortAllocator, PortRange } from './PortAllocator';
@@ -142,6 +144,15 @@ export class LocalRuntime implements Runtime {
 
   ensureInstance(request: InstanceRequest): Promise<RuntimeInstance> {
     return this.instances.ensure(request);
+  }
+
+  /** Reads the instance's `server.log`, which the engine's stderr appends to. */
+  async *readLogs(
+    cluster: ClusterKey,
+    instance: string,
+    options: LogReadOptions,
+  ): AsyncGenerator<string> {
+    yield* followLog(await this.instances.logFile(cluster, instance), options);
   }
 
   removeInstance(cluster: ClusterKey, name: string): Promise<void> {

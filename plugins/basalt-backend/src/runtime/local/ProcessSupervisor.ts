@@ -78,6 +78,19 @@ export class ProcessSupervisor {
   }
 
   /**
+   * When the running server started, ISO 8601: the time of its pid file,
+   * which the supervisor writes once, when it starts the server, and which
+   * adoption leaves alone. `undefined` when it does not run.
+   */
+  async startedAt(
+    spec: Pick<ServerSpec, 'pidFile' | 'marker'>,
+  ): Promise<string | undefined> {
+    if ((await this.runningPid(spec)) === undefined) return undefined;
+    const stat = await fs.stat(spec.pidFile).catch(() => undefined);
+    return stat?.mtime.toISOString();
+  }
+
+  /**
    * Adopts the server if it runs, starts it otherwise, and waits until it
    * accepts connections. Throws {@link ServerStartError} with the end of its
    * log when it exits or does not listen in time.
