@@ -107,9 +107,10 @@ export class ClusterController {
     const { lease } = this.#options;
     // Whoever holds the lease acts; the others leave the work to it.
     if (!lease.isHeld() && !(await lease.tryAcquire())) return {};
-    const cluster = await this.#options.clusters.getByUid(uid);
-    if (!cluster) return {};
-    const scope = await this.#scope(cluster);
+    const stored = await this.#options.clusters.getByUid(uid);
+    if (!stored) return {};
+    const { cluster } = stored;
+    const scope = await this.#scope(cluster, stored.restartRequestedAt);
 
     if (cluster.metadata.deletionTimestamp) {
       await ensureDeleted(scope);
@@ -139,7 +140,10 @@ export class ClusterController {
     return this.#next(uid, observation, settled);
   }
 
-  async #scope(cluster: ClusterResource): Promise<ClusterScope> {
+  async #scope(
+    cluster: ClusterResource,
+    restartRequestedAt?: string,
+  ): Promise<ClusterScope> {
     const { runtime, logger, events, instances } = this.#options;
     const ref = clusterRefOf(cluster);
     return {
@@ -160,6 +164,7 @@ export class ClusterController {
           message,
         }),
       nodeLoad: await instances.countByNode(),
+      restartRequestedAt,
     };
   }
 

@@ -22,6 +22,11 @@ export interface ClusterScope {
   ): Promise<void>;
   /** Instances per node across all clusters, for placement. */
   nodeLoad: Map<string, number>;
+  /**
+   * When a rolling restart was last requested (ISO 8601): instances whose
+   * process started before it are still to restart.
+   */
+  restartRequestedAt?: string;
 }
 
 /** Everything one reconcile of one cluster works with. */

@@ -11,6 +11,8 @@ import {
 } from '@basalt/plugin-basalt-common';
 import { setCondition } from './conditions';
 import { ObservedInstance } from './ReconcileContext';
+import { ExtraReasons } from './reasons';
+import { RestartProgress } from './steps/ensureRestarted';
 
 /** What a reconcile found, for the status. */
 export interface Observation {
@@ -19,6 +21,8 @@ export interface Observation {
   credentials?: CredentialsReference;
   /** The error that stopped the reconcile, if one did. */
   failure?: { reason: ClusterReason; message: string };
+  /** A rolling restart that is not finished. */
+  restart?: RestartProgress;
 }
 
 function instanceStatus({ instance, probe }: ObservedInstance): InstanceStatus {
@@ -47,10 +51,35 @@ function phaseOf(
   ready: boolean,
   failed: boolean,
   wasReady: boolean,
+  restarting: boolean,
 ): ClusterPhase {
   if (failed) return wasReady ? 'Degraded' : 'Failed';
   if (!ready) return wasReady ? 'Updating' : 'Creating';
-  return 'Running';
+  return restarting ? 'Updating' : 'Running';
+}
+
+/** The Progressing condition's reason and message. */
+function progressing(
+  ready: boolean,
+  instanceCount: number,
+  wanted: number,
+  notReady: ClusterReason,
+  { restart }: Observation,
+  generation: number,
+): { reason: ClusterReason; message: string } {
+  // Kept through a failure midway, so the restart resumes where it stopped.
+  if (restart) {
+    return {
+      reason: ExtraReasons.Restarting,
+      message: `Rolling restart, replicas first: ${restart.restarted} of ${restart.total} instances restarted`,
+    };
+  }
+  return {
+    reason: progressingReason(ready, instanceCount, wanted, notReady),
+    message: ready
+      ? `Cluster matches generation ${generation}`
+      : `Bringing the cluster to generation ${generation}`,
+  };
 }
 
 /**
@@ -102,6 +131,15 @@ export function computeStatus(
       now,
     );
 
+  const restarting = !!observation.restart;
+  const progress = progressing(
+    ready,
+    instances.length,
+    wanted,
+    notReady,
+    observation,
+    generation,
+  );
   const readyMessage = ready
     ? `${readyCount} of ${wanted} instances ready; read-write endpoint ${endpoints.readWrite}`
     : `${readyCount} of ${wanted} instances ready${
@@ -116,11 +154,9 @@ export function computeStatus(
     ),
     condition(
       'Progressing',
-      !ready && !failure,
-      progressingReason(ready, instances.length, wanted, notReady),
-      ready
-        ? `Cluster matches generation ${generation}`
-        : `Bringing the cluster to generation ${generation}`,
+      (!ready || restarting) && !failure,
+      progress.reason,
+      progress.message,
     ),
     condition(
       'Degraded',
@@ -132,7 +168,7 @@ export function computeStatus(
 
   return {
     observedGeneration: generation,
-    phase: phaseOf(ready, !!failure, wasReady),
+    phase: phaseOf(ready, !!failure, wasReady, restarting),
     conditions,
     instances,
     endpoints,

@@ -5,6 +5,7 @@ import { ReconcileContext } from './ReconcileContext';
 import { ensureDatabases } from './steps/ensureDatabases';
 import { ensureEndpoints } from './steps/ensureEndpoints';
 import { ensureInstances } from './steps/ensureInstances';
+import { ensureRestarted } from './steps/ensureRestarted';
 import { primaryOf } from './steps/probeInstances';
 
 /** What one reconcile decided. */
@@ -16,7 +17,7 @@ export interface ReconcileOutcome {
 
 /**
  * One pass over one cluster, in the order the design names: credentials →
- * instances → replication → endpoints → databases and accounts. Every step
+ * instances → (rolling restart) → endpoints → databases and accounts. Every step
  * is idempotent; a failure stops the pass and is reported as a condition.
  */
 export async function reconcileCluster(
@@ -35,7 +36,11 @@ export async function reconcileCluster(
     observation.credentials = reference;
     const engine: EngineContext = { spec: ctx.cluster.spec, credentials };
 
-    observation.observed = await ensureInstances(ctx, engine);
+    const instances = await ensureInstances(ctx, engine);
+    observation.observed = instances;
+    const restart = await ensureRestarted(ctx, engine, instances);
+    observation.observed = restart.observed;
+    observation.restart = restart.progress;
     observation.endpoints = await ensureEndpoints(ctx, observation.observed);
     await ensureDatabases(ctx, engine, observation.observed);
   } catch (error) {
@@ -47,6 +52,7 @@ export async function reconcileCluster(
   const { observed } = observation;
   const settled =
     !observation.failure &&
+    !observation.restart &&
     !!primaryOf(observed) &&
     observed.length === ctx.cluster.spec.replicas &&
     observed.every(o => o.probe.ready);

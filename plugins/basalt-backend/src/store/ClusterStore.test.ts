@@ -132,6 +132,68 @@ describe.each(STORE_DATABASES)('ClusterStore on %s', kind => {
     );
   });
 
+  it('records restart requests for the controller, refusing them while deleting', async () => {
+    const { cluster } = await store.apply(manifest(), actor);
+    const uid = cluster.metadata.uid;
+    expect(await store.getByUid(uid)).toEqual({ cluster });
+
+    const at = '2026-11-24T10:00:00.000Z';
+    await store.requestRestart('payments', 'payments-db', at);
+    expect(await store.getByUid(uid)).toEqual({
+      cluster,
+      restartRequestedAt: at,
+    });
+    // Not part of the spec: no new generation.
+    expect(
+      (await store.get('payments', 'payments-db')).metadata.generation,
+    ).toBe(1);
+
+    await expect(store.requestRestart('payments', 'nope', at)).rejects.toThrow(
+      NotFoundError,
+    );
+    await store.markForDeletion(uid);
+    await expect(
+      store.requestRestart('payments', 'payments-db', at),
+    ).rejects.toThrow(
+      'EngineCluster payments/payments-db is being deleted; it cannot be restarted',
+    );
+  });
+
+  it('gives the manifest as applied, and applies only over the generation read', async () => {
+    await store.apply(
+      manifest({ replicas: 2 }, { annotations: { team: 'payments' } }),
+      actor,
+    );
+    const applied = await store.getApplied('payments', 'payments-db');
+    expect(applied).toEqual({
+      manifest: manifest(
+        { replicas: 2 },
+        { annotations: { team: 'payments' } },
+      ),
+      owner: actor.owner,
+      generation: 1,
+    });
+
+    const scaled = {
+      ...applied.manifest,
+      spec: { ...applied.manifest.spec, replicas: 3 },
+    };
+    const result = await store.apply(scaled, actor, { expectedGeneration: 1 });
+    expect(result.cluster.metadata.generation).toBe(2);
+    expect(result.cluster.metadata.annotations).toEqual({
+      team: 'payments',
+      'basalt.dev/owner': actor.owner,
+    });
+    await expect(
+      store.apply(applied.manifest, actor, { expectedGeneration: 1 }),
+    ).rejects.toThrow(
+      'EngineCluster payments/payments-db was changed meanwhile (generation 2, not 1); try again',
+    );
+    await expect(store.getApplied('payments', 'nope')).rejects.toThrow(
+      NotFoundError,
+    );
+  });
+
   it('keeps events newest first', async () => {
     const knex = await databases.connect(kind);
     const events = new EventStore(knex);

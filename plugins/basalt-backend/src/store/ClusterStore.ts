@@ -2,6 +2,8 @@ import { isDatabaseConflictError } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   ClusterResource,
+  ENGINE_CLUSTER_API_VERSION,
+  ENGINE_CLUSTER_KIND,
   EngineCluster,
   EngineClusterStatus,
 } from '@basalt/plugin-basalt-common';
@@ -18,6 +20,30 @@ export interface ApplyResult {
   created: boolean;
   /** The spec changed, so `generation` was bumped. */
   specChanged: boolean;
+}
+
+/** A cluster with what only the controller needs to know of it. */
+export interface StoredCluster {
+  cluster: ClusterResource;
+  /** When a rolling restart was last requested (ISO 8601), if ever. */
+  restartRequestedAt?: string;
+}
+
+/** A cluster's manifest exactly as last applied, for read-modify-apply. */
+export interface AppliedManifest {
+  /** Annotations as applied, without the owner responses always show. */
+  manifest: EngineCluster;
+  owner: string;
+  generation: number;
+}
+
+/** Options of {@link ClusterStore.apply}. */
+export interface ApplyOptions {
+  /**
+   * Apply only if the stored generation is still this one (ConflictError
+   * otherwise), so a read-modify-apply never undoes an apply made between.
+   */
+  expectedGeneration?: number;
 }
 
 /** Filters for {@link ClusterStore.list}; all given ones must match. */
@@ -42,15 +68,18 @@ export class ClusterStore {
   async apply(
     manifest: EngineCluster,
     actor: { owner: string; userRef: string },
+    options: ApplyOptions = {},
   ): Promise<ApplyResult> {
     try {
       return await this.knex.transaction(tx =>
-        this.#apply(tx, manifest, actor),
+        this.#apply(tx, manifest, actor, options),
       );
     } catch (error) {
       // Two applies of a new cluster raced: the loser updates instead.
       if (isDatabaseConflictError(error)) {
-        return this.knex.transaction(tx => this.#apply(tx, manifest, actor));
+        return this.knex.transaction(tx =>
+          this.#apply(tx, manifest, actor, options),
+        );
       }
       throw error;
     }
@@ -60,6 +89,7 @@ export class ClusterStore {
     tx: Knex.Transaction,
     manifest: EngineCluster,
     actor: { owner: string; userRef: string },
+    options: ApplyOptions,
   ): Promise<ApplyResult> {
     const { namespace, name, labels, annotations } = manifest.metadata;
     const now = new Date().toISOString();
@@ -84,6 +114,7 @@ export class ClusterStore {
         created_at: now,
         updated_at: now,
         deletion_requested_at: null,
+        restart_requested_at: null,
       };
       await tx(TABLE).insert(row);
       return { cluster: rowToResource(row), created: true, specChanged: true };
@@ -91,6 +122,15 @@ export class ClusterStore {
     if (existing.deletion_requested_at) {
       throw new ConflictError(
         `EngineCluster ${namespace}/${name} is being deleted; apply it again once it is gone`,
+      );
+    }
+    const { expectedGeneration } = options;
+    if (
+      expectedGeneration !== undefined &&
+      Number(existing.generation) !== expectedGeneration
+    ) {
+      throw new ConflictError(
+        `EngineCluster ${namespace}/${name} was changed meanwhile (generation ${existing.generation}, not ${expectedGeneration}); try again`,
       );
     }
     const specChanged = existing.spec !== spec;
@@ -128,9 +168,68 @@ export class ClusterStore {
     return rowToResource(row);
   }
 
-  async getByUid(uid: string): Promise<ClusterResource | undefined> {
+  /**
+   * The manifest as last applied, with the recorded owner and generation.
+   *
+   * @throws NotFoundError when there is no such cluster.
+   */
+  async getApplied(namespace: string, name: string): Promise<AppliedManifest> {
+    const row = await this.knex<ClusterRow>(TABLE)
+      .where({ namespace, name })
+      .first();
+    if (!row) {
+      throw new NotFoundError(`EngineCluster ${namespace}/${name} not found`);
+    }
+    return {
+      manifest: {
+        apiVersion: ENGINE_CLUSTER_API_VERSION,
+        kind: ENGINE_CLUSTER_KIND,
+        metadata: {
+          namespace,
+          name,
+          labels: JSON.parse(row.labels),
+          annotations: JSON.parse(row.annotations),
+        },
+        spec: JSON.parse(row.spec),
+      },
+      owner: row.owner,
+      generation: Number(row.generation),
+    };
+  }
+
+  async getByUid(uid: string): Promise<StoredCluster | undefined> {
     const row = await this.knex<ClusterRow>(TABLE).where({ uid }).first();
-    return row && rowToResource(row);
+    if (!row) return undefined;
+    return {
+      cluster: rowToResource(row),
+      ...(row.restart_requested_at && {
+        restartRequestedAt: row.restart_requested_at,
+      }),
+    };
+  }
+
+  /**
+   * Records that every instance should restart: the controller restarts
+   * those whose process started before `at`. A later request replaces an
+   * earlier one.
+   *
+   * @throws NotFoundError when there is no such cluster, ConflictError while
+   * it is being deleted.
+   */
+  async requestRestart(
+    namespace: string,
+    name: string,
+    at: string,
+  ): Promise<void> {
+    const updated = await this.knex<ClusterRow>(TABLE)
+      .where({ namespace, name })
+      .whereNull('deletion_requested_at')
+      .update({ restart_requested_at: at });
+    if (updated > 0) return;
+    await this.get(namespace, name); // throws NotFoundError when unknown
+    throw new ConflictError(
+      `EngineCluster ${namespace}/${name} is being deleted; it cannot be restarted`,
+    );
   }
 
   /**

@@ -1,5 +1,11 @@
 export { ClusterStore } from './ClusterStore';
-export type { ApplyResult, ClusterFilter } from './ClusterStore';
+export type {
+  AppliedManifest,
+  ApplyOptions,
+  ApplyResult,
+  ClusterFilter,
+  StoredCluster,
+} from './ClusterStore';
 export { EventStore } from './EventStore';
 export { InstanceStore } from './InstanceStore';
 export { connectAndMigrate } from './migrate';

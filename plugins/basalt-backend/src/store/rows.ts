@@ -22,6 +22,8 @@ export interface ClusterRow {
   created_at: string;
   updated_at: string;
   deletion_requested_at: string | null;
+  /** Added by migration 20261124120000; see ClusterStore.requestRestart. */
+  restart_requested_at: string | null;
 }
 
 /** JSON with sorted keys, so equal values serialise equally. */

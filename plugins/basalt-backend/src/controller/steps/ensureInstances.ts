@@ -2,11 +2,11 @@ import { ClusterReasons } from '@basalt/plugin-basalt-common';
 import {
   EngineContext,
   EngineUnavailableError,
-  InstanceRequest,
   RuntimeInstance,
 } from '@basalt/plugin-basalt-node';
 import { ClusterReconcileError, rootCauseMessage } from '../errors';
 import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
+import { instanceRequest } from './instanceRequest';
 import { freeOrdinals, instanceName, ordinalOf } from './naming';
 import { placeInstances } from './placeInstances';
 import { primaryOf, probeInstances, waitUntilReady } from './probeInstances';
@@ -30,7 +30,7 @@ export async function ensureInstances(
       instance.running
         ? instance
         : runtime.ensureInstance(
-            request(ctx, engine, instance.name, instance.node),
+            instanceRequest(ctx, engine, instance.name, instance.node),
           ),
     ),
   );
@@ -52,8 +52,15 @@ export async function ensureInstances(
       primary,
     );
     observed = [...observed, ...(await awaitReady(ctx, engine, created))];
-  } else if (observed.length > wanted) {
-    observed = await removeSurplus(ctx, observed, observed.length - wanted);
+  } else if (primary && observed.length > wanted) {
+    // Only with a primary known: an instance that does not answer may be
+    // the primary, and removing it would lose the cluster's data.
+    observed = await removeSurplus(
+      ctx,
+      observed,
+      primary,
+      observed.length - wanted,
+    );
   }
   return observed;
 }
@@ -65,25 +72,6 @@ function awaitReady(
   created: RuntimeInstance[],
 ): Promise<ObservedInstance[]> {
   return Promise.all(created.map(i => waitUntilReady(ctx, engine, i)));
-}
-
-function request(
-  ctx: ReconcileContext,
-  engine: EngineContext,
-  name: string,
-  node: string,
-  source?: ObservedInstance,
-): InstanceRequest {
-  return {
-    cluster: ctx.key,
-    name,
-    node,
-    bootstrap: source
-      ? { from: 'replica-of', source: source.instance.address }
-      : { from: 'scratch' },
-    driver: ctx.driver,
-    context: engine,
-  };
 }
 
 async function createInstances(
@@ -115,7 +103,7 @@ async function createInstances(
       let created: RuntimeInstance;
       try {
         created = await ctx.runtime.ensureInstance(
-          request(ctx, engine, instance, node, primary),
+          instanceRequest(ctx, engine, instance, node, primary),
         );
       } catch (error) {
         // Missing programs are the engine's problem, not this instance's.
@@ -144,11 +132,12 @@ async function createInstances(
 async function removeSurplus(
   ctx: ReconcileContext,
   observed: ObservedInstance[],
+  primary: ObservedInstance,
   count: number,
 ): Promise<ObservedInstance[]> {
   const name = ctx.cluster.metadata.name;
   const surplus = observed
-    .filter(o => o.probe.role !== 'primary')
+    .filter(o => o !== primary && o.probe.role !== 'primary')
     .sort(
       (a, b) =>
         ordinalOf(name, b.instance.name) - ordinalOf(name, a.instance.name),

@@ -1,0 +1,105 @@
+import { ClusterReasons } from '@basalt/plugin-basalt-common';
+import { EngineContext } from '@basalt/plugin-basalt-node';
+import { ClusterReconcileError } from '../errors';
+import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
+import { ExtraReasons } from '../reasons';
+import { instanceRequest } from './instanceRequest';
+import { primaryOf, waitUntilReady } from './probeInstances';
+
+/** How far a rolling restart has come. */
+export interface RestartProgress {
+  restarted: number;
+  total: number;
+}
+
+/**
+ * Rolling restart, declared by `ctx.restartRequestedAt`: every instance
+ * whose process started before that time restarts, one per reconcile,
+ * replicas first and the primary last, each only while all instances are
+ * ready. The first pass only reports the restart (Progressing=Restarting)
+ * so the status says what is happening before anything goes down. Whatever
+ * started after the request (a replica added meanwhile, or the instances
+ * restarted before a backend restart) is done, so the step picks up where
+ * it stopped and restarts nothing twice.
+ */
+export async function ensureRestarted(
+  ctx: ReconcileContext,
+  engine: EngineContext,
+  observed: ObservedInstance[],
+): Promise<{ observed: ObservedInstance[]; progress?: RestartProgress }> {
+  const requestedAt = ctx.restartRequestedAt;
+  if (!requestedAt) return { observed };
+  const primary = primaryOf(observed);
+  const pending = observed
+    .filter(o => startedBefore(o, requestedAt))
+    .sort(
+      (a, b) =>
+        Number(a === primary) - Number(b === primary) ||
+        a.instance.name.localeCompare(b.instance.name),
+    );
+  const wasRestarting =
+    ctx.cluster.status?.conditions.find(c => c.type === 'Progressing')
+      ?.reason === ExtraReasons.Restarting;
+  if (pending.length === 0) {
+    if (wasRestarting) {
+      await ctx.recordEvent(
+        'Normal',
+        'Restarted',
+        `Restarted all ${observed.length} instances, replicas first`,
+      );
+    }
+    return { observed };
+  }
+  const total = observed.length;
+  const progress = { restarted: total - pending.length, total };
+  const allReady = !!primary && observed.every(o => o.probe.ready);
+  if (!wasRestarting || !allReady) return { observed, progress };
+
+  const [next] = pending;
+  const restarted = await restartInstance(ctx, engine, next, {
+    requestedAt,
+    source: next === primary ? undefined : primary,
+  });
+  return {
+    observed: observed.map(o => (o === next ? restarted : o)),
+    progress: { restarted: progress.restarted + 1, total },
+  };
+}
+
+function startedBefore(observed: ObservedInstance, time: string): boolean {
+  const { running, startedAt } = observed.instance;
+  return running && !!startedAt && Date.parse(startedAt) < Date.parse(time);
+}
+
+/** Restarts one instance through the runtime and waits until it answers. */
+async function restartInstance(
+  ctx: ReconcileContext,
+  engine: EngineContext,
+  target: ObservedInstance,
+  options: { requestedAt: string; source?: ObservedInstance },
+): Promise<ObservedInstance> {
+  const { name, node } = target.instance;
+  const role = target.probe.role;
+  const startedAt = Date.now();
+  const instance = await ctx.runtime.ensureInstance({
+    // With the primary as source: a replica whose data vanished is cloned
+    // again rather than started as a second primary.
+    ...instanceRequest(ctx, engine, name, node, options.source),
+    restartedAt: options.requestedAt,
+  });
+  const observed = await waitUntilReady(ctx, engine, instance);
+  if (!observed.probe.ready) {
+    throw new ClusterReconcileError(
+      ClusterReasons.InstanceFailed,
+      `Instance ${name} (${role}) on ${node} did not answer after its restart`,
+    );
+  }
+  const ms = Date.now() - startedAt;
+  await ctx.recordEvent(
+    'Normal',
+    'InstanceRestarted',
+    `Restarted instance ${name} (${role}) on ${node} in ${ms} ms`,
+  );
+  ctx.logger.info(`Restarted instance ${name} (${role}) on ${node}`);
+  return observed;
+}
