@@ -20,7 +20,9 @@ import {
   basaltClusterPermissionRules,
   clusterPermissionResourceRef,
 } from './permissions';
+import { ClusterLogs } from './service/ClusterLogs';
 import { ClusterService } from './service/ClusterService';
+import { NodeService } from './service/NodeService';
 import { createRouter } from './service/router';
 import { createHealthChecks } from './wiring/createHealthChecks';
 import { createRuntime } from './wiring/createRuntime';
@@ -111,17 +113,25 @@ export const basaltPlugin = createBackendPlugin({
           rules: Object.values(basaltClusterPermissionRules),
           getResources: refs => clusters.permissionResources(refs),
         });
+        const clusterService = new ClusterService({
+          clusters,
+          events,
+          controller,
+          permissions: deps.permissions,
+          offerings: readOfferings(config),
+        });
+        const logs = new ClusterLogs({
+          clusters: clusterService,
+          runtime,
+          drivers,
+        });
         httpRouter.use(
           await createRouter({
             healthChecks,
             httpAuth,
-            clusters: new ClusterService({
-              clusters,
-              events,
-              controller,
-              permissions: deps.permissions,
-              offerings: readOfferings(config),
-            }),
+            clusters: clusterService,
+            logs,
+            nodes: new NodeService({ clusters: clusterService, runtime }),
           }),
         );
         // Probed by load balancers and CI before anyone has signed in; it
@@ -131,7 +141,9 @@ export const basaltPlugin = createBackendPlugin({
         lifecycle.addStartupHook(() => controller.start());
         // Engines keep running (they are detached on purpose); only the
         // backend's own work stops. Each step runs even if another fails.
+        // Open log streams end first: the HTTP server waits for them.
         lifecycle.addShutdownHook(async () => {
+          logs.close();
           const results = await Promise.allSettled([
             controller.stop(),
             localRuntime?.stop(),

@@ -4,7 +4,7 @@ import {
   BackstageUserPrincipal,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, NotAllowedError } from '@backstage/errors';
+import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
@@ -72,12 +72,7 @@ export class ClusterService {
     } else {
       await this.#require(basaltClusterCreatePermission, credentials);
     }
-    const userRef =
-      credentials.principal.type === 'user'
-        ? (credentials.principal as { userEntityRef: string }).userEntityRef
-        : `service:${
-            (credentials.principal as { subject?: string }).subject ?? 'unknown'
-          }`;
+    const userRef = actorRef(credentials);
     const owner = manifest.metadata.annotations[OWNER_ANNOTATION] ?? userRef;
     const result = await this.deps.clusters.apply(manifest, { owner, userRef });
     if (result.specChanged) {
@@ -152,6 +147,75 @@ export class ClusterService {
     return this.deps.clusters.get(namespace, name);
   }
 
+  /**
+   * Requests a rolling restart: the controller restarts every instance,
+   * replicas first, one at a time, each ready before the next.
+   */
+  async restart(
+    namespace: string,
+    name: string,
+    credentials: BackstageCredentials,
+  ): Promise<ClusterResource> {
+    const ref = `${namespace}/${name}`;
+    const cluster = await this.deps.clusters.get(namespace, name);
+    await this.#require(basaltClusterUpdatePermission, credentials, ref);
+    await this.deps.clusters.requestRestart(
+      namespace,
+      name,
+      new Date().toISOString(),
+    );
+    await this.#record(
+      cluster,
+      'RestartRequested',
+      `Rolling restart requested by ${actorRef(
+        credentials,
+      )}: replicas first, one at a time, then the primary`,
+    );
+    this.deps.controller.enqueue(cluster.metadata.uid);
+    return this.deps.clusters.get(namespace, name);
+  }
+
+  /**
+   * Sets `spec.replicas`, validated as an apply of the stored manifest with
+   * the new count would be (schema and profile rules), and applied so that
+   * the generation moves on and the controller adds or removes replicas.
+   */
+  async scale(
+    namespace: string,
+    name: string,
+    body: unknown,
+    credentials: BackstageCredentials,
+  ): Promise<ClusterResource> {
+    const applied = await this.deps.clusters.getApplied(namespace, name);
+    await this.#require(
+      basaltClusterUpdatePermission,
+      credentials,
+      `${namespace}/${name}`,
+    );
+    const replicas = replicasFrom(body);
+    const { manifest } = applied;
+    const scaled = applyOfferings(
+      parseEngineCluster({ ...manifest, spec: { ...manifest.spec, replicas } }),
+      this.deps.offerings,
+    );
+    const result = await this.deps.clusters.apply(
+      scaled,
+      { owner: applied.owner, userRef: actorRef(credentials) },
+      { expectedGeneration: applied.generation },
+    );
+    if (result.specChanged) {
+      await this.#record(
+        result.cluster,
+        'ScaleRequested',
+        `Scaling from ${
+          manifest.spec.replicas
+        } to ${replicas} instances, requested by ${actorRef(credentials)}`,
+      );
+      this.deps.controller.enqueue(result.cluster.metadata.uid);
+    }
+    return result.cluster;
+  }
+
   async events(
     namespace: string,
     name: string,
@@ -160,6 +224,16 @@ export class ClusterService {
   ): Promise<ClusterEvent[]> {
     const cluster = await this.get(namespace, name, credentials);
     return this.deps.events.list(clusterRefOf(cluster), { limit });
+  }
+
+  #record(cluster: ClusterResource, reason: string, message: string) {
+    return this.deps.events.record({
+      clusterUid: cluster.metadata.uid,
+      cluster: clusterRefOf(cluster),
+      type: 'Normal',
+      reason,
+      message,
+    });
   }
 
   async #require(
@@ -183,4 +257,27 @@ export class ClusterService {
       );
     }
   }
+}
+
+/** Who asks: a user's entity ref, or `service:<subject>`, for events. */
+function actorRef(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as
+    | BackstageUserPrincipal
+    | BackstageServicePrincipal;
+  return principal.type === 'user'
+    ? principal.userEntityRef
+    : `service:${principal.subject ?? 'unknown'}`;
+}
+
+/** The `replicas` of a scale request body; its range is the manifest's. */
+function replicasFrom(body: unknown): number {
+  const replicas = (body as { replicas?: unknown } | undefined)?.replicas;
+  if (typeof replicas !== 'number') {
+    throw new InputError(
+      `replicas: must be a number of instances, e.g. {"replicas": 3}; got ${
+        replicas === undefined ? 'none' : JSON.stringify(replicas)
+      }`,
+    );
+  }
+  return replicas;
 }

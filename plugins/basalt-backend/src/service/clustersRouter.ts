@@ -2,7 +2,10 @@ import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
+import { ClusterLogs } from './ClusterLogs';
 import { ClusterService } from './ClusterService';
+import { sendEventStream } from './eventStream';
+import { parseLogsQuery } from './logsQuery';
 import { parseManifestBody } from './parseBody';
 
 const MAX_EVENTS = 500;
@@ -37,8 +40,11 @@ function limitFrom(query: express.Request['query']): number {
 export function createClustersRouter(options: {
   httpAuth: HttpAuthService;
   service: ClusterService;
+  logs: ClusterLogs;
+  /** How often an idle logs stream gets a heartbeat; defaults to 15 s. */
+  heartbeatMs?: number;
 }): express.Router {
-  const { httpAuth, service } = options;
+  const { httpAuth, service, logs } = options;
   const router = Router();
   const credentials = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
@@ -90,6 +96,36 @@ export function createClustersRouter(options: {
       await credentials(req),
     );
     res.json({ items });
+  });
+
+  // Day-2 operations answer at once; the controller carries them out.
+  router.post('/clusters/:namespace/:name/restart', async (req, res) => {
+    const { namespace, name } = req.params;
+    res
+      .status(202)
+      .json(await service.restart(namespace, name, await credentials(req)));
+  });
+
+  router.post('/clusters/:namespace/:name/scale', async (req, res) => {
+    const { namespace, name } = req.params;
+    res.json(
+      await service.scale(namespace, name, req.body, await credentials(req)),
+    );
+  });
+
+  router.get('/clusters/:namespace/:name/logs', async (req, res) => {
+    const { namespace, name } = req.params;
+    const caller = await credentials(req);
+    const query = parseLogsQuery(req.query);
+    // Stops reading the logs when the client goes away (or the stream ends).
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    const lines = await logs.open(namespace, name, query, caller, abort.signal);
+    await sendEventStream(res, lines, {
+      event: 'log',
+      signal: abort.signal,
+      heartbeatMs: options.heartbeatMs,
+    });
   });
 
   return router;

@@ -3,8 +3,10 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { YAML_CONTENT_TYPES } from './parseBody';
 import { HealthChecks } from '../health/HealthChecks';
+import { ClusterLogs } from './ClusterLogs';
 import { ClusterService } from './ClusterService';
 import { createClustersRouter } from './clustersRouter';
+import { NodeService } from './NodeService';
 
 /**
  * The Basalt REST API, mounted by the plugin under `/api/basalt`.
@@ -13,6 +15,8 @@ export async function createRouter(options: {
   healthChecks: HealthChecks;
   httpAuth: HttpAuthService;
   clusters: ClusterService;
+  logs: ClusterLogs;
+  nodes: NodeService;
 }): Promise<express.Router> {
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
@@ -30,7 +34,17 @@ export async function createRouter(options: {
     createClustersRouter({
       httpAuth: options.httpAuth,
       service: options.clusters,
+      logs: options.logs,
     }),
   );
+
+  // Like the offerings: any signed-in user or service; the instances shown
+  // are filtered by read permission on their clusters.
+  router.get('/nodes', async (req, res) => {
+    const credentials = await options.httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    res.json({ items: await options.nodes.list(credentials) });
+  });
   return router;
 }

@@ -1,0 +1,173 @@
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  BasaltClient,
+  ClusterResource,
+  EngineClusterInput,
+} from '@basalt/plugin-basalt-common';
+import { chmodSync, mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { basaltPlugin } from '../plugin';
+import { eventually } from '../testUtils/eventually';
+import { killProcessesUnder } from '../testUtils/killProcessesUnder';
+
+/** A user the test permission policy lets read nothing. */
+export const OUTSIDER = 'user:default/outsider';
+
+/**
+ * Denies `basalt.cluster.read` to {@link OUTSIDER} on every cluster, and
+ * every permission on clusters named in `deniedClusters` to everyone;
+ * allows the rest.
+ */
+function testPermissions(deniedClusters: string[]) {
+  return mockServices.permissions.mock({
+    authorize: async (requests, options) => {
+      const principal = options?.credentials.principal as {
+        userEntityRef?: string;
+      };
+      return requests.map(request => {
+        const ref = 'resourceRef' in request ? request.resourceRef : undefined;
+        const denied =
+          (ref && deniedClusters.includes(ref)) ||
+          (principal.userEntityRef === OUTSIDER &&
+            request.permission.name === 'basalt.cluster.read');
+        return {
+          result: denied ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+        };
+      });
+    },
+  }).factory;
+}
+
+/**
+ * Starts a Basalt backend over the local runtime with real PostgreSQL, in a
+ * temporary root directory, for the tests of one file: registers
+ * `beforeAll` and an `afterAll` that stops it and kills every engine process
+ * it started, even when a test failed. Give each file its own port range,
+ * as test files run in parallel.
+ */
+export function useTestBackend(options: {
+  ports: { from: number; to: number };
+  nodes?: string[];
+  deniedClusters?: string[];
+  /** Resync every second with the real scheduler, as in production. */
+  resync?: boolean;
+}) {
+  let rootDir = '';
+  let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
+
+  beforeAll(async () => {
+    rootDir = mkdtempSync(join(tmpdir(), 'basalt-api-'));
+    chmodSync(rootDir, 0o755); // the engine user must be able to reach it
+    backend = await startTestBackend({
+      features: [
+        basaltPlugin,
+        testPermissions(options.deniedClusters ?? []),
+        ...(options.resync ? [schedulerServiceFactory] : []),
+        mockServices.rootConfig.factory({
+          data: {
+            basalt: {
+              ...(options.resync && {
+                controller: { resyncInterval: '1s' },
+              }),
+              runtimes: {
+                local: {
+                  rootDir,
+                  nodes: options.nodes ?? ['node-a', 'node-b', 'node-c'],
+                  ports: options.ports,
+                },
+              },
+            },
+          },
+        }),
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    if (rootDir) {
+      await killProcessesUnder(rootDir);
+      rmSync(rootDir, { recursive: true, force: true });
+    }
+  });
+
+  /** A typed client; as `user` (a user entity ref) when given. */
+  const client = (user?: string) => {
+    const { port } = backend!.server.address() as { port: number };
+    return new BasaltClient({
+      discoveryApi: {
+        getBaseUrl: async pluginId =>
+          `http://127.0.0.1:${port}/api/${pluginId}`,
+      },
+      fetchApi: {
+        fetch: (input, init) =>
+          fetch(input, {
+            ...init,
+            headers: {
+              ...(init?.headers as Record<string, string>),
+              Authorization: mockCredentials.user.header(user),
+            },
+          }),
+      },
+    });
+  };
+
+  return {
+    get server() {
+      return backend!.server;
+    },
+    get rootDir() {
+      return rootDir;
+    },
+    client,
+    /** Stops the backend early (afterAll's stop is then a no-op). */
+    stop: () => backend!.stop(),
+  };
+}
+
+/** A PostgreSQL cluster's manifest that can be deleted without a backup. */
+export function postgresManifest(
+  name: string,
+  spec: Partial<EngineClusterInput['spec']> = {},
+): EngineClusterInput {
+  return {
+    apiVersion: 'basalt.dev/v1alpha1',
+    kind: 'EngineCluster',
+    metadata: { name, namespace: 'payments' },
+    spec: { engine: 'postgresql', terminationPolicy: 'Delete', ...spec },
+  };
+}
+
+/**
+ * Waits until the cluster is Ready with `replicas` instances for its
+ * current generation, and (optionally) `also` holds.
+ */
+export function untilReady(
+  client: BasaltClient,
+  ref: { namespace: string; name: string },
+  replicas: number,
+  also: (cluster: ClusterResource) => boolean = () => true,
+): Promise<ClusterResource> {
+  return eventually(
+    async () => {
+      const cluster = await client.getCluster(ref);
+      const ready = cluster.status?.conditions.find(c => c.type === 'Ready');
+      return cluster.status?.observedGeneration ===
+        cluster.metadata.generation &&
+        ready?.status === 'True' &&
+        cluster.status.instances.length === replicas &&
+        cluster.status.instances.every(i => i.ready) &&
+        also(cluster)
+        ? cluster
+        : undefined;
+    },
+    { what: `${ref.namespace}/${ref.name} to be ready with ${replicas}` },
+  );
+}
