@@ -119,6 +119,11 @@ test('the database cards follow a real cluster: health, degradation, live logs a
     .toBe(200);
   await page.goto('/');
   await page.getByRole('button', { name: 'Enter' }).click();
+  await expect(
+    page
+      .getByRole('navigation', { name: 'sidebar nav' })
+      .getByRole('link', { name: 'Basalt' }),
+  ).toBeVisible();
   await page.goto(`/catalog/${NAMESPACE}/resource/${NAME}`);
 
   const health = page.locator('article', {
@@ -181,7 +186,7 @@ test('the database cards follow a real cluster: health, degradation, live logs a
   const events = page.locator('article', {
     has: page.getByRole('heading', { name: 'Database events' }),
   });
-  await expect(events.getByRole('table', { name: 'Events' })).toBeVisible();
+  await expect(events.getByText('⚠ Instances not ready')).toBeVisible();
   await events.scrollIntoViewIfNeeded();
   await screenshot(page, 'cards-events');
 
@@ -190,7 +195,7 @@ test('the database cards follow a real cluster: health, degradation, live logs a
   await expect(phase).toContainText('Running', { timeout: 45_000 });
 
   // The Database tab: the full view with the operations.
-  await page.getByRole('tab', { name: 'Database' }).click();
+  await page.getByText('Database', { exact: true }).click();
   await expect(page.getByRole('button', { name: 'Restart' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Delete' })).toBeVisible();
   await screenshot(page, 'database-tab');

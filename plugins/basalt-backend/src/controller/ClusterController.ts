@@ -230,22 +230,18 @@ export class ClusterController {
       );
       scope.logger.info(`Cluster is ready: ${message}`);
     }
-    // One Warning per distinct problem: a retry failing the same way again
-    // (its message may differ in details such as temporary file names) is
-    // not news.
-    const previousFailure = cluster.status?.conditions.find(
+    // One Warning per distinct problem (a failure, or instances that stop
+    // answering): the same problem found again, even with other details
+    // such as temporary file names, is not news.
+    const wasDegraded = cluster.status?.conditions.find(
       c => c.type === 'Degraded' && c.status === 'True',
     );
-    if (
-      observation.failure &&
-      observation.failure.reason !== previousFailure?.reason
-    ) {
-      await scope.recordEvent(
-        'Warning',
-        observation.failure.reason,
-        observation.failure.message,
-      );
-      scope.logger.warn(observation.failure.message);
+    const degraded = status.conditions.find(
+      c => c.type === 'Degraded' && c.status === 'True',
+    );
+    if (degraded && degraded.reason !== wasDegraded?.reason) {
+      await scope.recordEvent('Warning', degraded.reason, degraded.message);
+      scope.logger.warn(degraded.message);
     }
   }
 

@@ -4,6 +4,7 @@ import {
   ClusterPhase,
   ClusterReason,
   ClusterReasons,
+  ClusterCondition,
   ClusterResource,
   CredentialsReference,
   EngineClusterStatus,
@@ -11,7 +12,6 @@ import {
 } from '@basalt/plugin-basalt-common';
 import { setCondition } from './conditions';
 import { ObservedInstance } from './ReconcileContext';
-import { ExtraReasons } from './reasons';
 import { RestartProgress } from './steps/ensureRestarted';
 
 /** What a reconcile found, for the status. */
@@ -50,12 +50,56 @@ function progressingReason(
 function phaseOf(
   ready: boolean,
   failed: boolean,
-  wasReady: boolean,
+  established: boolean,
+  lostInstances: boolean,
   restarting: boolean,
 ): ClusterPhase {
-  if (failed) return wasReady ? 'Degraded' : 'Failed';
-  if (!ready) return wasReady ? 'Updating' : 'Creating';
-  return restarting ? 'Updating' : 'Running';
+  if (failed) return established ? 'Degraded' : 'Failed';
+  if (ready) return restarting ? 'Updating' : 'Running';
+  if (lostInstances) return 'Degraded';
+  return established ? 'Updating' : 'Creating';
+}
+
+/**
+ * Whether the cluster has served as declared before: it was Ready, or it
+ * is already Degraded by instances that stopped answering. Such a cluster
+ * losing an instance is degraded, not "creating" again.
+ */
+function wasEstablished(previous: ClusterCondition[]): boolean {
+  return previous.some(
+    c =>
+      c.status === 'True' &&
+      (c.type === 'Ready' ||
+        (c.type === 'Degraded' &&
+          c.reason === ClusterReasons.InstancesNotReady)),
+  );
+}
+
+/** The Degraded condition: a failure, or instances that stopped answering. */
+function degradation(
+  failure: Observation['failure'],
+  lost: InstanceStatus[],
+  hasPrimary: boolean,
+): { degraded: boolean; reason: ClusterReason; message: string } {
+  if (failure) return { degraded: true, ...failure };
+  if (lost.length === 0 && hasPrimary) {
+    return {
+      degraded: false,
+      reason: ClusterReasons.AsExpected,
+      message: 'No problems found',
+    };
+  }
+  const names = lost.map(i => i.name).join(', ');
+  return {
+    degraded: true,
+    reason: ClusterReasons.InstancesNotReady,
+    message: [
+      names && `${names} not answering`,
+      !hasPrimary && 'no primary answering',
+    ]
+      .filter(Boolean)
+      .join('; '),
+  };
 }
 
 /** The Progressing condition's reason and message. */
@@ -70,7 +114,7 @@ function progressing(
   // Kept through a failure midway, so the restart resumes where it stopped.
   if (restart) {
     return {
-      reason: ExtraReasons.Restarting,
+      reason: ClusterReasons.Restarting,
       message: `Rolling restart, replicas first: ${restart.restarted} of ${restart.total} instances restarted`,
     };
   }
@@ -106,9 +150,12 @@ export function computeStatus(
     hasPrimary &&
     readyCount === wanted &&
     instances.length === wanted;
-  const wasReady = previous.some(
-    c => c.type === 'Ready' && c.status === 'True',
-  );
+  const restarting = !!observation.restart;
+  const established = wasEstablished(previous);
+  // Scaling and restarting make instances unready on purpose; an
+  // established cluster that loses one otherwise is degraded.
+  const lostInstances =
+    established && !ready && !restarting && instances.length === wanted;
   const notReady = cluster.status
     ? ClusterReasons.InstancesNotReady
     : ClusterReasons.Creating;
@@ -131,7 +178,6 @@ export function computeStatus(
       now,
     );
 
-  const restarting = !!observation.restart;
   const progress = progressing(
     ready,
     instances.length,
@@ -139,6 +185,11 @@ export function computeStatus(
     notReady,
     observation,
     generation,
+  );
+  const degraded = degradation(
+    failure,
+    lostInstances ? instances.filter(i => !i.ready) : [],
+    hasPrimary || !lostInstances,
   );
   const readyMessage = ready
     ? `${readyCount} of ${wanted} instances ready; read-write endpoint ${endpoints.readWrite}`
@@ -158,17 +209,12 @@ export function computeStatus(
       progress.reason,
       progress.message,
     ),
-    condition(
-      'Degraded',
-      !!failure,
-      failure?.reason ?? ClusterReasons.AsExpected,
-      failure?.message ?? 'No problems found',
-    ),
+    condition('Degraded', degraded.degraded, degraded.reason, degraded.message),
   ];
 
   return {
     observedGeneration: generation,
-    phase: phaseOf(ready, !!failure, wasReady, restarting),
+    phase: phaseOf(ready, !!failure, established, lostInstances, restarting),
     conditions,
     instances,
     endpoints,

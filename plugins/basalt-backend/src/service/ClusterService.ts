@@ -223,7 +223,10 @@ export class ClusterService {
     credentials: BackstageCredentials,
   ): Promise<ClusterEvent[]> {
     const cluster = await this.get(namespace, name, credentials);
-    return this.deps.events.list(clusterRefOf(cluster), { limit });
+    return this.deps.events.list(
+      { ref: clusterRefOf(cluster), uid: cluster.metadata.uid },
+      { limit },
+    );
   }
 
   #record(cluster: ClusterResource, reason: string, message: string) {

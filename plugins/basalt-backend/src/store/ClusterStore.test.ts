@@ -194,20 +194,26 @@ describe.each(STORE_DATABASES)('ClusterStore on %s', kind => {
     );
   });
 
-  it('keeps events newest first', async () => {
+  it('keeps events newest first, apart from an earlier cluster of the same name', async () => {
     const knex = await databases.connect(kind);
     const events = new EventStore(knex);
-    for (const reason of ['Created', 'Scaled', 'Deleted']) {
-      await events.record({
-        clusterUid: 'u1',
+    const record = (clusterUid: string, reason: string) =>
+      events.record({
+        clusterUid,
         cluster: 'payments/payments-db',
         type: 'Normal',
         reason,
         message: `${reason} it`,
       });
+    for (const reason of ['Created', 'Scaled', 'Deleted']) {
+      await record('u1', reason);
     }
+    await record('u2', 'Created');
 
-    const listed = await events.list('payments/payments-db', { limit: 2 });
-    expect(listed.map(e => e.reason)).toEqual(['Deleted', 'Scaled']);
+    const ref = 'payments/payments-db';
+    const first = await events.list({ ref, uid: 'u1' }, { limit: 2 });
+    expect(first.map(e => e.reason)).toEqual(['Deleted', 'Scaled']);
+    const second = await events.list({ ref, uid: 'u2' }, { limit: 10 });
+    expect(second.map(e => e.reason)).toEqual(['Created']);
   });
 });

@@ -34,13 +34,17 @@ export class EventStore {
     });
   }
 
-  /** Newest first. */
+  /**
+   * The events of one cluster, newest first. A cluster re-created under
+   * the name of a deleted one starts with an empty history: the earlier
+   * one's events have another uid.
+   */
   async list(
-    cluster: string,
+    cluster: { ref: string; uid: string },
     options: { limit: number },
   ): Promise<ClusterEvent[]> {
     const rows = await this.knex<EventRow>(TABLE)
-      .where({ cluster_ref: cluster })
+      .where({ cluster_ref: cluster.ref, cluster_uid: cluster.uid })
       .orderBy('id', 'desc')
       .limit(options.limit);
     return rows.map(row => ({

@@ -28,6 +28,7 @@ export const ClusterReasons = {
   Reconciled: 'Reconciled',
   Creating: 'Creating',
   Scaling: 'Scaling',
+  Restarting: 'Restarting',
   InstancesNotReady: 'InstancesNotReady',
   Deleting: 'Deleting',
   EngineUnavailable: 'EngineUnavailable',

@@ -2,7 +2,6 @@ import { ClusterReasons } from '@basalt/plugin-basalt-common';
 import { EngineContext } from '@basalt/plugin-basalt-node';
 import { ClusterReconcileError } from '../errors';
 import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
-import { ExtraReasons } from '../reasons';
 import { instanceRequest } from './instanceRequest';
 import { primaryOf, waitUntilReady } from './probeInstances';
 
@@ -39,7 +38,7 @@ export async function ensureRestarted(
     );
   const wasRestarting =
     ctx.cluster.status?.conditions.find(c => c.type === 'Progressing')
-      ?.reason === ExtraReasons.Restarting;
+      ?.reason === ClusterReasons.Restarting;
   if (pending.length === 0) {
     if (wasRestarting) {
       await ctx.recordEvent(

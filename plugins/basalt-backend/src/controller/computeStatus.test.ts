@@ -1,0 +1,167 @@
+import {
+  ClusterResource,
+  EngineClusterStatus,
+} from '@basalt/plugin-basalt-common';
+import { computeStatus, Observation } from './computeStatus';
+import { ObservedInstance } from './ReconcileContext';
+
+const NOW = '2026-11-24T10:00:00.000Z';
+
+function cluster(
+  replicas: number,
+  status?: EngineClusterStatus,
+): ClusterResource {
+  return {
+    apiVersion: 'basalt.dev/v1alpha1',
+    kind: 'EngineCluster',
+    metadata: {
+      namespace: 'payments',
+      name: 'orders-db',
+      uid: 'uid-1',
+      generation: 1,
+      creationTimestamp: NOW,
+      labels: {},
+      annotations: {},
+    },
+    spec: {
+      engine: 'postgresql',
+      version: '15',
+      replicas,
+    } as ClusterResource['spec'],
+    status,
+  };
+}
+
+function instance(
+  ordinal: number,
+  role: 'primary' | 'replica' | 'unknown',
+  ready = true,
+): ObservedInstance {
+  return {
+    instance: {
+      name: `orders-db-${ordinal}`,
+      node: `node-${ordinal}`,
+      address: { host: '127.0.0.1', port: 5000 + ordinal },
+      running: true,
+    },
+    probe: { ready, role, ...(role === 'replica' && { lagBytes: 0 }) },
+  };
+}
+
+const endpoints = { readWrite: '127.0.0.1:6000', readOnly: '127.0.0.1:6001' };
+
+function observe(...observed: ObservedInstance[]): Observation {
+  return { observed, endpoints };
+}
+
+function conditionOf(status: EngineClusterStatus, type: string) {
+  return status.conditions.find(c => c.type === type)!;
+}
+
+describe('computeStatus', () => {
+  it('is Creating until every instance of a new cluster answers', () => {
+    const status = computeStatus(
+      cluster(2),
+      observe(instance(0, 'primary'), instance(1, 'unknown', false)),
+      NOW,
+    );
+    expect(status.phase).toBe('Creating');
+    expect(conditionOf(status, 'Degraded').status).toBe('False');
+  });
+
+  it('is Running when every instance answers and a primary leads', () => {
+    const status = computeStatus(
+      cluster(2),
+      observe(instance(0, 'primary'), instance(1, 'replica')),
+      NOW,
+    );
+    expect(status.phase).toBe('Running');
+    expect(conditionOf(status, 'Ready').status).toBe('True');
+  });
+
+  it('is Degraded, and stays so, when an established cluster loses a replica', () => {
+    const running = computeStatus(
+      cluster(2),
+      observe(instance(0, 'primary'), instance(1, 'replica')),
+      NOW,
+    );
+    const lost = observe(instance(0, 'primary'), instance(1, 'unknown', false));
+    const degraded = computeStatus(cluster(2, running), lost, NOW);
+    expect(degraded.phase).toBe('Degraded');
+    expect(conditionOf(degraded, 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'InstancesNotReady',
+      message: 'orders-db-1 not answering',
+    });
+
+    // Ready is False now; the cluster is still degraded, not "creating".
+    const again = computeStatus(cluster(2, degraded), lost, NOW);
+    expect(again.phase).toBe('Degraded');
+
+    const recovered = computeStatus(
+      cluster(2, again),
+      observe(instance(0, 'primary'), instance(1, 'replica')),
+      NOW,
+    );
+    expect(recovered.phase).toBe('Running');
+    expect(conditionOf(recovered, 'Degraded').status).toBe('False');
+  });
+
+  it('says when no primary answers', () => {
+    const running = computeStatus(
+      cluster(2),
+      observe(instance(0, 'primary'), instance(1, 'replica')),
+      NOW,
+    );
+    const status = computeStatus(
+      cluster(2, running),
+      observe(instance(0, 'unknown', false), instance(1, 'replica')),
+      NOW,
+    );
+    expect(status.phase).toBe('Degraded');
+    expect(conditionOf(status, 'Degraded').message).toBe(
+      'orders-db-0 not answering; no primary answering',
+    );
+  });
+
+  it('is Updating, not Degraded, while scaling up', () => {
+    const running = computeStatus(
+      cluster(1),
+      observe(instance(0, 'primary')),
+      NOW,
+    );
+    const status = computeStatus(
+      cluster(2, running),
+      observe(instance(0, 'primary')),
+      NOW,
+    );
+    expect(status.phase).toBe('Updating');
+    expect(conditionOf(status, 'Progressing')).toMatchObject({
+      status: 'True',
+      reason: 'Scaling',
+    });
+  });
+
+  it('is Failed when a failure stops a new cluster, Degraded when it stops an established one', () => {
+    const failure = { reason: 'InstanceFailed' as const, message: 'disk full' };
+    const fresh = computeStatus(cluster(1), { ...observe(), failure }, NOW);
+    expect(fresh.phase).toBe('Failed');
+
+    const running = computeStatus(
+      cluster(1),
+      observe(instance(0, 'primary')),
+      NOW,
+    );
+    const established = computeStatus(
+      cluster(1, running),
+      { ...observe(instance(0, 'primary')), failure },
+      NOW,
+    );
+    expect(established.phase).toBe('Degraded');
+    expect(conditionOf(established, 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'InstanceFailed',
+      message: 'disk full',
+    });
+  });
+});
