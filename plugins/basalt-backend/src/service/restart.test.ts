@@ -73,8 +73,7 @@ describe('POST /clusters/:namespace/:name/restart', () => {
       async () => {
         const current = await client.getCluster(REF);
         return current.status?.conditions.find(
-          // Not in common's ClusterReasons yet: see controller/reasons.ts.
-          c => c.type === 'Progressing' && String(c.reason) === 'Restarting',
+          c => c.type === 'Progressing' && c.reason === 'Restarting',
         );
       },
       { what: 'Progressing=Restarting' },
@@ -92,7 +91,14 @@ describe('POST /clusters/:namespace/:name/restart', () => {
         undefined,
       { what: 'the Restarted event' },
     );
-    const after = await untilReady(client, REF, 3);
+    // The Restarted event is recorded before that reconcile writes status.
+    const after = await eventually(
+      async () => {
+        const current = await untilReady(client, REF, 3);
+        return current.status?.phase === 'Running' ? current : undefined;
+      },
+      { what: 'phase Running after the restart' },
+    );
     expect(after.status!.phase).toBe('Running');
     expect(
       after.status!.conditions.find(c => c.type === 'Progressing'),
