@@ -4,11 +4,41 @@ import { EndpointTargets, EngineAddress } from '@basalt/plugin-basalt-node';
 
 type Side = 'readWrite' | 'readOnly';
 
+/** Options of {@link EndpointProxy.listen}. */
+export interface EndpointProxyOptions {
+  /**
+   * How long a connection that arrives while its endpoint has no target
+   * (e.g. during a failover, between the old primary leaving and the new one
+   * arriving) waits for one before it is closed. 0 closes it at once.
+   * Default 5000 ms.
+   */
+  holdMs?: number;
+}
+
+/** The default of {@link EndpointProxyOptions.holdMs}. */
+const DEFAULT_HOLD_MS = 5000;
+
+/**
+ * What a held connection may send before the proxy stops reading from it;
+ * past this the client waits on TCP back-pressure instead of our memory.
+ */
+const MAX_HELD_BYTES = 64 * 1024;
+
 interface Connection {
   side: Side;
   target: EngineAddress;
   client: net.Socket;
   upstream: net.Socket;
+}
+
+/** A connection waiting for its side to get a target. */
+interface Held {
+  side: Side;
+  client: net.Socket;
+  /** What the client sent meanwhile, in order. */
+  chunks: Buffer[];
+  /** Stops waiting: clears the deadline and the listeners, leaves the queue. */
+  release: () => void;
 }
 
 const sameAddress = (a?: EngineAddress, b?: EngineAddress) =>
@@ -19,38 +49,55 @@ const sameAddress = (a?: EngineAddress, b?: EngineAddress) =>
  * connection to the current primary (read-write) or, round-robin, to one of
  * the read-only targets. Re-pointing keeps the listeners and closes only the
  * connections to targets that were dropped, so clients of a former primary
- * reconnect to the new one.
+ * reconnect to the new one. A connection that arrives while its side has no
+ * target is held for up to `holdMs` and forwarded as soon as one is set, so
+ * a client connecting during a failover sees a slow connect, not a refusal.
  */
 export class EndpointProxy {
   private readonly connections = new Set<Connection>();
+  /** In arrival order, which is the order they are forwarded in. */
+  private readonly held = new Set<Held>();
   private targets: EndpointTargets = { readOnly: [] };
   private nextReadOnly = 0;
+  private boundPorts: Record<Side, number>;
+  private closed = false;
 
   private constructor(
     private readonly servers: Record<Side, net.Server>,
-    readonly ports: Record<Side, number>,
-  ) {}
+    requestedPorts: Record<Side, number>,
+    private readonly holdMs: number,
+  ) {
+    this.boundPorts = { ...requestedPorts };
+  }
 
-  /** Listens on both ports of `host`; fails if either is taken. */
+  /**
+   * Listens on both ports of `host`; fails if either is taken. A port of 0
+   * lets the system choose; {@link EndpointProxy.ports} tells which.
+   */
   static async listen(
     host: string,
     ports: Record<Side, number>,
     logger: LoggerService,
+    options: EndpointProxyOptions = {},
   ): Promise<EndpointProxy> {
     const servers = {
       readWrite: net.createServer(),
       readOnly: net.createServer(),
     };
-    const proxy = new EndpointProxy(servers, ports);
+    const holdMs = options.holdMs ?? DEFAULT_HOLD_MS;
+    const proxy = new EndpointProxy(servers, ports, holdMs);
     try {
       await Promise.all(
         (['readWrite', 'readOnly'] as const).map(side => {
           servers[side].on('connection', socket => proxy.accept(side, socket));
           return listen(servers[side], host, ports[side]).then(() => {
+            proxy.boundPorts[side] = (
+              servers[side].address() as net.AddressInfo
+            ).port;
             // e.g. EMFILE while accepting: the listener itself stays up.
             servers[side].on('error', error =>
               logger.warn(
-                `Endpoint ${host}:${ports[side]} failed to accept a connection`,
+                `Endpoint ${host}:${proxy.boundPorts[side]} failed to accept a connection`,
                 error,
               ),
             );
@@ -64,7 +111,20 @@ export class EndpointProxy {
     return proxy;
   }
 
-  /** Points the endpoints at new targets. */
+  /** The ports listened on. */
+  get ports(): Record<Side, number> {
+    return { ...this.boundPorts };
+  }
+
+  /** How many connections are waiting for a target. */
+  get heldConnections(): number {
+    return this.held.size;
+  }
+
+  /**
+   * Points the endpoints at new targets: closes the connections to targets
+   * that were dropped and forwards the held connections that now have one.
+   */
   retarget(targets: EndpointTargets): void {
     this.targets = {
       readWrite: targets.readWrite,
@@ -80,10 +140,22 @@ export class EndpointProxy {
         connection.upstream.destroy();
       }
     }
+    for (const held of [...this.held]) {
+      const target = this.pick(held.side);
+      if (target) {
+        held.release();
+        this.forward(held.side, held.client, target, held.chunks);
+      }
+    }
   }
 
-  /** Stops listening and closes every forwarded connection. */
+  /** Stops listening and closes every forwarded and held connection. */
   async close(): Promise<void> {
+    this.closed = true;
+    for (const held of [...this.held]) {
+      held.release();
+      held.client.destroy();
+    }
     for (const { client, upstream } of this.connections) {
       client.destroy();
       upstream.destroy();
@@ -99,14 +171,66 @@ export class EndpointProxy {
   }
 
   private accept(side: Side, client: net.Socket): void {
-    const target = this.pick(side);
-    if (!target) {
-      client.destroy(); // nothing to forward to, e.g. during a failover
-      return;
+    const target = this.closed ? undefined : this.pick(side);
+    if (target) {
+      this.forward(side, client, target, []);
+    } else if (this.holdMs > 0 && !this.closed) {
+      this.hold(side, client);
+    } else {
+      client.destroy();
     }
+  }
+
+  /**
+   * Keeps a connection that has nowhere to go yet. It is read into a buffer
+   * rather than left paused, because a paused socket does not report that
+   * its client has gone, and a held connection must then be forgotten.
+   */
+  private hold(side: Side, client: net.Socket): void {
+    const held: Held = { side, client, chunks: [], release: () => {} };
+    let bytes = 0;
+    const onData = (chunk: Buffer) => {
+      held.chunks.push(chunk);
+      bytes += chunk.length;
+      if (bytes >= MAX_HELD_BYTES) {
+        client.pause(); // the deadline still ends it if the client goes
+      }
+    };
+    // On the deadline, an error, or the client ending: one that ends while
+    // held has given up, and nothing would be there to answer it.
+    const drop = () => {
+      held.release();
+      client.destroy();
+    };
+    const timer = setTimeout(drop, this.holdMs);
+    held.release = () => {
+      clearTimeout(timer);
+      client.off('data', onData);
+      client.off('end', drop);
+      client.off('error', drop);
+      client.off('close', drop);
+      this.held.delete(held);
+    };
+    client.setNoDelay(true);
+    client.on('data', onData);
+    client.once('end', drop);
+    client.once('error', drop);
+    client.once('close', drop);
+    this.held.add(held);
+  }
+
+  /** Pipes `client` to `target`, after what it sent while held. */
+  private forward(
+    side: Side,
+    client: net.Socket,
+    target: EngineAddress,
+    chunks: Buffer[],
+  ): void {
     const upstream = net.connect({ host: target.host, port: target.port });
     const connection: Connection = { side, target, client, upstream };
     this.connections.add(connection);
+    // A refused or failed upstream (e.g. the target just died) closes the
+    // client at once, so it reconnects rather than waits.
     const close = () => {
       this.connections.delete(connection);
       client.destroy();
@@ -116,6 +240,11 @@ export class EndpointProxy {
       socket.setNoDelay(true);
       socket.once('error', close);
       socket.once('close', close);
+    }
+    // Written before the pipe starts, so they reach the target first; the
+    // socket queues them until it is connected.
+    for (const chunk of chunks) {
+      upstream.write(chunk);
     }
     client.pipe(upstream).pipe(client);
   }
