@@ -17,6 +17,22 @@ export interface Config {
        * How often every cluster is reconciled even when nothing triggered it.
        * Default: 10 seconds.
        */
+      /**
+       * How lost primaries of replicated clusters with automatic failover
+       * are noticed between reconciles (a process that exits is noticed at
+       * once). A primary is lost after `failureThreshold` probes in a row,
+       * `probeInterval` apart, each failing or taking longer than
+       * `probeTimeout`; a primary slower than that but answering within it
+       * keeps its role.
+       */
+      ha?: {
+        /** Default: 250 milliseconds. */
+        probeInterval?: HumanDuration | string;
+        /** Default: 500 milliseconds. */
+        probeTimeout?: HumanDuration | string;
+        /** Default: 3. */
+        failureThreshold?: number;
+      };
       resyncInterval?: HumanDuration | string;
       /** How many clusters are reconciled at the same time. Default: 4. */
       concurrency?: number;

@@ -10,6 +10,11 @@ export interface BasaltConfig {
     resyncIntervalMs: number;
     concurrency: number;
     leaseDurationMs: number;
+    ha: {
+      probeIntervalMs: number;
+      probeTimeoutMs: number;
+      failureThreshold: number;
+    };
   };
   local: {
     rootDir: string;
@@ -28,6 +33,25 @@ function durationMs(
   return durationToMilliseconds(
     config?.has(key) ? readDurationFromConfig(config, { key }) : fallback,
   );
+}
+
+function readHaConfig(config: Config | undefined) {
+  const failureThreshold =
+    config?.getOptionalNumber('controller.ha.failureThreshold') ?? 3;
+  if (!Number.isInteger(failureThreshold) || failureThreshold < 1) {
+    throw new InputError(
+      `basalt.controller.ha.failureThreshold must be a whole number of at least 1, got ${failureThreshold}`,
+    );
+  }
+  return {
+    probeIntervalMs: durationMs(config, 'controller.ha.probeInterval', {
+      milliseconds: 250,
+    }),
+    probeTimeoutMs: durationMs(config, 'controller.ha.probeTimeout', {
+      milliseconds: 500,
+    }),
+    failureThreshold,
+  };
 }
 
 /** Reads the `basalt` config section; a bad value is an error naming its key. */
@@ -56,6 +80,7 @@ export function readBasaltConfig(root: Config): BasaltConfig {
       leaseDurationMs: durationMs(config, 'controller.leaseDuration', {
         milliseconds: Math.max(resyncIntervalMs * 3, 15_000),
       }),
+      ha: readHaConfig(config),
     },
     local: {
       rootDir: resolve(local?.getOptionalString('rootDir') ?? '.basalt/local'),

@@ -30,6 +30,7 @@ import {
   ClusterStore,
   EventStore,
   InstanceStore,
+  PrimaryStore,
   connectAndMigrate,
 } from './store';
 
@@ -82,6 +83,7 @@ export const basaltPlugin = createBackendPlugin({
         );
 
         const events = new EventStore(knex);
+        const primaries = new PrimaryStore(knex);
         const controller = ClusterController.create({
           clusters,
           events,
@@ -97,6 +99,8 @@ export const basaltPlugin = createBackendPlugin({
           logger: logger.child({ component: 'controller' }),
           resyncIntervalMs: settings.controller.resyncIntervalMs,
           concurrency: settings.controller.concurrency,
+          primaries,
+          ha: settings.controller.ha,
         });
 
         const healthChecks = createHealthChecks({
@@ -117,6 +121,7 @@ export const basaltPlugin = createBackendPlugin({
           clusters,
           events,
           controller,
+          primaries,
           permissions: deps.permissions,
           offerings: readOfferings(config),
         });

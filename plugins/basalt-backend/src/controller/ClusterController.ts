@@ -4,12 +4,23 @@ import {
   ClusterResource,
   clusterRefOf,
 } from '@basalt/plugin-basalt-common';
-import { EngineDriver, Runtime } from '@basalt/plugin-basalt-node';
-import { ClusterStore, EventStore, InstanceStore } from '../store';
+import {
+  EngineContext,
+  EngineDriver,
+  Runtime,
+} from '@basalt/plugin-basalt-node';
+import {
+  ClusterStore,
+  EventStore,
+  InstanceStore,
+  PrimaryStore,
+  StoredCluster,
+} from '../store';
+import { PrimaryMonitor, PrimaryMonitorSettings } from './PrimaryMonitor';
 import { computeStatus, Observation } from './computeStatus';
 import { conditionStatus } from './conditions';
 import { Lease } from './Lease';
-import { ClusterScope } from './ReconcileContext';
+import { ClusterScope, ReconcileContext } from './ReconcileContext';
 import { reconcileCluster } from './reconcileCluster';
 import { ensureDeleted } from './steps/ensureDeleted';
 import { WorkQueue, WorkResult } from './WorkQueue';
@@ -28,6 +39,10 @@ export interface ClusterControllerOptions {
   resyncIntervalMs: number;
   /** Clusters reconciled at once. */
   concurrency: number;
+  /** Which instance is each cluster's primary, and pending switchovers. */
+  primaries: PrimaryStore;
+  /** How lost primaries are noticed. */
+  ha: PrimaryMonitorSettings;
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -49,6 +64,7 @@ export class ClusterController {
   readonly #unsettled = new Map<string, number>();
   #unsubscribe?: () => void;
   readonly #abort = new AbortController();
+  readonly #monitor: PrimaryMonitor;
 
   static create(options: ClusterControllerOptions): ClusterController {
     return new ClusterController(options);
@@ -61,14 +77,25 @@ export class ClusterController {
       logger: options.logger,
       handler: uid => this.#reconcile(uid),
     });
+    this.#monitor = new PrimaryMonitor({
+      settings: options.ha,
+      onLost: uid => this.enqueue(uid),
+    });
   }
 
   /** Subscribes to runtime events and schedules the resync. */
   async start(): Promise<void> {
     const { runtime, scheduler, resyncIntervalMs } = this.#options;
-    this.#unsubscribe = runtime.subscribe(event =>
-      this.enqueue(event.cluster.uid),
-    );
+    this.#unsubscribe = runtime.subscribe(event => {
+      const { uid } = event.cluster;
+      this.#monitor.noticeExit(
+        uid,
+        event.instance,
+        event.timestamp,
+        event.message,
+      );
+      this.enqueue(uid);
+    });
     // Take over what the previous backend left at once, not a resync later.
     await this.resync();
     await scheduler.scheduleTask({
@@ -99,6 +126,7 @@ export class ClusterController {
   async stop(): Promise<void> {
     this.#abort.abort();
     this.#unsubscribe?.();
+    this.#monitor.stop();
     await this.#queue.stop();
     await this.#options.lease.release();
   }
@@ -110,9 +138,10 @@ export class ClusterController {
     const stored = await this.#options.clusters.getByUid(uid);
     if (!stored) return {};
     const { cluster } = stored;
-    const scope = await this.#scope(cluster, stored.restartRequestedAt);
+    const scope = await this.#scope(stored);
 
     if (cluster.metadata.deletionTimestamp) {
+      this.#monitor.unwatch(uid);
       await ensureDeleted(scope);
       await this.#options.clusters.remove(uid);
       await scope.recordEvent(
@@ -132,40 +161,81 @@ export class ClusterController {
       });
       return {};
     }
-    const { observation, settled } = await reconcileCluster({
-      ...scope,
+    // The same object as the scope: steps that record a new primary update
+    // it for the steps after them.
+    const ctx: ReconcileContext = Object.assign(scope, {
       driver: driver.driver,
     });
+    const { observation, settled, engine } = await reconcileCluster(ctx);
+    this.#watchPrimary(ctx, observation, engine);
     await this.#writeStatus(scope, observation);
     return this.#next(uid, observation, settled);
   }
 
-  async #scope(
-    cluster: ClusterResource,
-    restartRequestedAt?: string,
-  ): Promise<ClusterScope> {
-    const { runtime, logger, events, instances } = this.#options;
+  async #scope(stored: StoredCluster): Promise<ClusterScope> {
+    const { runtime, logger, events, instances, primaries } = this.#options;
+    const { cluster } = stored;
+    const { uid } = cluster.metadata;
     const ref = clusterRefOf(cluster);
-    return {
+    const scope: ClusterScope = {
       cluster,
       key: {
         namespace: cluster.metadata.namespace,
         name: cluster.metadata.name,
-        uid: cluster.metadata.uid,
+        uid,
       },
       runtime,
       logger: logger.child({ cluster: ref }),
       recordEvent: (type, reason, message) =>
-        events.record({
-          clusterUid: cluster.metadata.uid,
-          cluster: ref,
-          type,
-          reason,
-          message,
-        }),
+        events.record({ clusterUid: uid, cluster: ref, type, reason, message }),
       nodeLoad: await instances.countByNode(),
-      restartRequestedAt,
+      restartRequestedAt: stored.restartRequestedAt,
+      primaryInstance: stored.primaryInstance,
+      setPrimary: async instance => {
+        await primaries.setPrimary(uid, instance);
+        scope.primaryInstance = instance;
+        this.#monitor.forgetLosses(uid);
+      },
+      primaryLoss: instance => this.#monitor.lossOf(uid, instance),
+      switchover: stored.switchover,
+      finishSwitchover: async () => {
+        if (stored.switchover) {
+          await primaries.finishSwitchover(uid, stored.switchover);
+        }
+        scope.switchover = undefined;
+      },
+      ha: { probeTimeoutMs: this.#options.ha.probeTimeoutMs },
     };
+    return scope;
+  }
+
+  /**
+   * Has the monitor probe the primary of a replicated cluster with
+   * automatic failover between reconciles, and forgets losses once the
+   * recorded primary answers again.
+   */
+  #watchPrimary(
+    ctx: ReconcileContext,
+    observation: Observation,
+    engine: EngineContext | undefined,
+  ): void {
+    const { uid } = ctx.cluster.metadata;
+    const primary = observation.observed.find(
+      o => o.instance.name === ctx.primaryInstance,
+    );
+    const { replicas, ha } = ctx.cluster.spec;
+    if (!primary || !engine || replicas < 2 || ha.failover !== 'automatic') {
+      if (!primary) return; // keep watching a primary that is gone
+      this.#monitor.unwatch(uid);
+      return;
+    }
+    if (primary.probe.ready && primary.probe.role === 'primary') {
+      this.#monitor.forgetLosses(uid);
+    }
+    const { address } = primary.instance;
+    this.#monitor.watch(uid, primary.instance.name, timeoutMs =>
+      ctx.driver.probe(address, engine, { timeoutMs }),
+    );
   }
 
   /** The cluster's driver, or why its engine cannot run here. */

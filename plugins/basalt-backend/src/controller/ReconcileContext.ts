@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { SwitchoverRequest } from '../store';
 import { ClusterEvent, ClusterResource } from '@basalt/plugin-basalt-common';
 import {
   ClusterKey,
@@ -27,6 +28,22 @@ export interface ClusterScope {
    * process started before it are still to restart.
    */
   restartRequestedAt?: string;
+  /** The instance the controller made primary, once there is one. */
+  primaryInstance?: string;
+  /** Records (and remembers for this pass) a new primary. */
+  setPrimary(instance: string): Promise<void>;
+  /**
+   * Whether the named primary was noticed lost between reconciles (its
+   * process exited, or the monitor's probes failed), since when (ms since
+   * epoch) and why.
+   */
+  primaryLoss(instance: string): { since: number; why: string } | undefined;
+  /** A planned switchover waiting to be carried out. */
+  switchover?: SwitchoverRequest;
+  /** Marks the pending switchover done (or given up). */
+  finishSwitchover(): Promise<void>;
+  /** High-availability settings the steps need. */
+  ha: { probeTimeoutMs: number };
 }
 
 /** Everything one reconcile of one cluster works with. */

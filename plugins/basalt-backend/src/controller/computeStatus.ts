@@ -8,6 +8,7 @@ import {
   ClusterResource,
   CredentialsReference,
   EngineClusterStatus,
+  FailoverRecord,
   InstanceStatus,
 } from '@basalt/plugin-basalt-common';
 import { setCondition } from './conditions';
@@ -23,6 +24,8 @@ export interface Observation {
   failure?: { reason: ClusterReason; message: string };
   /** A rolling restart that is not finished. */
   restart?: RestartProgress;
+  /** A failover or switchover that happened in this pass. */
+  lastFailover?: FailoverRecord;
 }
 
 function instanceStatus({ instance, probe }: ObservedInstance): InstanceStatus {
@@ -137,6 +140,7 @@ export function computeStatus(
   now: string,
 ): EngineClusterStatus {
   const { failure, endpoints } = observation;
+  const lastFailover = observation.lastFailover ?? cluster.status?.lastFailover;
   const generation = cluster.metadata.generation;
   const previous = cluster.status?.conditions ?? [];
   const instances = observation.observed
@@ -219,5 +223,6 @@ export function computeStatus(
     instances,
     endpoints,
     ...(observation.credentials && { credentials: observation.credentials }),
+    ...(lastFailover && { lastFailover }),
   };
 }

@@ -6,13 +6,17 @@ import { ensureDatabases } from './steps/ensureDatabases';
 import { ensureEndpoints } from './steps/ensureEndpoints';
 import { ensureInstances } from './steps/ensureInstances';
 import { ensureRestarted } from './steps/ensureRestarted';
-import { primaryOf } from './steps/probeInstances';
+import { ensureReplicationMode } from './steps/ensureReplicationMode';
+import { ensureSwitchover } from './steps/ensureSwitchover';
+import { primaryOf, probeInstances } from './steps/probeInstances';
 
 /** What one reconcile decided. */
 export interface ReconcileOutcome {
   observation: Observation;
   /** The cluster is at its declared state; nothing to come back for. */
   settled: boolean;
+  /** What the engine's driver works with, once credentials are known. */
+  engine?: EngineContext;
 }
 
 /**
@@ -23,6 +27,7 @@ export interface ReconcileOutcome {
 export async function reconcileCluster(
   ctx: ReconcileContext,
 ): Promise<ReconcileOutcome> {
+  let engine: EngineContext | undefined;
   const observation: Observation = {
     observed: [],
     endpoints: ctx.cluster.status?.endpoints ?? {},
@@ -34,15 +39,34 @@ export async function reconcileCluster(
       accounts,
     );
     observation.credentials = reference;
-    const engine: EngineContext = { spec: ctx.cluster.spec, credentials };
+    engine = { spec: ctx.cluster.spec, credentials };
 
-    const instances = await ensureInstances(ctx, engine);
+    const { observed: instances, failover } = await ensureInstances(
+      ctx,
+      engine,
+    );
     observation.observed = instances;
+    observation.lastFailover = failover;
     const restart = await ensureRestarted(ctx, engine, instances);
     observation.observed = restart.observed;
     observation.restart = restart.progress;
     observation.endpoints = await ensureEndpoints(ctx, observation.observed);
     await ensureDatabases(ctx, engine, observation.observed);
+    await ensureReplicationMode(ctx, engine, observation.observed);
+    // Last: it changes the primary, which the steps above worked with.
+    const switchover = await ensureSwitchover(
+      ctx,
+      engine,
+      observation.observed,
+    );
+    if (switchover) {
+      observation.lastFailover = switchover;
+      observation.observed = await probeInstances(
+        ctx,
+        engine,
+        await ctx.runtime.listInstances(ctx.key),
+      );
+    }
   } catch (error) {
     observation.failure = {
       reason: reasonOf(error),
@@ -53,8 +77,9 @@ export async function reconcileCluster(
   const settled =
     !observation.failure &&
     !observation.restart &&
-    !!primaryOf(observed) &&
+    !ctx.switchover &&
+    !!primaryOf(observed, ctx.primaryInstance) &&
     observed.length === ctx.cluster.spec.replicas &&
     observed.every(o => o.probe.ready);
-  return { observation, settled };
+  return { observation, settled, engine };
 }

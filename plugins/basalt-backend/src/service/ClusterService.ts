@@ -25,7 +25,13 @@ import {
   parseEngineCluster,
 } from '@basalt/plugin-basalt-common';
 import { ClusterController } from '../controller';
-import { ClusterFilter, ClusterStore, EventStore } from '../store';
+import {
+  ClusterFilter,
+  ClusterStore,
+  EventStore,
+  PrimaryStore,
+} from '../store';
+import { switchoverTarget } from './switchoverTarget';
 
 type ClusterPermission = ResourcePermission<
   typeof BASALT_CLUSTER_RESOURCE_TYPE
@@ -41,6 +47,7 @@ export class ClusterService {
       clusters: ClusterStore;
       events: EventStore;
       controller: ClusterController;
+      primaries: PrimaryStore;
       permissions: PermissionsService;
       offerings: Offerings;
     },
@@ -170,6 +177,36 @@ export class ClusterService {
       `Rolling restart requested by ${actorRef(
         credentials,
       )}: replicas first, one at a time, then the primary`,
+    );
+    this.deps.controller.enqueue(cluster.metadata.uid);
+    return this.deps.clusters.get(namespace, name);
+  }
+
+  /**
+   * Asks for a planned switchover to `body.target` (a replica's name) or,
+   * without one, to the most advanced replica; the controller carries it
+   * out once the cluster is healthy.
+   */
+  async switchover(
+    namespace: string,
+    name: string,
+    body: unknown,
+    credentials: BackstageCredentials,
+  ): Promise<ClusterResource> {
+    const ref = `${namespace}/${name}`;
+    const cluster = await this.deps.clusters.get(namespace, name);
+    await this.#require(basaltClusterUpdatePermission, credentials, ref);
+    const target = switchoverTarget(body, cluster);
+    await this.deps.primaries.requestSwitchover(namespace, name, {
+      ...(target && { target }),
+      requestedAt: new Date().toISOString(),
+    });
+    await this.#record(
+      cluster,
+      'SwitchoverRequested',
+      `Switchover to ${
+        target ?? 'the most advanced replica'
+      } requested by ${actorRef(credentials)}`,
     );
     this.deps.controller.enqueue(cluster.metadata.uid);
     return this.deps.clusters.get(namespace, name);

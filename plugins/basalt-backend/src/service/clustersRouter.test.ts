@@ -5,7 +5,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import request from 'supertest';
@@ -174,7 +174,10 @@ describe('the /clusters API', () => {
       message:
         "postgresql program initdb not found in /nonexistent/bin: install Debian's postgresql package (apt-get install postgresql) or set basalt.runtimes.local.postgresql.binDir",
     });
-    expect(existsSync(join(rootDir, 'nodes'))).toBe(false);
+    // The nodes' own directories exist from the start; nothing is in them.
+    for (const node of readdirSync(join(rootDir, 'nodes'))) {
+      expect(readdirSync(join(rootDir, 'nodes', node))).toEqual([]);
+    }
   });
 
   it('honours terminationPolicy: DoNotTerminate and BackupThenDelete answer 409 and delete nothing', async () => {

@@ -106,6 +106,20 @@ export function createClustersRouter(options: {
       .json(await service.restart(namespace, name, await credentials(req)));
   });
 
+  router.post('/clusters/:namespace/:name/switchover', async (req, res) => {
+    const { namespace, name } = req.params;
+    res
+      .status(202)
+      .json(
+        await service.switchover(
+          namespace,
+          name,
+          req.body,
+          await credentials(req),
+        ),
+      );
+  });
+
   router.post('/clusters/:namespace/:name/scale', async (req, res) => {
     const { namespace, name } = req.params;
     res.json(

@@ -9,7 +9,12 @@ import {
 } from '@basalt/plugin-basalt-common';
 import { randomUUID } from 'crypto';
 import { Knex } from 'knex';
-import { ClusterRow, canonicalJson, rowToResource } from './rows';
+import {
+  ClusterRow,
+  SwitchoverRequest,
+  canonicalJson,
+  rowToResource,
+} from './rows';
 
 const TABLE = 'basalt_clusters';
 
@@ -27,6 +32,10 @@ export interface StoredCluster {
   cluster: ClusterResource;
   /** When a rolling restart was last requested (ISO 8601), if ever. */
   restartRequestedAt?: string;
+  /** The instance the controller made primary, once there is one. */
+  primaryInstance?: string;
+  /** A planned switchover waiting to be carried out. */
+  switchover?: SwitchoverRequest;
 }
 
 /** A cluster's manifest exactly as last applied, for read-modify-apply. */
@@ -115,6 +124,8 @@ export class ClusterStore {
         updated_at: now,
         deletion_requested_at: null,
         restart_requested_at: null,
+        primary_instance: null,
+        switchover_request: null,
       };
       await tx(TABLE).insert(row);
       return { cluster: rowToResource(row), created: true, specChanged: true };
@@ -204,6 +215,10 @@ export class ClusterStore {
       cluster: rowToResource(row),
       ...(row.restart_requested_at && {
         restartRequestedAt: row.restart_requested_at,
+      }),
+      ...(row.primary_instance && { primaryInstance: row.primary_instance }),
+      ...(row.switchover_request && {
+        switchover: JSON.parse(row.switchover_request) as SwitchoverRequest,
       }),
     };
   }

@@ -8,4 +8,6 @@ export type {
 } from './ClusterStore';
 export { EventStore } from './EventStore';
 export { InstanceStore } from './InstanceStore';
+export { PrimaryStore } from './PrimaryStore';
+export type { SwitchoverRequest } from './rows';
 export { connectAndMigrate } from './migrate';

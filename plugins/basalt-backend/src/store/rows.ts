@@ -24,6 +24,18 @@ export interface ClusterRow {
   deletion_requested_at: string | null;
   /** Added by migration 20261124120000; see ClusterStore.requestRestart. */
   restart_requested_at: string | null;
+  /** Added by migration 20261124130000; see PrimaryStore. */
+  primary_instance: string | null;
+  /** JSON of a {@link SwitchoverRequest}; see PrimaryStore. */
+  switchover_request: string | null;
+}
+
+/** A planned switchover someone asked for. */
+export interface SwitchoverRequest {
+  /** The replica to promote; the most advanced ready one when absent. */
+  target?: string;
+  /** ISO 8601. */
+  requestedAt: string;
 }
 
 /** JSON with sorted keys, so equal values serialise equally. */

@@ -82,6 +82,17 @@ export interface BasaltApi {
     ref: ClusterRef,
     options?: BasaltRequestOptions,
   ): Promise<ClusterResource>;
+  /**
+   * Asks for a planned switchover to `target` (a replica's name) or, when
+   * absent, to the most advanced replica; answers once it is requested.
+   * It is done when `status.lastFailover` shows a switchover after the
+   * request.
+   */
+  switchoverCluster(
+    ref: ClusterRef,
+    target?: string,
+    options?: BasaltRequestOptions,
+  ): Promise<ClusterResource>;
   /** Sets the number of instances; the controller adds or removes replicas. */
   scaleCluster(
     ref: ClusterRef,

@@ -164,6 +164,16 @@ export class BasaltClient implements BasaltApi {
     });
   }
 
+  async switchoverCluster(
+    ref: ClusterRef,
+    target?: string,
+    options?: BasaltRequestOptions,
+  ): Promise<ClusterResource> {
+    return this.#request('POST', `${clusterPath(ref)}/switchover`, options, {
+      body: target ? { target } : {},
+    });
+  }
+
   async scaleCluster(
     ref: ClusterRef,
     replicas: number,

@@ -5,6 +5,7 @@ export type {
   EngineDriver,
   EngineHost,
   InstanceProbe,
+  InstanceRoleRequest,
   ParsedLogLine,
 } from './types';
 export { EngineUnavailableError } from './errors';

@@ -54,6 +54,8 @@ export interface EngineHost {
   ): Promise<{ stdout: string; stderr: string }>;
   /** Writes a file into the data directory, owned by the engine's user, mode 0600. */
   writeFile(relativePath: string, content: string): Promise<void>;
+  /** Whether a file exists in the data directory. */
+  fileExists(relativePath: string): Promise<boolean>;
   /**
    * Calls `use` with the absolute path of a file holding `content`, readable
    * by the engine's user only and kept outside the data directory, and
@@ -78,7 +80,22 @@ export interface InstanceProbe {
   role: InstanceRole;
   /** Replicas: bytes received but not yet replayed. */
   lagBytes?: number;
+  /**
+   * How far its history goes, as a byte position in the engine's log (WAL
+   * for PostgreSQL): written on a primary, received on a replica. The
+   * replica with the highest position has lost the least at a failover.
+   */
+  position?: number;
 }
+
+/**
+ * How a runtime should run an existing instance's data.
+ *
+ * @public
+ */
+export type InstanceRoleRequest =
+  | { role: 'primary' }
+  | { role: 'replica'; primary: EngineAddress };
 
 /**
  * What a driver reads from one line of its engine's log.
@@ -129,8 +146,47 @@ export interface EngineDriver {
   ): Promise<void>;
   /** The program and arguments that run the server in the foreground. */
   serverCommand(host: EngineHost): { program: string; args: string[] };
-  /** Connects to the instance and reports readiness, role and lag. */
-  probe(address: EngineAddress, context: EngineContext): Promise<InstanceProbe>;
+  /**
+   * Connects to the instance and reports readiness, role, lag and position;
+   * never throws (an instance that does not answer within `timeoutMs`, or
+   * the driver's default, is not ready).
+   */
+  probe(
+    address: EngineAddress,
+    context: EngineContext,
+    options?: { timeoutMs?: number },
+  ): Promise<InstanceProbe>;
+  /**
+   * Makes a replica the primary and resolves once it accepts writes, after
+   * it has applied everything it received.
+   */
+  promote(address: EngineAddress, context: EngineContext): Promise<void>;
+  /** Points a running replica at another primary, without a restart. */
+  follow(
+    replica: { name: string; address: EngineAddress },
+    primary: EngineAddress,
+    context: EngineContext,
+  ): Promise<void>;
+  /**
+   * Makes the primary acknowledge a commit only once a replica has it too
+   * (`synchronous`), or not; resolves with whether anything changed.
+   */
+  ensureSynchronousReplication(
+    primary: EngineAddress,
+    context: EngineContext,
+    synchronous: boolean,
+  ): Promise<boolean>;
+  /**
+   * Prepares a stopped instance's data to start as a replica of `primary`.
+   * A former primary is first brought back to the point where its history
+   * and the new primary's split (so it can never serve writes the new
+   * primary does not have). Resolves with what it did, for events.
+   */
+  prepareReplica(
+    host: EngineHost,
+    context: EngineContext,
+    replica: { name: string; primary: EngineAddress },
+  ): Promise<{ rewound: boolean }>;
   /**
    * Creates the manifest's databases and accounts on the primary where they
    * are missing; returns what it changed, in words, for events.

@@ -7,6 +7,7 @@ import {
   EngineAddress,
   EngineContext,
   EngineDriver,
+  InstanceRoleRequest,
 } from '../engine/types';
 
 /**
@@ -77,6 +78,13 @@ export interface InstanceRequest {
    * restarts nothing more.
    */
   restartedAt?: string;
+  /**
+   * How an existing instance's data runs. A replica's data is prepared to
+   * stream from `primary` before its server starts (a former primary is
+   * rewound first), so an instance the controller no longer calls primary
+   * can never start as one. Absent: as the data is.
+   */
+  role?: InstanceRoleRequest;
 }
 
 /**
@@ -114,6 +122,8 @@ export interface RuntimeEvent {
   cluster: ClusterKey;
   instance: string;
   message: string;
+  /** When the runtime noticed, ISO 8601. */
+  timestamp: string;
 }
 
 /**
@@ -143,6 +153,18 @@ export interface Runtime {
     instance: string,
     options: LogReadOptions,
   ): AsyncIterable<string>;
+  /**
+   * Stops the instance's process and leaves its data. `kill` ends it at
+   * once, whatever state it is in (a hung process too): the fencing of a
+   * lost primary. `clean` lets the engine shut down in order, e.g. a
+   * PostgreSQL primary sends all its WAL to its replicas first. Nothing
+   * restarts it until `ensureInstance` is called for it again.
+   */
+  stopInstance(
+    cluster: ClusterKey,
+    name: string,
+    mode: 'kill' | 'clean',
+  ): Promise<void>;
   /** Stops the instance and removes its data. */
   removeInstance(cluster: ClusterKey, name: string): Promise<void>;
   /** Creates or re-points the cluster's stable endpoints. */

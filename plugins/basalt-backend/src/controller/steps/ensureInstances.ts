@@ -1,47 +1,54 @@
-import { ClusterReasons } from '@basalt/plugin-basalt-common';
+import { ClusterReasons, FailoverRecord } from '@basalt/plugin-basalt-common';
 import {
   EngineContext,
   EngineUnavailableError,
+  InstanceRoleRequest,
   RuntimeInstance,
 } from '@basalt/plugin-basalt-node';
 import { ClusterReconcileError, rootCauseMessage } from '../errors';
 import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
+import { ensureFailover } from './ensureFailover';
 import { instanceRequest } from './instanceRequest';
 import { freeOrdinals, instanceName, ordinalOf } from './naming';
 import { placeInstances } from './placeInstances';
 import { primaryOf, probeInstances, waitUntilReady } from './probeInstances';
 
+/** What {@link ensureInstances} found and did. */
+export interface InstancesOutcome {
+  observed: ObservedInstance[];
+  /** A failover that happened in this pass. */
+  failover?: FailoverRecord;
+}
+
 /**
- * Brings the cluster's instances to `spec.replicas`: restarts stopped ones,
- * creates the first primary of a new cluster, clones missing replicas from
- * the primary on other nodes, and removes surplus replicas (highest ordinals
- * first, never the primary). Returns the instances as probed afterwards.
+ * Brings the cluster's instances to `spec.replicas`: fails over from a
+ * lost primary, restarts stopped instances (the recorded primary as
+ * primary, every other one as its replica, so a returning former primary
+ * rejoins as a replica), creates the first primary of a new cluster,
+ * clones missing replicas (also those lost with their node) from the
+ * primary onto other ready nodes, and removes surplus replicas (never the
+ * primary). Returns the instances as probed afterwards.
  */
 export async function ensureInstances(
   ctx: ReconcileContext,
   engine: EngineContext,
-): Promise<ObservedInstance[]> {
+): Promise<InstancesOutcome> {
   const { runtime, key } = ctx;
   let instances = await runtime.listInstances(key);
+  await adoptPrimary(ctx, engine, instances);
+  const failover = await ensureFailover(ctx, engine, instances);
+  if (failover) instances = await runtime.listInstances(key);
+  instances = await startStopped(ctx, engine, instances);
 
-  // Existing instances keep their data: ensureInstance adopts or restarts.
-  instances = await Promise.all(
-    instances.map(instance =>
-      instance.running
-        ? instance
-        : runtime.ensureInstance(
-            instanceRequest(ctx, engine, instance.name, instance.node),
-          ),
-    ),
-  );
   let observed: ObservedInstance[];
   if (instances.length === 0) {
     instances = await createInstances(ctx, engine, [], 1, undefined);
+    await ctx.setPrimary(instances[0].name);
     observed = await awaitReady(ctx, engine, instances);
   } else {
     observed = await probeInstances(ctx, engine, instances);
   }
-  const primary = primaryOf(observed);
+  const primary = primaryOf(observed, ctx.primaryInstance);
   const wanted = ctx.cluster.spec.replicas;
   if (primary && observed.length < wanted) {
     const created = await createInstances(
@@ -62,7 +69,72 @@ export async function ensureInstances(
       observed.length - wanted,
     );
   }
-  return observed;
+  return { observed, failover };
+}
+
+/**
+ * Records which instance is primary for a cluster that has none recorded
+ * (created before Basalt recorded it): the one that answers as primary.
+ */
+async function adoptPrimary(
+  ctx: ReconcileContext,
+  engine: EngineContext,
+  instances: RuntimeInstance[],
+): Promise<void> {
+  if (ctx.primaryInstance || instances.length === 0) return;
+  const primary = primaryOf(await probeInstances(ctx, engine, instances));
+  if (primary) await ctx.setPrimary(primary.instance.name);
+}
+
+/**
+ * Starts stopped instances: the recorded primary first, as primary, then
+ * the others as its replicas. A former primary that cannot be turned into
+ * a replica (its rewind failed) is removed, and cloned afresh by the
+ * scale-up that follows.
+ */
+async function startStopped(
+  ctx: ReconcileContext,
+  engine: EngineContext,
+  instances: RuntimeInstance[],
+): Promise<RuntimeInstance[]> {
+  const primary = instances.find(i => i.name === ctx.primaryInstance);
+  const start = (instance: RuntimeInstance, role?: InstanceRoleRequest) =>
+    instance.running
+      ? instance
+      : ctx.runtime.ensureInstance({
+          ...instanceRequest(ctx, engine, instance.name, instance.node),
+          role,
+        });
+  const startedPrimary = primary && (await start(primary, { role: 'primary' }));
+  const started = await Promise.all(
+    instances
+      .filter(i => i !== primary)
+      .map(async instance => {
+        const role: InstanceRoleRequest | undefined = startedPrimary
+          ? { role: 'replica', primary: startedPrimary.address }
+          : undefined;
+        try {
+          return await start(instance, role);
+        } catch (error) {
+          if (!role || instance.running) throw error;
+          await ctx.runtime.removeInstance(ctx.key, instance.name);
+          await ctx.recordEvent(
+            'Warning',
+            'InstanceRecloned',
+            `Removed ${
+              instance.name
+            }, which could not rejoin as a replica (${rootCauseMessage(
+              error,
+            )}); a fresh copy of the primary replaces it`,
+          );
+          return undefined;
+        }
+      }),
+  );
+  return [
+    ...(startedPrimary ? [startedPrimary] : []),
+    ...started.filter((i): i is RuntimeInstance => !!i),
+  ];
 }
 
 /** Waits for just-created instances to answer, all at once. */
@@ -88,9 +160,12 @@ async function createInstances(
     occupied: existing.map(instance => instance.node),
     load: ctx.nodeLoad,
   });
+  // Names of instances lost with their node stay taken: the node may come
+  // back with them.
+  const known = ctx.cluster.status?.instances.map(i => i.name) ?? [];
   const ordinals = freeOrdinals(
     name,
-    existing.map(i => i.name),
+    [...existing.map(i => i.name), ...known],
     count,
   );
   // Replicas clone in parallel, each streaming its own copy from the
@@ -136,10 +211,13 @@ async function removeSurplus(
   count: number,
 ): Promise<ObservedInstance[]> {
   const name = ctx.cluster.metadata.name;
+  // Instances that do not answer go first (e.g. one returning with a node
+  // that was lost and replaced), then the highest ordinals.
   const surplus = observed
     .filter(o => o !== primary && o.probe.role !== 'primary')
     .sort(
       (a, b) =>
+        Number(a.probe.ready) - Number(b.probe.ready) ||
         ordinalOf(name, b.instance.name) - ordinalOf(name, a.instance.name),
     )
     .slice(0, count);

@@ -17,11 +17,21 @@ export async function probeInstances(
   );
 }
 
-/** The instance that answers as primary, if one does. */
+/**
+ * The instance that answers as primary. With `recorded` (the instance the
+ * controller made primary) only that one counts: another that claims to be
+ * primary is a former one that must not take writes.
+ */
 export function primaryOf(
   observed: ObservedInstance[],
+  recorded?: string,
 ): ObservedInstance | undefined {
-  return observed.find(o => o.probe.ready && o.probe.role === 'primary');
+  return observed.find(
+    o =>
+      o.probe.ready &&
+      o.probe.role === 'primary' &&
+      (!recorded || o.instance.name === recorded),
+  );
 }
 
 const READY_POLL_MS = 20;

@@ -157,7 +157,12 @@ describe('PostgresDriver', () => {
         const result = await driver.probe(address, context);
         return result.ready ? result : undefined;
       });
-      expect(probe).toEqual({ ready: true, role: 'primary', lagBytes: 0 });
+      expect(probe).toEqual({
+        ready: true,
+        role: 'primary',
+        lagBytes: 0,
+        position: expect.any(Number),
+      });
     });
 
     it('reports an instance it cannot log in to as not ready', async () => {

@@ -16,6 +16,13 @@ import {
 import { Timeouts, withClient } from './connection';
 import { parsePostgresLogLine } from './logLines';
 import { probeInstance } from './probe';
+import {
+  ensureSynchronousCommit,
+  follow,
+  prepareStandby,
+  primaryConninfo,
+  promote,
+} from './replication';
 
 /**
  * Options of {@link PostgresDriver}.
@@ -31,6 +38,9 @@ export interface PostgresDriverOptions {
 
 const INITDB_TIMEOUT_MS = 120_000;
 const BASEBACKUP_TIMEOUT_MS = 30 * 60_000;
+// A promotion replays what the replica received first; it is quick when the
+// replica keeps up, which is what the candidate was chosen for.
+const PROMOTE_WAIT_SECONDS = 30;
 
 /**
  * The PostgreSQL engine driver: creates primaries with `initdb` and
@@ -45,7 +55,7 @@ const BASEBACKUP_TIMEOUT_MS = 30 * 60_000;
 export class PostgresDriver implements EngineDriver {
   readonly engine = 'postgresql' as const;
   readonly versions = ['15'];
-  readonly programs = ['initdb', 'postgres', 'pg_basebackup'];
+  readonly programs = ['initdb', 'postgres', 'pg_basebackup', 'pg_rewind'];
 
   private readonly probeTimeouts: Timeouts;
   private readonly adminTimeouts: Timeouts;
@@ -133,12 +143,70 @@ export class PostgresDriver implements EngineDriver {
   probe(
     address: EngineAddress,
     context: EngineContext,
+    options: { timeoutMs?: number } = {},
   ): Promise<InstanceProbe> {
-    return probeInstance(
+    const timeouts = options.timeoutMs
+      ? {
+          ...this.probeTimeouts,
+          connectTimeoutMs: options.timeoutMs,
+          queryTimeoutMs: options.timeoutMs,
+        }
+      : this.probeTimeouts;
+    return probeInstance(address, context.credentials.superuser, timeouts);
+  }
+
+  promote(address: EngineAddress, context: EngineContext): Promise<void> {
+    return promote(
       address,
       context.credentials.superuser,
-      this.probeTimeouts,
+      this.adminTimeouts,
+      PROMOTE_WAIT_SECONDS,
     );
+  }
+
+  follow(
+    replica: { name: string; address: EngineAddress },
+    primary: EngineAddress,
+    context: EngineContext,
+  ): Promise<void> {
+    const { superuser, replication } = context.credentials;
+    return follow(
+      replica.address,
+      superuser,
+      this.adminTimeouts,
+      primaryConninfo(primary, replication, replica.name),
+    );
+  }
+
+  ensureSynchronousReplication(
+    primary: EngineAddress,
+    context: EngineContext,
+    synchronous: boolean,
+  ): Promise<boolean> {
+    return ensureSynchronousCommit(
+      primary,
+      context.credentials.superuser,
+      this.adminTimeouts,
+      synchronous,
+    );
+  }
+
+  async prepareReplica(
+    host: EngineHost,
+    context: EngineContext,
+    replica: { name: string; primary: EngineAddress },
+  ): Promise<{ rewound: boolean }> {
+    const files = this.configurationFiles(host, context);
+    const { superuser, replication } = context.credentials;
+    const result = await prepareStandby(host, {
+      primary: replica.primary,
+      superuser,
+      conninfo: primaryConninfo(replica.primary, replication, replica.name),
+      wasStandby: await host.fileExists('standby.signal'),
+    });
+    // pg_rewind copies the source's configuration; this instance keeps its own.
+    await writeFiles(host, files);
+    return result;
   }
 
   ensureDatabasesAndAccounts(

@@ -19,12 +19,10 @@ const RESERVED_PARAMETERS = new Set([
   'external_pid_file',
   'password_encryption',
   'primary_conninfo',
+  'synchronous_standby_names',
 ]);
 
 const PARAMETER_NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/;
-
-// Unix socket paths are limited to 107 bytes (sun_path, less its NUL).
-const MAX_SOCKET_PATH = 107;
 
 /** What the configuration of one instance depends on. */
 export interface ConfigurationInput {
@@ -70,20 +68,14 @@ export function renderPgHba(input: ConfigurationInput): string {
   ].join('\n');
 }
 
-function baseSettings({
-  dataDir,
-  address,
-}: ConfigurationInput): Record<string, string> {
+function baseSettings({ address }: ConfigurationInput): Record<string, string> {
   return {
     listen_addresses: address.host,
     port: String(address.port),
-    // In the data directory (0700) rather than a shared /var/run directory
-    // the engine user may not write to; disabled where the path would be
-    // too long for a socket (TCP is all Basalt uses).
-    unix_socket_directories:
-      `${dataDir}/.s.PGSQL.${address.port}`.length <= MAX_SOCKET_PATH
-        ? dataDir
-        : '',
+    // No Unix socket: Basalt and clients use TCP only, and a socket file
+    // in the data directory would break pg_rewind, which copies that
+    // directory from the new primary when a former primary rejoins.
+    unix_socket_directories: '',
     unix_socket_permissions: '0700',
     password_encryption: 'scram-sha-256',
     max_connections: '100',

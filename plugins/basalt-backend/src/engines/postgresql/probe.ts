@@ -16,24 +16,31 @@ export async function probeInstance(
       const result = await client.query<{
         recovery: boolean;
         lag: string | null;
+        position: string | null;
       }>(
         `select pg_is_in_recovery() as recovery,
                 pg_wal_lsn_diff(pg_last_wal_receive_lsn(),
-                                pg_last_wal_replay_lsn())::text as lag`,
+                                pg_last_wal_replay_lsn())::text as lag,
+                pg_wal_lsn_diff(
+                  case when pg_is_in_recovery()
+                       then coalesce(pg_last_wal_receive_lsn(),
+                                     pg_last_wal_replay_lsn())
+                       else pg_current_wal_lsn() end,
+                  '0/0')::text as position`,
       );
       return result.rows[0];
     });
+    const position = row.position === null ? undefined : Number(row.position);
     if (!row.recovery) {
-      return { ready: true, role: 'primary', lagBytes: 0 };
+      return { ready: true, role: 'primary', lagBytes: 0, position };
     }
     // Nothing received yet (lag null): the lag is unknown, not zero.
-    return row.lag === null
-      ? { ready: true, role: 'replica' }
-      : {
-          ready: true,
-          role: 'replica',
-          lagBytes: Math.max(0, Number(row.lag)),
-        };
+    return {
+      ready: true,
+      role: 'replica',
+      position,
+      ...(row.lag !== null && { lagBytes: Math.max(0, Number(row.lag)) }),
+    };
   } catch {
     return { ready: false, role: 'unknown' };
   }

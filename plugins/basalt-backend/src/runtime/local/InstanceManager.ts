@@ -3,6 +3,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { ForwardedError, InputError, NotFoundError } from '@backstage/errors';
 import {
   ClusterKey,
+  EngineAddress,
   EngineUnavailableError,
   InstanceRequest,
   RuntimeEvent,
@@ -82,6 +83,30 @@ export class InstanceManager {
     );
   }
 
+  /** Stops the instance's server, leaving its data; see Runtime.stopInstance. */
+  stop(
+    cluster: ClusterKey,
+    name: string,
+    mode: 'clean' | 'kill',
+  ): Promise<void> {
+    return this.mutex.run(instanceKey(cluster, name), async () => {
+      for (const node of this.options.nodes) {
+        const paths = this.options.layout.instance(node, cluster, name);
+        const record = await readInstanceRecord(paths).catch(() => undefined);
+        if (record?.cluster.uid === cluster.uid) {
+          await this.options.supervisor.stop(
+            paths.dir,
+            serverIdentity(paths),
+            mode,
+          );
+          this.options.logger.info(
+            `Stopped instance ${instanceLabel(cluster, name)} (${mode})`,
+          );
+        }
+      }
+    });
+  }
+
   remove(cluster: ClusterKey, name: string): Promise<void> {
     return this.mutex.run(instanceKey(cluster, name), async () => {
       for (const node of this.options.nodes) {
@@ -120,6 +145,9 @@ export class InstanceManager {
     const paths = existing ?? (await this.create(request, binDir));
     const record = (await readInstanceRecord(paths))!;
     const host = this.engineHost(paths, record.port, binDir);
+    if (existing && request.role?.role === 'replica') {
+      await this.prepareReplica(request, paths, host, request.role.primary);
+    }
     try {
       const startedAt = Date.now();
       const { pid, started } = await this.options.supervisor.ensureRunning(
@@ -147,6 +175,36 @@ export class InstanceManager {
       running: true,
       startedAt: await this.options.supervisor.startedAt(serverIdentity(paths)),
     };
+  }
+
+  /**
+   * Readies a stopped instance's data to start as a replica of `primary`
+   * (a former primary is rewound first); a running one is left alone, the
+   * controller re-points running replicas itself.
+   */
+  private async prepareReplica(
+    request: InstanceRequest,
+    paths: InstancePaths,
+    host: LocalEngineHost,
+    primary: EngineAddress,
+  ): Promise<void> {
+    if (await this.options.supervisor.runningPid(serverIdentity(paths))) {
+      return;
+    }
+    const startedAt = Date.now();
+    const { rewound } = await request.driver.prepareReplica(
+      host,
+      request.context,
+      { name: request.name, primary },
+    );
+    this.options.logger.info(
+      `Prepared instance ${instanceLabel(
+        request.cluster,
+        request.name,
+      )} to replicate from ${primary.host}:${primary.port}${
+        rewound ? ', rewound to the new primary' : ''
+      } in ${Date.now() - startedAt} ms`,
+    );
   }
 
   /**
@@ -265,7 +323,11 @@ export class InstanceManager {
   /** Stops the instance's server and removes its directory. */
   private async discard(paths: InstancePaths, record: InstanceRecord) {
     await this.options.supervisor.stop(paths.dir, serverIdentity(paths));
-    await removeDirAndEmptyParents(paths.dir, this.options.layout.nodesDir);
+    // Up to the node's directory, which stands for the node itself.
+    await removeDirAndEmptyParents(
+      paths.dir,
+      this.options.layout.nodeDir(record.node),
+    );
     this.options.ports.release(record.port);
   }
 
@@ -322,6 +384,7 @@ export class InstanceManager {
           cluster: request.cluster,
           instance: request.name,
           message,
+          timestamp: new Date().toISOString(),
         }),
     };
   }

@@ -71,13 +71,16 @@ export class LocalEngineHost implements EngineHost {
     });
   }
 
+  async fileExists(relativePath: string): Promise<boolean> {
+    const file = this.inDataDir(relativePath, 'read');
+    return fs.access(file).then(
+      () => true,
+      () => false,
+    );
+  }
+
   async writeFile(relativePath: string, content: string): Promise<void> {
-    const file = path.resolve(this.dataDir, relativePath);
-    if (!file.startsWith(`${this.dataDir}${path.sep}`)) {
-      throw new InputError(
-        `Refusing to write '${relativePath}' outside the data directory`,
-      );
-    }
+    const file = this.inDataDir(relativePath, 'write');
     // Written beside and renamed over: the engine never reads half a file.
     const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
     try {
@@ -106,5 +109,16 @@ export class LocalEngineHost implements EngineHost {
     } finally {
       await fs.rm(file, { force: true });
     }
+  }
+
+  /** The absolute path of a file in the data directory, never outside it. */
+  private inDataDir(relativePath: string, verb: 'read' | 'write'): string {
+    const file = path.resolve(this.dataDir, relativePath);
+    if (!file.startsWith(`${this.dataDir}${path.sep}`)) {
+      throw new InputError(
+        `Refusing to ${verb} '${relativePath}' outside the data directory`,
+      );
+    }
+    return file;
   }
 }

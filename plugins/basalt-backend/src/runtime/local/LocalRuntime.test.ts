@@ -126,6 +126,7 @@ describe('LocalRuntime', () => {
       ready: true,
       role: 'primary',
       lagBytes: 0,
+      position: expect.any(Number),
     });
   });
 
@@ -178,7 +179,12 @@ describe('LocalRuntime', () => {
       const result = await driver.probe(replica.address, ctx);
       return result.lagBytes === 0 ? result : undefined;
     });
-    expect(probe).toEqual({ ready: true, role: 'replica', lagBytes: 0 });
+    expect(probe).toEqual({
+      ready: true,
+      role: 'replica',
+      lagBytes: 0,
+      position: expect.any(Number),
+    });
   });
 
   it('adopts running servers after a restart instead of starting them again', async () => {

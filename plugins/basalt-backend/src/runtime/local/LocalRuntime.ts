@@ -91,6 +91,11 @@ export class LocalRuntime implements Runtime {
     options.nodes.forEach(node => layout.nodeDir(node)); // fail fast on bad names
     // 0755: the engine user must be able to reach its data directories.
     await fs.mkdir(layout.rootDir, { recursive: true, mode: 0o755 });
+    // A virtual node is its directory: there when the runtime starts, and
+    // lost (not ready, its instances gone) if it disappears.
+    for (const node of options.nodes) {
+      await fs.mkdir(layout.nodeDir(node), { recursive: true, mode: 0o755 });
+    }
     const user = await resolveEngineUser(options.user ?? 'nobody');
     return new LocalRuntime(options, layout, user);
   }
@@ -135,7 +140,15 @@ export class LocalRuntime implements Runtime {
   }
 
   async listNodes(): Promise<RuntimeNode[]> {
-    return this.options.nodes.map(name => ({ name, ready: true }));
+    return Promise.all(
+      this.options.nodes.map(async name => ({
+        name,
+        ready: await fs.stat(this.layout.nodeDir(name)).then(
+          stat => stat.isDirectory(),
+          () => false,
+        ),
+      })),
+    );
   }
 
   listInstances(cluster: ClusterKey): Promise<RuntimeInstance[]> {
@@ -153,6 +166,14 @@ export class LocalRuntime implements Runtime {
     options: LogReadOptions,
   ): AsyncGenerator<string> {
     yield* followLog(await this.instances.logFile(cluster, instance), options);
+  }
+
+  stopInstance(
+    cluster: ClusterKey,
+    name: string,
+    mode: 'kill' | 'clean',
+  ): Promise<void> {
+    return this.instances.stop(cluster, name, mode);
   }
 
   removeInstance(cluster: ClusterKey, name: string): Promise<void> {

@@ -113,16 +113,25 @@ export class ProcessSupervisor {
 
   /**
    * Stops the server: SIGINT (a fast, clean shutdown for PostgreSQL), then
-   * SIGKILL to its whole process group once the deadline passes.
+   * SIGKILL to its whole process group once the deadline passes; with
+   * `kill`, SIGKILL at once, which also ends a stopped (hung) process.
    */
-  async stop(key: string, spec: Pick<ServerSpec, 'pidFile' | 'marker'>) {
+  async stop(
+    key: string,
+    spec: Pick<ServerSpec, 'pidFile' | 'marker'>,
+    mode: 'clean' | 'kill' = 'clean',
+  ) {
     const watched = this.watched.get(key);
     if (watched) watched.stopping = true;
     const pid = await this.runningPid(spec);
     if (pid !== undefined) {
       const alive = () => isServerAlive(pid, spec.marker);
-      signalServer(pid, 'SIGINT', false);
-      if (!(await waitUntilGone(alive, this.options.stopTimeoutMs))) {
+      let gone = false;
+      if (mode === 'clean') {
+        signalServer(pid, 'SIGINT', false);
+        gone = await waitUntilGone(alive, this.options.stopTimeoutMs);
+      }
+      if (!gone) {
         signalServer(pid, 'SIGKILL', true);
         await waitUntilGone(alive, this.options.stopTimeoutMs);
       }

@@ -102,14 +102,22 @@ export async function killServersUnder(dir: string): Promise<void> {
 
 /** The pids of processes whose command line mentions `text`. */
 export async function processesMentioning(text: string): Promise<number[]> {
-  const found: number[] = [];
+  const found = new Map<number, number>(); // pid -> parent pid
   for (const entry of await fs.readdir('/proc')) {
     const pid = Number(entry);
     if (Number.isInteger(pid) && (await commandLine(pid)).includes(text)) {
-      found.push(pid);
+      found.set(pid, await parentOf(pid));
     }
   }
-  return found;
+  // A server's just-forked child shows its parent's command line for a
+  // moment; only the server itself counts.
+  return [...found.keys()].filter(pid => !found.has(found.get(pid)!));
+}
+
+async function parentOf(pid: number): Promise<number> {
+  const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the command (which may contain spaces) in parentheses.
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }
 
 export function isAlive(pid: number): boolean {

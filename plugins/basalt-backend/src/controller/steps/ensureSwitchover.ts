@@ -1,0 +1,106 @@
+import { FailoverRecord } from '@basalt/plugin-basalt-common';
+import { EngineContext } from '@basalt/plugin-basalt-node';
+import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
+import { bestCandidate, promoteAndRepoint } from './promotion';
+import { primaryOf } from './probeInstances';
+
+const CATCH_UP_TIMEOUT_MS = 10_000;
+const CATCH_UP_POLL_MS = 10;
+
+/**
+ * A planned switchover, without losing a write: take the read-write
+ * endpoint off the primary (new connections wait for the new one), note
+ * how far its history goes, shut it down cleanly (PostgreSQL sends all its
+ * WAL to the replicas first), wait until the target has received all of
+ * it, promote the target and move the endpoint. The former primary
+ * rejoins as a replica in the next pass. Runs only on a healthy cluster;
+ * a request naming an instance that is not a ready replica is given up
+ * with a Warning event.
+ */
+export async function ensureSwitchover(
+  ctx: ReconcileContext,
+  engine: EngineContext,
+  observed: ObservedInstance[],
+): Promise<FailoverRecord | undefined> {
+  const request = ctx.switchover;
+  if (!request) return undefined;
+  const primary = primaryOf(observed, ctx.primaryInstance);
+  const replicas = observed.filter(o => o !== primary);
+  if (!primary || !replicas.every(o => o.probe.ready)) {
+    return undefined; // waits for a healthy cluster
+  }
+  const target = request.target
+    ? replicas.find(o => o.instance.name === request.target)
+    : bestCandidate(replicas);
+  if (!target) {
+    await ctx.finishSwitchover();
+    await ctx.recordEvent(
+      'Warning',
+      'SwitchoverRefused',
+      `Cannot switch over to ${
+        request.target ?? 'a replica'
+      }: the replicas are ${
+        replicas.map(o => o.instance.name).join(', ') || 'none'
+      }`,
+    );
+    return undefined;
+  }
+  const startedAt = Date.now();
+  await ctx.runtime.ensureEndpoints(ctx.key, {
+    readOnly: replicas.map(o => o.instance.address),
+  });
+  const final = await ctx.driver.probe(primary.instance.address, engine);
+  await ctx.runtime.stopInstance(ctx.key, primary.instance.name, 'clean');
+  const stoppedAt = Date.now();
+  await waitUntilReceived(ctx, engine, target, final.position);
+  const { promotedAt, endpointMovedAt } = await promoteAndRepoint(
+    ctx,
+    engine,
+    target,
+    replicas.filter(o => o !== target),
+  );
+  await ctx.finishSwitchover();
+  const from = primary.instance.name;
+  const to = target.instance.name;
+  const durationMs = endpointMovedAt - startedAt;
+  await ctx.recordEvent(
+    'Normal',
+    'Switchover',
+    `Switched over from ${from} to ${to} in ${durationMs} ms: stopped ${from} cleanly in ${
+      stoppedAt - startedAt
+    } ms, promoted ${to} in ${
+      promotedAt - stoppedAt
+    } ms, moved the read-write endpoint in ${endpointMovedAt - promotedAt} ms`,
+  );
+  return {
+    kind: 'switchover',
+    timestamp: new Date(endpointMovedAt).toISOString(),
+    from,
+    to,
+    durationMs,
+    reason: request.target
+      ? `Requested, to ${request.target}`
+      : 'Requested, to the most advanced replica',
+  };
+}
+
+/** Waits until the target has received the former primary's history. */
+async function waitUntilReceived(
+  ctx: ReconcileContext,
+  engine: EngineContext,
+  target: ObservedInstance,
+  position: number | undefined,
+): Promise<void> {
+  if (position === undefined) return;
+  const deadline = Date.now() + CATCH_UP_TIMEOUT_MS;
+  for (;;) {
+    const probe = await ctx.driver.probe(target.instance.address, engine);
+    if ((probe.position ?? 0) >= position) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${target.instance.name} did not receive the former primary's last writes within ${CATCH_UP_TIMEOUT_MS} ms; not promoting it`,
+      );
+    }
+    await new Promise(resolve => setTimeout(resolve, CATCH_UP_POLL_MS));
+  }
+}

@@ -1,0 +1,151 @@
+import { EngineAddress, EngineHost } from '@basalt/plugin-basalt-node';
+import { Login, Timeouts, withClient } from './connection';
+
+/** Quotes a value for a libpq connection string. */
+function conninfoValue(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/**
+ * The `primary_conninfo` of a replica streaming from `primary` as the
+ * replication account; `application_name` names the replica, so the
+ * primary's `pg_stat_replication` and synchronous quorum can tell them
+ * apart.
+ */
+export function primaryConninfo(
+  primary: EngineAddress,
+  replication: Login,
+  applicationName: string,
+): string {
+  return [
+    `host=${conninfoValue(primary.host)}`,
+    `port=${primary.port}`,
+    `user=${conninfoValue(replication.username)}`,
+    `password=${conninfoValue(replication.password)}`,
+    `application_name=${conninfoValue(applicationName)}`,
+  ].join(' ');
+}
+
+/** `postgresql.auto.conf` of a replica: Basalt's recovery settings only. */
+export function renderStandbySettings(conninfo: string): string {
+  return [
+    '# Written by Basalt: where this replica streams from.',
+    `primary_conninfo = '${conninfo.replace(/'/g, "''")}'`,
+    "recovery_target_timeline = 'latest'",
+    '',
+  ].join('\n');
+}
+
+/**
+ * Promotes a replica to primary and waits until it accepts writes.
+ * PostgreSQL replays everything the replica received first, so nothing
+ * it received is lost.
+ */
+export async function promote(
+  address: EngineAddress,
+  superuser: Login,
+  timeouts: Timeouts,
+  waitSeconds: number,
+): Promise<void> {
+  await withClient(address, superuser, timeouts, async client => {
+    const { rows } = await client.query<{ promoted: boolean }>(
+      'select pg_catalog.pg_promote(true, $1) as promoted',
+      [waitSeconds],
+    );
+    if (!rows[0]?.promoted) {
+      throw new Error(
+        `PostgreSQL did not finish promoting within ${waitSeconds} s`,
+      );
+    }
+  });
+}
+
+/**
+ * Points a running replica at another primary without restarting it:
+ * PostgreSQL 13+ applies a changed `primary_conninfo` on reload.
+ */
+export async function follow(
+  address: EngineAddress,
+  superuser: Login,
+  timeouts: Timeouts,
+  conninfo: string,
+): Promise<void> {
+  await withClient(address, superuser, timeouts, async client => {
+    await client.query(
+      `alter system set primary_conninfo = ${literal(conninfo)}`,
+    );
+    await client.query('select pg_catalog.pg_reload_conf()');
+  });
+}
+
+/** A SQL string literal (ALTER SYSTEM takes no parameters). */
+function literal(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/**
+ * Turns a stopped instance's data into a replica of `primary`. A former
+ * primary (no `standby.signal`) may have written WAL the new primary never
+ * saw, so it is first rewound to the point where their histories split
+ * (pg_rewind, possible because `wal_log_hints` is on); pg_rewind copies
+ * the source's configuration files, which the caller writes again after.
+ */
+export async function prepareStandby(
+  host: EngineHost,
+  options: {
+    primary: EngineAddress;
+    superuser: Login;
+    conninfo: string;
+    wasStandby: boolean;
+  },
+): Promise<{ rewound: boolean }> {
+  let rewound = false;
+  if (!options.wasStandby) {
+    const { primary, superuser } = options;
+    await host.exec(
+      'pg_rewind',
+      [
+        `--target-pgdata=${host.dataDir}`,
+        `--source-server=host=${conninfoValue(primary.host)} port=${
+          primary.port
+        } user=${conninfoValue(superuser.username)} dbname=postgres`,
+      ],
+      { env: { PGPASSWORD: superuser.password }, timeoutMs: 10 * 60_000 },
+    );
+    rewound = true;
+  }
+  await host.writeFile(
+    'postgresql.auto.conf',
+    renderStandbySettings(options.conninfo),
+  );
+  await host.writeFile('standby.signal', '');
+  return { rewound };
+}
+
+/**
+ * `spec.ha.replication: sync` on the primary: a commit is acknowledged once
+ * at least one replica has it on disk too, so the most advanced replica,
+ * which a failover promotes, has every acknowledged write. Any replica
+ * counts (a quorum of one), so losing one replica of several does not
+ * stop writes. Switched on only while a replica streams, or creating the
+ * cluster's own accounts would wait forever. Returns whether it changed.
+ */
+export async function ensureSynchronousCommit(
+  primary: EngineAddress,
+  superuser: Login,
+  timeouts: Timeouts,
+  synchronous: boolean,
+): Promise<boolean> {
+  const wanted = synchronous ? 'ANY 1 (*)' : '';
+  return withClient(primary, superuser, timeouts, async client => {
+    const { rows } = await client.query<{ names: string }>(
+      "select current_setting('synchronous_standby_names') as names",
+    );
+    if (rows[0]?.names === wanted) return false;
+    await client.query(
+      `alter system set synchronous_standby_names = ${literal(wanted)}`,
+    );
+    await client.query('select pg_catalog.pg_reload_conf()');
+    return true;
+  });
+}
