@@ -8,4 +8,5 @@ export { scaffolderModuleBasalt as default } from './module';
 export { createManifestWriteAction } from './actions/manifestWrite';
 export { createClusterCreateAction } from './actions/clusterCreate';
 export { createClusterDestroyAction } from './actions/clusterDestroy';
+export { createClusterSwitchoverAction } from './actions/clusterSwitchover';
 export { BasaltCaller } from './basalt/BasaltCaller';

@@ -25,6 +25,7 @@ describe('scaffolderModuleBasalt', () => {
     ).toEqual([
       'basalt:cluster:create',
       'basalt:cluster:destroy',
+      'basalt:cluster:switchover',
       'basalt:manifest:write',
     ]);
     const action = response.body.find(

@@ -5,6 +5,7 @@ import {
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createClusterCreateAction } from './actions/clusterCreate';
 import { createClusterDestroyAction } from './actions/clusterDestroy';
+import { createClusterSwitchoverAction } from './actions/clusterSwitchover';
 import { createManifestWriteAction } from './actions/manifestWrite';
 import { BasaltCaller } from './basalt/BasaltCaller';
 
@@ -29,6 +30,7 @@ export const scaffolderModuleBasalt = createBackendModule({
           createManifestWriteAction(),
           createClusterCreateAction({ basalt }),
           createClusterDestroyAction({ basalt }),
+          createClusterSwitchoverAction({ basalt }),
         );
       },
     });

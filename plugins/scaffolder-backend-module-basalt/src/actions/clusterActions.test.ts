@@ -1,18 +1,8 @@
 import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-// The actions are tested against a real Basalt backend running real engines.
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import basaltPlugin from '@basalt/plugin-basalt-backend';
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import { killProcessesUnder } from '@basalt/plugin-basalt-backend/testUtils';
-import { chmodSync, mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
-import { BasaltCaller } from '../basalt/BasaltCaller';
+  actionContext as context,
+  task,
+  useBasaltBackend,
+} from '../__testUtils__/basaltBackend';
 import { createClusterCreateAction } from './clusterCreate';
 import { createClusterDestroyAction } from './clusterDestroy';
 
@@ -26,61 +16,17 @@ const manifest = (name: string, spec: object = {}) => ({
 });
 
 describe('basalt:cluster:create and basalt:cluster:destroy (real PostgreSQL)', () => {
-  let rootDir: string;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
-  let basalt: BasaltCaller;
-  /** The scaffolder keeps checkpoints per task; one store stands for one task. */
-  const task = () => {
-    const checkpoints = new Map<string, unknown>();
-    return async ({ key, fn }: { key: string; fn: () => unknown }) => {
-      if (!checkpoints.has(key)) checkpoints.set(key, await fn());
-      return checkpoints.get(key) as any;
-    };
-  };
-  // The mock context takes only some options; dry-run and checkpoints are
-  // set on it afterwards.
-  const context = (input: object, extra: object = {}) => ({
-    ...createMockActionContext({ input: input as any }),
-    getInitiatorCredentials: async () => mockCredentials.user(),
-    ...extra,
-  });
-
-  beforeAll(async () => {
-    rootDir = mkdtempSync(join(tmpdir(), 'basalt-actions-'));
-    chmodSync(rootDir, 0o755);
-    backend = await startTestBackend({
-      features: [
-        basaltPlugin,
-        mockServices.rootConfig.factory({
-          data: { basalt: { runtimes: { local: { rootDir } } } },
-        }),
-      ],
-    });
-    const { port } = backend.server.address() as { port: number };
-    basalt = new BasaltCaller({
-      discovery: {
-        getBaseUrl: async id => `http://127.0.0.1:${port}/api/${id}`,
-        getExternalBaseUrl: async id => `http://127.0.0.1:${port}/api/${id}`,
-      },
-      auth: mockServices.auth(),
-    });
-  });
-
-  afterAll(async () => {
-    await backend?.stop();
-    await killProcessesUnder(rootDir);
-    rmSync(rootDir, { recursive: true, force: true });
-  });
+  const backend = useBasaltBackend({ ports: { from: 47300, to: 47399 } });
 
   it('dry-run validates and creates nothing', async () => {
     const ctx = context({ manifest: manifest('dry-db') }, { isDryRun: true });
-    await createClusterCreateAction({ basalt }).handler(ctx);
+    await createClusterCreateAction({ basalt: backend.basalt }).handler(ctx);
 
     expect(ctx.output).toHaveBeenCalledWith('clusterRef', 'ci/dry-db');
     await expect(
-      basalt.api.getCluster(
+      backend.basalt.api.getCluster(
         { namespace: 'ci', name: 'dry-db' },
-        await basalt.as(mockCredentials.user()),
+        await backend.asUser(),
       ),
     ).rejects.toMatchObject({ statusCode: 404 });
   });
@@ -90,7 +36,7 @@ describe('basalt:cluster:create and basalt:cluster:destroy (real PostgreSQL)', (
       { name: 'fields-db', namespace: 'ci', engine: 'postgresql', replicas: 2 },
       { isDryRun: true },
     );
-    await createClusterCreateAction({ basalt }).handler(ctx);
+    await createClusterCreateAction({ basalt: backend.basalt }).handler(ctx);
     expect(ctx.output).toHaveBeenCalledWith('clusterRef', 'ci/fields-db');
     expect(ctx.output).toHaveBeenCalledWith(
       'entityRef',
@@ -100,14 +46,14 @@ describe('basalt:cluster:create and basalt:cluster:destroy (real PostgreSQL)', (
 
   it('refuses an invalid manifest naming the field', async () => {
     await expect(
-      createClusterCreateAction({ basalt }).handler(
+      createClusterCreateAction({ basalt: backend.basalt }).handler(
         context({ manifest: manifest('bad-db', { replicas: 0 }) }),
       ),
     ).rejects.toThrow('spec.replicas: must be at least 1');
   });
 
   it('creates a cluster, waits until it is ready, and a retry of the task applies nothing twice', async () => {
-    const action = createClusterCreateAction({ basalt });
+    const action = createClusterCreateAction({ basalt: backend.basalt });
     const checkpoint = task();
     const ctx = context(
       { manifest: manifest('app-db'), timeoutSeconds: 60 },
@@ -122,18 +68,18 @@ describe('basalt:cluster:create and basalt:cluster:destroy (real PostgreSQL)', (
     );
     expect(ctx.output).toHaveBeenCalledWith(
       'credentials',
-      expect.stringContaining(rootDir),
+      expect.stringContaining(backend.rootDir),
     );
 
     // The same task retried, with a changed manifest in between: the
     // checkpoint stands, so nothing is applied again.
-    const request = await basalt.as(mockCredentials.user());
+    const request = await backend.asUser();
     const retried = context(
       { manifest: manifest('app-db', { replicas: 2 }), waitForReady: false },
       { checkpoint },
     );
     await action.handler(retried);
-    const cluster = await basalt.api.getCluster(
+    const cluster = await backend.basalt.api.getCluster(
       { namespace: 'ci', name: 'app-db' },
       request,
     );
@@ -142,7 +88,7 @@ describe('basalt:cluster:create and basalt:cluster:destroy (real PostgreSQL)', (
   });
 
   it('destroys a cluster and says so; a second destroy finds it gone', async () => {
-    const action = createClusterDestroyAction({ basalt });
+    const action = createClusterDestroyAction({ basalt: backend.basalt });
     const ctx = context(
       { namespace: 'ci', name: 'app-db', timeoutSeconds: 60 },
       { checkpoint: task() },
@@ -157,26 +103,26 @@ describe('basalt:cluster:create and basalt:cluster:destroy (real PostgreSQL)', (
   });
 
   it('fails the step and deletes nothing when the policy refuses', async () => {
-    const request = await basalt.as(mockCredentials.user());
-    await basalt.api.applyCluster(
+    const request = await backend.asUser();
+    await backend.basalt.api.applyCluster(
       manifest('kept-db', { terminationPolicy: 'DoNotTerminate' }) as any,
       request,
     );
 
     await expect(
-      createClusterDestroyAction({ basalt }).handler(
+      createClusterDestroyAction({ basalt: backend.basalt }).handler(
         context({ namespace: 'ci', name: 'kept-db' }),
       ),
     ).rejects.toThrow('terminationPolicy DoNotTerminate');
-    const kept = await basalt.api.getCluster(
+    const kept = await backend.basalt.api.getCluster(
       { namespace: 'ci', name: 'kept-db' },
       request,
     );
     expect(kept.metadata.deletionTimestamp).toBeUndefined();
 
     // Clean up: let it go, then delete it.
-    await basalt.api.applyCluster(manifest('kept-db') as any, request);
-    await createClusterDestroyAction({ basalt }).handler(
+    await backend.basalt.api.applyCluster(manifest('kept-db') as any, request);
+    await createClusterDestroyAction({ basalt: backend.basalt }).handler(
       context({ namespace: 'ci', name: 'kept-db' }),
     );
   });
