@@ -43,26 +43,41 @@ function Conditions({ cluster }: { cluster: ClusterResource }) {
   );
 }
 
+/**
+ * The last change of primary. A failover's time runs from the loss to the
+ * endpoint moving; a switchover's is the pause in writes, which is what its
+ * requester wants to know.
+ */
 function LastFailover({ cluster }: { cluster: ClusterResource }) {
+  const label = 'Last change of primary';
   const last = cluster.status?.lastFailover;
   if (!last) {
-    return (
-      <Field label="Last failover">None: the first primary still leads</Field>
-    );
+    return <Field label={label}>None: the first primary still leads</Field>;
   }
-  const verb = last.kind === 'switchover' ? 'Switchover' : 'Failover';
+  const from = last.from ? ` from ${last.from}` : '';
+  const headline =
+    last.kind === 'switchover'
+      ? `Planned switchover${from} to ${
+          last.to
+        }; writes paused for ${formatDuration(last.durationMs)}`
+      : `Failover${from} to ${last.to} in ${formatDuration(last.durationMs)}`;
   return (
-    <Field label="Last failover">
-      {verb} {last.from ? `from ${last.from} ` : ''}to {last.to} in{' '}
-      {formatDuration(last.durationMs)}, {formatTime(last.timestamp)}:{' '}
-      {last.reason}
-    </Field>
+    <Flex direction="column" gap="1" aria-label={label}>
+      <Text variant="body-small" color="secondary">
+        {label}
+      </Text>
+      <Text>{headline}</Text>
+      <Text variant="body-small" color="secondary">
+        {formatTime(last.timestamp)} · {last.reason}
+      </Text>
+    </Flex>
   );
 }
 
 /**
  * A cluster's health in plain words: phase, conditions, engine, every
- * instance, the endpoints (never credentials) and the last failover.
+ * instance, the endpoints (never credentials) and the last change of
+ * primary.
  */
 export function ClusterHealth({ cluster }: { cluster: ClusterResource }) {
   const { status, spec } = cluster;

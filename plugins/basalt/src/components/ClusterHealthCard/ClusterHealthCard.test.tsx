@@ -1,5 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { ResponseError } from '@backstage/errors';
+import { FailoverRecord } from '@basalt/plugin-basalt-common';
 import {
   clusterIn,
   componentWith,
@@ -54,6 +55,50 @@ describe('ClusterHealthCard', () => {
       name: 'orders-db',
     });
   });
+
+  it.each<{ record: FailoverRecord; headline: string }>([
+    {
+      record: {
+        kind: 'switchover',
+        timestamp: '2026-11-24T10:05:00.000Z',
+        from: 'orders-db-0',
+        to: 'orders-db-1',
+        durationMs: 840,
+        reason: 'Requested, to orders-db-1',
+      },
+      headline:
+        'Planned switchover from orders-db-0 to orders-db-1; writes paused for 840 ms',
+    },
+    {
+      record: {
+        kind: 'failover',
+        timestamp: '2026-11-24T10:05:00.000Z',
+        from: 'orders-db-0',
+        to: 'orders-db-2',
+        durationMs: 1250,
+        reason: 'orders-db-0 stopped answering (3 probes in a row failed)',
+      },
+      headline: 'Failover from orders-db-0 to orders-db-2 in 1.3 s',
+    },
+  ])(
+    'shows the last change of primary: $record.kind',
+    async ({ record, headline }) => {
+      const cluster = clusterIn('ready');
+      cluster.status!.lastFailover = record;
+      await renderForEntity(<ClusterHealthCard />, {
+        entity: databaseResource,
+        api: { getCluster: async () => cluster },
+      });
+
+      const last = await screen.findByLabelText('Last change of primary');
+      expect(within(last).getByText(headline)).toBeInTheDocument();
+      expect(
+        within(last).getByText(content =>
+          content.endsWith(`· ${record.reason}`),
+        ),
+      ).toBeInTheDocument();
+    },
+  );
 
   it('shows a degraded cluster and the instance that is not ready', async () => {
     await renderForEntity(<ClusterHealthCard />, {

@@ -4,17 +4,19 @@ import { ClusterResource } from '@basalt/plugin-basalt-common';
 import { useState } from 'react';
 import { basaltApiRef } from '../../api';
 import { ConfirmDialog } from './ConfirmDialog';
+import { SwitchoverDialog } from './SwitchoverDialog';
 import { useClusterPermissions } from './useClusterPermissions';
 
-type Operation = 'scale' | 'restart' | 'delete';
+type Operation = 'scale' | 'restart' | 'switchover' | 'delete';
 
 const MAX_REPLICAS = 9;
 
 /**
- * Day-2 operations on one cluster: scale, restart and delete, each shown
- * only to users with the permission, destructive ones behind a
- * confirmation. Changes made here are overwritten by the next apply of
- * the manifest in the service's repository, which stays the source of truth.
+ * Day-2 operations on one cluster: scale, restart, switchover (with more
+ * than one instance) and delete, each shown only to users with the
+ * permission, disruptive ones behind a confirmation. Changes made here
+ * are overwritten by the next apply of the manifest in the service's
+ * repository, which stays the source of truth.
  */
 export function ClusterOperations(props: {
   cluster: ClusterResource;
@@ -39,17 +41,24 @@ export function ClusterOperations(props: {
     );
   }
 
-  const run = async (operation: Operation) => {
+  /** `target` is the switchover's chosen replica, if one was chosen. */
+  const run = async (operation: Operation, target?: string) => {
     setConfirming(undefined);
     setBusy(true);
     setResult(undefined);
     try {
       if (operation === 'scale') await api.scaleCluster(ref, replicas);
       if (operation === 'restart') await api.restartCluster(ref);
+      if (operation === 'switchover') {
+        await api.switchoverCluster(ref, target);
+      }
       if (operation === 'delete') await api.deleteCluster(ref);
       const done: Record<Operation, string> = {
         scale: `Scaling to ${replicas} instance(s); follow it in the health and events.`,
         restart: 'Restarting, replicas first; follow it in the events.',
+        switchover: `Switching over to ${
+          target ?? 'the most advanced replica'
+        }; the health shows the new primary once it serves.`,
         delete:
           'Deletion requested; the database goes once its instances are removed.',
       };
@@ -63,6 +72,9 @@ export function ClusterOperations(props: {
   };
   const scalingDown = replicas < cluster.spec.replicas;
   const deleting = Boolean(cluster.metadata.deletionTimestamp);
+  // A switchover needs a replica to promote; the API refuses it otherwise.
+  const canSwitchOver =
+    cluster.spec.replicas > 1 && (cluster.status?.instances.length ?? 0) > 1;
 
   return (
     <Flex direction="column" gap="3" aria-label="Operations">
@@ -95,6 +107,15 @@ export function ClusterOperations(props: {
             >
               Restart
             </Button>
+            {canSwitchOver && (
+              <Button
+                variant="secondary"
+                isDisabled={busy || deleting}
+                onPress={() => setConfirming('switchover')}
+              >
+                Switch over
+              </Button>
+            )}
           </>
         )}
         {permissions.canDelete && (
@@ -138,6 +159,12 @@ export function ClusterOperations(props: {
         to each instance are dropped while it restarts, and writes pause while
         the primary does.
       </ConfirmDialog>
+      <SwitchoverDialog
+        cluster={cluster}
+        isOpen={confirming === 'switchover'}
+        onConfirm={target => run('switchover', target)}
+        onCancel={() => setConfirming(undefined)}
+      />
       <ConfirmDialog
         isOpen={confirming === 'delete'}
         title={`Delete ${ref.name}?`}

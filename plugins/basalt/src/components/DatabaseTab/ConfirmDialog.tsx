@@ -13,12 +13,14 @@ import { ReactNode, useState } from 'react';
 /**
  * Asks before a disruptive operation. With `typeToConfirm` the user must
  * type that word (the database's name) before the action is enabled, as
- * for deletions that cannot be undone.
+ * for deletions that cannot be undone. `fields` are choices the operation
+ * takes, shown below the explanation (which is text only).
  */
 export function ConfirmDialog(props: {
   isOpen: boolean;
   title: string;
   children: ReactNode;
+  fields?: ReactNode;
   confirmLabel: string;
   destructive?: boolean;
   typeToConfirm?: string;
@@ -41,6 +43,7 @@ export function ConfirmDialog(props: {
       <DialogBody>
         <Flex direction="column" gap="3">
           <Text>{props.children}</Text>
+          {props.fields}
           {props.typeToConfirm && (
             <TextField
               label={`Type ${props.typeToConfirm} to confirm`}

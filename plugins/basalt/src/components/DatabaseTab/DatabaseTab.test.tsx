@@ -52,7 +52,7 @@ describe('DatabaseTab', () => {
         /You may look at this database but not change it/,
       ),
     ).toBeInTheDocument();
-    for (const action of ['Scale', 'Restart', 'Delete']) {
+    for (const action of ['Scale', 'Restart', 'Switch over', 'Delete']) {
       expect(
         screen.queryByRole('button', { name: action }),
       ).not.toBeInTheDocument();
@@ -137,5 +137,113 @@ describe('DatabaseTab', () => {
     await userEvent.type(field, '4{Tab}');
     await userEvent.click(screen.getByRole('button', { name: 'Scale' }));
     await waitFor(() => expect(scaleCluster).toHaveBeenCalledWith(ref, 4));
+  });
+
+  it('offers no switchover for a cluster with one instance', async () => {
+    const single = clusterIn('ready');
+    single.spec.replicas = 1;
+    single.status!.instances = single.status!.instances.slice(0, 1);
+    await renderForEntity(<DatabaseTab />, {
+      entity: databaseResource,
+      api: api({ getCluster: async () => single }),
+    });
+
+    expect(
+      await screen.findByRole('button', { name: 'Restart' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Switch over' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('switches over to the chosen replica only after confirmation', async () => {
+    const switchoverCluster = jest.fn().mockResolvedValue(clusterIn('ready'));
+    await renderForEntity(<DatabaseTab />, {
+      entity: databaseResource,
+      api: api({ switchoverCluster }),
+    });
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Switch over' }),
+    );
+    expect(
+      await screen.findByText(
+        /Writes pause for about a second while the primary changes; no committed write is lost/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/The primary role moves from orders-db-0/),
+    ).toBeInTheDocument();
+    // The replicas are the choices, with how far behind each is.
+    expect(
+      screen.getByRole('radio', { name: /most advanced replica/ }),
+    ).toBeChecked();
+    expect(
+      screen.queryByRole('radio', { name: /orders-db-0/ }),
+    ).not.toBeInTheDocument();
+    await userEvent.click(
+      screen.getByRole('radio', {
+        name: 'orders-db-2 on node-c, 2.0 KiB behind',
+      }),
+    );
+    expect(switchoverCluster).not.toHaveBeenCalled();
+    await userEvent.click(
+      screen.getAllByRole('button', { name: 'Switch over' }).at(-1)!,
+    );
+
+    await waitFor(() =>
+      expect(switchoverCluster).toHaveBeenCalledWith(ref, 'orders-db-2'),
+    );
+    expect(
+      await screen.findByText(/Switching over to orders-db-2/),
+    ).toBeInTheDocument();
+  });
+
+  it('switches over to the most advanced replica by default, and shows a refusal', async () => {
+    const switchoverCluster = jest
+      .fn()
+      .mockRejectedValue(
+        new Error(
+          'target: must be one of the replicas of payments/orders-db (orders-db-1), got "orders-db-2"',
+        ),
+      );
+    await renderForEntity(<DatabaseTab />, {
+      entity: databaseResource,
+      api: api({ switchoverCluster }),
+    });
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Switch over' }),
+    );
+    await userEvent.click(
+      screen.getAllByRole('button', { name: 'Switch over' }).at(-1)!,
+    );
+
+    await waitFor(() =>
+      expect(switchoverCluster).toHaveBeenCalledWith(ref, undefined),
+    );
+    expect(await screen.findByText('Not done')).toBeInTheDocument();
+    expect(
+      screen.getByText(/must be one of the replicas of payments\/orders-db/),
+    ).toBeInTheDocument();
+  });
+
+  it('does not let a replica that is not ready be chosen', async () => {
+    await renderForEntity(<DatabaseTab />, {
+      entity: databaseResource,
+      api: api({ getCluster: async () => clusterIn('degraded') }),
+    });
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Switch over' }),
+    );
+    expect(
+      await screen.findByRole('radio', {
+        name: 'orders-db-2 on node-c, not ready',
+      }),
+    ).toBeDisabled();
+    expect(
+      screen.getByRole('radio', { name: 'orders-db-1 on node-b, caught up' }),
+    ).toBeEnabled();
   });
 });
