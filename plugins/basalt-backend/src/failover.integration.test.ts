@@ -128,6 +128,24 @@ describe('high availability on the local runtime', () => {
     );
   });
 
+  it('fails over again when the new primary is lost in turn', async () => {
+    const cluster = await createCluster('twice-db', 'async');
+    await startWriter(cluster);
+    const first = primaryOf(cluster);
+    process.kill(pidOf(cluster, first), 'SIGKILL');
+    const between = await untilFailedOver('twice-db', first.name);
+
+    const second = primaryOf(between);
+    process.kill(pidOf(between, second), 'SIGKILL');
+    const after = await untilFailedOver('twice-db', second.name);
+
+    expect(after.status!.instances.map(i => i.role).sort()).toEqual([
+      'primary',
+      'replica',
+      'replica',
+    ]);
+  });
+
   it('fails over from a hung primary, fencing it', async () => {
     const cluster = await createCluster('hung-db', 'async');
     const old = primaryOf(cluster);

@@ -198,11 +198,20 @@ export class PostgresDriver implements EngineDriver {
   ): Promise<{ rewound: boolean }> {
     const files = this.configurationFiles(host, context);
     const { superuser, replication } = context.credentials;
+    const wasStandby = await host.fileExists('standby.signal');
+    if (!wasStandby) {
+      // A just-promoted primary records its new timeline in its control
+      // file only at its next checkpoint; pg_rewind reads the timeline from
+      // there, and would otherwise see no divergence where there is one.
+      await withClient(replica.primary, superuser, this.adminTimeouts, c =>
+        c.query('checkpoint'),
+      );
+    }
     const result = await prepareStandby(host, {
       primary: replica.primary,
       superuser,
       conninfo: primaryConninfo(replica.primary, replication, replica.name),
-      wasStandby: await host.fileExists('standby.signal'),
+      wasStandby,
     });
     // pg_rewind copies the source's configuration; this instance keeps its own.
     await writeFiles(host, files);
