@@ -200,6 +200,21 @@ test('the database cards follow a real cluster: health, degradation, live logs a
   await expect(page.getByRole('button', { name: 'Delete' })).toBeVisible();
   await screenshot(page, 'database-tab');
 
+  // A planned switchover from the tab: the replica becomes the primary,
+  // and the Health section says so without a reload.
+  await page.getByRole('button', { name: 'Switch over' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText('no committed write is lost');
+  await screenshot(page, 'switchover-dialog');
+  await dialog.getByRole('button', { name: 'Switch over' }).click();
+  await expect(page.getByText(/Planned switchover from /)).toBeVisible({
+    timeout: 30_000,
+  });
+  await expect(
+    page.getByRole('row', { name: `instance ${replica!.name}`, exact: true }),
+  ).toContainText('primary', { timeout: 30_000 });
+  await screenshot(page, 'database-tab-switched-over');
+
   // The Basalt page lists the cluster and the nodes it runs on.
   await page
     .getByRole('navigation', { name: 'sidebar nav' })

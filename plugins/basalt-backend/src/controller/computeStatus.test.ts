@@ -124,6 +124,32 @@ describe('computeStatus', () => {
     );
   });
 
+  it('is Updating, not Degraded, right after a switchover stopped the former primary', () => {
+    const running = computeStatus(
+      cluster(2),
+      observe(instance(0, 'primary'), instance(1, 'replica')),
+      NOW,
+    );
+    const status = computeStatus(
+      cluster(2, running),
+      {
+        ...observe(instance(0, 'unknown', false), instance(1, 'primary')),
+        lastFailover: {
+          kind: 'switchover',
+          timestamp: NOW,
+          from: 'orders-db-0',
+          to: 'orders-db-1',
+          durationMs: 300,
+          reason: 'Requested',
+        },
+      },
+      NOW,
+    );
+    expect(status.phase).toBe('Updating');
+    expect(conditionOf(status, 'Degraded').status).toBe('False');
+    expect(status.lastFailover?.to).toBe('orders-db-1');
+  });
+
   it('is Updating, not Degraded, while scaling up', () => {
     const running = computeStatus(
       cluster(1),

@@ -154,7 +154,10 @@ export function computeStatus(
     hasPrimary &&
     readyCount === wanted &&
     instances.length === wanted;
-  const restarting = !!observation.restart;
+  // A rolling restart or a switchover in this pass takes an instance down
+  // on purpose: that is an update, not a degradation.
+  const restarting =
+    !!observation.restart || observation.lastFailover?.kind === 'switchover';
   const established = wasEstablished(previous);
   // Scaling and restarting make instances unready on purpose; an
   // established cluster that loses one otherwise is degraded.
