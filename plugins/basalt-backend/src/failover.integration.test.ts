@@ -91,6 +91,22 @@ describe('high availability on the local runtime', () => {
     });
   }
 
+  /** Stops the writer and checks every acknowledged write is there. */
+  async function expectNoLostWrites(
+    cluster: ClusterResource,
+    writer: ContinuousWriter,
+  ) {
+    await writer.stop();
+    const client = await connect(cluster, 'readWrite');
+    try {
+      await expect(missingWrites(client, writer.acknowledged)).resolves.toEqual(
+        [],
+      );
+    } finally {
+      await client.end();
+    }
+  }
+
   const eventsOf = async (name: string): Promise<ClusterEvent[]> =>
     backend.client().listClusterEvents(ref(name), { limit: 100 });
 
@@ -111,15 +127,7 @@ describe('high availability on the local runtime', () => {
     expect(
       after.status!.instances.find(i => i.name === old.name),
     ).toMatchObject({ role: 'replica', ready: true });
-    await writer.stop();
-    const client = await connect(after, 'readWrite');
-    try {
-      await expect(missingWrites(client, writer.acknowledged)).resolves.toEqual(
-        [],
-      );
-    } finally {
-      await client.end();
-    }
+    await expectNoLostWrites(after, writer);
     const failover = (await eventsOf('killed-db')).find(
       e => e.reason === 'Failover',
     );
@@ -214,15 +222,7 @@ describe('high availability on the local runtime', () => {
     expect(after.status!.instances.find(i => i.name === old.name)?.role).toBe(
       'replica',
     );
-    await writer.stop();
-    const client = await connect(after, 'readWrite');
-    try {
-      await expect(missingWrites(client, writer.acknowledged)).resolves.toEqual(
-        [],
-      );
-    } finally {
-      await client.end();
-    }
+    await expectNoLostWrites(after, writer);
   });
 
   it('refuses a switchover to an instance that is not a replica, naming the replicas', async () => {

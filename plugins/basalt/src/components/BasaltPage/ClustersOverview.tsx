@@ -19,6 +19,7 @@ import {
   PHASES,
   StatusText,
   tableStyles as styles,
+  TableHead,
 } from '../common';
 import {
   choicesOf,
@@ -120,22 +121,16 @@ export function ClustersOverview() {
           </Text>
         ) : (
           <table style={styles.table} aria-label="Clusters">
-            <thead>
-              <tr>
-                {[
-                  'Name',
-                  'Namespace',
-                  'Owner',
-                  'Engine',
-                  'Status',
-                  'Instances',
-                ].map(h => (
-                  <th key={h} style={styles.th} scope="col">
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                'Name',
+                'Namespace',
+                'Owner',
+                'Engine',
+                'Status',
+                'Instances',
+              ]}
+            />
             <tbody>
               {shown.map(cluster => (
                 <ClusterRow key={cluster.metadata.uid} cluster={cluster} />

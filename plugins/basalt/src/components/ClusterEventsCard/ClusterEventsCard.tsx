@@ -3,7 +3,12 @@ import { Flex, Skeleton, Text } from '@backstage/ui';
 import { ClusterEvent, ClusterRef } from '@basalt/plugin-basalt-common';
 import { basaltApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
-import { ErrorAlert, formatTime, tableStyles as styles } from '../common';
+import {
+  ErrorAlert,
+  formatTime,
+  tableStyles as styles,
+  TableHead,
+} from '../common';
 import { EntityClusterCard } from '../EntityClusterCard';
 
 /** `InstanceRestarted` → `Instance restarted`. */
@@ -15,15 +20,7 @@ export function humanizeReason(reason: string): string {
 function EventsTable({ events }: { events: ClusterEvent[] }) {
   return (
     <table style={styles.table} aria-label="Events">
-      <thead>
-        <tr>
-          {['When', 'What', 'Details'].map(h => (
-            <th key={h} style={styles.th} scope="col">
-              {h}
-            </th>
-          ))}
-        </tr>
-      </thead>
+      <TableHead columns={['When', 'What', 'Details']} />
       <tbody>
         {events.map(event => (
           <tr key={event.id}>

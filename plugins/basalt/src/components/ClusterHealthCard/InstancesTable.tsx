@@ -1,19 +1,13 @@
 import { InstanceStatus } from '@basalt/plugin-basalt-common';
-import { describeLag, tableStyles as styles } from '../common';
+import { describeLag, tableStyles as styles, TableHead } from '../common';
 
 /** Every instance: what it does, where it runs, whether it serves. */
 export function InstancesTable(props: { instances: InstanceStatus[] }) {
   return (
     <table style={styles.table} aria-label="Instances">
-      <thead>
-        <tr>
-          {['Instance', 'Role', 'Node', 'Ready', 'Replication lag'].map(h => (
-            <th key={h} style={styles.th} scope="col">
-              {h}
-            </th>
-          ))}
-        </tr>
-      </thead>
+      <TableHead
+        columns={['Instance', 'Role', 'Node', 'Ready', 'Replication lag']}
+      />
       <tbody>
         {props.instances.map(instance => (
           <tr key={instance.name} aria-label={`instance ${instance.name}`}>

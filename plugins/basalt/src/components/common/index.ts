@@ -2,3 +2,4 @@ export * from './describe';
 export { ErrorAlert } from './ErrorAlert';
 export { StatusText } from './StatusText';
 export { tableStyles } from './tableStyles';
+export { TableHead } from './TableHead';
