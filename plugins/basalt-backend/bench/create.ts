@@ -6,21 +6,16 @@
  *
  *   yarn bench:create [--runs N]
  */
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { ClusterResource } from '@basalt/plugin-basalt-common';
-import { chmodSync, mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
 import { join } from 'path';
 import { Client } from 'pg';
-import { basaltPlugin } from '../src/plugin';
-import { killProcessesUnder } from '../src/testUtils/killProcessesUnder';
 import { measureFloor } from './floor';
-import { readCredentials } from './credentials';
+import { startBenchBackend } from './lib/backend';
+import { readCredentials } from './lib/credentials';
+import { median } from './lib/stats';
+import { sleep } from './lib/time';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
-const median = (xs: number[]) =>
-  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 async function tryWrite(cluster: ClusterResource): Promise<boolean> {
   const endpoint = cluster.status?.endpoints.readWrite;
@@ -50,23 +45,8 @@ async function tryWrite(cluster: ClusterResource): Promise<boolean> {
 }
 
 async function main() {
-  const rootDir = mkdtempSync(join(tmpdir(), 'basalt-bench-'));
-  chmodSync(rootDir, 0o755);
-  const backend = await startTestBackend({
-    features: [
-      basaltPlugin,
-      mockServices.rootConfig.factory({
-        data: {
-          basalt: {
-            controller: { resyncInterval: '5s' },
-            runtimes: { local: { rootDir } },
-          },
-        },
-      }),
-    ],
-  });
-  const address = backend.server.address() as { port: number };
-  const api = `http://127.0.0.1:${address.port}/api/basalt/clusters`;
+  const backend = await startBenchBackend();
+  const { rootDir, api } = backend;
   const get = async (ref: string) =>
     (await (await fetch(`${api}/${ref}`)).json()) as ClusterResource;
 
@@ -139,8 +119,6 @@ async function main() {
     rows.forEach(row => console.log(row));
   } finally {
     await backend.stop();
-    await killProcessesUnder(rootDir);
-    rmSync(rootDir, { recursive: true, force: true });
   }
 }
 

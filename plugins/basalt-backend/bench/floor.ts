@@ -9,11 +9,10 @@ import {
   startPostgresServer,
   untilPostgresAnswers,
 } from '../src/__testUtils__/processes';
+import { median } from './lib/stats';
 
 const run = promisify(execFile);
 const PASSWORD = 'floor-only';
-const median = (xs: number[]) =>
-  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const connectionTo = (port: number) => ({
   host: '127.0.0.1',
