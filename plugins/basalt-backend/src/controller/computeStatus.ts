@@ -129,20 +129,19 @@ function progressing(
   };
 }
 
-/**
- * Derives the status from what was observed. Deterministic: the same
- * observation of the same cluster gives an equal status, so a reconcile that
- * finds nothing new writes nothing.
- */
-export function computeStatus(
-  cluster: ClusterResource,
-  observation: Observation,
-  now: string,
-): EngineClusterStatus {
-  const { failure, endpoints } = observation;
-  const lastFailover = observation.lastFailover ?? cluster.status?.lastFailover;
-  const generation = cluster.metadata.generation;
-  const previous = cluster.status?.conditions ?? [];
+/** What the conditions and the phase are derived from. */
+interface Facts {
+  instances: InstanceStatus[];
+  wanted: number;
+  readyCount: number;
+  hasPrimary: boolean;
+  ready: boolean;
+  restarting: boolean;
+  established: boolean;
+  lostInstances: boolean;
+}
+
+function factsOf(cluster: ClusterResource, observation: Observation): Facts {
   const instances = observation.observed
     .map(instanceStatus)
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -150,7 +149,7 @@ export function computeStatus(
   const readyCount = instances.filter(i => i.ready).length;
   const hasPrimary = instances.some(i => i.ready && i.role === 'primary');
   const ready =
-    !failure &&
+    !observation.failure &&
     hasPrimary &&
     readyCount === wanted &&
     instances.length === wanted;
@@ -158,15 +157,37 @@ export function computeStatus(
   // on purpose: that is an update, not a degradation.
   const restarting =
     !!observation.restart || observation.lastFailover?.kind === 'switchover';
-  const established = wasEstablished(previous);
+  const established = wasEstablished(cluster.status?.conditions ?? []);
   // Scaling and restarting make instances unready on purpose; an
   // established cluster that loses one otherwise is degraded.
   const lostInstances =
     established && !ready && !restarting && instances.length === wanted;
+  return {
+    instances,
+    wanted,
+    readyCount,
+    hasPrimary,
+    ready,
+    restarting,
+    established,
+    lostInstances,
+  };
+}
+
+/** The Ready, Progressing and Degraded conditions. */
+function conditionsOf(
+  cluster: ClusterResource,
+  observation: Observation,
+  facts: Facts,
+  now: string,
+): ClusterCondition[] {
+  const { failure, endpoints } = observation;
+  const { instances, wanted, readyCount, hasPrimary, ready } = facts;
+  const generation = cluster.metadata.generation;
+  const previous = cluster.status?.conditions ?? [];
   const notReady = cluster.status
     ? ClusterReasons.InstancesNotReady
     : ClusterReasons.Creating;
-
   const condition = (
     type: keyof typeof ClusterConditionTypes,
     status: boolean,
@@ -195,15 +216,15 @@ export function computeStatus(
   );
   const degraded = degradation(
     failure,
-    lostInstances ? instances.filter(i => !i.ready) : [],
-    hasPrimary || !lostInstances,
+    facts.lostInstances ? instances.filter(i => !i.ready) : [],
+    hasPrimary || !facts.lostInstances,
   );
   const readyMessage = ready
     ? `${readyCount} of ${wanted} instances ready; read-write endpoint ${endpoints.readWrite}`
     : `${readyCount} of ${wanted} instances ready${
         hasPrimary ? '' : ', no primary answering'
       }`;
-  const conditions = [
+  return [
     condition(
       'Ready',
       ready,
@@ -212,19 +233,38 @@ export function computeStatus(
     ),
     condition(
       'Progressing',
-      (!ready || restarting) && !failure,
+      (!ready || facts.restarting) && !failure,
       progress.reason,
       progress.message,
     ),
     condition('Degraded', degraded.degraded, degraded.reason, degraded.message),
   ];
+}
 
+/**
+ * Derives the status from what was observed. Deterministic: the same
+ * observation of the same cluster gives an equal status, so a reconcile that
+ * finds nothing new writes nothing.
+ */
+export function computeStatus(
+  cluster: ClusterResource,
+  observation: Observation,
+  now: string,
+): EngineClusterStatus {
+  const facts = factsOf(cluster, observation);
+  const lastFailover = observation.lastFailover ?? cluster.status?.lastFailover;
   return {
-    observedGeneration: generation,
-    phase: phaseOf(ready, !!failure, established, lostInstances, restarting),
-    conditions,
-    instances,
-    endpoints,
+    observedGeneration: cluster.metadata.generation,
+    phase: phaseOf(
+      facts.ready,
+      !!observation.failure,
+      facts.established,
+      facts.lostInstances,
+      facts.restarting,
+    ),
+    conditions: conditionsOf(cluster, observation, facts, now),
+    instances: facts.instances,
+    endpoints: observation.endpoints,
     ...(observation.credentials && { credentials: observation.credentials }),
     ...(lastFailover && { lastFailover }),
   };

@@ -60,6 +60,65 @@ function ClusterRow({ cluster }: { cluster: ClusterResource }) {
   );
 }
 
+/** One choice per filter, each from the values the clusters have. */
+function FilterBar(props: {
+  clusters: ClusterResource[];
+  filters: ClusterFilters;
+  onChange: (filters: ClusterFilters) => void;
+}) {
+  const { clusters, filters, onChange } = props;
+  return (
+    <Flex gap="2" style={{ flexWrap: 'wrap' }}>
+      {(Object.keys(FILTER_LABELS) as (keyof ClusterFilters)[]).map(key => (
+        <Select
+          key={key}
+          label={FILTER_LABELS[key]}
+          value={filters[key] ?? ANY}
+          onChange={choice =>
+            onChange({
+              ...filters,
+              [key]: choice === ANY ? undefined : String(choice),
+            })
+          }
+          options={[
+            { id: ANY, label: 'All' },
+            ...choicesOf(clusters, key).map(id => ({ id, label: id })),
+          ]}
+        />
+      ))}
+    </Flex>
+  );
+}
+
+function ClustersTable({ clusters }: { clusters: ClusterResource[] }) {
+  if (clusters.length === 0) {
+    return (
+      <Text color="secondary">
+        No cluster matches these filters; set one back to All.
+      </Text>
+    );
+  }
+  return (
+    <table style={styles.table} aria-label="Clusters">
+      <TableHead
+        columns={[
+          'Name',
+          'Namespace',
+          'Owner',
+          'Engine',
+          'Status',
+          'Instances',
+        ]}
+      />
+      <tbody>
+        {clusters.map(cluster => (
+          <ClusterRow key={cluster.metadata.uid} cluster={cluster} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** Every cluster the user may see, with their health, filterable. */
 export function ClustersOverview() {
   const api = useApi(basaltApiRef);
@@ -96,48 +155,12 @@ export function ClustersOverview() {
   } else {
     body = (
       <Flex direction="column" gap="3">
-        <Flex gap="2" style={{ flexWrap: 'wrap' }}>
-          {(Object.keys(FILTER_LABELS) as (keyof ClusterFilters)[]).map(key => (
-            <Select
-              key={key}
-              label={FILTER_LABELS[key]}
-              value={filters[key] ?? ANY}
-              onChange={choice =>
-                setFilters(previous => ({
-                  ...previous,
-                  [key]: choice === ANY ? undefined : String(choice),
-                }))
-              }
-              options={[
-                { id: ANY, label: 'All' },
-                ...choicesOf(clusters, key).map(id => ({ id, label: id })),
-              ]}
-            />
-          ))}
-        </Flex>
-        {shown.length === 0 ? (
-          <Text color="secondary">
-            No cluster matches these filters; set one back to All.
-          </Text>
-        ) : (
-          <table style={styles.table} aria-label="Clusters">
-            <TableHead
-              columns={[
-                'Name',
-                'Namespace',
-                'Owner',
-                'Engine',
-                'Status',
-                'Instances',
-              ]}
-            />
-            <tbody>
-              {shown.map(cluster => (
-                <ClusterRow key={cluster.metadata.uid} cluster={cluster} />
-              ))}
-            </tbody>
-          </table>
-        )}
+        <FilterBar
+          clusters={clusters}
+          filters={filters}
+          onChange={setFilters}
+        />
+        <ClustersTable clusters={shown} />
       </Flex>
     );
   }
