@@ -22,17 +22,74 @@ const STATUS_TEXT: Record<LogStreamStatus, string> = {
   reconnecting: 'Connection lost; reconnecting…',
 };
 
+/** What the user chose to see of the logs. */
+interface LogViewSettings {
+  instance: string;
+  minLevel: LogLevel;
+  search: string;
+  paused: boolean;
+  follow: boolean;
+}
+
+function LogControls(props: {
+  instances: string[];
+  view: LogViewSettings;
+  onChange: (change: Partial<LogViewSettings>) => void;
+}) {
+  const { instances, view, onChange } = props;
+  return (
+    <Flex gap="2" align="end" style={{ flexWrap: 'wrap' }}>
+      <Select
+        label="Instance"
+        value={view.instance}
+        onChange={key => onChange({ instance: String(key) })}
+        options={[
+          { id: ALL_INSTANCES, label: 'All instances' },
+          ...instances.map(name => ({ id: name, label: name })),
+        ]}
+      />
+      <Select
+        label="Level"
+        value={view.minLevel}
+        onChange={key => onChange({ minLevel: key as LogLevel })}
+        options={LEVEL_OPTIONS}
+      />
+      <SearchField
+        label="Search"
+        aria-label="Search the logs"
+        value={view.search}
+        onChange={search => onChange({ search })}
+      />
+      <Button
+        variant="secondary"
+        size="small"
+        onPress={() => onChange({ paused: !view.paused })}
+      >
+        {view.paused ? 'Resume' : 'Pause'}
+      </Button>
+      <Switch
+        label="Follow"
+        isSelected={view.follow}
+        onChange={follow => onChange({ follow })}
+      />
+    </Flex>
+  );
+}
+
 /**
  * A live tail of one cluster's engine logs: choose the instance, filter by
  * level and text, pause, and follow the newest line.
  */
 export function ClusterLogsPanel({ cluster }: { cluster: ClusterRef }) {
   const { value: resource } = useCluster(cluster);
-  const [instance, setInstance] = useState(ALL_INSTANCES);
-  const [minLevel, setMinLevel] = useState<LogLevel>('debug');
-  const [search, setSearch] = useState('');
-  const [paused, setPaused] = useState(false);
-  const [follow, setFollow] = useState(true);
+  const [view, setView] = useState<LogViewSettings>({
+    instance: ALL_INSTANCES,
+    minLevel: 'debug',
+    search: '',
+    paused: false,
+    follow: true,
+  });
+  const { instance, minLevel, search, paused, follow } = view;
   const stream = useLogStream({
     cluster,
     instance: instance === ALL_INSTANCES ? undefined : instance,
@@ -46,37 +103,11 @@ export function ClusterLogsPanel({ cluster }: { cluster: ClusterRef }) {
 
   return (
     <Flex direction="column" gap="3">
-      <Flex gap="2" align="end" style={{ flexWrap: 'wrap' }}>
-        <Select
-          label="Instance"
-          value={instance}
-          onChange={key => setInstance(String(key))}
-          options={[
-            { id: ALL_INSTANCES, label: 'All instances' },
-            ...instances.map(name => ({ id: name, label: name })),
-          ]}
-        />
-        <Select
-          label="Level"
-          value={minLevel}
-          onChange={key => setMinLevel(key as LogLevel)}
-          options={LEVEL_OPTIONS}
-        />
-        <SearchField
-          label="Search"
-          aria-label="Search the logs"
-          value={search}
-          onChange={setSearch}
-        />
-        <Button
-          variant="secondary"
-          size="small"
-          onPress={() => setPaused(p => !p)}
-        >
-          {paused ? 'Resume' : 'Pause'}
-        </Button>
-        <Switch label="Follow" isSelected={follow} onChange={setFollow} />
-      </Flex>
+      <LogControls
+        instances={instances}
+        view={view}
+        onChange={change => setView(previous => ({ ...previous, ...change }))}
+      />
       <Text
         variant="body-small"
         color={stream.status === 'reconnecting' ? 'warning' : 'secondary'}
