@@ -1,11 +1,11 @@
 import { NotFoundError } from '@backstage/errors';
-import { createHash, randomUUID } from 'crypto';
+import { randomUUID } from 'crypto';
 import { promises as fs } from 'fs';
 import { basename, dirname, join, relative, resolve, sep } from 'path';
 import { Readable } from 'stream';
 import { BackupDigest } from './BackupCorruptedError';
 import { BackupObject, BackupRepository } from './BackupRepository';
-import { checkDigest, digestOf } from './digest';
+import { checkDigest, digestOf, RunningDigest } from './digest';
 import { byKey, validateBackupKey, validateBackupPrefix } from './keys';
 
 const DIR_MODE = 0o700;
@@ -164,20 +164,17 @@ async function writeAll(
   body: Readable,
   handle: fs.FileHandle,
 ): Promise<BackupDigest> {
-  const hash = createHash('sha256');
-  let size = 0;
+  const running = new RunningDigest();
   // Iterating awaits each write before reading on, so memory stays bounded.
   for await (const chunk of body) {
-    const bytes: Buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-    hash.update(bytes);
-    size += bytes.length;
+    const bytes = running.add(chunk);
     let offset = 0;
     while (offset < bytes.length) {
       const { bytesWritten } = await handle.write(bytes, offset);
       offset += bytesWritten;
     }
   }
-  return { size, sha256: hash.digest('hex') };
+  return running.result();
 }
 
 async function syncDirectory(directory: string) {

@@ -224,11 +224,12 @@ export class ClusterController {
       o => o.instance.name === ctx.primaryInstance,
     );
     const { replicas, ha } = ctx.cluster.spec;
-    if (!primary || !engine || replicas < 2 || ha.failover !== 'automatic') {
-      if (!primary) return; // keep watching a primary that is gone
+    if (replicas < 2 || ha.failover !== 'automatic') {
       this.#monitor.unwatch(uid);
       return;
     }
+    // A primary that is gone stays watched: its loss is what matters.
+    if (!primary || !engine) return;
     if (primary.probe.ready && primary.probe.role === 'primary') {
       this.#monitor.forgetLosses(uid);
     }

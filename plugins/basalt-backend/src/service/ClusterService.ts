@@ -163,23 +163,19 @@ export class ClusterService {
     name: string,
     credentials: BackstageCredentials,
   ): Promise<ClusterResource> {
-    const ref = `${namespace}/${name}`;
-    const cluster = await this.deps.clusters.get(namespace, name);
-    await this.#require(basaltClusterUpdatePermission, credentials, ref);
-    await this.deps.clusters.requestRestart(
-      namespace,
-      name,
-      new Date().toISOString(),
-    );
-    await this.#record(
-      cluster,
-      'RestartRequested',
-      `Rolling restart requested by ${actorRef(
-        credentials,
-      )}: replicas first, one at a time, then the primary`,
-    );
-    this.deps.controller.enqueue(cluster.metadata.uid);
-    return this.deps.clusters.get(namespace, name);
+    return this.#requestOperation(namespace, name, credentials, async () => {
+      await this.deps.clusters.requestRestart(
+        namespace,
+        name,
+        new Date().toISOString(),
+      );
+      return {
+        reason: 'RestartRequested',
+        message: `Rolling restart requested by ${actorRef(
+          credentials,
+        )}: replicas first, one at a time, then the primary`,
+      };
+    });
   }
 
   /**
@@ -193,21 +189,47 @@ export class ClusterService {
     body: unknown,
     credentials: BackstageCredentials,
   ): Promise<ClusterResource> {
-    const ref = `${namespace}/${name}`;
-    const cluster = await this.deps.clusters.get(namespace, name);
-    await this.#require(basaltClusterUpdatePermission, credentials, ref);
-    const target = switchoverTarget(body, cluster);
-    await this.deps.primaries.requestSwitchover(namespace, name, {
-      ...(target && { target }),
-      requestedAt: new Date().toISOString(),
-    });
-    await this.#record(
-      cluster,
-      'SwitchoverRequested',
-      `Switchover to ${
-        target ?? 'the most advanced replica'
-      } requested by ${actorRef(credentials)}`,
+    return this.#requestOperation(
+      namespace,
+      name,
+      credentials,
+      async cluster => {
+        const target = switchoverTarget(body, cluster);
+        await this.deps.primaries.requestSwitchover(namespace, name, {
+          ...(target && { target }),
+          requestedAt: new Date().toISOString(),
+        });
+        return {
+          reason: 'SwitchoverRequested',
+          message: `Switchover to ${
+            target ?? 'the most advanced replica'
+          } requested by ${actorRef(credentials)}`,
+        };
+      },
     );
+  }
+
+  /**
+   * A day-2 operation the controller carries out: with the update
+   * permission, `record` stores the request and says what it was; the
+   * request becomes an event and the cluster is reconciled at once.
+   */
+  async #requestOperation(
+    namespace: string,
+    name: string,
+    credentials: BackstageCredentials,
+    record: (
+      cluster: ClusterResource,
+    ) => Promise<{ reason: string; message: string }>,
+  ): Promise<ClusterResource> {
+    const cluster = await this.deps.clusters.get(namespace, name);
+    await this.#require(
+      basaltClusterUpdatePermission,
+      credentials,
+      `${namespace}/${name}`,
+    );
+    const { reason, message } = await record(cluster);
+    await this.#record(cluster, reason, message);
     this.deps.controller.enqueue(cluster.metadata.uid);
     return this.deps.clusters.get(namespace, name);
   }

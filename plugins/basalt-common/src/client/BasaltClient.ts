@@ -22,6 +22,13 @@ import { readEventStream } from './readEventStream';
 const clusterPath = ({ namespace, name }: ClusterRef) =>
   `/clusters/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
 
+/** What a request may add to the method, path and options. */
+interface RequestExtras {
+  body?: unknown;
+  accept?: string;
+  acceptedErrorStatuses?: number[];
+}
+
 /**
  * The subset of Backstage's discovery API the client needs; both the
  * frontend `discoveryApiRef` and the backend `coreServices.discovery` fit.
@@ -197,7 +204,7 @@ export class BasaltClient implements BasaltApi {
     method: 'GET' | 'POST' | 'DELETE',
     path: string,
     options: BasaltRequestOptions | undefined,
-    extra: { body?: unknown; acceptedErrorStatuses?: number[] } = {},
+    extra: RequestExtras = {},
   ): Promise<T> {
     const response = await this.#send(method, path, options, extra);
     return (await response.json()) as T;
@@ -208,11 +215,7 @@ export class BasaltClient implements BasaltApi {
     method: 'GET' | 'POST' | 'DELETE',
     path: string,
     options: BasaltRequestOptions | undefined,
-    extra: {
-      body?: unknown;
-      accept?: string;
-      acceptedErrorStatuses?: number[];
-    } = {},
+    extra: RequestExtras = {},
   ): Promise<Response> {
     const baseUrl = await this.#discovery.getBaseUrl(BASALT_PLUGIN_ID);
     const headers: Record<string, string> = {

@@ -4,15 +4,20 @@ import { useEffect, useRef, useState } from 'react';
 import { basaltApiRef } from '../api';
 
 /** Lines kept in memory; older ones are dropped as new ones arrive. */
-export const MAX_LOG_LINES = 1000;
+const MAX_LOG_LINES = 1000;
 const RECONNECT_DELAY_MS = 2000;
 
 /** Where the stream stands, for the card to tell the user. */
 export type LogStreamStatus = 'connecting' | 'live' | 'paused' | 'reconnecting';
 
+/** A line with its place in the stream, a stable key for rendering. */
+export interface SequencedLogLine extends ClusterLogLine {
+  seq: number;
+}
+
 /** What {@link useLogStream} returns. */
 export interface LogStream {
-  lines: ClusterLogLine[];
+  lines: SequencedLogLine[];
   status: LogStreamStatus;
   /** Why the last connection failed, while reconnecting. */
   error?: Error;
@@ -34,10 +39,11 @@ export function useLogStream(options: {
   const { instance, paused, tail = 200 } = options;
   const { namespace, name } = options.cluster;
   const api = useApi(basaltApiRef);
-  const [lines, setLines] = useState<ClusterLogLine[]>([]);
+  const [lines, setLines] = useState<SequencedLogLine[]>([]);
   const [status, setStatus] = useState<LogStreamStatus>('connecting');
   const [error, setError] = useState<Error>();
-  const buffer = useRef<ClusterLogLine[]>([]);
+  const buffer = useRef<SequencedLogLine[]>([]);
+  const nextSeq = useRef(0);
 
   useEffect(() => {
     if (paused) {
@@ -54,7 +60,7 @@ export function useLogStream(options: {
       setLines(previous => [...previous, ...incoming].slice(-MAX_LOG_LINES));
     };
     const onLine = (line: ClusterLogLine) => {
-      buffer.current.push(line);
+      buffer.current.push({ ...line, seq: nextSeq.current++ });
       flushTimer ??= setTimeout(flush, 100);
     };
 

@@ -7,7 +7,7 @@ import {
 } from 'react';
 
 /** How often cards refresh what they show while the page is open. */
-export const REFRESH_INTERVAL_MS = 3000;
+const REFRESH_INTERVAL_MS = 3000;
 
 /** What {@link usePolling} returns. */
 export interface PollingState<T> {

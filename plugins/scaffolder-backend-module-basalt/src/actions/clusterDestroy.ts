@@ -1,6 +1,6 @@
-import { ConflictError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { BasaltCaller } from '../basalt/BasaltCaller';
+import { stepError } from '../basalt/stepError';
 import { examples } from './clusterDestroy.examples';
 
 const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -88,14 +88,9 @@ export function createClusterDestroyAction(options: { basalt: BasaltCaller }) {
         fn: async () => {
           try {
             await api.deleteCluster(ref, request);
-          } catch (error: any) {
+          } catch (error) {
             // The API's 409 says why the policy refuses; the step fails with it.
-            if (error?.statusCode === 409) {
-              throw new ConflictError(
-                error.body?.error?.message ?? error.message,
-              );
-            }
-            throw error;
+            throw stepError(error);
           }
         },
       });

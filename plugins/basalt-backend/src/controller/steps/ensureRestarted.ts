@@ -28,7 +28,7 @@ export async function ensureRestarted(
 ): Promise<{ observed: ObservedInstance[]; progress?: RestartProgress }> {
   const requestedAt = ctx.restartRequestedAt;
   if (!requestedAt) return { observed };
-  const primary = primaryOf(observed);
+  const primary = primaryOf(observed, ctx.primaryInstance);
   const pending = observed
     .filter(o => startedBefore(o, requestedAt))
     .sort(

@@ -135,6 +135,6 @@ function checkedParameters(
 }
 
 /** A postgresql.conf string literal (any setting may be given quoted). */
-function quote(value: string): string {
+export function quote(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }

@@ -1,4 +1,5 @@
 import { EngineAddress, EngineHost } from '@basalt/plugin-basalt-node';
+import { quote } from './configuration';
 import { Login, Timeouts, withClient } from './connection';
 
 /** Quotes a value for a libpq connection string. */
@@ -30,7 +31,7 @@ export function primaryConninfo(
 export function renderStandbySettings(conninfo: string): string {
   return [
     '# Written by Basalt: where this replica streams from.',
-    `primary_conninfo = '${conninfo.replace(/'/g, "''")}'`,
+    `primary_conninfo = ${quote(conninfo)}`,
     "recovery_target_timeline = 'latest'",
     '',
   ].join('\n');
@@ -72,15 +73,10 @@ export async function follow(
 ): Promise<void> {
   await withClient(address, superuser, timeouts, async client => {
     await client.query(
-      `alter system set primary_conninfo = ${literal(conninfo)}`,
+      `alter system set primary_conninfo = ${client.escapeLiteral(conninfo)}`,
     );
     await client.query('select pg_catalog.pg_reload_conf()');
   });
-}
-
-/** A SQL string literal (ALTER SYSTEM takes no parameters). */
-function literal(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
 }
 
 /**
@@ -143,7 +139,9 @@ export async function ensureSynchronousCommit(
     );
     if (rows[0]?.names === wanted) return false;
     await client.query(
-      `alter system set synchronous_standby_names = ${literal(wanted)}`,
+      `alter system set synchronous_standby_names = ${client.escapeLiteral(
+        wanted,
+      )}`,
     );
     await client.query('select pg_catalog.pg_reload_conf()');
     return true;

@@ -73,11 +73,8 @@ export class InstanceManager {
 
   /** The instance's log file; throws NotFoundError for an unknown instance. */
   async logFile(cluster: ClusterKey, name: string): Promise<string> {
-    for (const node of this.options.nodes) {
-      const paths = this.options.layout.instance(node, cluster, name);
-      const record = await readInstanceRecord(paths).catch(() => undefined);
-      if (record?.cluster.uid === cluster.uid) return paths.logFile;
-    }
+    const paths = await this.findOwned(cluster, name);
+    if (paths) return paths.logFile;
     throw new NotFoundError(
       `Instance ${instanceLabel(cluster, name)} not found`,
     );
@@ -90,21 +87,30 @@ export class InstanceManager {
     mode: 'clean' | 'kill',
   ): Promise<void> {
     return this.mutex.run(instanceKey(cluster, name), async () => {
-      for (const node of this.options.nodes) {
-        const paths = this.options.layout.instance(node, cluster, name);
-        const record = await readInstanceRecord(paths).catch(() => undefined);
-        if (record?.cluster.uid === cluster.uid) {
-          await this.options.supervisor.stop(
-            paths.dir,
-            serverIdentity(paths),
-            mode,
-          );
-          this.options.logger.info(
-            `Stopped instance ${instanceLabel(cluster, name)} (${mode})`,
-          );
-        }
-      }
+      const paths = await this.findOwned(cluster, name);
+      if (!paths) return;
+      await this.options.supervisor.stop(
+        paths.dir,
+        serverIdentity(paths),
+        mode,
+      );
+      this.options.logger.info(
+        `Stopped instance ${instanceLabel(cluster, name)} (${mode})`,
+      );
     });
+  }
+
+  /** Where this cluster's instance `name` lives, on whichever node. */
+  private async findOwned(
+    cluster: ClusterKey,
+    name: string,
+  ): Promise<InstancePaths | undefined> {
+    for (const node of this.options.nodes) {
+      const paths = this.options.layout.instance(node, cluster, name);
+      const record = await readInstanceRecord(paths).catch(() => undefined);
+      if (record?.cluster.uid === cluster.uid) return paths;
+    }
+    return undefined;
   }
 
   remove(cluster: ClusterKey, name: string): Promise<void> {

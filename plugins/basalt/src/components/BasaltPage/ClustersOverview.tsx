@@ -16,7 +16,9 @@ import { basaltApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
 import {
   ErrorAlert,
+  phaseOf,
   PHASES,
+  readyCount,
   StatusText,
   tableStyles as styles,
   TableHead,
@@ -36,12 +38,14 @@ const FILTER_LABELS: Record<keyof ClusterFilters, string> = {
   status: 'Status',
 };
 
-function ClusterRow({ cluster }: { cluster: ClusterResource }) {
-  const entityRoute = useRouteRef(entityRouteRef);
+function ClusterRow(props: {
+  cluster: ClusterResource;
+  /** The catalog page of the cluster's Resource, when the catalog is there. */
+  href?: string;
+}) {
+  const { cluster, href } = props;
   const { namespace, name } = cluster.metadata;
-  const phase = PHASES[cluster.status?.phase ?? 'Pending'];
-  const ready = cluster.status?.instances.filter(i => i.ready).length ?? 0;
-  const href = entityRoute?.({ kind: 'resource', namespace, name });
+  const phase = PHASES[phaseOf(cluster)];
   return (
     <tr aria-label={`cluster ${namespace}/${name}`}>
       <td style={styles.td}>{href ? <Link href={href}>{name}</Link> : name}</td>
@@ -54,7 +58,7 @@ function ClusterRow({ cluster }: { cluster: ClusterResource }) {
         <StatusText tone={phase.tone}>{phase.label}</StatusText>
       </td>
       <td style={styles.td}>
-        {ready} of {cluster.spec.replicas} ready
+        {readyCount(cluster)} of {cluster.spec.replicas} ready
       </td>
     </tr>
   );
@@ -91,6 +95,7 @@ function FilterBar(props: {
 }
 
 function ClustersTable({ clusters }: { clusters: ClusterResource[] }) {
+  const entityRoute = useRouteRef(entityRouteRef);
   if (clusters.length === 0) {
     return (
       <Text color="secondary">
@@ -112,7 +117,15 @@ function ClustersTable({ clusters }: { clusters: ClusterResource[] }) {
       />
       <tbody>
         {clusters.map(cluster => (
-          <ClusterRow key={cluster.metadata.uid} cluster={cluster} />
+          <ClusterRow
+            key={cluster.metadata.uid}
+            cluster={cluster}
+            href={entityRoute?.({
+              kind: 'resource',
+              namespace: cluster.metadata.namespace,
+              name: cluster.metadata.name,
+            })}
+          />
         ))}
       </tbody>
     </table>

@@ -2,6 +2,7 @@ import {
   ClusterResource,
   OWNER_ANNOTATION,
 } from '@basalt/plugin-basalt-common';
+import { phaseOf } from '../common';
 
 /** The Basalt page's filters; an absent one matches every cluster. */
 export interface ClusterFilters {
@@ -14,11 +15,6 @@ export interface ClusterFilters {
 /** The owner a cluster was recorded with (an entity ref). */
 export function ownerOf(cluster: ClusterResource): string {
   return cluster.metadata.annotations[OWNER_ANNOTATION] ?? 'unknown';
-}
-
-/** The phase shown for a cluster; `Pending` before the first status. */
-export function phaseOf(cluster: ClusterResource): string {
-  return cluster.status?.phase ?? 'Pending';
 }
 
 const FIELDS: Record<

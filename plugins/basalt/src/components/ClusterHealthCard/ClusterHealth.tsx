@@ -4,7 +4,9 @@ import {
   conditionHeadline,
   formatDuration,
   formatTime,
+  phaseOf,
   PHASES,
+  readyCount,
   StatusText,
 } from '../common';
 import { InstancesTable } from './InstancesTable';
@@ -81,8 +83,8 @@ function LastFailover({ cluster }: { cluster: ClusterResource }) {
  */
 export function ClusterHealth({ cluster }: { cluster: ClusterResource }) {
   const { status, spec } = cluster;
-  const phase = PHASES[status?.phase ?? 'Pending'];
-  const ready = status?.instances.filter(i => i.ready).length ?? 0;
+  const phase = PHASES[phaseOf(cluster)];
+  const ready = readyCount(cluster);
   return (
     <Flex direction="column" gap="4">
       <Flex direction="column" gap="1" aria-label="Phase">

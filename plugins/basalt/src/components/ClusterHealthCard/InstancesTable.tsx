@@ -1,5 +1,10 @@
 import { InstanceStatus } from '@basalt/plugin-basalt-common';
-import { describeLag, tableStyles as styles, TableHead } from '../common';
+import {
+  describeLag,
+  StatusText,
+  tableStyles as styles,
+  TableHead,
+} from '../common';
 
 /** Every instance: what it does, where it runs, whether it serves. */
 export function InstancesTable(props: { instances: InstanceStatus[] }) {
@@ -14,16 +19,10 @@ export function InstancesTable(props: { instances: InstanceStatus[] }) {
             <td style={styles.td}>{instance.name}</td>
             <td style={styles.td}>{instance.role}</td>
             <td style={styles.td}>{instance.node}</td>
-            <td
-              style={{
-                ...styles.td,
-                color: instance.ready
-                  ? 'var(--bui-fg-positive)'
-                  : 'var(--bui-fg-negative)',
-                fontWeight: 600,
-              }}
-            >
-              {instance.ready ? 'Ready' : 'Not ready'}
+            <td style={styles.td}>
+              <StatusText tone={instance.ready ? 'success' : 'danger'}>
+                {instance.ready ? 'Ready' : 'Not ready'}
+              </StatusText>
             </td>
             <td style={styles.td}>{describeLag(instance)}</td>
           </tr>

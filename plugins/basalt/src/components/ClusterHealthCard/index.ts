@@ -1,3 +1,3 @@
-export { ClusterHealthCard, ClusterHealthPanel } from './ClusterHealthCard';
+export { ClusterHealthCard } from './ClusterHealthCard';
 export { ClusterHealth } from './ClusterHealth';
 export { useCluster } from './useCluster';

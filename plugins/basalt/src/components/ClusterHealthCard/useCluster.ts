@@ -1,10 +1,37 @@
 import { useApi } from '@backstage/frontend-plugin-api';
-import { ClusterRef, ClusterResource } from '@basalt/plugin-basalt-common';
+import {
+  BasaltApi,
+  ClusterRef,
+  ClusterResource,
+} from '@basalt/plugin-basalt-common';
 import { basaltApiRef } from '../../api';
 import { PollingState, usePolling } from '../../hooks/usePolling';
+
+/** How long one answer serves every view of the same cluster. */
+const SHARE_MS = 1000;
+
+const recent = new WeakMap<
+  BasaltApi,
+  Map<string, { at: number; answer: Promise<ClusterResource> }>
+>();
+
+/**
+ * Reads a cluster, sharing one request between the views that poll the same
+ * cluster at about the same time (an entity page shows it in several cards).
+ */
+function getShared(api: BasaltApi, ref: ClusterRef): Promise<ClusterResource> {
+  const byRef = recent.get(api) ?? new Map();
+  recent.set(api, byRef);
+  const key = `${ref.namespace}/${ref.name}`;
+  const hit = byRef.get(key);
+  if (hit && Date.now() - hit.at < SHARE_MS) return hit.answer;
+  const answer = api.getCluster(ref);
+  byRef.set(key, { at: Date.now(), answer });
+  return answer;
+}
 
 /** A cluster, kept current while the component is mounted. */
 export function useCluster(ref: ClusterRef): PollingState<ClusterResource> {
   const api = useApi(basaltApiRef);
-  return usePolling(() => api.getCluster(ref), [api, ref.namespace, ref.name]);
+  return usePolling(() => getShared(api, ref), [api, ref.namespace, ref.name]);
 }

@@ -1,4 +1,5 @@
-import { ClusterLogLine, LogLevel } from '@basalt/plugin-basalt-common';
+import { LogLevel } from '@basalt/plugin-basalt-common';
+import { SequencedLogLine } from '../../hooks/useLogStream';
 import { useEffect, useRef } from 'react';
 
 const LEVEL_COLOURS: Record<LogLevel, string> = {
@@ -14,7 +15,7 @@ const LEVEL_COLOURS: Record<LogLevel, string> = {
  * newest line in view as lines arrive.
  */
 export function LogView(props: {
-  lines: ClusterLogLine[];
+  lines: SequencedLogLine[];
   follow: boolean;
   showInstance: boolean;
 }) {
@@ -45,10 +46,9 @@ export function LogView(props: {
         wordBreak: 'break-all',
       }}
     >
-      {props.lines.map((line, index) => (
+      {props.lines.map(line => (
         <div
-          // Lines have no identity of their own; order is stable (append-only).
-          key={index}
+          key={line.seq}
           data-level={line.level}
           style={{
             color: LEVEL_COLOURS[line.level],

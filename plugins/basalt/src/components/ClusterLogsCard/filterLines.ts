@@ -5,11 +5,11 @@ import {
 } from '@basalt/plugin-basalt-common';
 
 /** The lines at `minLevel` or above that contain `search` (any case). */
-export function filterLines(
-  lines: ClusterLogLine[],
+export function filterLines<T extends ClusterLogLine>(
+  lines: T[],
   minLevel: LogLevel,
   search: string,
-): ClusterLogLine[] {
+): T[] {
   const threshold = LOG_LEVELS.indexOf(minLevel);
   const needle = search.trim().toLocaleLowerCase();
   return lines.filter(

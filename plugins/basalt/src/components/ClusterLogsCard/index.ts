@@ -1,3 +1,2 @@
 export { ClusterLogsCard } from './ClusterLogsCard';
 export { ClusterLogsPanel } from './ClusterLogsPanel';
-export { filterLines } from './filterLines';

@@ -11,8 +11,6 @@ import { clusterRefsOf, formatClusterRef } from '../../entity';
  */
 export function EntityClusterCard(props: {
   title: string;
-  /** Controls shown next to the title, for the chosen cluster. */
-  actions?: (cluster: ClusterRef) => ReactNode;
   children: (cluster: ClusterRef) => ReactNode;
 }) {
   const { entity } = useEntity();
@@ -49,7 +47,6 @@ export function EntityClusterCard(props: {
                 }))}
               />
             )}
-            {props.actions?.(cluster)}
           </Flex>
         </Flex>
       </CardHeader>

@@ -1,6 +1,7 @@
 import {
   ClusterCondition,
   ClusterPhase,
+  ClusterResource,
   InstanceStatus,
 } from '@basalt/plugin-basalt-common';
 
@@ -119,4 +120,14 @@ export function formatTime(iso: string, now: number = Date.now()): string {
 /** A duration given in milliseconds, e.g. "840 ms" or "2.3 s". */
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The phase shown for a cluster; `Pending` before its first status. */
+export function phaseOf(cluster: ClusterResource): ClusterPhase {
+  return cluster.status?.phase ?? 'Pending';
+}
+
+/** How many of its instances answer. */
+export function readyCount(cluster: ClusterResource): number {
+  return cluster.status?.instances.filter(i => i.ready).length ?? 0;
 }
