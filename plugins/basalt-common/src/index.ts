@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 
+export * from './backups';
 export * from './client';
 export * from './cluster';
 export * from './constants';

@@ -4,6 +4,7 @@ import {
   ClusterResource,
   NodeSummary,
 } from '../cluster';
+import { BackupMethod, BackupRecord, RestoreRequest } from '../backups';
 import { HealthReport } from '../health';
 import { EngineClusterInput } from '../manifest';
 import { Offerings } from '../offerings';
@@ -101,6 +102,41 @@ export interface BasaltApi {
   ): Promise<ClusterResource>;
   /** The runtime's nodes, with the instances the caller may see on them. */
   listNodes(options?: BasaltRequestOptions): Promise<NodeSummary[]>;
+  /**
+   * The cluster's backups, newest first, including those of earlier
+   * clusters of the same name (which outlive their cluster).
+   */
+  listBackups(
+    ref: ClusterRef,
+    options?: BasaltRequestOptions,
+  ): Promise<BackupRecord[]>;
+  /** One backup of the cluster; a 404 `ResponseError` when unknown. */
+  getBackup(
+    ref: ClusterRef,
+    id: string,
+    options?: BasaltRequestOptions,
+  ): Promise<BackupRecord>;
+  /**
+   * Starts a backup (`physical` by default, or the manifest's method) and
+   * answers at once with it `Running`; poll {@link BasaltApi.getBackup}
+   * until it is `Completed` or `Failed`.
+   */
+  createBackup(
+    ref: ClusterRef,
+    request?: { method?: BackupMethod },
+    options?: BasaltRequestOptions,
+  ): Promise<BackupRecord>;
+  /**
+   * Creates a new cluster from the source cluster's backups, with the
+   * source's spec: from `request.backup`, from the latest backup, or at
+   * `request.time` from physical backups and archived WAL. Answers with the
+   * new cluster, which is ready when its `Ready` condition is.
+   */
+  restoreCluster(
+    source: ClusterRef,
+    request: RestoreRequest,
+    options?: BasaltRequestOptions,
+  ): Promise<ClusterResource>;
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   ClusterResource,
   NodeSummary,
 } from '../cluster';
+import { BackupMethod, BackupRecord, RestoreRequest } from '../backups';
 import { HealthReport } from '../health';
 import { EngineClusterInput } from '../manifest';
 import { Offerings } from '../offerings';
@@ -198,6 +199,49 @@ export class BasaltClient implements BasaltApi {
       options,
     );
     return items;
+  }
+  async listBackups(
+    ref: ClusterRef,
+    options?: BasaltRequestOptions,
+  ): Promise<BackupRecord[]> {
+    const { items } = await this.#request<{ items: BackupRecord[] }>(
+      'GET',
+      `${clusterPath(ref)}/backups`,
+      options,
+    );
+    return items;
+  }
+
+  async getBackup(
+    ref: ClusterRef,
+    id: string,
+    options?: BasaltRequestOptions,
+  ): Promise<BackupRecord> {
+    return this.#request(
+      'GET',
+      `${clusterPath(ref)}/backups/${encodeURIComponent(id)}`,
+      options,
+    );
+  }
+
+  async createBackup(
+    ref: ClusterRef,
+    request: { method?: BackupMethod } = {},
+    options?: BasaltRequestOptions,
+  ): Promise<BackupRecord> {
+    return this.#request('POST', `${clusterPath(ref)}/backups`, options, {
+      body: request,
+    });
+  }
+
+  async restoreCluster(
+    source: ClusterRef,
+    request: RestoreRequest,
+    options?: BasaltRequestOptions,
+  ): Promise<ClusterResource> {
+    return this.#request('POST', `${clusterPath(source)}/restore`, options, {
+      body: request,
+    });
   }
 
   async #request<T>(

@@ -12,6 +12,17 @@ export const ClusterConditionTypes = {
   Progressing: 'Progressing',
   /** Something is wrong that the controller cannot fix by itself yet. */
   Degraded: 'Degraded',
+  /**
+   * Set when a cluster was created from a backup (`spec.restore`): `True`
+   * once its data is restored, `False` while restoring or when it failed.
+   */
+  Restored: 'Restored',
+  /**
+   * Set when a requested deletion could not be done safely (e.g. the final
+   * backup of `BackupThenDelete` failed): the cluster was kept, and the
+   * message says why. Cleared by the next apply or deletion request.
+   */
+  DeletionBlocked: 'DeletionBlocked',
 } as const;
 
 /** @public */
@@ -37,6 +48,11 @@ export const ClusterReasons = {
   PlacementFailed: 'PlacementFailed',
   ReconcileError: 'ReconcileError',
   AsExpected: 'AsExpected',
+  Restoring: 'Restoring',
+  RestoreComplete: 'RestoreComplete',
+  RestoreFailed: 'RestoreFailed',
+  FinalBackupFailed: 'FinalBackupFailed',
+  BackingUp: 'BackingUp',
 } as const;
 
 /** @public */

@@ -1,3 +1,4 @@
+import { LastBackup } from '../backups';
 import { ClusterCondition } from './conditions';
 
 /**
@@ -97,4 +98,6 @@ export interface EngineClusterStatus {
   credentials?: CredentialsReference;
   /** The last change of primary; absent while the first primary still leads. */
   lastFailover?: FailoverRecord;
+  /** The most recent completed backup, once there is one. */
+  lastBackup?: LastBackup;
 }

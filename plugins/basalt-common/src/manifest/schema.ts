@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BACKUP_METHODS } from '../backups/types';
 
 /**
  * The manifest's `apiVersion` and `kind`.
@@ -35,6 +36,31 @@ export const DEFAULT_ENGINE_VERSIONS: Record<(typeof ENGINES)[number], string> =
     redis: '7',
   };
 
+/**
+ * The backup policy of a manifest without `spec.backup`: no schedule, the
+ * `default` repository, physical backups with continuous WAL archiving, and
+ * a restore test of the final backup before a `BackupThenDelete` deletion.
+ *
+ * @public
+ */
+export const DEFAULT_BACKUP_POLICY = {
+  repository: 'default',
+  method: 'physical',
+  walArchiving: true,
+  restoreTest: true,
+} as const satisfies Partial<NonNullable<EngineCluster['spec']['backup']>>;
+
+/**
+ * A cluster's backup policy with every default applied.
+ *
+ * @public
+ */
+export function backupPolicyOf(
+  spec: EngineCluster['spec'],
+): NonNullable<EngineCluster['spec']['backup']> {
+  return { ...DEFAULT_BACKUP_POLICY, ...spec.backup };
+}
+
 /** Most replicas one cluster may declare. */
 export const MAX_REPLICAS = 9;
 
@@ -67,6 +93,47 @@ const quantity = (units: string[]) =>
     );
 
 const stringMap = z.record(z.string(), z.string());
+
+const isoTime = z
+  .string()
+  .refine(
+    value =>
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(
+        value,
+      ) && !Number.isNaN(Date.parse(value)),
+    'must be a time in ISO 8601 with its zone, e.g. "2026-11-24T08:30:00Z"',
+  );
+
+/**
+ * Zod schema of `spec.restore`: where a new cluster's data comes from.
+ *
+ * @public
+ */
+export const restoreSourceSchema = z.union(
+  [
+    z.strictObject({
+      backup: z
+        .string()
+        .regex(
+          /^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/,
+          'must be a backup id: letters, digits and dashes',
+        ),
+    }),
+    z.strictObject({
+      cluster: z
+        .string()
+        .regex(
+          /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+          'must be a cluster reference: namespace/name',
+        ),
+      time: isoTime.optional(),
+    }),
+  ],
+  {
+    error: () =>
+      'must be { backup: <id> } or { cluster: <namespace/name>, time?: <ISO 8601 time> }',
+  },
+);
 
 /**
  * Zod schema of the `EngineCluster` manifest's `metadata`.
@@ -146,8 +213,12 @@ export const engineClusterSpecSchema = z
           )
           .optional(),
         repository: dnsLabel('repository name', 63).default('default'),
+        method: z.enum(BACKUP_METHODS).default('physical'),
+        walArchiving: z.boolean().default(true),
+        restoreTest: z.boolean().default(true),
       })
       .optional(),
+    restore: restoreSourceSchema.optional(),
     databases: z.array(identifier).default([]),
     accounts: z
       .array(

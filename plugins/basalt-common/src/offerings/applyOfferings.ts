@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { EngineCluster } from '../manifest';
+import { DEFAULT_BACKUP_POLICY, EngineCluster } from '../manifest';
 import { Offerings } from './types';
 
 /**
@@ -88,7 +88,7 @@ function enforcedBackup(
   policy: { schedule?: string; retention?: string } | undefined,
 ): EngineCluster['spec']['backup'] {
   if (!policy) return spec.backup;
-  const backup = { repository: 'default', ...spec.backup };
+  const backup = { ...DEFAULT_BACKUP_POLICY, ...spec.backup };
   for (const key of ['schedule', 'retention'] as const) {
     const required = policy[key];
     if (!required) continue;

@@ -9,3 +9,11 @@ export type {
   ParsedLogLine,
 } from './types';
 export { EngineUnavailableError } from './errors';
+export type {
+  ArchivedLogSource,
+  BackupSink,
+  BackupSource,
+  EngineBackups,
+  PhysicalBackupInfo,
+  PhysicalRestoreOptions,
+} from './backups';

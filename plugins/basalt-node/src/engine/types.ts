@@ -1,8 +1,10 @@
+import { Readable } from 'stream';
 import {
   EngineCluster,
   InstanceRole,
   LogLevel,
 } from '@basalt/plugin-basalt-common';
+import type { EngineBackups } from './backups';
 
 /**
  * Generated credentials of one cluster. Held by the runtime (a 0600 file
@@ -54,6 +56,31 @@ export interface EngineHost {
   ): Promise<{ stdout: string; stderr: string }>;
   /** Writes a file into the data directory, owned by the engine's user, mode 0600. */
   writeFile(relativePath: string, content: string): Promise<void>;
+  /**
+   * Streams `body` into a file in the data directory (creating the
+   * directories on its path), owned by the engine's user, mode 0600.
+   */
+  writeFileFrom(relativePath: string, body: Readable): Promise<void>;
+  /** Removes a file or directory in the data directory; absent is fine. */
+  remove(relativePath: string): Promise<void>;
+  /**
+   * Unpacks a gzip-compressed tar archive into the data directory as the
+   * engine's user; rejects when `body` or the unpacking fails.
+   */
+  unpack(body: Readable): Promise<void>;
+  /**
+   * Calls `use` with a fresh directory outside the data directory that only
+   * the engine's user (and the runtime) can enter, e.g. for a server's
+   * private socket during maintenance, and removes it when `use` settles.
+   * Its path is short enough for a Unix socket.
+   */
+  withPrivateDir<T>(use: (dir: string) => Promise<T>): Promise<T>;
+  /**
+   * A directory outside the data directory where the engine leaves files
+   * for the runtime to archive (completed WAL segments), or undefined when
+   * the runtime collects none; see `Runtime.archive`.
+   */
+  readonly archiveDir?: string;
   /** Whether a file exists in the data directory. */
   fileExists(relativePath: string): Promise<boolean>;
   /**
@@ -195,6 +222,8 @@ export interface EngineDriver {
     primary: EngineAddress,
     context: EngineContext,
   ): Promise<string[]>;
+  /** Backup and restore; absent when the engine has none. */
+  readonly backups?: EngineBackups;
   /**
    * Reads the severity and time of one line of the engine's log, as the
    * driver configured the engine to write it. A line it does not recognise

@@ -1,4 +1,6 @@
 export type {
+  ArchiveSpool,
+  SpooledFile,
   ClusterKey,
   EndpointTargets,
   InstanceRequest,

@@ -2,11 +2,13 @@ import {
   ClusterEndpoints,
   CredentialsReference,
 } from '@basalt/plugin-basalt-common';
+import { Readable } from 'stream';
 import {
   ClusterCredentials,
   EngineAddress,
   EngineContext,
   EngineDriver,
+  EngineHost,
   InstanceRoleRequest,
 } from '../engine/types';
 
@@ -67,7 +69,16 @@ export interface InstanceRequest {
   /** How to create its data the first time: a new primary, or a copy of one. */
   bootstrap:
     | { from: 'scratch' }
-    | { from: 'replica-of'; source: EngineAddress };
+    | { from: 'replica-of'; source: EngineAddress }
+    | {
+        from: 'restore';
+        /**
+         * Fills the empty data directory from a backup (the controller
+         * streams it from the repository through the driver); the instance
+         * is removed again when this rejects.
+         */
+        restore(host: EngineHost): Promise<void>;
+      };
   driver: EngineDriver;
   context: EngineContext;
   /**
@@ -127,6 +138,34 @@ export interface RuntimeEvent {
 }
 
 /**
+ * A file an instance left for archiving (a completed WAL segment, or a
+ * timeline history file).
+ *
+ * @public
+ */
+export interface SpooledFile {
+  instance: string;
+  /** The engine's file name, e.g. `000000010000000000000003`. */
+  name: string;
+  size: number;
+}
+
+/**
+ * The files a cluster's instances leave in their {@link EngineHost.archiveDir}
+ * for the backend to move into the backup repository. A file appears only
+ * once complete; the backend removes it after it is safely archived.
+ *
+ * @public
+ */
+export interface ArchiveSpool {
+  /** Every instance's spooled files, in name order. */
+  list(cluster: ClusterKey): Promise<SpooledFile[]>;
+  open(cluster: ClusterKey, file: SpooledFile): Promise<Readable>;
+  /** Removes a spooled file; absent is fine. */
+  remove(cluster: ClusterKey, file: SpooledFile): Promise<void>;
+}
+
+/**
  * Where instances run: real processes on this host (`local`) or Pods on
  * Kubernetes. Every method is idempotent: `ensure*` creates what is missing
  * and adopts what exists, `remove*` treats "already gone" as success.
@@ -182,6 +221,12 @@ export interface Runtime {
     reference: CredentialsReference;
   }>;
   removeCredentials(cluster: ClusterKey): Promise<void>;
+  /**
+   * Where instances leave files for archiving (continuous WAL archiving);
+   * absent when the runtime offers none, and then no instance gets an
+   * {@link EngineHost.archiveDir}.
+   */
+  readonly archive?: ArchiveSpool;
   /** Subscribes to instance events; returns the unsubscribe function. */
   subscribe(listener: (event: RuntimeEvent) => void): () => void;
 }

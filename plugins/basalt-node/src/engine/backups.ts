@@ -1,0 +1,148 @@
+import { Readable } from 'stream';
+import { BackupMethod } from '@basalt/plugin-basalt-common';
+import type { EngineAddress, EngineContext, EngineHost } from './types';
+
+/**
+ * Where a driver writes a backup's objects. Each object is streamed once;
+ * the caller stores it in the backup repository, computing its size and
+ * SHA-256 on the way, and resolves when it is safely stored.
+ *
+ * @public
+ */
+export interface BackupSink {
+  /**
+   * Stores one object of the backup under `name` (e.g. `base.tar.gz` or
+   * `<database>.dump`). Rejects when the repository fails; the driver then
+   * stops and rejects too.
+   */
+  write(name: string, body: Readable): Promise<void>;
+}
+
+/**
+ * What a driver reads a backup's objects from. Every stream checks the
+ * object's size and SHA-256 as it is read and fails at its end with a
+ * `BackupCorruptedError` when they differ, so a restore that reads an
+ * object to its end has read exactly what was backed up.
+ *
+ * @public
+ */
+export interface BackupSource {
+  /** Names of the backup's objects, as the driver wrote them. */
+  readonly objects: string[];
+  open(name: string): Promise<Readable>;
+}
+
+/**
+ * The engine's archived log (WAL for PostgreSQL) a point-in-time restore
+ * replays after the base backup, with the same checking as
+ * {@link BackupSource}.
+ *
+ * @public
+ */
+export interface ArchivedLogSource {
+  /** File names in the archive, in the engine's naming, oldest first. */
+  readonly files: string[];
+  open(name: string): Promise<Readable>;
+}
+
+/**
+ * What a physical backup spans in the engine's log, for restores and
+ * point-in-time recovery.
+ *
+ * @public
+ */
+export interface PhysicalBackupInfo {
+  /** Log positions, in the engine's notation (e.g. `0/3000028`). */
+  walStart: string;
+  walEnd: string;
+  timeline: number;
+}
+
+/**
+ * How a physical restore recovers: to the end of the backup (no
+ * `archive`), or by replaying archived log up to `targetTime` (or to the
+ * archive's end when absent).
+ *
+ * @public
+ */
+export interface PhysicalRestoreOptions {
+  archive?: ArchivedLogSource;
+  /** ISO 8601; recovery stops before the first commit after it. */
+  targetTime?: string;
+}
+
+/**
+ * Backup and restore support of an engine driver.
+ *
+ * @public
+ */
+export interface EngineBackups {
+  /** The methods this engine supports; the first is its default. */
+  readonly methods: BackupMethod[];
+  /**
+   * Engine programs run on the backend's host (client tools such as
+   * `pg_basebackup` and `pg_dump`), checked before a backup starts.
+   */
+  readonly clientPrograms: string[];
+  /**
+   * Takes a physical backup of the running instance at `source`, streamed
+   * into `sink` as it is produced, and resolves with the log positions it
+   * spans. Rejects (after stopping the engine's tool) when the tool or the
+   * sink fails, or when `signal` aborts.
+   */
+  backupPhysical(
+    source: EngineAddress,
+    context: EngineContext,
+    sink: BackupSink,
+    signal?: AbortSignal,
+  ): Promise<PhysicalBackupInfo>;
+  /** Takes a logical backup (one object per database) of `source`. */
+  backupLogical(
+    source: EngineAddress,
+    context: EngineContext,
+    sink: BackupSink,
+    signal?: AbortSignal,
+  ): Promise<void>;
+  /**
+   * Creates a new instance's data from a physical backup, in the empty data
+   * directory of `host`, recovered as `options` say and ready to start as a
+   * primary with `context`'s configuration and credentials (the backup's
+   * own passwords no longer work for Basalt's accounts).
+   */
+  restorePhysical(
+    host: EngineHost,
+    context: EngineContext,
+    backup: BackupSource,
+    options: PhysicalRestoreOptions,
+  ): Promise<void>;
+  /**
+   * Loads a logical backup into the running primary at `primary`, which has
+   * none of the backup's databases yet; a database that was half-loaded by
+   * an earlier, interrupted attempt is dropped and loaded again. Resolves
+   * with what it did, in words, for events.
+   */
+  restoreLogical(
+    primary: EngineAddress,
+    context: EngineContext,
+    backup: BackupSource,
+  ): Promise<string[]>;
+  /**
+   * Makes the primary refuse writes (`locked`) or take them again: new
+   * transactions are read-only and sessions that could write are ended.
+   * Used before a final backup, so nothing written after it is lost.
+   */
+  setWritesLocked(
+    primary: EngineAddress,
+    context: EngineContext,
+    locked: boolean,
+  ): Promise<void>;
+  /**
+   * Checks that an instance restored for a test answers and holds the
+   * manifest's databases; resolves with a summary (e.g. `3 databases, 12
+   * tables`) or rejects saying what is missing.
+   */
+  checkRestored(
+    address: EngineAddress,
+    context: EngineContext,
+  ): Promise<string>;
+}
