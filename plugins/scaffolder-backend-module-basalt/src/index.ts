@@ -9,4 +9,6 @@ export { createManifestWriteAction } from './actions/manifestWrite';
 export { createClusterCreateAction } from './actions/clusterCreate';
 export { createClusterDestroyAction } from './actions/clusterDestroy';
 export { createClusterSwitchoverAction } from './actions/clusterSwitchover';
+export { createBackupCreateAction } from './actions/backupCreate';
+export { createBackupRestoreAction } from './actions/backupRestore';
 export { BasaltCaller } from './basalt/BasaltCaller';

@@ -23,6 +23,8 @@ describe('scaffolderModuleBasalt', () => {
         .filter((id: string) => id.startsWith('basalt:'))
         .sort(),
     ).toEqual([
+      'basalt:backup:create',
+      'basalt:backup:restore',
       'basalt:cluster:create',
       'basalt:cluster:destroy',
       'basalt:cluster:switchover',

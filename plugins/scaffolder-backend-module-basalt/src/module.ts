@@ -3,6 +3,8 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createBackupCreateAction } from './actions/backupCreate';
+import { createBackupRestoreAction } from './actions/backupRestore';
 import { createClusterCreateAction } from './actions/clusterCreate';
 import { createClusterDestroyAction } from './actions/clusterDestroy';
 import { createClusterSwitchoverAction } from './actions/clusterSwitchover';
@@ -31,6 +33,8 @@ export const scaffolderModuleBasalt = createBackendModule({
           createClusterCreateAction({ basalt }),
           createClusterDestroyAction({ basalt }),
           createClusterSwitchoverAction({ basalt }),
+          createBackupCreateAction({ basalt }),
+          createBackupRestoreAction({ basalt }),
         );
       },
     });

@@ -89,7 +89,7 @@ describe('golden templates (dry-run through a started scaffolder)', () => {
     expect(messages).not.toMatch(/error/i);
   });
 
-  it('Ephemeral test database: renders a standalone dev database that deletes without a backup', async () => {
+  it('Ephemeral test database: renders a standalone dev database that is backed up, verified and restore-tested before it is deleted', async () => {
     const result = await dryRun('ephemeral-test-database', {
       name: 'pr-1234-db',
       owner: 'group:default/payments-team',
@@ -100,7 +100,7 @@ describe('golden templates (dry-run through a started scaffolder)', () => {
       replicas: 1,
       template: 'postgresql-standalone',
       profile: 'dev',
-      terminationPolicy: 'Delete',
+      terminationPolicy: 'BackupThenDelete',
       databases: ['app'],
     });
     expect(result.log.map(l => l.body.message).join('\n')).toContain(

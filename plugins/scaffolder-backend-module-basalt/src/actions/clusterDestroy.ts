@@ -1,5 +1,8 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { ClusterResource } from '@basalt/plugin-basalt-common';
 import { BasaltCaller } from '../basalt/BasaltCaller';
+import { deletionProgress } from '../basalt/deletionProgress';
+import { poll, waiting } from '../basalt/poll';
 import { stepError } from '../basalt/stepError';
 import { examples } from './clusterDestroy.examples';
 
@@ -101,24 +104,31 @@ export function createClusterDestroyAction(options: { basalt: BasaltCaller }) {
         ctx.output('result', 'deletion-requested');
         return;
       }
-      const deadline =
-        Date.now() +
-        (ctx.input.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
-      while (
-        await api.getCluster(ref, request).then(
-          () => true,
-          e => e?.statusCode !== 404,
-        )
-      ) {
-        if (Date.now() > deadline) {
-          throw new Error(
-            `EngineCluster ${clusterRef} was still there after ${
-              ctx.input.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS
-            } s`,
-          );
-        }
-        await new Promise(resolve => setTimeout(resolve, POLL_MS));
-      }
+      const timeoutSeconds =
+        ctx.input.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+      await poll(
+        async () => {
+          let cluster: ClusterResource | undefined;
+          try {
+            cluster = await api.getCluster(ref, request);
+          } catch (error) {
+            // A failed read is no answer, unless it says the cluster is gone.
+            if ((error as { statusCode?: number })?.statusCode !== 404) {
+              return waiting(`the last read failed: ${error}`);
+            }
+          }
+          return deletionProgress(cluster);
+        },
+        {
+          timeoutMs: timeoutSeconds * 1000,
+          intervalMs: POLL_MS,
+          signal: ctx.signal,
+          timedOut: description =>
+            new Error(
+              `EngineCluster ${clusterRef} was still there after ${timeoutSeconds} s: ${description}`,
+            ),
+        },
+      );
       ctx.logger.info(`Deleted EngineCluster ${clusterRef}`);
       ctx.output('result', 'deleted');
     },

@@ -2,6 +2,7 @@ import { ConflictError, InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { ClusterResource } from '@basalt/plugin-basalt-common';
 import { BasaltCaller } from '../basalt/BasaltCaller';
+import { done, poll, waiting } from '../basalt/poll';
 import { stepError } from '../basalt/stepError';
 import {
   SwitchoverBaseline,
@@ -168,37 +169,40 @@ export function createClusterSwitchoverAction(options: {
 
       const timeoutSeconds =
         ctx.input.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-      const deadline = Date.now() + timeoutSeconds * 1000;
-      for (;;) {
-        const [cluster, events] = await Promise.all([
-          api.getCluster(ref, request),
-          api.listClusterEvents(ref, { limit: EVENTS_LIMIT }, request),
-        ]).catch(error => Promise.reject(stepError(error)));
-        const progress = switchoverProgress(cluster, events, baseline);
-        if (progress.state === 'done') {
-          const { record } = progress;
-          ctx.logger.info(
-            `Switched EngineCluster ${clusterRef} over from ${
-              record.from ?? baseline.previousPrimary
-            } to ${record.to}; writes paused for ${record.durationMs} ms`,
-          );
-          if (record.from) ctx.output('previousPrimary', record.from);
-          ctx.output('primary', record.to);
-          ctx.output('durationMs', record.durationMs);
-          return;
-        }
-        if (progress.state === 'refused') {
-          throw new ConflictError(
-            `EngineCluster ${clusterRef} did not switch over: ${progress.message}`,
-          );
-        }
-        if (Date.now() > deadline || ctx.signal?.aborted) {
-          throw new Error(
-            `EngineCluster ${clusterRef} had not switched over to ${toWhom} within ${timeoutSeconds} s: ${progress.description}`,
-          );
-        }
-        await new Promise(resolve => setTimeout(resolve, POLL_MS));
-      }
+      const record = await poll(
+        async () => {
+          const [cluster, events] = await Promise.all([
+            api.getCluster(ref, request),
+            api.listClusterEvents(ref, { limit: EVENTS_LIMIT }, request),
+          ]).catch(error => Promise.reject(stepError(error)));
+          const progress = switchoverProgress(cluster, events, baseline);
+          if (progress.state === 'refused') {
+            throw new ConflictError(
+              `EngineCluster ${clusterRef} did not switch over: ${progress.message}`,
+            );
+          }
+          return progress.state === 'done'
+            ? done(progress.record)
+            : waiting(progress.description);
+        },
+        {
+          timeoutMs: timeoutSeconds * 1000,
+          intervalMs: POLL_MS,
+          signal: ctx.signal,
+          timedOut: description =>
+            new Error(
+              `EngineCluster ${clusterRef} had not switched over to ${toWhom} within ${timeoutSeconds} s: ${description}`,
+            ),
+        },
+      );
+      ctx.logger.info(
+        `Switched EngineCluster ${clusterRef} over from ${
+          record.from ?? baseline.previousPrimary
+        } to ${record.to}; writes paused for ${record.durationMs} ms`,
+      );
+      if (record.from) ctx.output('previousPrimary', record.from);
+      ctx.output('primary', record.to);
+      ctx.output('durationMs', record.durationMs);
     },
   });
 }
