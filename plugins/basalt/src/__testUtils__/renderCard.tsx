@@ -1,4 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
+import { RouteRef } from '@backstage/frontend-plugin-api';
 import {
   mockApis,
   renderInTestApp,
@@ -13,7 +14,8 @@ import { basaltApiRef } from '../api';
 
 /**
  * Renders a card or tab for `entity` in a test app, with the given Basalt
- * API calls and permission decision.
+ * API calls and permission decision, and `mountedRoutes` (e.g. the catalog's
+ * entity route) for the links it makes.
  */
 export function renderForEntity(
   element: ReactElement,
@@ -21,6 +23,7 @@ export function renderForEntity(
     entity: Entity;
     api: Partial<BasaltApi>;
     permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+    mountedRoutes?: Record<string, RouteRef>;
   },
 ) {
   return renderInTestApp(
@@ -37,5 +40,6 @@ export function renderForEntity(
     >
       <EntityProvider entity={options.entity}>{element}</EntityProvider>
     </TestApiProvider>,
+    { mountedRoutes: options.mountedRoutes },
   );
 }

@@ -1,43 +1,130 @@
-import { Alert, Button, Flex, Skeleton, Text } from '@backstage/ui';
-import { ClusterRef, ClusterResource } from '@basalt/plugin-basalt-common';
+import { Button, Flex, Skeleton, Text } from '@backstage/ui';
+import {
+  backupPolicyOf,
+  BackupRecord,
+  ClusterRef,
+  ClusterResource,
+} from '@basalt/plugin-basalt-common';
+import { useState } from 'react';
 import { ErrorAlert } from '../common';
 import { EntityClusterCard } from '../EntityClusterCard';
 import { useCluster } from '../ClusterHealthCard';
+import { BackupPolicy } from './BackupPolicy';
+import { BackupsTable } from './BackupsTable';
+import { earliestRecoveryPoint } from './describeBackup';
+import { RestoreDialog, RestoreTarget } from './RestoreDialog';
+import { RestoreOutcome } from './RestoreProgress';
+import { TakeBackup } from './TakeBackup';
+import { useRestore } from './useRestore';
+import { useBackupPermissions, useBackups } from './useBackups';
 
-const TERMINATION: Record<
-  ClusterResource['spec']['terminationPolicy'],
-  string
-> = {
-  Delete:
-    'Deleting this database deletes its data at once, without a final backup.',
-  BackupThenDelete:
-    'Deleting this database first takes and verifies a final backup; until backups are available, Basalt refuses to delete it.',
-  DoNotTerminate: 'This database cannot be deleted until its policy changes.',
-};
-
-function DeclaredPolicy({ cluster }: { cluster: ClusterResource }) {
-  const { backup, terminationPolicy } = cluster.spec;
+function BackupsList(props: {
+  backups: BackupRecord[] | undefined;
+  error?: Error;
+  clusterUid?: string;
+  onRetry: () => void;
+  onRestore?: (backup: BackupRecord) => void;
+}) {
+  const { backups, error } = props;
+  if (!backups) {
+    return (
+      <ErrorAlert
+        title="The database's backups could not be loaded"
+        error={error ?? new Error('No answer')}
+        onRetry={props.onRetry}
+      />
+    );
+  }
   return (
-    <Flex direction="column" gap="1" aria-label="Backup policy">
-      <Text>
-        {backup?.schedule
-          ? `Declared schedule: "${backup.schedule}" (cron), kept for ${
-              backup.retention ?? 'the default retention'
-            }, in repository "${backup.repository}".`
-          : 'The manifest declares no backup schedule.'}
-      </Text>
-      <Text variant="body-small" color="secondary">
-        {TERMINATION[terminationPolicy]}
-      </Text>
+    <Flex direction="column" gap="2">
+      {error && (
+        <Text color="warning">
+          Refreshing failed ({error.message}); showing the last known backups.
+        </Text>
+      )}
+      {backups.length === 0 ? (
+        <Text color="secondary">
+          This database has no backups yet. Take a backup, or declare
+          spec.backup.schedule in the manifest to have them taken regularly.
+        </Text>
+      ) : (
+        <BackupsTable
+          backups={backups}
+          clusterUid={props.clusterUid}
+          onRestore={props.onRestore}
+        />
+      )}
+    </Flex>
+  );
+}
+
+/** The backups view of a loaded cluster, with the actions the user may run. */
+function ClusterBackups(props: { cluster: ClusterResource }) {
+  const { cluster } = props;
+  const ref = {
+    namespace: cluster.metadata.namespace,
+    name: cluster.metadata.name,
+  };
+  const backups = useBackups(ref);
+  const permissions = useBackupPermissions(ref);
+  const restore = useRestore(ref);
+  const [target, setTarget] = useState<RestoreTarget>();
+  const policy = backupPolicyOf(cluster.spec);
+  const earliest = earliestRecoveryPoint(
+    backups.value ?? [],
+    cluster.metadata.uid,
+  );
+  if (backups.loading) return <Skeleton width="100%" height={100} />;
+  return (
+    <Flex direction="column" gap="3">
+      <BackupPolicy cluster={cluster} earliestRecovery={earliest} />
+      <Flex gap="3" align="end" style={{ flexWrap: 'wrap' }}>
+        {permissions.canBackup && (
+          <TakeBackup
+            cluster={ref}
+            defaultMethod={policy.method}
+            backups={backups.value ?? []}
+            onStarted={backups.refresh}
+          />
+        )}
+        {permissions.canRestore && policy.walArchiving && earliest && (
+          <Button
+            variant="secondary"
+            onPress={() => setTarget({ pointInTime: true, earliest })}
+          >
+            Restore to a point in time…
+          </Button>
+        )}
+      </Flex>
+      <RestoreOutcome restored={restore.restored} error={restore.error} />
+      <BackupsList
+        backups={backups.value}
+        error={backups.error}
+        clusterUid={cluster.metadata.uid}
+        onRetry={backups.refresh}
+        onRestore={
+          permissions.canRestore ? backup => setTarget({ backup }) : undefined
+        }
+      />
+      {target && (
+        <RestoreDialog
+          source={cluster}
+          target={target}
+          onRestore={request => {
+            setTarget(undefined);
+            restore.run(request);
+          }}
+          onCancel={() => setTarget(undefined)}
+        />
+      )}
     </Flex>
   );
 }
 
 /**
- * The backups of one cluster and the actions on them. This Basalt backend
- * cannot take or keep backups yet, so the panel says so plainly and shows
- * what the manifest asks for, rather than an empty list that would suggest
- * backups simply have not run.
+ * The backups of one cluster: the declared policy, every backup with its
+ * verification, taking a backup and restoring one (or a moment in time)
+ * into a new cluster, each for users with the permission.
  */
 export function ClusterBackupsPanel({ cluster }: { cluster: ClusterRef }) {
   const { value, error, loading, refresh } = useCluster(cluster);
@@ -51,25 +138,7 @@ export function ClusterBackupsPanel({ cluster }: { cluster: ClusterRef }) {
       />
     );
   }
-  return (
-    <Flex direction="column" gap="3">
-      <Alert
-        status="warning"
-        icon
-        title="Backups are not available in this Basalt installation yet"
-        description="The backend has no backup repository support, so this database has no backups: none are listed, taken or restored. Keep your own copy of data you cannot lose."
-      />
-      <DeclaredPolicy cluster={value} />
-      <Flex gap="2">
-        <Button variant="secondary" size="small" isDisabled>
-          Take a backup
-        </Button>
-        <Button variant="secondary" size="small" isDisabled>
-          Restore to a new database
-        </Button>
-      </Flex>
-    </Flex>
-  );
+  return <ClusterBackups cluster={value} />;
 }
 
 /** Entity card: the backups of the entity's database(s). */

@@ -14,7 +14,8 @@ import { ReactNode, useState } from 'react';
  * Asks before a disruptive operation. With `typeToConfirm` the user must
  * type that word (the database's name) before the action is enabled, as
  * for deletions that cannot be undone. `fields` are choices the operation
- * takes, shown below the explanation (which is text only).
+ * takes, shown below the explanation (which is text only);
+ * `confirmDisabled` holds the action back while they are not valid.
  */
 export function ConfirmDialog(props: {
   isOpen: boolean;
@@ -24,6 +25,7 @@ export function ConfirmDialog(props: {
   confirmLabel: string;
   destructive?: boolean;
   typeToConfirm?: string;
+  confirmDisabled?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
@@ -60,7 +62,7 @@ export function ConfirmDialog(props: {
         <Button
           variant="primary"
           destructive={props.destructive}
-          isDisabled={!confirmed}
+          isDisabled={!confirmed || props.confirmDisabled}
           onPress={() => {
             setTyped('');
             props.onConfirm();

@@ -12,6 +12,7 @@ function api(overrides: Partial<BasaltApi> = {}): Partial<BasaltApi> {
   return {
     getCluster: async () => clusterIn('ready'),
     listClusterEvents: async () => [],
+    listBackups: async () => [],
     streamClusterLogs: async () => undefined,
     ...overrides,
   };

@@ -3,3 +3,4 @@ export { ErrorAlert } from './ErrorAlert';
 export { StatusText } from './StatusText';
 export { tableStyles } from './tableStyles';
 export { TableHead } from './TableHead';
+export { apiErrorMessage } from './apiErrorMessage';

@@ -1,0 +1,70 @@
+import { Flex, Text } from '@backstage/ui';
+import { backupPolicyOf, ClusterResource } from '@basalt/plugin-basalt-common';
+import { ReactNode } from 'react';
+import { METHOD_LABELS } from './describeBackup';
+
+function Field(props: { label: string; children: ReactNode }) {
+  return (
+    <Flex direction="column" gap="0">
+      <Text variant="body-small" color="secondary">
+        {props.label}
+      </Text>
+      <Text>{props.children}</Text>
+    </Flex>
+  );
+}
+
+/** What deleting the database does with its data, under each policy. */
+function terminationText(cluster: ClusterResource): string {
+  const { terminationPolicy } = cluster.spec;
+  if (terminationPolicy === 'DoNotTerminate') {
+    return 'Deleting: this database cannot be deleted until its termination policy changes.';
+  }
+  if (terminationPolicy === 'Delete') {
+    return 'Deleting: its data is deleted at once, without a final backup; the backups already taken stay until retention removes them.';
+  }
+  const checks = backupPolicyOf(cluster.spec).restoreTest
+    ? 'checks its checksums and restore-tests it'
+    : 'checks its checksums (the restore test is turned off)';
+  return `Deleting: Basalt first takes a final backup, ${checks}, and deletes the database only if that succeeds.`;
+}
+
+/**
+ * The backup policy the manifest declares (with defaults applied) and what
+ * the termination policy does on deletion.
+ */
+export function BackupPolicy(props: {
+  cluster: ClusterResource;
+  /** When point-in-time recovery can reach back to, if known. */
+  earliestRecovery?: string;
+}) {
+  const { cluster, earliestRecovery } = props;
+  const policy = backupPolicyOf(cluster.spec);
+  const since = earliestRecovery
+    ? ` (now from ${new Date(earliestRecovery).toLocaleString()})`
+    : '';
+  return (
+    <Flex direction="column" gap="2" aria-label="Backup policy">
+      <Flex gap="5" style={{ flexWrap: 'wrap' }}>
+        <Field label="Schedule">
+          {policy.schedule
+            ? `"${policy.schedule}" (cron)`
+            : 'None: backups are taken only when asked for'}
+        </Field>
+        <Field label="Retention">
+          {policy.retention ?? "not declared (the installation's default)"}
+        </Field>
+        <Field label="Repository">{policy.repository}</Field>
+        <Field label="Method">{METHOD_LABELS[policy.method]}</Field>
+      </Flex>
+      <Text variant="body-small" color="secondary">
+        {policy.walArchiving
+          ? `WAL archiving is on: point-in-time recovery is available from the oldest retained physical backup${since}.`
+          : 'WAL archiving is off: a restore brings back the moment a backup was taken, not any time in between.'}
+      </Text>
+      <Text variant="body-small" color="secondary">
+        {terminationText(cluster)}
+      </Text>
+    </Flex>
+  );
+}

@@ -1,0 +1,108 @@
+import { useRouteRef } from '@backstage/frontend-plugin-api';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { Alert, Link } from '@backstage/ui';
+import {
+  ClusterConditionTypes,
+  ClusterReasons,
+  ClusterRef,
+  ClusterResource,
+} from '@basalt/plugin-basalt-common';
+import { formatClusterRef } from '../../entity';
+import { useCluster } from '../ClusterHealthCard';
+
+type Progress = {
+  status: 'info' | 'success' | 'danger';
+  title: string;
+  description: string;
+  pending?: boolean;
+};
+
+/** Where a restored cluster is: restoring, restored but starting, ready, failed. */
+export function restoreProgress(
+  ref: ClusterRef,
+  cluster: ClusterResource | undefined,
+): Progress {
+  const name = formatClusterRef(ref);
+  const conditions = cluster?.status?.conditions ?? [];
+  const restored = conditions.find(
+    c => c.type === ClusterConditionTypes.Restored,
+  );
+  const ready = conditions.find(c => c.type === ClusterConditionTypes.Ready);
+  if (restored?.reason === ClusterReasons.RestoreFailed) {
+    return {
+      status: 'danger',
+      title: `Restoring ${name} failed`,
+      description: restored.message,
+    };
+  }
+  if (restored?.status === 'True' && ready?.status === 'True') {
+    return {
+      status: 'success',
+      title: `${name} is restored and ready`,
+      description: `${restored.message} ${ready.message}`,
+    };
+  }
+  if (restored?.status === 'True') {
+    return {
+      status: 'info',
+      pending: true,
+      title: `${name}: data restored, starting`,
+      description: ready?.message ?? restored.message,
+    };
+  }
+  return {
+    status: 'info',
+    pending: true,
+    title: `Restoring ${name}`,
+    description:
+      restored?.message ?? 'Creating the new database; this takes a moment.',
+  };
+}
+
+/**
+ * Follows a cluster created by a restore until it is ready (or the restore
+ * failed), with a link to its Database page when the catalog is there.
+ */
+export function RestoreProgress({ cluster }: { cluster: ClusterRef }) {
+  const { value } = useCluster(cluster);
+  const entityRoute = useRouteRef(entityRouteRef);
+  const progress = restoreProgress(cluster, value);
+  const href = entityRoute?.({
+    kind: 'resource',
+    namespace: cluster.namespace,
+    name: cluster.name,
+  });
+  return (
+    <Alert
+      status={progress.status}
+      icon
+      isPending={progress.pending}
+      title={progress.title}
+      description={progress.description}
+      customActions={
+        href && (
+          <Link href={`${href}/database`}>
+            Open the Database page of {cluster.name}
+          </Link>
+        )
+      }
+    />
+  );
+}
+
+/** What became of the last restore asked for here, if one was. */
+export function RestoreOutcome(props: {
+  restored?: ClusterRef;
+  error?: string;
+}) {
+  if (props.restored) return <RestoreProgress cluster={props.restored} />;
+  if (!props.error) return null;
+  return (
+    <Alert
+      status="danger"
+      icon
+      title="The restore was refused"
+      description={props.error}
+    />
+  );
+}
