@@ -17,6 +17,7 @@ export interface Config {
        * How often every cluster is reconciled even when nothing triggered it.
        * Default: 10 seconds.
        */
+      resyncInterval?: HumanDuration | string;
       /**
        * How lost primaries of replicated clusters with automatic failover
        * are noticed between reconciles (a process that exits is noticed at
@@ -33,7 +34,6 @@ export interface Config {
         /** Default: 3. */
         failureThreshold?: number;
       };
-      resyncInterval?: HumanDuration | string;
       /** How many clusters are reconciled at the same time. Default: 4. */
       concurrency?: number;
       /**
@@ -42,6 +42,81 @@ export interface Config {
        * resync intervals, at least 15 seconds.
        */
       leaseDuration?: HumanDuration | string;
+    };
+    /**
+     * Backups: where they are kept, and how often the backend looks after
+     * them.
+     */
+    backups?: {
+      /**
+       * Backup repositories by name (lowercase letters, digits and dashes).
+       * A manifest picks one with `spec.backup.repository`, `default` unless
+       * it says otherwise, so name one `default`. When none is configured
+       * there is one: `default`, a filesystem repository at
+       * `.basalt/backups` under the backend's working directory. Each
+       * cluster's backups and archived WAL go under
+       * `<namespace>/<name>/<uid>/` in it.
+       */
+      repositories?: {
+        [name: string]:
+          | {
+              /** A directory on the backend's host. */
+              type: 'filesystem';
+              /**
+               * Absolute path of the directory; created (mode 0700) when
+               * absent.
+               */
+              path: string;
+            }
+          | {
+              /**
+               * An S3-compatible bucket (AWS S3, MinIO, Huawei OBS, …),
+               * written with multipart uploads.
+               */
+              type: 's3';
+              /**
+               * The service's base URL (http or https, without credentials),
+               * e.g. `http://127.0.0.1:9000`. Default: AWS's regional
+               * endpoint.
+               */
+              endpoint?: string;
+              /** e.g. `us-east-1`, or the region the service expects. */
+              region: string;
+              bucket: string;
+              /**
+               * Key prefix within the bucket, without leading or trailing
+               * slashes, e.g. `basalt/prod`. Default: none.
+               */
+              prefix?: string;
+              /**
+               * Access key id.
+               * @visibility secret
+               */
+              accessKeyId: string;
+              /**
+               * Secret access key.
+               * @visibility secret
+               */
+              secretAccessKey: string;
+              /**
+               * Address the bucket as `endpoint/bucket` rather than
+               * `bucket.endpoint`, as MinIO and most self-hosted services
+               * need. Default: false.
+               */
+              forcePathStyle?: boolean;
+            };
+      };
+      /**
+       * How often housekeeping runs (on one backend at a time): starts the
+       * scheduled backups that are due, fails backups whose backend
+       * stopped, and applies retention. Default: 30 seconds.
+       */
+      housekeepingInterval?: HumanDuration | string;
+      /**
+       * How often the leader moves the WAL files that instances have
+       * completed into their cluster's repository. Default: 5 seconds.
+       */
+      walArchiveInterval?: HumanDuration | string;
     };
     /**
      * Golden engine templates by name: tuned parameters and a security
