@@ -16,6 +16,12 @@ export interface BasaltConfig {
       failureThreshold: number;
     };
   };
+  backups: {
+    /** The `default` filesystem repository's path when none is configured. */
+    defaultPath: string;
+    housekeepingIntervalMs: number;
+    walArchiveIntervalMs: number;
+  };
   local: {
     rootDir: string;
     user: string;
@@ -81,6 +87,19 @@ export function readBasaltConfig(root: Config): BasaltConfig {
         milliseconds: Math.max(resyncIntervalMs * 3, 15_000),
       }),
       ha: readHaConfig(config),
+    },
+    backups: {
+      defaultPath: resolve('.basalt/backups'),
+      housekeepingIntervalMs: durationMs(
+        config,
+        'backups.housekeepingInterval',
+        {
+          seconds: 30,
+        },
+      ),
+      walArchiveIntervalMs: durationMs(config, 'backups.walArchiveInterval', {
+        seconds: 5,
+      }),
     },
     local: {
       rootDir: resolve(local?.getOptionalString('rootDir') ?? '.basalt/local'),

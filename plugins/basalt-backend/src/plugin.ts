@@ -24,6 +24,12 @@ import { ClusterLogs } from './service/ClusterLogs';
 import { ClusterService } from './service/ClusterService';
 import { NodeService } from './service/NodeService';
 import { createRouter } from './service/router';
+import { BackupService } from './service/BackupService';
+import {
+  createBackups,
+  permissionResources,
+  scheduleBackupTasks,
+} from './wiring/createBackups';
 import { createHealthChecks } from './wiring/createHealthChecks';
 import { createRuntime } from './wiring/createRuntime';
 import {
@@ -70,6 +76,7 @@ export const basaltPlugin = createBackendPlugin({
         const { config, database, httpAuth, httpRouter, lifecycle, logger } =
           deps;
         const settings = readBasaltConfig(config);
+        const stopping = new AbortController();
         const knex = await connectAndMigrate(database);
         const clusters = new ClusterStore(knex);
 
@@ -84,15 +91,27 @@ export const basaltPlugin = createBackendPlugin({
 
         const events = new EventStore(knex);
         const primaries = new PrimaryStore(knex);
+        const lease = new Lease(knex, {
+          name: 'basalt-controller',
+          holder: `${hostname()}-${process.pid}-${randomUUID()}`,
+          ttlMs: settings.controller.leaseDurationMs,
+        });
+        const backups = createBackups({
+          config,
+          settings,
+          knex,
+          clusters,
+          events,
+          runtime,
+          drivers,
+          logger: logger.child({ component: 'backups' }),
+          onFinished: uid => controller.enqueue(uid),
+        });
         const controller = ClusterController.create({
           clusters,
           events,
           instances: new InstanceStore(knex),
-          lease: new Lease(knex, {
-            name: 'basalt-controller',
-            holder: `${hostname()}-${process.pid}-${randomUUID()}`,
-            ttlMs: settings.controller.leaseDurationMs,
-          }),
+          lease,
           runtime,
           drivers,
           scheduler: deps.scheduler,
@@ -101,6 +120,7 @@ export const basaltPlugin = createBackendPlugin({
           concurrency: settings.controller.concurrency,
           primaries,
           ha: settings.controller.ha,
+          backups: backups.controller,
         });
 
         const healthChecks = createHealthChecks({
@@ -115,7 +135,8 @@ export const basaltPlugin = createBackendPlugin({
         deps.permissionsRegistry.addResourceType({
           resourceRef: clusterPermissionResourceRef,
           rules: Object.values(basaltClusterPermissionRules),
-          getResources: refs => clusters.permissionResources(refs),
+          getResources: refs =>
+            permissionResources(refs, clusters, backups.store),
         });
         const clusterService = new ClusterService({
           clusters,
@@ -124,6 +145,7 @@ export const basaltPlugin = createBackendPlugin({
           primaries,
           permissions: deps.permissions,
           offerings: readOfferings(config),
+          restores: backups.controller.planner,
         });
         const logs = new ClusterLogs({
           clusters: clusterService,
@@ -137,18 +159,37 @@ export const basaltPlugin = createBackendPlugin({
             clusters: clusterService,
             logs,
             nodes: new NodeService({ clusters: clusterService, runtime }),
+            backups: new BackupService({
+              clusters,
+              clusterService,
+              backups: backups.store,
+              runner: backups.runner,
+              accessor: backups.accessor,
+              permissions: deps.permissions,
+            }),
           }),
         );
         // Probed by load balancers and CI before anyone has signed in; it
         // reveals check names and outcomes only, never configuration.
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
 
-        lifecycle.addStartupHook(() => controller.start());
+        lifecycle.addStartupHook(async () => {
+          await controller.start();
+          await scheduleBackupTasks({
+            scheduler: deps.scheduler,
+            settings,
+            backups,
+            isLeader: () => lease.isHeld(),
+            signal: stopping.signal,
+          });
+        });
         // Engines keep running (they are detached on purpose); only the
         // backend's own work stops. Each step runs even if another fails.
         // Open log streams end first: the HTTP server waits for them.
         lifecycle.addShutdownHook(async () => {
           logs.close();
+          stopping.abort();
+          backups.runner.abortAll();
           const results = await Promise.allSettled([
             controller.stop(),
             localRuntime?.stop(),

@@ -28,6 +28,7 @@ export function waitReady(server: Server, ref: string, replicas: number) {
 export async function connect(
   cluster: ClusterResource,
   endpoint: 'readWrite' | 'readOnly',
+  database = 'postgres',
 ): Promise<Client> {
   const [host, port] = cluster.status!.endpoints[endpoint]!.split(':');
   const credentials = JSON.parse(
@@ -38,7 +39,7 @@ export async function connect(
     port: Number(port),
     user: credentials.credentials.superuser.username,
     password: credentials.credentials.superuser.password,
-    database: 'postgres',
+    database,
   });
   await client.connect();
   return client;

@@ -5,6 +5,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { JsonObject } from '@backstage/types';
 import {
   BasaltClient,
   ClusterResource,
@@ -58,6 +59,12 @@ export function useTestBackend(options: {
   deniedClusters?: string[];
   /** Resync every second with the real scheduler, as in production. */
   resync?: boolean;
+  /**
+   * The `basalt.backups` config, given the root directory; by default a
+   * `default` filesystem repository inside it, with housekeeping and WAL
+   * archiving every second.
+   */
+  backups?: (rootDir: string) => JsonObject;
 }) {
   let rootDir = '';
   let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
@@ -76,6 +83,16 @@ export function useTestBackend(options: {
               ...(options.resync && {
                 controller: { resyncInterval: '1s' },
               }),
+              backups: options.backups?.(rootDir) ?? {
+                repositories: {
+                  default: {
+                    type: 'filesystem',
+                    path: join(rootDir, 'backups'),
+                  },
+                },
+                housekeepingInterval: '1s',
+                walArchiveInterval: '1s',
+              },
               runtimes: {
                 local: {
                   rootDir,

@@ -9,13 +9,18 @@ import {
   EngineDriver,
   Runtime,
 } from '@basalt/plugin-basalt-node';
+import { FinalBackup } from '../backups/FinalBackup';
+import { RestorePlanner } from '../backups/RestorePlanner';
 import {
+  BackupStore,
   ClusterStore,
   EventStore,
   InstanceStore,
+  LifecycleStore,
   PrimaryStore,
   StoredCluster,
 } from '../store';
+import { pendingRestore } from './pendingRestore';
 import { PrimaryMonitor, PrimaryMonitorSettings } from './PrimaryMonitor';
 import { computeStatus, Observation } from './computeStatus';
 import { conditionStatus } from './conditions';
@@ -43,6 +48,16 @@ export interface ClusterControllerOptions {
   primaries: PrimaryStore;
   /** How lost primaries are noticed. */
   ha: PrimaryMonitorSettings;
+  /** Restores, final backups and the status's last backup. */
+  backups: ControllerBackups;
+}
+
+/** What the controller needs of backups. */
+export interface ControllerBackups {
+  store: BackupStore;
+  lifecycle: LifecycleStore;
+  planner: RestorePlanner;
+  finalBackup: FinalBackup;
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -141,15 +156,24 @@ export class ClusterController {
     const scope = await this.#scope(stored);
 
     if (cluster.metadata.deletionTimestamp) {
-      this.#monitor.unwatch(uid);
-      await ensureDeleted(scope);
-      await this.#options.clusters.remove(uid);
-      await scope.recordEvent(
-        'Normal',
-        'Deleted',
-        `Deleted EngineCluster ${clusterRefOf(cluster)}`,
-      );
-      scope.logger.info(`Deleted EngineCluster ${clusterRefOf(cluster)}`);
+      return this.#delete(stored, scope);
+    }
+    const failedRestore = stored.lifecycle.restoreFailure;
+    if (cluster.spec.restore && failedRestore && !stored.lifecycle.restoredAt) {
+      // Never retried: an empty cluster must not take a failed restore's place.
+      await this.#writeStatus(scope, {
+        observed: [],
+        endpoints: {},
+        failure: {
+          reason: ClusterReasons.RestoreFailed,
+          message: failedRestore,
+        },
+        restore: {
+          restored: false,
+          reason: ClusterReasons.RestoreFailed,
+          message: failedRestore,
+        },
+      });
       return {};
     }
     const driver = this.#driverFor(cluster);
@@ -170,6 +194,60 @@ export class ClusterController {
     this.#watchPrimary(ctx, observation, engine);
     await this.#writeStatus(scope, observation);
     return this.#next(uid, observation, settled);
+  }
+
+  /**
+   * Deletes the cluster as its termination policy says: under
+   * `BackupThenDelete` only once a final backup is taken and verified; when
+   * that fails the deletion is withdrawn and the cluster kept, with a
+   * DeletionBlocked condition that says why.
+   */
+  async #delete(
+    stored: StoredCluster,
+    scope: ClusterScope,
+  ): Promise<WorkResult> {
+    const { cluster } = stored;
+    const { uid } = cluster.metadata;
+    const ref = clusterRefOf(cluster);
+    if (
+      cluster.spec.terminationPolicy === 'BackupThenDelete' &&
+      !stored.lifecycle.finalBackup
+    ) {
+      await scope.recordEvent(
+        'Normal',
+        ClusterReasons.BackingUp,
+        'Taking the final backup before deleting (terminationPolicy BackupThenDelete)',
+      );
+      const outcome = await this.#options.backups.finalBackup.ensure(
+        stored,
+        scope.recordEvent,
+      );
+      if (!outcome.ok) {
+        const message = `Not deleted: ${outcome.message}. The cluster and its data are intact; delete it again to retry, or apply terminationPolicy Delete to delete it without a backup.`;
+        await this.#options.backups.lifecycle.blockDeletion(uid, {
+          reason: ClusterReasons.FinalBackupFailed,
+          message,
+          at: new Date().toISOString(),
+        });
+        await scope.recordEvent(
+          'Warning',
+          ClusterReasons.FinalBackupFailed,
+          message,
+        );
+        scope.logger.warn(message);
+        return { requeueAfterMs: 0 };
+      }
+    }
+    this.#monitor.unwatch(uid);
+    await ensureDeleted(scope);
+    await this.#options.clusters.remove(uid);
+    await scope.recordEvent(
+      'Normal',
+      'Deleted',
+      `Deleted EngineCluster ${ref}`,
+    );
+    scope.logger.info(`Deleted EngineCluster ${ref}`);
+    return {};
   }
 
   async #scope(stored: StoredCluster): Promise<ClusterScope> {
@@ -198,6 +276,7 @@ export class ClusterController {
       },
       primaryLoss: instance => this.#monitor.lossOf(uid, instance),
       switchover: stored.switchover,
+      deletionBlocked: stored.lifecycle.deletionBlocked,
       finishSwitchover: async () => {
         if (stored.switchover) {
           await primaries.finishSwitchover(uid, stored.switchover);
@@ -206,6 +285,13 @@ export class ClusterController {
       },
       ha: { probeTimeoutMs: this.#options.ha.probeTimeoutMs },
     };
+    if (cluster.spec.restore && !stored.lifecycle.restoredAt) {
+      scope.restore = await pendingRestore(
+        cluster,
+        this.#options.drivers.get(cluster.spec.engine),
+        this.#options.backups,
+      );
+    }
     return scope;
   }
 
@@ -276,9 +362,23 @@ export class ClusterController {
     observation: Observation,
   ): Promise<void> {
     const { cluster } = scope;
+    const latest = await this.#options.backups.store.latestCompleted(
+      cluster.metadata.uid,
+    );
     const status = computeStatus(
       cluster,
-      observation,
+      {
+        ...observation,
+        deletionBlocked: scope.deletionBlocked,
+        ...(latest && {
+          lastBackup: {
+            id: latest.id,
+            method: latest.method,
+            completedAt: latest.completedAt!,
+            sizeBytes: latest.sizeBytes,
+          },
+        }),
+      },
       new Date().toISOString(),
     );
     if (

@@ -1,9 +1,13 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { SwitchoverRequest } from '../store';
+import { DeletionBlock, SwitchoverRequest } from '../store';
 import { ClusterEvent, ClusterResource } from '@basalt/plugin-basalt-common';
+import { BackupMethod } from '@basalt/plugin-basalt-common';
 import {
   ClusterKey,
+  EngineAddress,
+  EngineContext,
   EngineDriver,
+  InstanceRequest,
   InstanceProbe,
   Runtime,
   RuntimeInstance,
@@ -44,6 +48,30 @@ export interface ClusterScope {
   finishSwitchover(): Promise<void>;
   /** High-availability settings the steps need. */
   ha: { probeTimeoutMs: number };
+  /** The restore of `spec.restore`, while it is not done. */
+  restore?: PendingRestore;
+  /** Why the last requested deletion was refused, while that stands. */
+  deletionBlocked?: DeletionBlock;
+}
+
+/** A cluster's data still to be restored from a backup. */
+export interface PendingRestore {
+  /** What is restored, in words. */
+  description: string;
+  method: BackupMethod;
+  /**
+   * How the first primary's data is created: from the physical backup.
+   * Undefined for a logical backup, which is loaded into a new primary.
+   */
+  primaryBootstrap(
+    engine: EngineContext,
+  ): InstanceRequest['bootstrap'] | undefined;
+  /** Loads a logical backup into the running primary. */
+  loadLogical(primary: EngineAddress, engine: EngineContext): Promise<string[]>;
+  /** Records the restore done. */
+  markRestored(): Promise<void>;
+  /** Records the restore failed for good (e.g. the backup is corrupted). */
+  markFailed(message: string): Promise<void>;
 }
 
 /** Everything one reconcile of one cluster works with. */

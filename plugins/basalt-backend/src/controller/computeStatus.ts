@@ -10,7 +10,9 @@ import {
   EngineClusterStatus,
   FailoverRecord,
   InstanceStatus,
+  LastBackup,
 } from '@basalt/plugin-basalt-common';
+import { DeletionBlock } from '../store';
 import { setCondition } from './conditions';
 import { ObservedInstance } from './ReconcileContext';
 import { RestartProgress } from './steps/ensureRestarted';
@@ -26,6 +28,12 @@ export interface Observation {
   restart?: RestartProgress;
   /** A failover or switchover that happened in this pass. */
   lastFailover?: FailoverRecord;
+  /** Where restoring `spec.restore` stands, for a cluster that has one. */
+  restore?: { restored: boolean; reason: ClusterReason; message: string };
+  /** Why the last requested deletion was refused, while that stands. */
+  deletionBlocked?: DeletionBlock;
+  /** The newest completed backup. */
+  lastBackup?: LastBackup;
 }
 
 function instanceStatus({ instance, probe }: ObservedInstance): InstanceStatus {
@@ -238,6 +246,41 @@ function conditionsOf(
       progress.message,
     ),
     condition('Degraded', degraded.degraded, degraded.reason, degraded.message),
+    ...lifecycleConditions(observation, condition),
+  ];
+}
+
+/** The Restored and DeletionBlocked conditions, where they apply. */
+function lifecycleConditions(
+  { restore, deletionBlocked }: Observation,
+  condition: (
+    type: keyof typeof ClusterConditionTypes,
+    status: boolean,
+    reason: ClusterReason,
+    message: string,
+  ) => ClusterCondition,
+): ClusterCondition[] {
+  return [
+    ...(restore
+      ? [
+          condition(
+            'Restored',
+            restore.restored,
+            restore.reason,
+            restore.message,
+          ),
+        ]
+      : []),
+    ...(deletionBlocked
+      ? [
+          condition(
+            'DeletionBlocked',
+            true,
+            deletionBlocked.reason as ClusterReason,
+            deletionBlocked.message,
+          ),
+        ]
+      : []),
   ];
 }
 
@@ -267,5 +310,6 @@ export function computeStatus(
     endpoints: observation.endpoints,
     ...(observation.credentials && { credentials: observation.credentials }),
     ...(lastFailover && { lastFailover }),
+    ...(observation.lastBackup && { lastBackup: observation.lastBackup }),
   };
 }

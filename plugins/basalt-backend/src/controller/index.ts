@@ -1,3 +1,6 @@
 export { ClusterController } from './ClusterController';
-export type { ClusterControllerOptions } from './ClusterController';
+export type {
+  ClusterControllerOptions,
+  ControllerBackups,
+} from './ClusterController';
 export { Lease } from './Lease';

@@ -1,3 +1,4 @@
+import { ClusterReasons } from '@basalt/plugin-basalt-common';
 import { EngineContext } from '@basalt/plugin-basalt-node';
 import { Observation } from './computeStatus';
 import { reasonOf } from './errors';
@@ -6,6 +7,11 @@ import { ensureDatabases } from './steps/ensureDatabases';
 import { ensureEndpoints } from './steps/ensureEndpoints';
 import { ensureInstances } from './steps/ensureInstances';
 import { ensureRestarted } from './steps/ensureRestarted';
+import {
+  ensureRestored,
+  isPermanentRestoreError,
+  restoring,
+} from './steps/ensureRestored';
 import { ensureReplicationMode } from './steps/ensureReplicationMode';
 import { ensureSwitchover } from './steps/ensureSwitchover';
 import { primaryOf, probeInstances } from './steps/probeInstances';
@@ -50,8 +56,14 @@ export async function reconcileCluster(
     const restart = await ensureRestarted(ctx, engine, instances);
     observation.observed = restart.observed;
     observation.restart = restart.progress;
+    observation.restore = await ensureRestored(
+      ctx,
+      engine,
+      observation.observed,
+    );
     observation.endpoints = await ensureEndpoints(ctx, observation.observed);
-    await ensureDatabases(ctx, engine, observation.observed);
+    // Not before the restore: a logical one brings the databases itself.
+    if (!ctx.restore) await ensureDatabases(ctx, engine, observation.observed);
     await ensureReplicationMode(ctx, engine, observation.observed);
     // Last: it changes the primary, which the steps above worked with.
     const switchover = await ensureSwitchover(
@@ -72,14 +84,37 @@ export async function reconcileCluster(
       reason: reasonOf(error),
       message: (error as Error).message,
     };
+    if (ctx.restore) {
+      observation.restore = await restoreFailure(ctx, error);
+    }
   }
   const { observed } = observation;
   const settled =
     !observation.failure &&
+    !ctx.restore &&
     !observation.restart &&
     !ctx.switchover &&
     !!primaryOf(observed, ctx.primaryInstance) &&
     observed.length === ctx.cluster.spec.replicas &&
     observed.every(o => o.probe.ready);
   return { observation, settled, engine };
+}
+
+/**
+ * The Restored condition after a failed pass of a cluster still being
+ * restored: given up for good when retrying cannot help (it is then never
+ * retried, so no empty cluster is made in its place), else restoring.
+ */
+async function restoreFailure(
+  ctx: ReconcileContext,
+  error: unknown,
+): Promise<Observation['restore']> {
+  const restore = ctx.restore!;
+  if (!isPermanentRestoreError(error)) return restoring(restore.description);
+  const message = `Could not restore ${restore.description}: ${
+    (error as Error).message
+  }`;
+  await restore.markFailed(message);
+  await ctx.recordEvent('Warning', ClusterReasons.RestoreFailed, message);
+  return { restored: false, reason: ClusterReasons.RestoreFailed, message };
 }

@@ -4,26 +4,24 @@ import {
   BackstageUserPrincipal,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
-  AuthorizeResult,
-  BasicPermission,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
-import {
-  BASALT_CLUSTER_RESOURCE_TYPE,
   ClusterEvent,
   ClusterResource,
   OWNER_ANNOTATION,
   basaltClusterCreatePermission,
   basaltClusterDeletePermission,
   basaltClusterReadPermission,
+  basaltClusterRestorePermission,
   basaltClusterUpdatePermission,
+  EngineCluster,
   clusterRefOf,
   Offerings,
   applyOfferings,
   parseEngineCluster,
 } from '@basalt/plugin-basalt-common';
+import { RestorePlanner } from '../backups/RestorePlanner';
 import { ClusterController } from '../controller';
 import {
   ClusterFilter,
@@ -31,11 +29,8 @@ import {
   EventStore,
   PrimaryStore,
 } from '../store';
+import { actorRef, requirePermission } from './authorization';
 import { switchoverTarget } from './switchoverTarget';
-
-type ClusterPermission = ResourcePermission<
-  typeof BASALT_CLUSTER_RESOURCE_TYPE
->;
 
 /**
  * What the REST API does, permission-checked: the router only translates
@@ -50,6 +45,7 @@ export class ClusterService {
       primaries: PrimaryStore;
       permissions: PermissionsService;
       offerings: Offerings;
+      restores: RestorePlanner;
     },
   ) {}
 
@@ -79,6 +75,7 @@ export class ClusterService {
     } else {
       await this.#require(basaltClusterCreatePermission, credentials);
     }
+    await this.#checkRestore(manifest, existing, credentials);
     const userRef = actorRef(credentials);
     const owner = manifest.metadata.annotations[OWNER_ANNOTATION] ?? userRef;
     const result = await this.deps.clusters.apply(manifest, { owner, userRef });
@@ -86,6 +83,37 @@ export class ClusterService {
       this.deps.controller.enqueue(result.cluster.metadata.uid);
     }
     return result;
+  }
+
+  /**
+   * `spec.restore` is where a new cluster's data comes from: with the
+   * restore permission on the cluster the backup is of, and resolvable to
+   * a completed backup of the same engine. It cannot change afterwards.
+   */
+  async #checkRestore(
+    manifest: EngineCluster,
+    existing: ClusterResource | undefined,
+    credentials: BackstageCredentials,
+  ): Promise<void> {
+    const { restore } = manifest.spec;
+    if (existing) {
+      if (JSON.stringify(restore) !== JSON.stringify(existing.spec.restore)) {
+        throw new InputError(
+          `spec.restore: can only be set when a cluster is created; ${clusterRefOf(
+            existing,
+          )} exists, so restore into a new cluster instead`,
+        );
+      }
+      return;
+    }
+    if (!restore) return;
+    const plan = await this.deps.restores.plan(restore, manifest.spec);
+    const { namespace, name } = plan.backup.record.cluster;
+    await this.#require(
+      basaltClusterRestorePermission,
+      credentials,
+      `${namespace}/${name}`,
+    );
   }
 
   /** What the platform team offers: templates, profiles, size classes. */
@@ -142,11 +170,6 @@ export class ClusterService {
     if (policy === 'DoNotTerminate') {
       throw new ConflictError(
         `EngineCluster ${ref} has terminationPolicy DoNotTerminate and cannot be deleted; apply it with terminationPolicy Delete or BackupThenDelete first`,
-      );
-    }
-    if (policy === 'BackupThenDelete') {
-      throw new ConflictError(
-        `EngineCluster ${ref} has terminationPolicy BackupThenDelete, which takes and verifies a final backup before deleting anything, and no backup repository is available in this installation yet; nothing was deleted. Apply it with terminationPolicy Delete to delete it without a backup.`,
       );
     }
     await this.deps.clusters.markForDeletion(cluster.metadata.uid);
@@ -288,6 +311,19 @@ export class ClusterService {
     );
   }
 
+  #require(
+    permission: Parameters<typeof requirePermission>[1],
+    credentials: BackstageCredentials,
+    resourceRef?: string,
+  ): Promise<void> {
+    return requirePermission(
+      this.deps.permissions,
+      permission,
+      credentials,
+      resourceRef,
+    );
+  }
+
   #record(cluster: ClusterResource, reason: string, message: string) {
     return this.deps.events.record({
       clusterUid: cluster.metadata.uid,
@@ -297,38 +333,6 @@ export class ClusterService {
       message,
     });
   }
-
-  async #require(
-    permission: BasicPermission | ClusterPermission,
-    credentials: BackstageCredentials,
-    resourceRef?: string,
-  ): Promise<void> {
-    const [decision] = await this.deps.permissions.authorize(
-      [
-        resourceRef
-          ? { permission: permission as ClusterPermission, resourceRef }
-          : { permission: permission as BasicPermission },
-      ],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed: ${permission.name}${
-          resourceRef ? ` on EngineCluster ${resourceRef}` : ''
-        }`,
-      );
-    }
-  }
-}
-
-/** Who asks: a user's entity ref, or `service:<subject>`, for events. */
-function actorRef(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as
-    | BackstageUserPrincipal
-    | BackstageServicePrincipal;
-  return principal.type === 'user'
-    ? principal.userEntityRef
-    : `service:${principal.subject ?? 'unknown'}`;
 }
 
 /** The `replicas` of a scale request body; its range is the manifest's. */

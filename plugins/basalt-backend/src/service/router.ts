@@ -3,6 +3,8 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { YAML_CONTENT_TYPES } from './parseBody';
 import { HealthChecks } from '../health/HealthChecks';
+import { BackupService } from './BackupService';
+import { createBackupsRouter } from './backupsRouter';
 import { ClusterLogs } from './ClusterLogs';
 import { ClusterService } from './ClusterService';
 import { createClustersRouter } from './clustersRouter';
@@ -17,6 +19,7 @@ export async function createRouter(options: {
   clusters: ClusterService;
   logs: ClusterLogs;
   nodes: NodeService;
+  backups: BackupService;
 }): Promise<express.Router> {
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
@@ -35,6 +38,12 @@ export async function createRouter(options: {
       httpAuth: options.httpAuth,
       service: options.clusters,
       logs: options.logs,
+    }),
+  );
+  router.use(
+    createBackupsRouter({
+      httpAuth: options.httpAuth,
+      service: options.backups,
     }),
   );
 

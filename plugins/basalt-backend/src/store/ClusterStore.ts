@@ -9,6 +9,7 @@ import {
 } from '@basalt/plugin-basalt-common';
 import { randomUUID } from 'crypto';
 import { Knex } from 'knex';
+import { ClusterLifecycle, lifecycleOf } from './LifecycleStore';
 import {
   ClusterRow,
   SwitchoverRequest,
@@ -36,6 +37,8 @@ export interface StoredCluster {
   primaryInstance?: string;
   /** A planned switchover waiting to be carried out. */
   switchover?: SwitchoverRequest;
+  /** What the controller remembers of the cluster's restore and deletion. */
+  lifecycle: ClusterLifecycle;
 }
 
 /** A cluster's manifest exactly as last applied, for read-modify-apply. */
@@ -126,6 +129,10 @@ export class ClusterStore {
         restart_requested_at: null,
         primary_instance: null,
         switchover_request: null,
+        restored_at: null,
+        restore_failure: null,
+        final_backup: null,
+        deletion_blocked: null,
       };
       await tx(TABLE).insert(row);
       return { cluster: rowToResource(row), created: true, specChanged: true };
@@ -158,9 +165,10 @@ export class ClusterStore {
     if (!changed) {
       return { cluster: rowToResource(existing), created: false, specChanged };
     }
+    // An apply answers a blocked deletion: its condition has been read.
     await tx(TABLE)
       .where({ uid: existing.uid })
-      .update({ ...update, updated_at: now });
+      .update({ ...update, updated_at: now, deletion_blocked: null });
     return {
       cluster: rowToResource({ ...existing, ...update, updated_at: now }),
       created: false,
@@ -220,6 +228,7 @@ export class ClusterStore {
       ...(row.switchover_request && {
         switchover: JSON.parse(row.switchover_request) as SwitchoverRequest,
       }),
+      lifecycle: lifecycleOf(row),
     };
   }
 
@@ -301,12 +310,18 @@ export class ClusterStore {
     return updated > 0;
   }
 
-  /** Records that deletion was requested; the controller does the rest. */
+  /**
+   * Records that deletion was requested (forgetting an earlier refusal);
+   * the controller does the rest.
+   */
   async markForDeletion(uid: string): Promise<void> {
     await this.knex<ClusterRow>(TABLE)
       .where({ uid })
       .whereNull('deletion_requested_at')
-      .update({ deletion_requested_at: new Date().toISOString() });
+      .update({
+        deletion_requested_at: new Date().toISOString(),
+        deletion_blocked: null,
+      });
   }
 
   /** Forgets the cluster once everything of it is gone. */

@@ -11,3 +11,8 @@ export { InstanceStore } from './InstanceStore';
 export { PrimaryStore } from './PrimaryStore';
 export type { SwitchoverRequest } from './rows';
 export { connectAndMigrate } from './migrate';
+export { BackupStore } from './BackupStore';
+export type { NewBackup, StoredBackup } from './BackupStore';
+export { LifecycleStore } from './LifecycleStore';
+export type { ClusterLifecycle } from './LifecycleStore';
+export type { DeletionBlock } from './rows';

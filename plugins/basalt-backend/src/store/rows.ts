@@ -28,6 +28,20 @@ export interface ClusterRow {
   primary_instance: string | null;
   /** JSON of a {@link SwitchoverRequest}; see PrimaryStore. */
   switchover_request: string | null;
+  /** Added by migration 20261124140000; see LifecycleStore. */
+  restored_at: string | null;
+  restore_failure: string | null;
+  final_backup: string | null;
+  /** JSON of a {@link DeletionBlock}. */
+  deletion_blocked: string | null;
+}
+
+/** Why a requested deletion was not carried out. */
+export interface DeletionBlock {
+  reason: string;
+  message: string;
+  /** ISO 8601. */
+  at: string;
 }
 
 /** A planned switchover someone asked for. */

@@ -4,7 +4,8 @@ import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
 /**
  * What the runtime needs to ensure one instance: with a `source`, an
  * instance whose data is missing is cloned from it as a replica; without
- * one it is created as a new primary.
+ * one it is created as a new primary, from the backup of `spec.restore`
+ * when the cluster restores a physical one.
  */
 export function instanceRequest(
   ctx: ReconcileContext,
@@ -19,7 +20,7 @@ export function instanceRequest(
     node,
     bootstrap: source
       ? { from: 'replica-of', source: source.instance.address }
-      : { from: 'scratch' },
+      : ctx.restore?.primaryBootstrap(engine) ?? { from: 'scratch' },
     driver: ctx.driver,
     context: engine,
   };

@@ -14,6 +14,7 @@ import {
   renderPostgresqlConf,
 } from './configuration';
 import { Timeouts, withClient } from './connection';
+import { PostgresBackups } from './backup/PostgresBackups';
 import { parsePostgresLogLine } from './logLines';
 import { probeInstance } from './probe';
 import {
@@ -34,6 +35,12 @@ export interface PostgresDriverOptions {
   probeTimeoutMs?: number;
   /** How long administrative sessions wait for a connection; defaults to 5 s. */
   connectTimeoutMs?: number;
+  /**
+   * Where the client tools the backend runs itself for backups and
+   * restores (`pg_basebackup`, `pg_dump`, `pg_restore`) are; defaults to
+   * `/usr/lib/postgresql/15/bin`.
+   */
+  binDir?: string;
 }
 
 const INITDB_TIMEOUT_MS = 120_000;
@@ -55,7 +62,17 @@ const PROMOTE_WAIT_SECONDS = 30;
 export class PostgresDriver implements EngineDriver {
   readonly engine = 'postgresql' as const;
   readonly versions = ['15'];
-  readonly programs = ['initdb', 'postgres', 'pg_basebackup', 'pg_rewind'];
+  readonly programs = [
+    'initdb',
+    'postgres',
+    'pg_basebackup',
+    'pg_rewind',
+    // Physical restores recover on a maintenance server they start and
+    // stop themselves, and set passwords over its private socket.
+    'pg_ctl',
+    'psql',
+  ];
+  readonly backups: PostgresBackups;
 
   private readonly probeTimeouts: Timeouts;
   private readonly adminTimeouts: Timeouts;
@@ -74,6 +91,12 @@ export class PostgresDriver implements EngineDriver {
       queryTimeoutMs: 60_000,
       startupWaitMs: 30_000,
     };
+    this.backups = new PostgresBackups({
+      binDir: options.binDir ?? '/usr/lib/postgresql/15/bin',
+      timeouts: this.adminTimeouts,
+      configurationFiles: (host, context) =>
+        this.configurationFiles(host, context),
+    });
   }
 
   async initializePrimary(
@@ -242,6 +265,7 @@ export class PostgresDriver implements EngineDriver {
       address: host.address,
       spec: context.spec,
       replicationUser: context.credentials.replication.username,
+      archiveDir: host.archiveDir,
     };
     return {
       'postgresql.conf': renderPostgresqlConf(input),

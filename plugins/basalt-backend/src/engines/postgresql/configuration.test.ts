@@ -1,12 +1,31 @@
 import { InputError } from '@backstage/errors';
 import { engineClusterSpecSchema } from '@basalt/plugin-basalt-common';
-import { renderPgHba, renderPostgresqlConf } from './configuration';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  archiveSettings,
+  renderPgHba,
+  renderPostgresqlConf,
+} from './configuration';
 
-const input = (parameters: Record<string, string> = {}, dataDir = '/d') => ({
+const input = (
+  parameters: Record<string, string> = {},
+  dataDir = '/d',
+  extra: { archiveDir?: string; walArchiving?: boolean } = {},
+) => ({
   dataDir,
   address: { host: '127.0.0.1', port: 5433 },
-  spec: engineClusterSpecSchema.parse({ engine: 'postgresql', parameters }),
+  spec: engineClusterSpecSchema.parse({
+    engine: 'postgresql',
+    parameters,
+    ...(extra.walArchiving !== undefined && {
+      backup: { walArchiving: extra.walArchiving },
+    }),
+  }),
   replicationUser: 'basalt_replication',
+  archiveDir: extra.archiveDir,
 });
 
 describe('renderPostgresqlConf', () => {
@@ -37,6 +56,8 @@ describe('renderPostgresqlConf', () => {
     [{ listen_addresses: '*' }, /managed by Basalt/],
     [{ 'bad name': '1' }, /not a PostgreSQL parameter name/],
     [{ work_mem: '1MB\nport = 1' }, /control character/],
+    [{ archive_command: 'true' }, /managed by Basalt/],
+    [{ restore_command: 'true' }, /managed by Basalt/],
   ])('refuses %j', (parameters, message) => {
     expect(() => renderPostgresqlConf(input(parameters))).toThrow(InputError);
     expect(() => renderPostgresqlConf(input(parameters))).toThrow(message);
@@ -57,5 +78,61 @@ describe('renderPgHba', () => {
         /^host +replication +"basalt_replication" +127\.0\.0\.1\/32 +scram-sha-256$/,
       ),
     ]);
+  });
+});
+
+describe('archiveSettings', () => {
+  it('archives WAL into the archive directory when the runtime has one', () => {
+    const conf = renderPostgresqlConf(
+      input({}, '/d', { archiveDir: '/i/archive' }),
+    );
+    expect(conf).toContain("archive_mode = 'on'");
+    expect(conf).toContain("archive_timeout = '60s'");
+    expect(conf).toMatch(/^archive_command = '.*\/i\/archive\/%f.*'$/m);
+  });
+
+  it('does not archive without an archive directory, or when turned off', () => {
+    expect(archiveSettings(input())).toEqual({ archive_mode: 'off' });
+    expect(
+      archiveSettings(
+        input({}, '/d', { archiveDir: '/i/archive', walArchiving: false }),
+      ),
+    ).toEqual({ archive_mode: 'off' });
+  });
+
+  it('makes a file appear only complete, and accepts an identical one again', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'basalt-archive-'));
+    try {
+      const archiveDir = path.join(dir, "it's archive");
+      fs.mkdirSync(archiveDir);
+      fs.mkdirSync(path.join(dir, 'pg_wal'));
+      const segment = path.join(dir, 'pg_wal', '000000010000000000000001');
+      fs.writeFileSync(segment, 'wal bytes');
+      const { archive_command: command } = archiveSettings(
+        input({}, dir, { archiveDir }),
+      );
+      const run = (file: string) =>
+        execFileSync(
+          '/bin/sh',
+          ['-c', command.replace(/%p/g, `pg_wal/${file}`).replace(/%f/g, file)],
+          { cwd: dir, stdio: 'pipe' },
+        );
+
+      run('000000010000000000000001');
+      expect(fs.readdirSync(archiveDir)).toEqual(['000000010000000000000001']);
+      expect(
+        fs.readFileSync(
+          path.join(archiveDir, '000000010000000000000001'),
+          'utf8',
+        ),
+      ).toBe('wal bytes');
+      // Archived again after a crash: identical, so it counts as done.
+      run('000000010000000000000001');
+      // A different file of the same name is refused.
+      fs.writeFileSync(segment, 'other bytes');
+      expect(() => run('000000010000000000000001')).toThrow();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

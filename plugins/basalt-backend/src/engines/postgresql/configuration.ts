@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { EngineCluster } from '@basalt/plugin-basalt-common';
+import { backupPolicyOf, EngineCluster } from '@basalt/plugin-basalt-common';
 import { EngineAddress } from '@basalt/plugin-basalt-node';
 
 /**
@@ -20,6 +20,10 @@ const RESERVED_PARAMETERS = new Set([
   'password_encryption',
   'primary_conninfo',
   'synchronous_standby_names',
+  'archive_mode',
+  'archive_command',
+  'archive_library',
+  'restore_command',
 ]);
 
 const PARAMETER_NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/;
@@ -30,6 +34,11 @@ export interface ConfigurationInput {
   address: EngineAddress;
   spec: EngineCluster['spec'];
   replicationUser: string;
+  /**
+   * Where completed WAL files are left for the runtime to archive
+   * (`EngineHost.archiveDir`); without it, WAL is not archived.
+   */
+  archiveDir?: string;
 }
 
 /**
@@ -41,6 +50,7 @@ export interface ConfigurationInput {
 export function renderPostgresqlConf(input: ConfigurationInput): string {
   const settings: Record<string, string> = {
     ...baseSettings(input),
+    ...archiveSettings(input),
     ...checkedParameters(input.spec.parameters),
   };
   return [
@@ -83,6 +93,10 @@ function baseSettings({ address }: ConfigurationInput): Record<string, string> {
     wal_level: 'replica',
     max_wal_senders: '10',
     max_replication_slots: '10',
+    // Also what physical backups rely on: pg_basebackup --wal-method=fetch
+    // reads the WAL written during the backup at its end, so a backup
+    // survives up to this much WAL written meanwhile (and archiving keeps
+    // what is not yet archived).
     wal_keep_size: '256MB',
     // Lets pg_rewind turn a former primary into a replica after a failover.
     wal_log_hints: 'on',
@@ -105,6 +119,42 @@ function baseSettings({ address }: ConfigurationInput): Record<string, string> {
     lc_time: 'C',
     default_text_search_config: 'pg_catalog.english',
   };
+}
+
+/**
+ * Continuous WAL archiving, when the runtime collects archived files and
+ * the manifest wants it: each completed WAL file (and timeline history
+ * file) is copied into the archive directory under a temporary name and
+ * renamed, so a file appears there only once complete. A file already
+ * there counts as archived only when identical: PostgreSQL retries a
+ * failing command, and an interrupted attempt may have left it in place.
+ * `archive_timeout` bounds how much of a quiet cluster's recent writes
+ * only the current, unfinished WAL file holds.
+ */
+export function archiveSettings({
+  archiveDir,
+  spec,
+}: ConfigurationInput): Record<string, string> {
+  if (!archiveDir || !backupPolicyOf(spec).walArchiving) {
+    return { archive_mode: 'off' };
+  }
+  const target = `${archiveDir}/%f`;
+  const temporary = `${archiveDir}/.%f.tmp`;
+  return {
+    archive_mode: 'on',
+    archive_timeout: '60s',
+    archive_command: [
+      `test ! -f ${shellQuote(target)}`,
+      `&& cp %p ${shellQuote(temporary)}`,
+      `&& mv ${shellQuote(temporary)} ${shellQuote(target)}`,
+      `|| cmp -s %p ${shellQuote(target)}`,
+    ].join(' '),
+  };
+}
+
+/** Quotes a word for the shell PostgreSQL runs its commands with. */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 function checkedParameters(

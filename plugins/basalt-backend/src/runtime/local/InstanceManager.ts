@@ -149,6 +149,8 @@ export class InstanceManager {
       await this.stopIfStartedBefore(existing, request.restartedAt, label);
     }
     const paths = existing ?? (await this.create(request, binDir));
+    // Instances created before WAL archiving existed have none yet.
+    await this.ensureArchiveDir(paths);
     const record = (await readInstanceRecord(paths))!;
     const host = this.engineHost(paths, record.port, binDir);
     if (existing && request.role?.role === 'replica') {
@@ -285,6 +287,7 @@ export class InstanceManager {
     try {
       // Recorded first: the port is then taken for every later allocation.
       await writeInstanceRecord(paths, record);
+      await this.ensureArchiveDir(paths);
       await this.initialize(request, paths, record, binDir);
       await writeInstanceRecord(paths, { ...record, state: 'initialized' });
       return paths;
@@ -314,6 +317,8 @@ export class InstanceManager {
     const startedAt = Date.now();
     if (bootstrap.from === 'scratch') {
       await driver.initializePrimary(host, context);
+    } else if (bootstrap.from === 'restore') {
+      await bootstrap.restore(host);
     } else {
       await driver.initializeReplica(host, context, bootstrap.source);
     }
@@ -324,6 +329,20 @@ export class InstanceManager {
         request.name,
       )} on node ${record.node} (from ${bootstrap.from}) in ${ms} ms`,
     );
+  }
+
+  /**
+   * Creates the directory the engine leaves WAL files in for archiving;
+   * only the engine's user (and the backend) may enter it.
+   */
+  private async ensureArchiveDir(paths: InstancePaths): Promise<void> {
+    try {
+      await fs.mkdir(paths.archiveDir, { mode: 0o700 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+      throw error;
+    }
+    await chownToEngineUser(paths.archiveDir, this.options.user);
   }
 
   /** Stops the instance's server and removes its directory. */
@@ -402,6 +421,7 @@ export class InstanceManager {
       address: { host: this.options.host, port },
       binDir,
       user: this.options.user,
+      archiveDir: paths.archiveDir,
     });
   }
 

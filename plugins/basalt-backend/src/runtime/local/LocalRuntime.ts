@@ -27,6 +27,7 @@ import {
 } from './engineUser';
 import { followLog } from './followLog';
 import { InstanceManager } from './InstanceManager';
+import { LocalArchiveSpool } from './LocalArchiveSpool';
 import { instanceLabel, LocalLayout } from './layout';
 import { PortAllocator, PortRange } from './PortAllocator';
 import { ProcessSupervisor } from './ProcessSupervisor';
@@ -67,6 +68,8 @@ export interface LocalRuntimeOptions {
  */
 export class LocalRuntime implements Runtime {
   readonly name = 'local';
+  /** The instances' archive directories, where they leave completed WAL. */
+  readonly archive: LocalArchiveSpool;
 
   private readonly supervisor: ProcessSupervisor;
   private readonly instances: InstanceManager;
@@ -134,6 +137,7 @@ export class LocalRuntime implements Runtime {
       ports,
       logger: options.logger,
     });
+    this.archive = new LocalArchiveSpool(layout, options.nodes);
     this.credentials = new CredentialsStore(layout.credentialsDir, cluster =>
       layout.credentialsFile(cluster),
     );

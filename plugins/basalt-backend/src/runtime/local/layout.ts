@@ -36,13 +36,18 @@ export interface InstancePaths {
   logFile: string;
   /** The pid of the server process, written by the runtime when it starts it. */
   pidFile: string;
+  /**
+   * Where the engine leaves completed WAL files for the backend to archive
+   * (`EngineHost.archiveDir`), owned by the engine's user, mode 0700.
+   */
+  archiveDir: string;
 }
 
 /**
  * The local runtime's directory layout under its root directory:
  *
  * ```
- * nodes/<node>/<namespace>/<cluster>/<instance>/{data/,instance.json,server.log,server.pid}
+ * nodes/<node>/<namespace>/<cluster>/<instance>/{data/,archive/,instance.json,server.log,server.pid}
  * endpoints/<namespace>/<cluster>.json
  * credentials/<namespace>/<cluster>.json
  * ```
@@ -87,6 +92,7 @@ export class LocalLayout {
       recordFile: path.join(dir, 'instance.json'),
       logFile: path.join(dir, 'server.log'),
       pidFile: path.join(dir, 'server.pid'),
+      archiveDir: path.join(dir, 'archive'),
     };
   }
 

@@ -1,0 +1,34 @@
+const SEGMENT = /^[0-9A-F]{24}$/;
+const HISTORY = /^[0-9A-F]{8}\.history$/;
+const SEGMENT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The segment name part (log and segment number, without the timeline) of
+ * the WAL position `lsn` such as `0/3000028`, for 16 MiB segments.
+ */
+export function segmentOf(lsn: string): string {
+  const [high, low] = lsn.split('/').map(part => parseInt(part, 16));
+  const segment = Math.floor(low / SEGMENT_BYTES);
+  const hex = (n: number) => n.toString(16).toUpperCase().padStart(8, '0');
+  return `${hex(high)}${hex(segment)}`;
+}
+
+/**
+ * The archived WAL files a restore from a backup starting at `wal.start`
+ * needs: every timeline history file, and every segment from the backup's
+ * start on, of every timeline (recovery follows the latest). All of them,
+ * also for a target time: recovery stops at the first commit after the
+ * target, which may lie in any later segment. Partial segments are left
+ * out: recovery asks for whole ones.
+ */
+export function selectWalFiles(
+  names: string[],
+  wal: { start: string },
+): string[] {
+  const from = segmentOf(wal.start);
+  const history = names.filter(name => HISTORY.test(name));
+  const segments = names.filter(
+    name => SEGMENT.test(name) && name.slice(8) >= from,
+  );
+  return [...history.sort(), ...segments.sort()];
+}

@@ -1,0 +1,82 @@
+import { ClusterResource } from '@basalt/plugin-basalt-common';
+import { EngineDriver } from '@basalt/plugin-basalt-node';
+import { ControllerBackups } from './ClusterController';
+import { PendingRestore } from './ReconcileContext';
+
+/**
+ * The restore of a cluster's `spec.restore`, resolved to its backup. A
+ * source that cannot be resolved (the backup was pruned, say) fails the
+ * restore for good: the returned restore's bootstrap rethrows that error,
+ * which the reconcile records as the Restored condition.
+ */
+export async function pendingRestore(
+  cluster: ClusterResource,
+  driver: EngineDriver | undefined,
+  backups: ControllerBackups,
+): Promise<PendingRestore> {
+  const { uid } = cluster.metadata;
+  const { lifecycle, planner } = backups;
+  const marks = {
+    markRestored: () => lifecycle.markRestored(uid, new Date().toISOString()),
+    markFailed: (message: string) => lifecycle.markRestoreFailed(uid, message),
+  };
+  let plan;
+  try {
+    plan = await planner.plan(cluster.spec.restore!, cluster.spec);
+  } catch (error) {
+    const fail = () => {
+      throw error;
+    };
+    return {
+      description: describeSource(cluster),
+      method: 'physical',
+      primaryBootstrap: () => ({
+        from: 'restore',
+        restore: async () => fail(),
+      }),
+      loadLogical: async () => fail(),
+      ...marks,
+    };
+  }
+  const engineBackups = driver?.backups;
+  const source = planner.openBackup(plan);
+  const method = plan.backup.record.method;
+  // A failed restore whose backup turns out corrupted fails for good.
+  const checked = async <T>(restore: () => Promise<T>): Promise<T> => {
+    try {
+      return await restore();
+    } catch (error) {
+      await planner.checkIntegrity(plan!);
+      throw error;
+    }
+  };
+  return {
+    description: plan.description,
+    method,
+    primaryBootstrap: engine =>
+      method === 'physical' && engineBackups
+        ? {
+            from: 'restore',
+            restore: host =>
+              checked(async () =>
+                engineBackups.restorePhysical(host, engine, source, {
+                  archive: await planner.openArchive(plan!),
+                  targetTime: plan!.targetTime,
+                }),
+              ),
+          }
+        : undefined,
+    loadLogical: async (primary, engine) =>
+      engineBackups
+        ? checked(() => engineBackups.restoreLogical(primary, engine, source))
+        : [],
+    ...marks,
+  };
+}
+
+function describeSource(cluster: ClusterResource): string {
+  const restore = cluster.spec.restore!;
+  return 'backup' in restore
+    ? `backup ${restore.backup}`
+    : `${restore.cluster}${restore.time ? ` as of ${restore.time}` : ''}`;
+}

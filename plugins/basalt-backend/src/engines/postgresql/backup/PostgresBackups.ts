@@ -1,0 +1,102 @@
+import { BackupMethod } from '@basalt/plugin-basalt-common';
+import {
+  BackupSink,
+  BackupSource,
+  EngineAddress,
+  EngineBackups,
+  EngineContext,
+  EngineHost,
+  PhysicalBackupInfo,
+  PhysicalRestoreOptions,
+} from '@basalt/plugin-basalt-node';
+import { Timeouts } from '../connection';
+import { backupPhysical } from './basebackup';
+import { checkRestored } from './checkRestored';
+import { backupLogical, restoreLogical } from './dump';
+import { restorePhysical } from './restorePhysical';
+import { setWritesLocked } from './writesLock';
+
+/** What {@link PostgresBackups} needs from its driver. */
+export interface PostgresBackupsOptions {
+  /** Where the client tools the backend runs itself are. */
+  binDir: string;
+  timeouts: Timeouts;
+  /** The instance's own postgresql.conf and pg_hba.conf, by file name. */
+  configurationFiles(
+    host: EngineHost,
+    context: EngineContext,
+  ): Record<string, string>;
+}
+
+/**
+ * Backup and restore of PostgreSQL: physical backups with `pg_basebackup`
+ * (the basis of point-in-time recovery with archived WAL), logical ones
+ * with `pg_dump`, one per database. The client tools run on the backend's
+ * host, with the password in their environment only.
+ */
+export class PostgresBackups implements EngineBackups {
+  readonly methods: BackupMethod[] = ['physical', 'logical'];
+  readonly clientPrograms = ['pg_basebackup', 'pg_dump', 'pg_restore'];
+
+  constructor(private readonly options: PostgresBackupsOptions) {}
+
+  backupPhysical(
+    source: EngineAddress,
+    context: EngineContext,
+    sink: BackupSink,
+    signal?: AbortSignal,
+  ): Promise<PhysicalBackupInfo> {
+    const { binDir, timeouts } = this.options;
+    return backupPhysical({ binDir, source, context, sink, timeouts, signal });
+  }
+
+  backupLogical(
+    source: EngineAddress,
+    context: EngineContext,
+    sink: BackupSink,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const { binDir, timeouts } = this.options;
+    return backupLogical({ binDir, source, context, sink, timeouts, signal });
+  }
+
+  restorePhysical(
+    host: EngineHost,
+    context: EngineContext,
+    backup: BackupSource,
+    options: PhysicalRestoreOptions,
+  ): Promise<void> {
+    // Rendered first: a bad parameter fails before any work is done.
+    const files = this.options.configurationFiles(host, context);
+    return restorePhysical(host, context, backup, options, files);
+  }
+
+  restoreLogical(
+    primary: EngineAddress,
+    context: EngineContext,
+    backup: BackupSource,
+  ): Promise<string[]> {
+    const { binDir, timeouts } = this.options;
+    return restoreLogical({ binDir, primary, context, backup, timeouts });
+  }
+
+  setWritesLocked(
+    primary: EngineAddress,
+    context: EngineContext,
+    locked: boolean,
+  ): Promise<void> {
+    return setWritesLocked(
+      primary,
+      context.credentials.superuser,
+      this.options.timeouts,
+      locked,
+    );
+  }
+
+  checkRestored(
+    address: EngineAddress,
+    context: EngineContext,
+  ): Promise<string> {
+    return checkRestored(address, context, this.options.timeouts);
+  }
+}
