@@ -86,7 +86,10 @@ export const basaltPlugin = createBackendPlugin({
           logger,
         });
         const drivers = new Map<string, EngineDriver>(
-          [new PostgresDriver(), ...moduleDrivers].map(d => [d.engine, d]),
+          [
+            new PostgresDriver({ binDir: settings.local.postgresqlBinDir }),
+            ...moduleDrivers,
+          ].map(d => [d.engine, d]),
         );
 
         const events = new EventStore(knex);
@@ -105,7 +108,6 @@ export const basaltPlugin = createBackendPlugin({
           runtime,
           drivers,
           logger: logger.child({ component: 'backups' }),
-          onFinished: uid => controller.enqueue(uid),
         });
         const controller = ClusterController.create({
           clusters,
@@ -122,6 +124,10 @@ export const basaltPlugin = createBackendPlugin({
           ha: settings.controller.ha,
           backups: backups.controller,
         });
+        // A finished backup shows on the cluster's status as its last one.
+        backups.runner.onFinished(record =>
+          controller.enqueue(record.cluster.uid),
+        );
 
         const healthChecks = createHealthChecks({
           settings,

@@ -34,6 +34,24 @@ export interface StartedBackup {
 
 const PROGRESS_INTERVAL_MS = 1000;
 
+/** Counts the bytes of every object as the driver writes it. */
+class ByteCounter implements BackupSink {
+  bytes = 0;
+
+  constructor(readonly inner: RepositorySink) {}
+
+  write(name: string, body: Readable): Promise<void> {
+    const counting = new Transform({
+      transform: (chunk: Buffer, _encoding, callback) => {
+        this.bytes += chunk.length;
+        callback(null, chunk);
+      },
+    });
+    body.on('error', error => counting.destroy(error));
+    return this.inner.write(name, body.pipe(counting));
+  }
+}
+
 /**
  * Takes backups: records one as `Running`, streams the engine's backup into
  * the cluster's repository (each object checksummed on the way), renews the
@@ -42,6 +60,7 @@ const PROGRESS_INTERVAL_MS = 1000;
  */
 export class BackupRunner {
   readonly #running = new Set<AbortController>();
+  readonly #listeners: Array<(record: BackupRecord) => void> = [];
 
   constructor(
     private readonly deps: {
@@ -49,10 +68,13 @@ export class BackupRunner {
       repositories: BackupRepositories;
       events: EventStore;
       logger: LoggerService;
-      /** Told when a backup ends, e.g. to refresh the cluster's status. */
-      onFinished?: (record: BackupRecord) => void;
     },
   ) {}
+
+  /** Calls `listener` whenever a backup ends, e.g. to refresh a status. */
+  onFinished(listener: (record: BackupRecord) => void): void {
+    this.#listeners.push(listener);
+  }
 
   /**
    * Starts a backup of the primary in `access` and answers once it is
@@ -191,25 +213,7 @@ export class BackupRunner {
     });
     if (type === 'Warning') this.deps.logger.warn(message);
     else this.deps.logger.info(message);
-    this.deps.onFinished?.(record);
-  }
-}
-
-/** Counts the bytes of every object as the driver writes it. */
-class ByteCounter implements BackupSink {
-  bytes = 0;
-
-  constructor(readonly inner: RepositorySink) {}
-
-  write(name: string, body: Readable): Promise<void> {
-    const counting = new Transform({
-      transform: (chunk: Buffer, _encoding, callback) => {
-        this.bytes += chunk.length;
-        callback(null, chunk);
-      },
-    });
-    body.on('error', error => counting.destroy(error));
-    return this.inner.write(name, body.pipe(counting));
+    for (const listener of this.#listeners) listener(record);
   }
 }
 

@@ -20,7 +20,7 @@ import {
   PrimaryStore,
   StoredCluster,
 } from '../store';
-import { pendingRestore } from './pendingRestore';
+import { describeRestoreSource, pendingRestore } from './pendingRestore';
 import { PrimaryMonitor, PrimaryMonitorSettings } from './PrimaryMonitor';
 import { computeStatus, Observation } from './computeStatus';
 import { conditionStatus } from './conditions';
@@ -191,6 +191,14 @@ export class ClusterController {
       driver: driver.driver,
     });
     const { observation, settled, engine } = await reconcileCluster(ctx);
+    if (cluster.spec.restore && stored.lifecycle.restoredAt) {
+      // Kept on the status for as long as the cluster lives.
+      observation.restore ??= {
+        restored: true,
+        reason: ClusterReasons.RestoreComplete,
+        message: `Restored ${describeRestoreSource(cluster)}`,
+      };
+    }
     this.#watchPrimary(ctx, observation, engine);
     await this.#writeStatus(scope, observation);
     return this.#next(uid, observation, settled);
@@ -209,9 +217,13 @@ export class ClusterController {
     const { cluster } = stored;
     const { uid } = cluster.metadata;
     const ref = clusterRefOf(cluster);
+    const { lifecycle } = stored;
+    // A cluster whose restore failed for good holds no data to back up.
+    const holdsNoData = !!lifecycle.restoreFailure && !lifecycle.restoredAt;
     if (
       cluster.spec.terminationPolicy === 'BackupThenDelete' &&
-      !stored.lifecycle.finalBackup
+      !lifecycle.finalBackup &&
+      !holdsNoData
     ) {
       await scope.recordEvent(
         'Normal',

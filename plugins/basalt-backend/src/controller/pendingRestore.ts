@@ -28,7 +28,7 @@ export async function pendingRestore(
       throw error;
     };
     return {
-      description: describeSource(cluster),
+      description: describeRestoreSource(cluster),
       method: 'physical',
       primaryBootstrap: () => ({
         from: 'restore',
@@ -74,7 +74,8 @@ export async function pendingRestore(
   };
 }
 
-function describeSource(cluster: ClusterResource): string {
+/** `spec.restore` in words. */
+export function describeRestoreSource(cluster: ClusterResource): string {
   const restore = cluster.spec.restore!;
   return 'backup' in restore
     ? `backup ${restore.backup}`

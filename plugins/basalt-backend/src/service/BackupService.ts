@@ -145,6 +145,8 @@ export class BackupService {
       );
     }
     const source = await this.#sourceManifest(namespace, name, credentials);
+    if (request.backup)
+      await this.#checkBackupOf(request.backup, namespace, name);
     const restore: RestoreSource = request.backup
       ? { backup: request.backup }
       : {
@@ -165,6 +167,17 @@ export class BackupService {
       credentials,
     );
     return cluster;
+  }
+
+  /** @throws InputError unless the backup is one of `namespace/name`. */
+  async #checkBackupOf(id: string, namespace: string, name: string) {
+    const backup = await this.deps.backups.get(id).catch(() => undefined);
+    const of = backup?.record.cluster;
+    if (!of || of.namespace !== namespace || of.name !== name) {
+      throw new InputError(
+        `backup: there is no backup '${id}' of EngineCluster ${namespace}/${name}`,
+      );
+    }
   }
 
   /** The source's manifest: the cluster's, or its newest backup's when gone. */

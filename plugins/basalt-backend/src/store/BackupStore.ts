@@ -134,12 +134,10 @@ export class BackupStore {
 
   /** Records bytes written so far; doubles as the running backup's heartbeat. */
   async progress(id: string, sizeBytes: number): Promise<void> {
-    await this.knex<BackupRow>(TABLE)
-      .where({ id, phase: 'Running' })
-      .update({
-        size_bytes: sizeBytes,
-        heartbeat_at: new Date().toISOString(),
-      });
+    await this.knex<BackupRow>(TABLE).where({ id, phase: 'Running' }).update({
+      size_bytes: sizeBytes,
+      heartbeat_at: new Date().toISOString(),
+    });
   }
 
   async complete(

@@ -41,8 +41,6 @@ export function createBackups(options: {
   runtime: Runtime;
   drivers: Map<string, EngineDriver>;
   logger: LoggerService;
-  /** Told the cluster uid when one of its backups ends. */
-  onFinished: (uid: string) => void;
 }): Backups {
   const { knex, clusters, events, runtime, drivers, logger } = options;
   const repositories = new BackupRepositories(
@@ -58,7 +56,6 @@ export function createBackups(options: {
     repositories,
     events,
     logger,
-    onFinished: record => options.onFinished(record.cluster.uid),
   });
   const archiver = new WalArchiver({ clusters, runtime, repositories, logger });
   const planner = new RestorePlanner({ backups: store, repositories });

@@ -188,6 +188,7 @@ async function createInstances(
           `Could not create instance ${instance} on ${node} as ${role}: ${rootCauseMessage(
             error,
           )}`,
+          error as Error,
         );
       }
       ctx.nodeLoad.set(node, (ctx.nodeLoad.get(node) ?? 0) + 1);

@@ -1,0 +1,161 @@
+import { ClusterResource } from '@basalt/plugin-basalt-common';
+import { execFileSync } from 'child_process';
+import { mkdirSync, promises as fs } from 'fs';
+import { join } from 'path';
+import { connect } from './__testUtils__/clusterApi';
+import {
+  postgresManifest,
+  untilReady,
+  useTestBackend,
+} from './__testUtils__/testBackend';
+import { eventually } from './testUtils/eventually';
+
+jest.setTimeout(240_000);
+
+const ref = (name: string) => ({ namespace: 'payments', name });
+
+describe('BackupThenDelete and scheduled backups', () => {
+  // A repository on a 1 MiB filesystem: a backup fills it and fails midway.
+  let tinyDir = '';
+  // Registered first, so it runs before the backend's root directory goes.
+  afterAll(() => {
+    if (tinyDir) execFileSync('umount', ['-l', tinyDir]);
+  });
+  const backend = useTestBackend({
+    ports: { from: 48500, to: 48599 },
+    resync: true,
+    backups: rootDir => {
+      tinyDir = join(rootDir, 'tiny');
+      mkdirSync(tinyDir);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', tinyDir]);
+      return {
+        repositories: {
+          default: { type: 'filesystem', path: join(rootDir, 'backups') },
+          tiny: { type: 'filesystem', path: tinyDir },
+        },
+        housekeepingInterval: '1s',
+        walArchiveInterval: '1s',
+      };
+    },
+  });
+
+  async function countRows(cluster: ClusterResource): Promise<number> {
+    const client = await connect(cluster, 'readWrite');
+    try {
+      const { rows } = await client.query('select count(*)::int as n from t');
+      return rows[0].n;
+    } finally {
+      await client.end();
+    }
+  }
+
+  async function createWithRows(name: string, repository: string) {
+    const client = backend.client();
+    await client.applyCluster(
+      postgresManifest(name, {
+        terminationPolicy: 'BackupThenDelete',
+        backup: { repository },
+      }),
+    );
+    const cluster = await untilReady(client, ref(name), 1);
+    const db = await connect(cluster, 'readWrite');
+    await db.query(
+      'create table t as select g as id, md5(g::text) as v from generate_series(1, 5000) g',
+    );
+    await db.end();
+    return cluster;
+  }
+
+  it('keeps the cluster and says why when the repository fails midway', async () => {
+    const cluster = await createWithRows('keep-db', 'tiny');
+    const client = backend.client();
+    await client.deleteCluster(ref('keep-db'));
+
+    const blocked = await eventually(
+      async () => {
+        const current = await client.getCluster(ref('keep-db'));
+        const condition = current.status?.conditions.find(
+          c => c.type === 'DeletionBlocked',
+        );
+        return condition?.status === 'True'
+          ? { current, condition }
+          : undefined;
+      },
+      { what: 'the deletion to be refused', timeoutMs: 120_000 },
+    );
+    expect(blocked.condition.reason).toBe('FinalBackupFailed');
+    expect(blocked.condition.message).toMatch(
+      /^Not deleted: .*final backup .* failed: .*(ENOSPC|no space)/i,
+    );
+    expect(blocked.condition.message).toMatch(/intact/);
+    expect(blocked.current.metadata.deletionTimestamp).toBeUndefined();
+
+    // The cluster, its data and its writes are back; the repository is empty.
+    const ready = await untilReady(client, ref('keep-db'), 1);
+    expect(await countRows(ready)).toBe(5000);
+    const db = await connect(ready, 'readWrite');
+    await db.query("insert into t values (5001, 'after')");
+    await db.end();
+    const [failed] = await client.listBackups(ref('keep-db'));
+    expect(failed).toMatchObject({ phase: 'Failed', trigger: 'final' });
+    const leftovers = await fs.readdir(tinyDir, { recursive: true });
+    expect(
+      leftovers.filter(
+        f => !String(f).startsWith('.') && String(f).includes('base'),
+      ),
+    ).toEqual([]);
+    expect(cluster.metadata.uid).toBe(ready.metadata.uid);
+  });
+
+  it('deletes only after a final backup that passed its checksum and restore test', async () => {
+    const cluster = await createWithRows('final-db', 'default');
+    const client = backend.client();
+    await client.deleteCluster(ref('final-db'));
+    await eventually(
+      async () =>
+        client.getCluster(ref('final-db')).then(
+          () => undefined,
+          error => (error.response?.status === 404 ? true : undefined),
+        ),
+      { what: 'final-db to be deleted', timeoutMs: 180_000 },
+    );
+    const [final] = await client.listBackups(ref('final-db'));
+    expect(final).toMatchObject({
+      phase: 'Completed',
+      trigger: 'final',
+      verification: { checksum: 'passed', restoreTest: 'passed' },
+    });
+    expect(final.verification!.message).toMatch(
+      /Restored into a temporary instance/,
+    );
+
+    // The deleted cluster's backup restores into a new one with every row.
+    await client.restoreCluster(ref('final-db'), {
+      name: 'final-copy',
+      backup: final.id,
+    });
+    const copy = await untilReady(client, ref('final-copy'), 1);
+    expect(await countRows(copy)).toBe(5000);
+    expect(cluster.metadata.uid).not.toBe(copy.metadata.uid);
+  });
+
+  it('runs a scheduled backup from the manifest', async () => {
+    const client = backend.client();
+    await client.applyCluster(
+      postgresManifest('scheduled-db', {
+        backup: { schedule: '* * * * *', retention: '1d' },
+      }),
+    );
+    await untilReady(client, ref('scheduled-db'), 1);
+    const scheduled = await eventually(
+      async () => {
+        const [latest] = await client.listBackups(ref('scheduled-db'));
+        return latest?.trigger === 'scheduled' && latest.phase === 'Completed'
+          ? latest
+          : undefined;
+      },
+      { what: 'a scheduled backup', timeoutMs: 130_000 },
+    );
+    expect(scheduled.requestedBy).toBe('basalt:scheduler');
+  });
+});
