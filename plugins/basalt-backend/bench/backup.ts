@@ -1,0 +1,535 @@
+/*
+ * yarn bench:backup — physical backup and restore throughput of a 1-instance
+ * PostgreSQL cluster on the local runtime, Basalt against a baseline by
+ * hand with the same tools:
+ *
+ *   backup   baseline: pg_basebackup (Basalt's flags) streamed into the
+ *                      same filesystem repository with FilesystemRepository.put
+ *            Basalt:   POST …/backups {method: physical} → backup Completed
+ *   restore  baseline: tar -xzf of the baseline object into an empty directory
+ *            Basalt:   POST …/restore → new cluster Restored and Ready (this
+ *                      includes starting PostgreSQL, a maintenance start and
+ *                      resetting the credentials, which the baseline does not)
+ *
+ *   yarn bench:backup [--scale N] [--trials N]
+ *
+ * --scale is pgbench's scale factor (default 68, about 1 GB).
+ */
+import { BasaltClient, ClusterResource } from '@basalt/plugin-basalt-common';
+import { ChildProcess, execFile, spawn } from 'child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { Client } from 'pg';
+import { Readable } from 'stream';
+import { promisify } from 'util';
+import { POSTGRES_BIN } from '../src/__testUtils__/processes';
+import { FilesystemRepository } from '../src/backups/FilesystemRepository';
+import { ensureReplicationRole } from '../src/engines/postgresql/accounts';
+import { BenchBackend, startBenchBackend } from './lib/backend';
+import { DATABASE, NAMESPACE, waitUntilReady } from './lib/cluster';
+import { readCredentials } from './lib/credentials';
+import { withExtraConfig } from './lib/extraConfig';
+import { median } from './lib/stats';
+import { pollUntil } from './lib/time';
+
+function option(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+function count(name: string, fallback: number): number {
+  const value = option(name) ?? String(fallback);
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new Error(`--${name}: a whole number ≥ 1, not '${value}'`);
+  return Number(value);
+}
+
+const scale = count('scale', 68);
+const trials = count('trials', 3);
+const abort = new AbortController();
+const SOURCE = 'bench-backup';
+const RESTORED = 'bench-restored';
+const ref = { namespace: NAMESPACE, name: SOURCE };
+const TARGET_RATIO = 0.8;
+const run = promisify(execFile);
+
+// Last resort: no tool started here outlives the bench, however it ends.
+const alive = new Set<ChildProcess>();
+const scratch: string[] = [];
+process.on('exit', () => {
+  alive.forEach(child => child.kill('SIGKILL'));
+  scratch.forEach(dir => rmSync(dir, { recursive: true, force: true }));
+});
+
+function track(child: ChildProcess): ChildProcess {
+  alive.add(child);
+  child.once('exit', () => alive.delete(child));
+  return child;
+}
+
+/** Resolves when `child` exits 0; rejects with its stderr otherwise. */
+function exited(child: ChildProcess, what: string): Promise<void> {
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', chunk => {
+    stderr += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', code =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`${what} exited ${code}: ${stderr.trim()}`)),
+    );
+  });
+}
+
+interface Address {
+  host: string;
+  port: number;
+}
+interface Login {
+  username: string;
+  password: string;
+}
+interface Credentials {
+  superuser: Login;
+  replication: Login;
+}
+
+const addressOf = (hostPort: string): Address => {
+  const [host, port] = hostPort.split(':');
+  return { host, port: Number(port) };
+};
+
+async function withSql<T>(
+  address: Address,
+  login: Login,
+  fn: (client: Client) => Promise<T>,
+): Promise<T> {
+  const client = new Client({
+    ...address,
+    user: login.username,
+    password: login.password,
+    database: DATABASE,
+  });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function manifest() {
+  return {
+    apiVersion: 'basalt.dev/v1alpha1',
+    kind: 'EngineCluster',
+    metadata: { name: SOURCE, namespace: NAMESPACE },
+    spec: {
+      engine: 'postgresql',
+      replicas: 1,
+      databases: [DATABASE],
+      terminationPolicy: 'Delete',
+    },
+  };
+}
+
+const condition = (cluster: ClusterResource, type: string) =>
+  cluster.status?.conditions.some(c => c.type === type && c.status === 'True');
+
+interface Trial {
+  order: string;
+  baselineBackupMs: number;
+  baselineBackupBytes: number;
+  basaltBackupMs: number;
+  basaltBackupBytes: number;
+  baselineRestoreMs: number;
+  basaltRestoreMs: number;
+}
+
+class Bench {
+  private readonly client: BasaltClient;
+  private readonly repository: FilesystemRepository;
+
+  constructor(
+    private readonly backend: BenchBackend,
+    private readonly repositoryPath: string,
+    private readonly instance: Address,
+    private readonly credentials: Credentials,
+  ) {
+    const base = backend.api.replace(/\/clusters$/, '');
+    this.client = new BasaltClient({
+      discoveryApi: { getBaseUrl: async () => base },
+    });
+    this.repository = FilesystemRepository.create({ path: repositoryPath });
+  }
+
+  /** pg_basebackup with Basalt's flags into the repository; key and size. */
+  async baselineBackup(trial: number) {
+    const key = `baseline/${trial}/base.tar.gz`;
+    const { replication } = this.credentials;
+    const started = performance.now();
+    const child = track(
+      spawn(
+        join(POSTGRES_BIN, 'pg_basebackup'),
+        [
+          `--host=${this.instance.host}`,
+          `--port=${this.instance.port}`,
+          `--username=${replication.username}`,
+          '--pgdata=-',
+          '--format=tar',
+          '--wal-method=fetch',
+          '--compress=client-gzip:1',
+          '--checkpoint=fast',
+          '--label=basalt',
+          '--verbose',
+          '--no-password',
+        ],
+        {
+          env: { ...process.env, PGPASSWORD: replication.password },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      ),
+    );
+    const done = exited(child, 'pg_basebackup');
+    const [digest] = await Promise.all([
+      this.repository.put(key, child.stdout as Readable),
+      done,
+    ]);
+    return { key, ms: performance.now() - started, bytes: digest.size };
+  }
+
+  /** POST …/backups, then GET until Completed; time and size. */
+  async basaltBackup() {
+    const started = performance.now();
+    const { id } = await this.client.createBackup(ref, { method: 'physical' });
+    const backup = await pollUntil(
+      async () => {
+        const record = await this.client.getBackup(ref, id);
+        return record.phase === 'Running' ? undefined : record;
+      },
+      { timeoutMs: 60 * 60_000, pollMs: 100, signal: abort.signal },
+    );
+    const ms = performance.now() - started;
+    if (backup?.phase !== 'Completed') {
+      throw new Error(
+        `Basalt backup ${id}: ${backup?.phase ?? 'still Running'} ${
+          backup?.error ?? ''
+        }`,
+      );
+    }
+    return { id, ms, bytes: backup.sizeBytes };
+  }
+
+  /** repository.get(key) | tar -xzf - -C <empty dir>. */
+  async baselineRestore(key: string) {
+    const dir = join(this.repositoryPath, '..', `restore-${Date.now()}`);
+    mkdirSync(dir, { mode: 0o700 });
+    scratch.push(dir);
+    try {
+      const started = performance.now();
+      const body = await this.repository.get(key);
+      const child = track(
+        spawn('tar', ['-xzf', '-', '-C', dir], {
+          stdio: ['pipe', 'ignore', 'pipe'],
+        }),
+      );
+      const done = exited(child, 'tar');
+      body.pipe(child.stdin!);
+      await done;
+      return performance.now() - started;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** POST …/restore, then GET until Restored and Ready; deletes it after. */
+  async basaltRestore(id: string) {
+    const target = `${NAMESPACE}/${RESTORED}`;
+    const started = performance.now();
+    await this.client.restoreCluster(ref, { name: RESTORED, backup: id });
+    const cluster = await pollUntil(
+      async () => {
+        const c = await this.backend.get(target);
+        return condition(c, 'Restored') &&
+          condition(c, 'Ready') &&
+          c.status?.instances.some(i => i.ready)
+          ? c
+          : undefined;
+      },
+      { timeoutMs: 60 * 60_000, pollMs: 100, signal: abort.signal },
+    );
+    const ms = performance.now() - started;
+    if (!cluster) throw new Error(`${target} not Restored and Ready`);
+    await this.backend.remove(target, 120_000);
+    return ms;
+  }
+
+  async trial(n: number): Promise<Trial> {
+    const baselineFirst = n % 2 === 1;
+    let baselineBackup!: Awaited<ReturnType<Bench['baselineBackup']>>;
+    let basaltBackup!: Awaited<ReturnType<Bench['basaltBackup']>>;
+    let baselineRestoreMs!: number;
+    let basaltRestoreMs!: number;
+    const backups = [
+      async () => {
+        baselineBackup = await this.baselineBackup(n);
+      },
+      async () => {
+        basaltBackup = await this.basaltBackup();
+      },
+    ];
+    const restores = [
+      async () => {
+        baselineRestoreMs = await this.baselineRestore(baselineBackup.key);
+      },
+      async () => {
+        basaltRestoreMs = await this.basaltRestore(basaltBackup.id);
+      },
+    ];
+    if (!baselineFirst) {
+      backups.reverse();
+      restores.reverse();
+    }
+    for (const step of [...backups, ...restores]) await step();
+    return {
+      order: baselineFirst ? 'baseline first' : 'Basalt first',
+      baselineBackupMs: baselineBackup.ms,
+      baselineBackupBytes: baselineBackup.bytes,
+      basaltBackupMs: basaltBackup.ms,
+      basaltBackupBytes: basaltBackup.bytes,
+      baselineRestoreMs,
+      basaltRestoreMs,
+    };
+  }
+}
+
+const MB = 1e6;
+const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
+const rate = (bytes: number, ms: number) => bytes / MB / (ms / 1000);
+const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const col = (text: string, width: number) => text.padStart(width);
+
+function report(dbBytes: number, results: Trial[]): void {
+  const line = (
+    label: string,
+    t: {
+      bb: number;
+      sb: number;
+      br: number;
+      sr: number;
+      bbBytes: number;
+      sbBytes: number;
+    },
+  ) =>
+    [
+      label.padEnd(10),
+      col(`${sec(t.bb)} ${rate(dbBytes, t.bb).toFixed(1)}`, 16),
+      col(`${sec(t.sb)} ${rate(dbBytes, t.sb).toFixed(1)}`, 16),
+      col((t.bb / t.sb).toFixed(2), 6),
+      col(`${sec(t.br)} ${rate(dbBytes, t.br).toFixed(1)}`, 16),
+      col(`${sec(t.sr)} ${rate(dbBytes, t.sr).toFixed(1)}`, 16),
+      col((t.br / t.sr).toFixed(2), 6),
+      col(`${mb(t.bbBytes)} / ${mb(t.sbBytes)}`, 17),
+      col(
+        `${(dbBytes / t.bbBytes).toFixed(1)} / ${(dbBytes / t.sbBytes).toFixed(
+          1,
+        )}`,
+        11,
+      ),
+    ].join(' ');
+  const of = (t: Trial) => ({
+    bb: t.baselineBackupMs,
+    sb: t.basaltBackupMs,
+    br: t.baselineRestoreMs,
+    sr: t.basaltRestoreMs,
+    bbBytes: t.baselineBackupBytes,
+    sbBytes: t.basaltBackupBytes,
+  });
+  console.log(
+    `\nbench:backup — 1-instance PostgreSQL cluster on the local runtime,` +
+      ` filesystem repository; database ${mb(dbBytes)} (pg_database_size,` +
+      ` pgbench -s ${scale}); MB = 10^6 bytes; MB/s = database size / time`,
+  );
+  console.log(
+    [
+      'trial'.padEnd(10),
+      col('backup base', 16),
+      col('backup Basalt', 16),
+      col('ratio', 6),
+      col('restore base', 16),
+      col('restore Basalt', 16),
+      col('ratio', 6),
+      col('size base/Basalt', 17),
+      col('compression', 11),
+    ].join(' '),
+  );
+  console.log(
+    [
+      ''.padEnd(10),
+      col('s MB/s', 16),
+      col('s MB/s', 16),
+      col('', 6),
+      col('s MB/s', 16),
+      col('s MB/s', 16),
+      col('', 6),
+      '',
+    ].join(' '),
+  );
+  results.forEach((t, i) =>
+    console.log(`${line(`${i + 1} ${t.order.split(' ')[0]}`, of(t))}`),
+  );
+  const m = (pick: (t: Trial) => number) => median(results.map(pick));
+  const med = {
+    bb: m(t => t.baselineBackupMs),
+    sb: m(t => t.basaltBackupMs),
+    br: m(t => t.baselineRestoreMs),
+    sr: m(t => t.basaltRestoreMs),
+    bbBytes: m(t => t.baselineBackupBytes),
+    sbBytes: m(t => t.basaltBackupBytes),
+  };
+  console.log(line('median', med));
+  const backupRatio = med.bb / med.sb;
+  const restoreRatio = med.br / med.sr;
+  const verdict = (r: number) => (r >= TARGET_RATIO ? 'pass' : 'FAIL');
+  console.log(
+    `\nBasalt/baseline throughput (medians; target ≥ ${TARGET_RATIO}):` +
+      ` backup ${backupRatio.toFixed(2)} ${verdict(backupRatio)},` +
+      ` restore ${restoreRatio.toFixed(2)} ${verdict(restoreRatio)}`,
+  );
+  console.log(
+    `\nbackup base: pg_basebackup --pgdata=- --format=tar --wal-method=fetch` +
+      ` --compress=client-gzip:1 --checkpoint=fast (Basalt's flags, as its` +
+      ` replication account) piped into FilesystemRepository.put;` +
+      ` backup Basalt: POST …/backups {method: physical} → Completed (polled every 100 ms);` +
+      ` restore base: repository.get | tar -xzf - into an empty directory;` +
+      ` restore Basalt: POST …/restore → new cluster Restored and Ready —` +
+      ` this includes starting PostgreSQL, a maintenance start and resetting` +
+      ` the credentials, none of which the baseline does.` +
+      ` Trials alternate which of the two goes first.`,
+  );
+}
+
+async function main(): Promise<void> {
+  const repositoryPath = join(
+    mkdtempSync(join(tmpdir(), 'basalt-bench-backups-')),
+    'repository',
+  );
+  scratch.push(join(repositoryPath, '..'));
+  const backend = await withExtraConfig(
+    {
+      basalt: {
+        backups: {
+          repositories: {
+            default: { type: 'filesystem', path: repositoryPath },
+          },
+        },
+      },
+    },
+    () =>
+      startBenchBackend({
+        onInterrupt: () => abort.abort(new Error('Interrupted')),
+      }),
+  );
+  const target = `${NAMESPACE}/${SOURCE}`;
+  try {
+    console.log(`${target}: 1 instance; repository ${repositoryPath}`);
+    await backend.apply(manifest());
+    const cluster = await waitUntilReady(backend, target, {
+      instances: 1,
+      timeoutMs: 120_000,
+      signal: abort.signal,
+    });
+    const location = cluster.status?.credentials?.location;
+    const endpoint = cluster.status?.endpoints.readWrite;
+    const address = cluster.status?.instances[0].address;
+    if (!location || !endpoint || !address) {
+      throw new Error(`${target} has no credentials, endpoint or address`);
+    }
+    const superuser = readCredentials(location);
+    const { replication } = (
+      JSON.parse(readFileSync(location, 'utf8')) as {
+        credentials: Credentials;
+      }
+    ).credentials;
+    const rw = addressOf(endpoint);
+
+    console.log(`pgbench -i -s ${scale} through ${endpoint} as superuser…`);
+    const started = performance.now();
+    const init = run(
+      join(POSTGRES_BIN, 'pgbench'),
+      [
+        '-i',
+        '-s',
+        String(scale),
+        '-q',
+        '-h',
+        rw.host,
+        '-p',
+        String(rw.port),
+      ].concat(['-U', superuser.username, DATABASE]),
+      {
+        env: { ...process.env, PGPASSWORD: superuser.password },
+        timeout: 60 * 60_000,
+        maxBuffer: 64 * MB,
+      },
+    );
+    track(init.child);
+    await init;
+    const dbBytes = await withSql(rw, superuser, async client => {
+      // pg_basebackup streams as the replication account, as Basalt does
+      // (pg_hba admits replication connections for it only).
+      await ensureReplicationRole(client, replication);
+      await client.query('CHECKPOINT');
+      const { rows } = await client.query(
+        'select pg_database_size(current_database())::bigint as size',
+      );
+      return Number(rows[0].size);
+    });
+    console.log(
+      `Loaded in ${sec(performance.now() - started)}; pg_database_size ${mb(
+        dbBytes,
+      )} (${dbBytes} bytes)`,
+    );
+
+    const bench = new Bench(backend, repositoryPath, addressOf(address), {
+      superuser,
+      replication,
+    });
+    const results: Trial[] = [];
+    for (let n = 1; n <= trials; n++) {
+      const t = await bench.trial(n);
+      results.push(t);
+      console.log(
+        `  trial ${n}/${trials} (${t.order}): backup base ${sec(
+          t.baselineBackupMs,
+        )}, Basalt ${sec(t.basaltBackupMs)}; restore base ${sec(
+          t.baselineRestoreMs,
+        )}, Basalt ${sec(t.basaltRestoreMs)}`,
+      );
+    }
+    report(dbBytes, results);
+  } finally {
+    if (!abort.signal.aborted) {
+      for (const name of [RESTORED, SOURCE]) {
+        await backend
+          .remove(`${NAMESPACE}/${name}`, 120_000)
+          .catch(error => console.error(`Could not delete ${name}: ${error}`));
+      }
+    }
+    // Also when interrupted: the same stop as the signal handler's.
+    await backend.stop();
+  }
+}
+
+main().then(
+  // The backend's pools and timers would keep the process alive.
+  () => process.exit(process.exitCode ?? 0),
+  error => {
+    console.error(
+      abort.signal.aborted ? String(error.message ?? error) : error,
+    );
+    process.exit(abort.signal.aborted ? 130 : 1);
+  },
+);
