@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { backupPolicyOf, clusterRefOf } from '@basalt/plugin-basalt-common';
 import { ArchiveSpool, ClusterKey, Runtime } from '@basalt/plugin-basalt-node';
-import { ClusterStore } from '../store';
+import { BackupStore, ClusterStore } from '../store';
 import { BackupRepositories } from './BackupRepositories';
 import { walPrefix } from './backupKeys';
 import { KeyedMutex } from '../runtime/local/KeyedMutex';
@@ -19,6 +19,7 @@ export class WalArchiver {
   constructor(
     private readonly deps: {
       clusters: ClusterStore;
+      backups: BackupStore;
       runtime: Runtime;
       repositories: BackupRepositories;
       logger: LoggerService;
@@ -77,6 +78,24 @@ export class WalArchiver {
       }
       return archived;
     });
+  }
+
+  /**
+   * Removes a deleted cluster's archived WAL when it has no completed
+   * backup left to replay it onto; otherwise retention removes it with
+   * the backups.
+   */
+  async discard(cluster: {
+    metadata: ClusterKey;
+    spec: Parameters<typeof backupPolicyOf>[0];
+  }): Promise<void> {
+    const { uid } = cluster.metadata;
+    if (await this.deps.backups.latestCompleted(uid)) return;
+    const { repository: name } = backupPolicyOf(cluster.spec);
+    const repository = this.deps.repositories.get(name);
+    for (const object of await repository.list(walPrefix(cluster.metadata))) {
+      await repository.delete(object.key);
+    }
   }
 
   private get spool(): ArchiveSpool | undefined {

@@ -11,6 +11,7 @@ import {
 } from '@basalt/plugin-basalt-node';
 import { FinalBackup } from '../backups/FinalBackup';
 import { RestorePlanner } from '../backups/RestorePlanner';
+import { WalArchiver } from '../backups/WalArchiver';
 import {
   BackupStore,
   ClusterStore,
@@ -27,7 +28,7 @@ import { conditionStatus } from './conditions';
 import { Lease } from './Lease';
 import { ClusterScope, ReconcileContext } from './ReconcileContext';
 import { reconcileCluster } from './reconcileCluster';
-import { ensureDeleted } from './steps/ensureDeleted';
+import { deleteCluster } from './deleteCluster';
 import { WorkQueue, WorkResult } from './WorkQueue';
 
 /** Options of {@link ClusterController.create}. */
@@ -58,6 +59,7 @@ export interface ControllerBackups {
   lifecycle: LifecycleStore;
   planner: RestorePlanner;
   finalBackup: FinalBackup;
+  archiver: WalArchiver;
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -204,62 +206,19 @@ export class ClusterController {
     return this.#next(uid, observation, settled);
   }
 
-  /**
-   * Deletes the cluster as its termination policy says: under
-   * `BackupThenDelete` only once a final backup is taken and verified; when
-   * that fails the deletion is withdrawn and the cluster kept, with a
-   * DeletionBlocked condition that says why.
-   */
+  /** Deletes the cluster as its termination policy says. */
   async #delete(
     stored: StoredCluster,
     scope: ClusterScope,
   ): Promise<WorkResult> {
-    const { cluster } = stored;
-    const { uid } = cluster.metadata;
-    const ref = clusterRefOf(cluster);
-    const { lifecycle } = stored;
-    // A cluster whose restore failed for good holds no data to back up.
-    const holdsNoData = !!lifecycle.restoreFailure && !lifecycle.restoredAt;
-    if (
-      cluster.spec.terminationPolicy === 'BackupThenDelete' &&
-      !lifecycle.finalBackup &&
-      !holdsNoData
-    ) {
-      await scope.recordEvent(
-        'Normal',
-        ClusterReasons.BackingUp,
-        'Taking the final backup before deleting (terminationPolicy BackupThenDelete)',
-      );
-      const outcome = await this.#options.backups.finalBackup.ensure(
-        stored,
-        scope.recordEvent,
-      );
-      if (!outcome.ok) {
-        const message = `Not deleted: ${outcome.message}. The cluster and its data are intact; delete it again to retry, or apply terminationPolicy Delete to delete it without a backup.`;
-        await this.#options.backups.lifecycle.blockDeletion(uid, {
-          reason: ClusterReasons.FinalBackupFailed,
-          message,
-          at: new Date().toISOString(),
-        });
-        await scope.recordEvent(
-          'Warning',
-          ClusterReasons.FinalBackupFailed,
-          message,
-        );
-        scope.logger.warn(message);
-        return { requeueAfterMs: 0 };
-      }
-    }
-    this.#monitor.unwatch(uid);
-    await ensureDeleted(scope);
-    await this.#options.clusters.remove(uid);
-    await scope.recordEvent(
-      'Normal',
-      'Deleted',
-      `Deleted EngineCluster ${ref}`,
-    );
-    scope.logger.info(`Deleted EngineCluster ${ref}`);
-    return {};
+    const { uid } = stored.cluster.metadata;
+    const outcome = await deleteCluster(stored, scope, {
+      backups: this.#options.backups,
+      clusters: this.#options.clusters,
+      beforeRemoval: () => this.#monitor.unwatch(uid),
+    });
+    // A refused deletion is reconciled at once, to show why on the status.
+    return outcome === 'blocked' ? { requeueAfterMs: 0 } : {};
   }
 
   async #scope(stored: StoredCluster): Promise<ClusterScope> {

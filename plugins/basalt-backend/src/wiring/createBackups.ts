@@ -3,6 +3,7 @@ import { Config } from '@backstage/config';
 import { EngineDriver, Runtime } from '@basalt/plugin-basalt-node';
 import { Knex } from 'knex';
 import { BackupRepositories } from '../backups/BackupRepositories';
+import { BackupRetention } from '../backups/BackupRetention';
 import { BackupRunner } from '../backups/BackupRunner';
 import { BackupScheduler } from '../backups/BackupScheduler';
 import { BackupVerifier } from '../backups/BackupVerifier';
@@ -57,7 +58,13 @@ export function createBackups(options: {
     events,
     logger,
   });
-  const archiver = new WalArchiver({ clusters, runtime, repositories, logger });
+  const archiver = new WalArchiver({
+    clusters,
+    backups: store,
+    runtime,
+    repositories,
+    logger,
+  });
   const planner = new RestorePlanner({ backups: store, repositories });
   const finalBackup = new FinalBackup({
     accessor,
@@ -70,7 +77,7 @@ export function createBackups(options: {
   const scheduler = new BackupScheduler({
     clusters,
     backups: store,
-    repositories,
+    retention: new BackupRetention({ backups: store, repositories, logger }),
     runner,
     accessor,
     logger,
@@ -81,7 +88,7 @@ export function createBackups(options: {
     accessor,
     archiver,
     scheduler,
-    controller: { store, lifecycle, planner, finalBackup },
+    controller: { store, lifecycle, planner, finalBackup, archiver },
   };
 }
 

@@ -1,0 +1,134 @@
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { promises as fs } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import S3rver from 's3rver';
+import { connect } from './__testUtils__/clusterApi';
+import {
+  postgresManifest,
+  untilReady,
+  useTestBackend,
+} from './__testUtils__/testBackend';
+import { eventually } from './testUtils/eventually';
+
+jest.setTimeout(180_000);
+
+// s3rver's fixed credentials.
+const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+const BUCKET = 'basalt-backups';
+const ref = (name: string) => ({ namespace: 'payments', name });
+
+describe('backups in an S3-compatible repository', () => {
+  let directory = '';
+  let server: S3rver | undefined;
+  let endpoint = '';
+
+  // Before the backend's: its config names the server's endpoint.
+  beforeAll(async () => {
+    directory = await fs.mkdtemp(join(tmpdir(), 'basalt-s3rver-'));
+    server = new S3rver({
+      address: '127.0.0.1',
+      port: 0,
+      directory,
+      silent: true,
+    });
+    const { port } = await server.run();
+    endpoint = `http://127.0.0.1:${port}`;
+    const client = new S3Client({
+      endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: CREDENTIALS,
+    });
+    await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    client.destroy();
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    if (directory) await fs.rm(directory, { recursive: true, force: true });
+  });
+
+  const backend = useTestBackend({
+    ports: { from: 48600, to: 48699 },
+    resync: true,
+    backups: () => ({
+      repositories: {
+        default: {
+          type: 's3',
+          endpoint,
+          region: 'us-east-1',
+          bucket: BUCKET,
+          prefix: 'basalt',
+          forcePathStyle: true,
+          ...CREDENTIALS,
+        },
+      },
+      housekeepingInterval: '1s',
+      walArchiveInterval: '1s',
+    }),
+  });
+
+  it('backs up, archives WAL and restores the latest state through S3', async () => {
+    const client = backend.client();
+    await client.applyCluster(postgresManifest('s3-src'));
+    const source = await untilReady(client, ref('s3-src'), 1);
+    const db = await connect(source, 'readWrite');
+    await db.query(
+      'create table t as select g as id, md5(g::text) as v from generate_series(1, 3000) g',
+    );
+    const started = await client.createBackup(ref('s3-src'));
+    const backup = await eventually(
+      async () => {
+        const current = await client.getBackup(ref('s3-src'), started.id);
+        return current.phase === 'Running' ? undefined : current;
+      },
+      { what: 'the backup to finish' },
+    );
+    expect(backup).toMatchObject({ phase: 'Completed', repository: 'default' });
+    expect(backup.objects![0].key).toMatch(
+      new RegExp(
+        `^payments/s3-src/${source.metadata.uid}/backups/${backup.id}/`,
+      ),
+    );
+
+    // Written after the backup: only archived WAL brings it back.
+    await db.query("insert into t values (3001, 'after the backup')");
+    const { rows } = await db.query(
+      'select pg_walfile_name(pg_current_wal_lsn()) as segment, pg_switch_wal()',
+    );
+    await db.end();
+    const archived = join(
+      directory,
+      BUCKET,
+      'basalt',
+      'payments',
+      's3-src',
+      source.metadata.uid,
+      'wal',
+      rows[0].segment,
+    );
+    await eventually(
+      () =>
+        fs.readdir(join(archived, '..')).then(
+          files =>
+            files.some(f => f.startsWith(rows[0].segment)) ? true : undefined,
+          () => undefined,
+        ),
+      { what: `WAL segment ${rows[0].segment} in the bucket` },
+    );
+
+    await client.restoreCluster(ref('s3-src'), { name: 's3-copy' });
+    const copy = await untilReady(client, ref('s3-copy'), 1, cluster =>
+      cluster.status!.conditions.some(
+        c => c.type === 'Restored' && c.status === 'True',
+      ),
+    );
+    const check = await connect(copy, 'readWrite');
+    const { rows: restored } = await check.query(
+      'select count(*)::int as n, max(v) filter (where id = 3001) as last from t',
+    );
+    await check.end();
+    expect(restored[0]).toEqual({ n: 3001, last: 'after the backup' });
+  });
+});
