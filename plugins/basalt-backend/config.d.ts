@@ -53,7 +53,8 @@ export interface Config {
        * A manifest picks one with `spec.backup.repository`, `default` unless
        * it says otherwise, so name one `default`. When none is configured
        * there is one: `default`, a filesystem repository at
-       * `.basalt/backups` under the backend's working directory. Each
+       * `backups` beside the local runtime's `rootDir` (`.basalt/backups`
+       * by default). Each
        * cluster's backups and archived WAL go under
        * `<namespace>/<name>/<uid>/` in it.
        */

@@ -1,7 +1,7 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { HumanDuration, durationToMilliseconds } from '@backstage/types';
-import { resolve } from 'path';
+import { dirname, join, resolve } from 'path';
 
 /** Basalt's backend configuration with defaults applied; see `config.d.ts`. */
 export interface BasaltConfig {
@@ -76,6 +76,9 @@ export function readBasaltConfig(root: Config): BasaltConfig {
       `basalt.runtimes.local.ports must satisfy 1024 <= from < to <= 65535, got ${ports.from}-${ports.to}`,
     );
   }
+  const localRootDir = resolve(
+    local?.getOptionalString('rootDir') ?? '.basalt/local',
+  );
   return {
     health: {
       checkTimeoutMs: durationMs(config, 'health.checkTimeout', { seconds: 5 }),
@@ -89,7 +92,8 @@ export function readBasaltConfig(root: Config): BasaltConfig {
       ha: readHaConfig(config),
     },
     backups: {
-      defaultPath: resolve('.basalt/backups'),
+      // Beside the local runtime's root: `.basalt/backups` by default.
+      defaultPath: join(dirname(localRootDir), 'backups'),
       housekeepingIntervalMs: durationMs(
         config,
         'backups.housekeepingInterval',
@@ -102,7 +106,7 @@ export function readBasaltConfig(root: Config): BasaltConfig {
       }),
     },
     local: {
-      rootDir: resolve(local?.getOptionalString('rootDir') ?? '.basalt/local'),
+      rootDir: localRootDir,
       user: local?.getOptionalString('user') ?? 'nobody',
       nodes: local?.getOptionalStringArray('nodes') ?? [
         'node-a',
