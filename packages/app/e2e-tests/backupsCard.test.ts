@@ -1,0 +1,120 @@
+import { APIRequestContext, expect, Page, test } from '@playwright/test';
+
+const BACKEND = process.env.PLAYWRIGHT_BACKEND_URL ?? 'http://localhost:7007';
+const NAMESPACE = 'default';
+const NAME = 'backups-db';
+const COPY = 'backups-db-copy';
+const clusterUrl = (name: string) =>
+  `${BACKEND}/api/basalt/clusters/${NAMESPACE}/${name}`;
+
+const screenshot = (page: Page, name: string) =>
+  page.screenshot({
+    path: `test-results/screenshots/${name}.png`,
+    fullPage: true,
+  });
+
+async function authHeaders(request: APIRequestContext) {
+  const response = await request.get(
+    `${BACKEND}/api/auth/guest/refresh?env=development`,
+    { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
+  );
+  const token = (await response.json()).backstageIdentity.token;
+  return { Authorization: `Bearer ${token}` };
+}
+
+// Delete both clusters, so no engine keeps running after the test, even
+// when it failed.
+test.afterAll(async ({ request }) => {
+  const headers = await authHeaders(request);
+  for (const name of [COPY, NAME]) {
+    await request.delete(clusterUrl(name), { headers });
+    await expect
+      .poll(
+        async () => (await request.get(clusterUrl(name), { headers })).status(),
+        { timeout: 90_000 },
+      )
+      .toBe(404);
+  }
+});
+
+test('the backups card takes a backup and restores it into a new database', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(240_000);
+  const headers = await authHeaders(request);
+  const applied = await request.post(`${BACKEND}/api/basalt/clusters`, {
+    headers,
+    data: {
+      apiVersion: 'basalt.dev/v1alpha1',
+      kind: 'EngineCluster',
+      metadata: {
+        name: NAME,
+        namespace: NAMESPACE,
+        annotations: { 'basalt.dev/owner': 'group:default/payments-team' },
+      },
+      spec: {
+        engine: 'postgresql',
+        terminationPolicy: 'Delete',
+        databases: ['shop'],
+        backup: { retention: '7d' },
+      },
+    },
+  });
+  expect(applied.status(), await applied.text()).toBeLessThan(300);
+  await expect
+    .poll(
+      async () =>
+        (
+          await request.get(
+            `${BACKEND}/api/catalog/entities/by-name/resource/${NAMESPACE}/${NAME}`,
+            { headers },
+          )
+        ).status(),
+      { timeout: 60_000 },
+    )
+    .toBe(200);
+
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await page.goto(`/catalog/${NAMESPACE}/resource/${NAME}`);
+  const health = page.locator('article', {
+    has: page.getByRole('heading', { name: 'Database health' }),
+  });
+  await expect(health.getByLabel('Phase')).toContainText('Running', {
+    timeout: 60_000,
+  });
+  const card = page.locator('article', {
+    has: page.getByRole('heading', { name: 'Database backups' }),
+  });
+  await expect(card.getByText(/no backups yet/)).toBeVisible();
+  await expect(card.getByLabel('Backup policy')).toContainText('7d');
+
+  // Take a physical backup and follow it to completion without a reload.
+  await card.getByRole('button', { name: 'Take backup' }).click();
+  await expect(card.getByText(/^Backup .* completed$/)).toBeVisible({
+    timeout: 60_000,
+  });
+  const row = card.getByRole('row', { name: /^backup / }).first();
+  await expect(row).toContainText('Completed');
+  await expect(row).toContainText(/physical/i);
+  await card.scrollIntoViewIfNeeded();
+  await screenshot(page, 'backups-card-completed');
+
+  // Restore it into a new database from the card, and see it come up.
+  await row.getByRole('button', { name: /^Restore backup / }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Name of the new database').fill(COPY);
+  await screenshot(page, 'backups-card-restore-dialog');
+  await dialog.getByRole('button', { name: 'Restore' }).click();
+  await expect(card.getByText(`${COPY} is restored and ready`)).toBeVisible({
+    timeout: 120_000,
+  });
+  await screenshot(page, 'backups-card-restored');
+
+  const copy = await (await request.get(clusterUrl(COPY), { headers })).json();
+  expect(
+    copy.status.conditions.find((c: { type: string }) => c.type === 'Restored')
+      .status,
+  ).toBe('True');
+});
