@@ -27,6 +27,7 @@ import { Readable } from 'stream';
 import { promisify } from 'util';
 import { POSTGRES_BIN } from '../src/__testUtils__/processes';
 import { FilesystemRepository } from '../src/backups/FilesystemRepository';
+import { BASEBACKUP_ARGS } from '../src/engines/postgresql/backup/basebackup';
 import { ensureReplicationRole } from '../src/engines/postgresql/accounts';
 import { BenchBackend, startBenchBackend } from './lib/backend';
 import { DATABASE, NAMESPACE, waitUntilReady } from './lib/cluster';
@@ -186,14 +187,7 @@ class Bench {
           `--host=${this.instance.host}`,
           `--port=${this.instance.port}`,
           `--username=${replication.username}`,
-          '--pgdata=-',
-          '--format=tar',
-          '--wal-method=fetch',
-          '--compress=client-gzip:1',
-          '--checkpoint=fast',
-          '--label=basalt',
-          '--verbose',
-          '--no-password',
+          ...BASEBACKUP_ARGS,
         ],
         {
           env: { ...process.env, PGPASSWORD: replication.password },

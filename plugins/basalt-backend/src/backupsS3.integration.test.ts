@@ -1,9 +1,11 @@
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { promises as fs } from 'fs';
-import { tmpdir } from 'os';
 import { join } from 'path';
-import S3rver from 's3rver';
 import { connect } from './__testUtils__/clusterApi';
+import {
+  S3RVER_CREDENTIALS,
+  startS3rver,
+  TestS3Server,
+} from './__testUtils__/s3rver';
 import {
   postgresManifest,
   untilReady,
@@ -13,41 +15,18 @@ import { eventually } from './testUtils/eventually';
 
 jest.setTimeout(180_000);
 
-// s3rver's fixed credentials.
-const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const BUCKET = 'basalt-backups';
 const ref = (name: string) => ({ namespace: 'payments', name });
 
 describe('backups in an S3-compatible repository', () => {
-  let directory = '';
-  let server: S3rver | undefined;
-  let endpoint = '';
+  let s3: TestS3Server | undefined;
 
   // Before the backend's: its config names the server's endpoint.
   beforeAll(async () => {
-    directory = await fs.mkdtemp(join(tmpdir(), 'basalt-s3rver-'));
-    server = new S3rver({
-      address: '127.0.0.1',
-      port: 0,
-      directory,
-      silent: true,
-    });
-    const { port } = await server.run();
-    endpoint = `http://127.0.0.1:${port}`;
-    const client = new S3Client({
-      endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: CREDENTIALS,
-    });
-    await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    client.destroy();
+    s3 = await startS3rver(BUCKET);
   });
 
-  afterAll(async () => {
-    await server?.close();
-    if (directory) await fs.rm(directory, { recursive: true, force: true });
-  });
+  afterAll(() => s3?.stop());
 
   const backend = useTestBackend({
     ports: { from: 48600, to: 48699 },
@@ -56,12 +35,12 @@ describe('backups in an S3-compatible repository', () => {
       repositories: {
         default: {
           type: 's3',
-          endpoint,
+          endpoint: s3!.endpoint,
           region: 'us-east-1',
           bucket: BUCKET,
           prefix: 'basalt',
           forcePathStyle: true,
-          ...CREDENTIALS,
+          ...S3RVER_CREDENTIALS,
         },
       },
       housekeepingInterval: '1s',
@@ -99,7 +78,7 @@ describe('backups in an S3-compatible repository', () => {
     );
     await db.end();
     const archived = join(
-      directory,
+      s3!.directory,
       BUCKET,
       'basalt',
       'payments',

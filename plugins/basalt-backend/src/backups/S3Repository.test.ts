@@ -1,57 +1,38 @@
 import {
-  CreateBucketCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { promises as fs } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
-import S3rver from 's3rver';
 import { Readable } from 'stream';
 import { S3Repository } from './S3Repository';
+import {
+  S3RVER_CREDENTIALS,
+  startS3rver,
+  TestS3Server,
+} from '../__testUtils__/s3rver';
 import { describeRepositoryContract } from './__testUtils__/describeRepositoryContract';
 
-// s3rver's fixed credentials.
-const ACCESS_KEY_ID = 'S3RVER';
-const SECRET_ACCESS_KEY = 'S3RVER';
+const { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY } =
+  S3RVER_CREDENTIALS;
 const BUCKET = 'basalt-backups';
 
 describe('S3Repository', () => {
-  let directory: string;
-  let server: S3rver | undefined;
+  let s3: TestS3Server | undefined;
   let endpoint: string;
   let raw: S3Client;
   const repositories: S3Repository[] = [];
   let counter = 0;
 
   beforeAll(async () => {
-    directory = await fs.mkdtemp(join(tmpdir(), 'basalt-s3rver-'));
-    server = new S3rver({
-      address: '127.0.0.1',
-      port: 0,
-      directory,
-      silent: true,
-    });
-    const { port } = await server.run();
-    endpoint = `http://127.0.0.1:${port}`;
-    raw = new S3Client({
-      endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: {
-        accessKeyId: ACCESS_KEY_ID,
-        secretAccessKey: SECRET_ACCESS_KEY,
-      },
-    });
-    await raw.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    s3 = await startS3rver(BUCKET);
+    endpoint = s3.endpoint;
+    raw = s3.client();
   }, 30_000);
 
   afterAll(async () => {
     for (const repository of repositories) repository.destroy();
     raw?.destroy();
-    await server?.close();
-    await fs.rm(directory, { recursive: true, force: true });
+    await s3?.stop();
   });
 
   function create(prefix: string) {

@@ -14,6 +14,23 @@ export const BASE_OBJECT = 'base.tar.gz';
 const BASEBACKUP_TIMEOUT_MS = 12 * 60 * 60_000;
 
 /**
+ * How a physical backup runs `pg_basebackup` (besides where it connects):
+ * a gzip-compressed tar of the data directory on standard output, with the
+ * WAL the copy needs.
+ */
+export const BASEBACKUP_ARGS = [
+  '--pgdata=-',
+  '--format=tar',
+  '--wal-method=fetch',
+  // Level 1: most of gzip's gain for a fraction of its time.
+  '--compress=client-gzip:1',
+  '--checkpoint=fast',
+  '--label=basalt',
+  '--verbose',
+  '--no-password',
+] as const;
+
+/**
  * Streams a physical backup of the instance at `source` into `sink` as one
  * gzip-compressed tar of its data directory, with the WAL needed to make it
  * consistent inside (`--wal-method=fetch`: the only method that can write a
@@ -44,15 +61,7 @@ export async function backupPhysical(options: {
         `--host=${source.host}`,
         `--port=${source.port}`,
         `--username=${replication.username}`,
-        '--pgdata=-',
-        '--format=tar',
-        '--wal-method=fetch',
-        // Level 1: most of gzip's gain for a fraction of its time.
-        '--compress=client-gzip:1',
-        '--checkpoint=fast',
-        '--label=basalt',
-        '--verbose',
-        '--no-password',
+        ...BASEBACKUP_ARGS,
       ],
       password: replication.password,
       signal: options.signal,
