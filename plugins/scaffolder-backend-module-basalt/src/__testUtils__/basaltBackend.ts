@@ -36,7 +36,19 @@ export function useBasaltBackend(options: {
         basaltPlugin,
         mockServices.rootConfig.factory({
           data: {
-            basalt: { runtimes: { local: { rootDir, ports: options.ports } } },
+            basalt: {
+              runtimes: { local: { rootDir, ports: options.ports } },
+              // Inside the root directory, so that backups and archived WAL
+              // go with it.
+              backups: {
+                repositories: {
+                  default: {
+                    type: 'filesystem',
+                    path: join(rootDir, 'backups'),
+                  },
+                },
+              },
+            },
           },
         }),
       ],

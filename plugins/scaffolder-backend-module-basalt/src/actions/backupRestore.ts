@@ -117,7 +117,11 @@ export function createBackupRestoreAction(options: { basalt: BasaltCaller }) {
       input: {
         namespace: z =>
           z.string({ description: 'Namespace of the source cluster' }),
-        name: z => z.string({ description: 'Name of the source cluster' }),
+        name: z =>
+          z.string({
+            description:
+              'Name of the source cluster; a deleted one restores from the backups it left',
+          }),
         targetName: z =>
           z.string({
             description:
@@ -218,7 +222,15 @@ export function createBackupRestoreAction(options: { basalt: BasaltCaller }) {
 
       if (ctx.isDryRun) {
         // Reading is all a dry run does; the request would create a cluster.
-        await read(api.getCluster(source, requestOptions));
+        // A deleted source still restores from the backups it left.
+        await read(
+          api.getCluster(source, requestOptions).catch(async error => {
+            const left =
+              error?.statusCode === 404 &&
+              (await api.listBackups(source, requestOptions)).length > 0;
+            if (!left) throw error;
+          }),
+        );
         if (request.backup) {
           const backup = await read(
             api.getBackup(source, request.backup, requestOptions),
