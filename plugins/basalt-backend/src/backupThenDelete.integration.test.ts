@@ -1,6 +1,6 @@
 import { ClusterResource } from '@basalt/plugin-basalt-common';
 import { execFileSync } from 'child_process';
-import { mkdirSync, promises as fs } from 'fs';
+import { mkdirSync, promises as fs, writeFileSync } from 'fs';
 import { join } from 'path';
 import { connect } from './__testUtils__/clusterApi';
 import {
@@ -28,10 +28,16 @@ describe('BackupThenDelete and scheduled backups', () => {
       tinyDir = join(rootDir, 'tiny');
       mkdirSync(tinyDir);
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', tinyDir]);
+      // A repository that cannot even be created: its parent is a file.
+      writeFileSync(join(rootDir, 'not-a-directory'), '');
       return {
         repositories: {
           default: { type: 'filesystem', path: join(rootDir, 'backups') },
           tiny: { type: 'filesystem', path: tinyDir },
+          broken: {
+            type: 'filesystem',
+            path: join(rootDir, 'not-a-directory', 'backups'),
+          },
         },
         housekeepingInterval: '1s',
         walArchiveInterval: '1s',
@@ -105,6 +111,25 @@ describe('BackupThenDelete and scheduled backups', () => {
       ),
     ).toEqual([]);
     expect(cluster.metadata.uid).toBe(ready.metadata.uid);
+  });
+
+  it('records a backup as failed when its repository cannot be written at all', async () => {
+    const cluster = await createWithRows('broken-db', 'broken');
+    const client = backend.client();
+    const started = await client.createBackup(ref('broken-db'));
+    const failed = await eventually(
+      async () => {
+        const backup = await client.getBackup(ref('broken-db'), started.id);
+        return backup.phase === 'Failed' ? backup : undefined;
+      },
+      { what: 'the backup to fail' },
+    );
+    expect(failed.error).toMatch(/ENOTDIR|not a directory/i);
+    // The backend and the cluster carry on.
+    expect(await countRows(await untilReady(client, ref('broken-db'), 1))).toBe(
+      5000,
+    );
+    expect(cluster.metadata.uid).toBeDefined();
   });
 
   it('deletes only after a final backup that passed its checksum and restore test', async () => {

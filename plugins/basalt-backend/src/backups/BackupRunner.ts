@@ -8,7 +8,7 @@ import {
   clusterRefOf,
 } from '@basalt/plugin-basalt-common';
 import { BackupSink } from '@basalt/plugin-basalt-node';
-import { Readable, Transform } from 'stream';
+import { pipeline, Readable, Transform } from 'stream';
 import { BackupStore, EventStore } from '../store';
 import { BackupRepositories } from './BackupRepositories';
 import { BackupRepository } from './BackupRepository';
@@ -47,8 +47,11 @@ class ByteCounter implements BackupSink {
         callback(null, chunk);
       },
     });
-    body.on('error', error => counting.destroy(error));
-    return this.inner.write(name, body.pipe(counting));
+    // pipeline() handles errors on both sides: the body's reaches the
+    // repository through `counting`, and a repository that stops reading
+    // (destroying `counting`) ends the body too; nothing is left unhandled.
+    pipeline(body, counting, () => {});
+    return this.inner.write(name, counting);
   }
 }
 

@@ -49,8 +49,15 @@ export class FilesystemRepository implements BackupRepository {
       directory,
       `.${basename(target)}.${randomUUID()}.partial`,
     );
-    await this.ensureDirectory(directory);
-    const handle = await fs.open(temporary, 'wx', FILE_MODE);
+    let handle: fs.FileHandle;
+    try {
+      await this.ensureDirectory(directory);
+      handle = await fs.open(temporary, 'wx', FILE_MODE);
+    } catch (error) {
+      // Nothing will read the body: release whoever writes it.
+      body.destroy();
+      throw error;
+    }
     let closed = false;
     try {
       const digest = await writeAll(body, handle);

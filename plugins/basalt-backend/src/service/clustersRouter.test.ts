@@ -180,15 +180,11 @@ describe('the /clusters API', () => {
     }
   });
 
-  it('honours terminationPolicy: DoNotTerminate and BackupThenDelete answer 409 and delete nothing', async () => {
+  it('honours terminationPolicy: DoNotTerminate answers 409 and deletes nothing', async () => {
     const { server } = await start();
     await request(server)
       .post('/api/basalt/clusters')
       .send(manifest('keep', { terminationPolicy: 'DoNotTerminate' }))
-      .expect(201);
-    await request(server)
-      .post('/api/basalt/clusters')
-      .send(manifest('backed'))
       .expect(201);
 
     const keep = await request(server).delete(
@@ -198,19 +194,10 @@ describe('the /clusters API', () => {
     expect(keep.body.error.message).toContain(
       'terminationPolicy DoNotTerminate',
     );
-
-    const backed = await request(server).delete(
-      '/api/basalt/clusters/payments/backed',
-    );
-    expect(backed.status).toBe(409);
-    expect(backed.body.error.message).toContain('nothing was deleted');
-
-    for (const name of ['keep', 'backed']) {
-      const { body } = await request(server)
-        .get(`/api/basalt/clusters/payments/${name}`)
-        .expect(200);
-      expect(body.metadata.deletionTimestamp).toBeUndefined();
-    }
+    const { body } = await request(server)
+      .get('/api/basalt/clusters/payments/keep')
+      .expect(200);
+    expect(body.metadata.deletionTimestamp).toBeUndefined();
   });
 
   it('deletes a cluster with terminationPolicy Delete', async () => {
@@ -359,6 +346,9 @@ describe('the /clusters API', () => {
       schedule: '0 2 * * *',
       retention: '14d',
       repository: 'default',
+      method: 'physical',
+      walArchiving: true,
+      restoreTest: true,
     });
 
     const refused = await request(server)

@@ -66,6 +66,9 @@ describe('applyOfferings', () => {
       schedule: '0 2 * * *',
       retention: '14d',
       repository: 'default',
+      method: 'physical',
+      walArchiving: true,
+      restoreTest: true,
     });
   });
 
