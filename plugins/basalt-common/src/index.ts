@@ -10,6 +10,7 @@ export * from './backups';
 export * from './client';
 export * from './cluster';
 export * from './constants';
+export * from './format';
 export * from './health';
 export * from './manifest';
 export * from './offerings';

@@ -6,6 +6,7 @@ import {
   BackupTrigger,
   backupPolicyOf,
   clusterRefOf,
+  formatBytes,
 } from '@basalt/plugin-basalt-common';
 import { BackupSink } from '@basalt/plugin-basalt-node';
 import { pipeline, Readable, Transform } from 'stream';
@@ -230,16 +231,4 @@ async function removeObjects(repository: BackupRepository, prefix: string) {
     // The repository failing is often why the backup failed; what remains
     // is under the failed backup's prefix and pruned with its record.
   }
-}
-
-/** `1.2 GiB`, `340.0 KiB`, `12 B`. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
 }

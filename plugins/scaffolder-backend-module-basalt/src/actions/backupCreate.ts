@@ -3,13 +3,10 @@ import {
   BACKUP_METHODS,
   BackupRecord,
   backupPolicyOf,
+  formatBytes,
 } from '@basalt/plugin-basalt-common';
 import { BasaltCaller } from '../basalt/BasaltCaller';
-import {
-  backupName,
-  backupProgress,
-  formatBytes,
-} from '../basalt/backupProgress';
+import { backupName, backupProgress } from '../basalt/backupProgress';
 import { poll } from '../basalt/poll';
 import { stepError } from '../basalt/stepError';
 import { examples } from './backupCreate.examples';

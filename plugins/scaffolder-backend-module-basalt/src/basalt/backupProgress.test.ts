@@ -1,5 +1,5 @@
 import { BackupRecord } from '@basalt/plugin-basalt-common';
-import { backupProgress, formatBytes } from './backupProgress';
+import { backupProgress } from './backupProgress';
 
 const backup = (fields: Partial<BackupRecord>): BackupRecord => ({
   id: '20261124T083012Z-7f3a',
@@ -41,13 +41,5 @@ describe('backupProgress', () => {
     ).toThrow(
       'The backup 20261124T083012Z-7f3a of EngineCluster ci/db failed: pg_basebackup exited with 1',
     );
-  });
-});
-
-describe('formatBytes', () => {
-  it('uses the largest unit that keeps the number readable', () => {
-    expect(formatBytes(512)).toBe('512 B');
-    expect(formatBytes(1536)).toBe('1.5 KiB');
-    expect(formatBytes(5 * 1024 ** 3)).toBe('5.0 GiB');
   });
 });

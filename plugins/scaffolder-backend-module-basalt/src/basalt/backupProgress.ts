@@ -1,17 +1,5 @@
-import { BackupRecord } from '@basalt/plugin-basalt-common';
+import { BackupRecord, formatBytes } from '@basalt/plugin-basalt-common';
 import { Look, done, waiting } from './poll';
-
-/** A byte count in the largest binary unit that keeps it readable. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
 
 /** A backup as people name it in logs and errors. */
 export const backupName = (backup: BackupRecord) =>

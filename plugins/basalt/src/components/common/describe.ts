@@ -3,7 +3,10 @@ import {
   ClusterPhase,
   ClusterResource,
   InstanceStatus,
+  formatBytes,
 } from '@basalt/plugin-basalt-common';
+
+export { formatBytes };
 
 /** The tone a status is shown in. */
 export type Tone = 'success' | 'warning' | 'danger' | 'info';
@@ -82,18 +85,6 @@ export function conditionHeadline(
     default:
       return { text: `${condition.type}: ${condition.status}`, tone: 'info' };
   }
-}
-
-/** Replication lag in the largest unit that keeps it readable. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 /** The lag column: replicas only, and "caught up" rather than "0 B". */

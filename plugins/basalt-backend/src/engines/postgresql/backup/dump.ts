@@ -5,6 +5,7 @@ import {
   EngineAddress,
   EngineContext,
 } from '@basalt/plugin-basalt-node';
+import { formatBytes } from '@basalt/plugin-basalt-common';
 import { Timeouts, withClient } from '../connection';
 import { runClientTool } from './clientTool';
 
@@ -120,16 +121,4 @@ export async function restoreLogical(
     done.push(`Restored database ${database} (${formatBytes(counter.bytes)})`);
   }
   return done;
-}
-
-/** `1.2 MiB`, for messages. */
-function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
 }
