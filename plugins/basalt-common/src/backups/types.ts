@@ -40,7 +40,10 @@ export type BackupPhase = 'Running' | 'Completed' | 'Failed';
 export interface BackupObjectRecord {
   /** Key within the repository, e.g. `payments/payments-db/<uid>/backups/<id>/base.tar.gz`. */
   key: string;
-  /** What the object holds, e.g. `base` or a database's name. */
+  /**
+   * The object's name in the backup, as the engine's driver wrote it: e.g.
+   * `base.tar.gz` (physical) or `<database>.dump` (logical).
+   */
   name: string;
   size: number;
   /** Hex SHA-256 of the object's bytes. */

@@ -87,7 +87,7 @@ export function createBackupCreateAction(options: { basalt: BasaltCaller }) {
           z
             .record(z.string(), {
               description:
-                'Hex SHA-256 of each object by its name, e.g. sha256.base of a physical backup, or one per database of a logical one; set once Completed',
+                'Hex SHA-256 of each object by its name, e.g. sha256["base.tar.gz"] of a physical backup, or sha256["<database>.dump"] per database of a logical one; set once Completed',
             })
             .optional(),
         objects: z =>

@@ -125,7 +125,9 @@ function baseSettings({ address }: ConfigurationInput): Record<string, string> {
  * Continuous WAL archiving, when the runtime collects archived files and
  * the manifest wants it: each completed WAL file (and timeline history
  * file) is copied into the archive directory under a temporary name and
- * renamed, so a file appears there only once complete. A file already
+ * renamed, each step synced to disk (PostgreSQL recycles a WAL file once
+ * its archive command succeeds), so a file appears there only once
+ * complete, and survives a crash of the host. A file already
  * there counts as archived only when identical: PostgreSQL retries a
  * failing command, and an interrupted attempt may have left it in place.
  * `archive_timeout` bounds how much of a quiet cluster's recent writes
@@ -146,7 +148,10 @@ export function archiveSettings({
     archive_command: [
       `test ! -f ${shellQuote(target)}`,
       `&& cp %p ${shellQuote(temporary)}`,
+      // On disk before PostgreSQL may recycle its own copy: file, then name.
+      `&& sync ${shellQuote(temporary)}`,
       `&& mv ${shellQuote(temporary)} ${shellQuote(target)}`,
+      `&& sync ${shellQuote(archiveDir)}`,
       `|| cmp -s %p ${shellQuote(target)}`,
     ].join(' '),
   };
