@@ -224,6 +224,13 @@ describe('backups and restores on the local runtime', () => {
     ).rejects.toMatchObject(refusal(409, /already exists/));
     await expect(
       client.applyCluster(
+        postgresManifest('refusals', { restore: { backup: 'nope-1' } }),
+      ),
+    ).rejects.toMatchObject(
+      refusal(400, /^spec.restore: can only be set when a cluster is created/),
+    );
+    await expect(
+      client.applyCluster(
         postgresManifest('no-such-backup', { restore: { backup: 'nope-1' } }),
       ),
     ).rejects.toMatchObject(

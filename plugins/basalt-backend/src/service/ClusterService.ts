@@ -21,6 +21,7 @@ import {
   applyOfferings,
   parseEngineCluster,
 } from '@basalt/plugin-basalt-common';
+import { isDeepStrictEqual } from 'util';
 import { RestorePlanner } from '../backups/RestorePlanner';
 import { ClusterController } from '../controller';
 import {
@@ -97,7 +98,7 @@ export class ClusterService {
   ): Promise<void> {
     const { restore } = manifest.spec;
     if (existing) {
-      if (JSON.stringify(restore) !== JSON.stringify(existing.spec.restore)) {
+      if (!isDeepStrictEqual(restore, existing.spec.restore)) {
         throw new InputError(
           `spec.restore: can only be set when a cluster is created; ${clusterRefOf(
             existing,
