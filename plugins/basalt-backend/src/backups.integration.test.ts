@@ -224,6 +224,16 @@ describe('backups and restores on the local runtime', () => {
     ).rejects.toMatchObject(refusal(409, /already exists/));
     await expect(
       client.applyCluster(
+        postgresManifest('nowhere-db', { backup: { repository: 'nowhere' } }),
+      ),
+    ).rejects.toMatchObject(
+      refusal(
+        400,
+        /^spec.backup.repository: no backup repository 'nowhere' is configured; configured: default$/,
+      ),
+    );
+    await expect(
+      client.applyCluster(
         postgresManifest('refusals', { restore: { backup: 'nope-1' } }),
       ),
     ).rejects.toMatchObject(

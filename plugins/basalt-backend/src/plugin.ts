@@ -152,6 +152,7 @@ export const basaltPlugin = createBackendPlugin({
           permissions: deps.permissions,
           offerings: readOfferings(config),
           restores: backups.controller.planner,
+          repositories: backups.repositories,
         });
         const logs = new ClusterLogs({
           clusters: clusterService,

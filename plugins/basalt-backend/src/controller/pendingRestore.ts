@@ -20,21 +20,18 @@ export async function pendingRestore(
     markRestored: () => lifecycle.markRestored(uid, new Date().toISOString()),
     markFailed: (message: string) => lifecycle.markRestoreFailed(uid, message),
   };
-  let plan;
-  try {
-    plan = await planner.plan(cluster.spec.restore!, cluster.spec);
-  } catch (error) {
-    const fail = () => {
-      throw error;
+  const plan = await planner
+    .plan(cluster.spec.restore!, cluster.spec)
+    .catch((error: Error) => error);
+  if (plan instanceof Error) {
+    const fail = async (): Promise<never> => {
+      throw plan;
     };
     return {
       description: describeRestoreSource(cluster),
       method: 'physical',
-      primaryBootstrap: () => ({
-        from: 'restore',
-        restore: async () => fail(),
-      }),
-      loadLogical: async () => fail(),
+      primaryBootstrap: () => ({ from: 'restore', restore: fail }),
+      loadLogical: fail,
       ...marks,
     };
   }
@@ -46,7 +43,7 @@ export async function pendingRestore(
     try {
       return await restore();
     } catch (error) {
-      await planner.checkIntegrity(plan!);
+      await planner.checkIntegrity(plan);
       throw error;
     }
   };
@@ -60,8 +57,8 @@ export async function pendingRestore(
             restore: host =>
               checked(async () =>
                 engineBackups.restorePhysical(host, engine, source, {
-                  archive: await planner.openArchive(plan!),
-                  targetTime: plan!.targetTime,
+                  archive: await planner.openArchive(plan),
+                  targetTime: plan.targetTime,
                 }),
               ),
           }

@@ -19,9 +19,11 @@ import {
   clusterRefOf,
   Offerings,
   applyOfferings,
+  backupPolicyOf,
   parseEngineCluster,
 } from '@basalt/plugin-basalt-common';
 import { isDeepStrictEqual } from 'util';
+import { BackupRepositories } from '../backups/BackupRepositories';
 import { RestorePlanner } from '../backups/RestorePlanner';
 import { ClusterController } from '../controller';
 import {
@@ -47,6 +49,7 @@ export class ClusterService {
       permissions: PermissionsService;
       offerings: Offerings;
       restores: RestorePlanner;
+      repositories: BackupRepositories;
     },
   ) {}
 
@@ -76,6 +79,8 @@ export class ClusterService {
     } else {
       await this.#require(basaltClusterCreatePermission, credentials);
     }
+    // Backups must have somewhere to go before the cluster exists.
+    this.deps.repositories.get(backupPolicyOf(manifest.spec).repository);
     await this.#checkRestore(manifest, existing, credentials);
     const userRef = actorRef(credentials);
     const owner = manifest.metadata.annotations[OWNER_ANNOTATION] ?? userRef;

@@ -23,6 +23,7 @@ import {
 
 /** The backup parts of the backend, wired together. */
 export interface Backups {
+  repositories: BackupRepositories;
   store: BackupStore;
   runner: BackupRunner;
   accessor: ClusterAccessor;
@@ -83,6 +84,7 @@ export function createBackups(options: {
     logger,
   });
   return {
+    repositories,
     store,
     runner,
     accessor,
