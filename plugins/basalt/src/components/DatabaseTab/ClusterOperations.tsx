@@ -11,6 +11,16 @@ type Operation = 'scale' | 'restart' | 'switchover' | 'delete';
 
 const MAX_REPLICAS = 9;
 
+/** What deleting does under each termination policy. */
+const DELETION: Record<ClusterResource['spec']['terminationPolicy'], string> = {
+  Delete:
+    'Its instances and all their data are deleted, without a backup. This cannot be undone.',
+  BackupThenDelete:
+    'Basalt first stops writes, takes a final backup and checks it (checksums and a restore test), and deletes the instances only once that succeeds. If it fails, the database stays as it was and its health says why.',
+  DoNotTerminate:
+    'Basalt refuses: apply the manifest with another termination policy first.',
+};
+
 /**
  * Day-2 operations on one cluster: scale, restart, switchover (with more
  * than one instance) and delete, each shown only to users with the
@@ -175,9 +185,7 @@ export function ClusterOperations(props: {
         onCancel={() => setConfirming(undefined)}
       >
         {`Its termination policy is ${cluster.spec.terminationPolicy}. `}
-        {cluster.spec.terminationPolicy === 'Delete'
-          ? 'Its instances and all their data are deleted, without a backup. This cannot be undone.'
-          : 'Basalt applies that policy and refuses if it does not allow deletion now.'}
+        {DELETION[cluster.spec.terminationPolicy]}
       </ConfirmDialog>
     </Flex>
   );

@@ -82,6 +82,15 @@ export function conditionHeadline(
       return isTrue
         ? { text: 'A change is in progress', tone: 'info' }
         : { text: 'No change in progress', tone: 'success' };
+    case 'Restored':
+      if (isTrue) return { text: 'Restored from a backup', tone: 'success' };
+      return condition.reason === 'RestoreFailed'
+        ? { text: 'The restore failed', tone: 'danger' }
+        : { text: 'Restoring from a backup', tone: 'info' };
+    case 'DeletionBlocked':
+      return isTrue
+        ? { text: 'Not deleted: the deletion was refused', tone: 'danger' }
+        : { text: 'No deletion refused', tone: 'success' };
     default:
       return { text: `${condition.type}: ${condition.status}`, tone: 'info' };
   }

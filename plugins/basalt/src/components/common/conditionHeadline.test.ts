@@ -1,0 +1,41 @@
+import { ClusterCondition } from '@basalt/plugin-basalt-common';
+import { conditionHeadline } from './describe';
+
+const condition = (
+  type: ClusterCondition['type'],
+  status: ClusterCondition['status'],
+  reason: ClusterCondition['reason'],
+): ClusterCondition => ({
+  type,
+  status,
+  reason,
+  message: '',
+  observedGeneration: 1,
+  lastTransitionTime: '2026-11-24T08:00:00Z',
+});
+
+describe('conditionHeadline', () => {
+  it('says where a restore from a backup stands', () => {
+    expect(
+      conditionHeadline(condition('Restored', 'False', 'Restoring'), false),
+    ).toEqual({ text: 'Restoring from a backup', tone: 'info' });
+    expect(
+      conditionHeadline(condition('Restored', 'True', 'RestoreComplete'), true),
+    ).toEqual({ text: 'Restored from a backup', tone: 'success' });
+    expect(
+      conditionHeadline(condition('Restored', 'False', 'RestoreFailed'), false),
+    ).toEqual({ text: 'The restore failed', tone: 'danger' });
+  });
+
+  it('says a deletion was refused', () => {
+    expect(
+      conditionHeadline(
+        condition('DeletionBlocked', 'True', 'FinalBackupFailed'),
+        true,
+      ),
+    ).toEqual({
+      text: 'Not deleted: the deletion was refused',
+      tone: 'danger',
+    });
+  });
+});
