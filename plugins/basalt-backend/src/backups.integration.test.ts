@@ -104,6 +104,33 @@ describe('backups and restores on the local runtime', () => {
     },
   );
 
+  it('restores a replicated cluster: the replicas clone the restored primary', async () => {
+    const client = backend.client();
+    await client.applyCluster(
+      postgresManifest('ha-src', { replicas: 2, databases: ['orders'] }),
+    );
+    const source = await untilReady(client, ref('ha-src'), 2);
+    await sql(source, ROWS);
+    const started = await client.createBackup(ref('ha-src'));
+    expect((await untilFinished('ha-src', started.id)).phase).toBe('Completed');
+
+    await client.restoreCluster(ref('ha-src'), {
+      name: 'ha-dst',
+      backup: started.id,
+    });
+    const target = await untilRestored('ha-dst', 2);
+    const replica = await connect(target, 'readOnly', 'orders');
+    try {
+      const { rows } = await replica.query(
+        'select pg_is_in_recovery() as standby, count(*)::int as n from items',
+      );
+      expect(rows).toEqual([{ standby: true, n: 2000 }]);
+    } finally {
+      await replica.end();
+    }
+    expect(await rowsOf(target)).toEqual(await rowsOf(source));
+  });
+
   it('restores to a moment between two writes from archived WAL', async () => {
     const source = await createCluster('pitr-src');
     await sql(
