@@ -184,6 +184,73 @@ describe('backups and restores on the local runtime', () => {
     expect(names).toEqual([{ name: 'before' }]);
   });
 
+  it('restores the latest state across a failover, following the new timeline', async () => {
+    const client = backend.client();
+    await client.applyCluster(
+      postgresManifest('tl-src', { replicas: 2, databases: ['orders'] }),
+    );
+    const source = await untilReady(client, ref('tl-src'), 2);
+    await sql(source, 'create table marks (name text)');
+    const started = await client.createBackup(ref('tl-src'));
+    expect((await untilFinished('tl-src', started.id)).phase).toBe('Completed');
+    await sql(source, "insert into marks values ('before the failover')");
+
+    // Kill the primary: the replica is promoted onto timeline 2.
+    const primary = source.status!.instances.find(i => i.role === 'primary')!;
+    const pidFile = join(
+      backend.rootDir,
+      'nodes',
+      primary.node,
+      'payments',
+      'tl-src',
+      primary.name,
+      'server.pid',
+    );
+    process.kill(
+      Number((await fs.readFile(pidFile, 'utf8')).split('\n')[0]),
+      'SIGKILL',
+    );
+    const promoted = await untilReady(
+      client,
+      ref('tl-src'),
+      2,
+      cluster => cluster.status!.lastFailover?.kind === 'failover',
+    );
+    await sql(promoted, "insert into marks values ('after the failover')");
+    const { rows } = await sql(
+      promoted,
+      'select pg_walfile_name(pg_current_wal_lsn()) as segment, pg_switch_wal()',
+    );
+    expect(rows[0].segment.slice(0, 8)).toBe('00000002');
+    const walDir = join(
+      backend.rootDir,
+      'backups',
+      'payments',
+      'tl-src',
+      source.metadata.uid,
+      'wal',
+    );
+    await eventually(
+      async () => {
+        const files = await fs.readdir(walDir).catch(() => [] as string[]);
+        return files.includes(rows[0].segment) &&
+          files.includes('00000002.history')
+          ? true
+          : undefined;
+      },
+      { what: 'the new timeline to be archived', timeoutMs: 60_000 },
+    );
+
+    await client.restoreCluster(ref('tl-src'), { name: 'tl-dst' });
+    const target = await untilRestored('tl-dst', 2);
+    const names = (await sql(target, 'select name from marks order by name'))
+      .rows;
+    expect(names).toEqual([
+      { name: 'after the failover' },
+      { name: 'before the failover' },
+    ]);
+  });
+
   it('detects a corrupted backup by its checksum and restores nothing', async () => {
     const source = await createCluster('corrupt-src');
     const client = backend.client();
