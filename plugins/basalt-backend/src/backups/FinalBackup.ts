@@ -56,7 +56,7 @@ export class FinalBackup {
       return { ok: false, message: (error as Error).message };
     }
     try {
-      await access.backups.setWritesLocked(access.primary, access.engine, true);
+      await access.driver.setWritesLocked(access.primary, access.engine, true);
       await recordEvent(
         'Normal',
         'WritesLocked',
@@ -66,7 +66,7 @@ export class FinalBackup {
       await this.deps.lifecycle.setFinalBackup(cluster.metadata.uid, record.id);
       return { ok: true, backupId: record.id };
     } catch (error) {
-      await access.backups
+      await access.driver
         .setWritesLocked(access.primary, access.engine, false)
         .catch(() => {});
       return { ok: false, message: (error as Error).message };

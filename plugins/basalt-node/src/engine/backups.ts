@@ -127,16 +127,6 @@ export interface EngineBackups {
     backup: BackupSource,
   ): Promise<string[]>;
   /**
-   * Makes the primary refuse writes (`locked`) or take them again: new
-   * transactions are read-only and sessions that could write are ended.
-   * Used before a final backup, so nothing written after it is lost.
-   */
-  setWritesLocked(
-    primary: EngineAddress,
-    context: EngineContext,
-    locked: boolean,
-  ): Promise<void>;
-  /**
    * Checks that an instance restored for a test answers and holds the
    * manifest's databases; resolves with a summary (e.g. `3 databases, 12
    * tables`) or rejects saying what is missing.

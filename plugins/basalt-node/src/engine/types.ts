@@ -222,6 +222,17 @@ export interface EngineDriver {
     primary: EngineAddress,
     context: EngineContext,
   ): Promise<string[]>;
+  /**
+   * Makes the primary refuse writes (`locked`) or take them again: new
+   * transactions are read-only and sessions that could write are ended.
+   * Before a final backup, so nothing written after it is lost; and when a
+   * volume is nearly full. Safe to repeat.
+   */
+  setWritesLocked(
+    primary: EngineAddress,
+    context: EngineContext,
+    locked: boolean,
+  ): Promise<void>;
   /** Backup and restore; absent when the engine has none. */
   readonly backups?: EngineBackups;
   /**

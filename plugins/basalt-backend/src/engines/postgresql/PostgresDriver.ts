@@ -17,6 +17,7 @@ import { Timeouts, withClient } from './connection';
 import { PostgresBackups } from './backup/PostgresBackups';
 import { parsePostgresLogLine } from './logLines';
 import { probeInstance } from './probe';
+import { setWritesLocked } from './writesLock';
 import {
   ensureSynchronousCommit,
   follow,
@@ -239,6 +240,19 @@ export class PostgresDriver implements EngineDriver {
     // pg_rewind copies the source's configuration; this instance keeps its own.
     await writeFiles(host, files);
     return result;
+  }
+
+  setWritesLocked(
+    primary: EngineAddress,
+    context: EngineContext,
+    locked: boolean,
+  ): Promise<void> {
+    return setWritesLocked(
+      primary,
+      context.credentials.superuser,
+      this.adminTimeouts,
+      locked,
+    );
   }
 
   ensureDatabasesAndAccounts(

@@ -358,8 +358,8 @@ describe('PostgresBackups', () => {
     session.on('error', () => {});
     await session.connect();
     try {
-      await backups.setWritesLocked(source.address, source.context, true);
-      await backups.setWritesLocked(source.address, source.context, true);
+      await driver.setWritesLocked(source.address, source.context, true);
+      await driver.setWritesLocked(source.address, source.context, true);
       await expect(session.query('select 1')).rejects.toThrow();
 
       const insert = () =>
@@ -370,8 +370,8 @@ describe('PostgresBackups', () => {
           'shop',
         );
       await expect(insert()).rejects.toThrow(/read-only transaction/);
-      await backups.setWritesLocked(source.address, source.context, false);
-      await backups.setWritesLocked(source.address, source.context, false);
+      await driver.setWritesLocked(source.address, source.context, false);
+      await driver.setWritesLocked(source.address, source.context, false);
       await expect(insert()).resolves.toEqual([]);
     } finally {
       await session.end().catch(() => {});

@@ -14,7 +14,6 @@ import { backupPhysical } from './basebackup';
 import { checkRestored } from './checkRestored';
 import { backupLogical, restoreLogical } from './dump';
 import { restorePhysical } from './restorePhysical';
-import { setWritesLocked } from './writesLock';
 
 /** What {@link PostgresBackups} needs from its driver. */
 export interface PostgresBackupsOptions {
@@ -78,19 +77,6 @@ export class PostgresBackups implements EngineBackups {
   ): Promise<string[]> {
     const { binDir, timeouts } = this.options;
     return restoreLogical({ binDir, primary, context, backup, timeouts });
-  }
-
-  setWritesLocked(
-    primary: EngineAddress,
-    context: EngineContext,
-    locked: boolean,
-  ): Promise<void> {
-    return setWritesLocked(
-      primary,
-      context.credentials.superuser,
-      this.options.timeouts,
-      locked,
-    );
   }
 
   checkRestored(

@@ -1,5 +1,5 @@
 import { EngineAddress } from '@basalt/plugin-basalt-node';
-import { Login, Timeouts, withClient } from '../connection';
+import { Login, Timeouts, withClient } from './connection';
 
 /**
  * Makes the primary refuse writes, or take them again. Locked, every new
