@@ -58,6 +58,8 @@ ensure_engine_access
 # Tests run real engines (PostgreSQL from Debian) and a real browser.
 apt_needs=()
 if wants unit || wants browser; then apt_needs+=(/usr/lib/postgresql/15/bin/postgres:postgresql); fi
+# Volume tests: loop-mounted xfs images (grown online with xfs_growfs).
+if wants unit; then apt_needs+=(mkfs.xfs:xfsprogs); fi
 if wants browser; then apt_needs+=(chromium:chromium); fi
 if [ ${#apt_needs[@]} -gt 0 ]; then ensure_apt "${apt_needs[@]}"; fi
 mkdir -p "$RESULTS"

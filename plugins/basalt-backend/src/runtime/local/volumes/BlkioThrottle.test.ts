@@ -9,17 +9,13 @@ import { createCleanup } from './__testUtils__/cleanup';
 import { BlkioThrottle } from './BlkioThrottle';
 import { ensureVolume, removeVolume, VolumeState } from './LoopVolume';
 import { deviceNumberOf } from './mounts';
+import { requireRootOnLinux } from './__testUtils__/requireRoot';
 
 const execFileAsync = promisify(execFile);
 const MiB = 1024 * 1024;
 const LIMIT = 8 * MiB;
 // 3.5 s at the limit: long enough to average out the throttle's time slices.
 const COUNT = 28;
-
-const describeAsRoot =
-  process.platform === 'linux' && process.getuid?.() === 0
-    ? describe
-    : describe.skip;
 
 /**
  * Writes COUNT MiB with O_DIRECT, as a database's fsynced writes reach the
@@ -43,7 +39,8 @@ async function directWriteRate(
   return Number(match[1]) / Number(match[2]);
 }
 
-describeAsRoot('BlkioThrottle', () => {
+describe('BlkioThrottle', () => {
+  requireRootOnLinux();
   jest.setTimeout(60_000);
   const cleanup = createCleanup();
   let volume: VolumeState;

@@ -13,15 +13,12 @@ import {
   volumeUsage,
 } from './LoopVolume';
 import { findMount, loopDevicesOf } from './mounts';
+import { requireRootOnLinux } from './__testUtils__/requireRoot';
 
 const execFileAsync = promisify(execFile);
 const MiB = 1024 * 1024;
 
 // These tests mount real loop devices: they need Linux and root.
-const describeAsRoot =
-  process.platform === 'linux' && process.getuid?.() === 0
-    ? describe
-    : describe.skip;
 
 /** Writes 1 MiB blocks with fsync until `total` bytes or an error; returns what stopped it. */
 async function fill(file: string, total: number) {
@@ -42,7 +39,8 @@ async function fill(file: string, total: number) {
   }
 }
 
-describeAsRoot('LoopVolume', () => {
+describe('LoopVolume', () => {
+  requireRootOnLinux();
   jest.setTimeout(60_000);
   const cleanup = createCleanup();
   let dir: string;

@@ -1,12 +1,10 @@
 import { detectVolumeCapabilities, volumeCapabilities } from './capabilities';
+import { requireRootOnLinux } from './__testUtils__/requireRoot';
 
 // This host is the one the volume tests run on: Linux, root.
-const describeAsRoot =
-  process.platform === 'linux' && process.getuid?.() === 0
-    ? describe
-    : describe.skip;
 
-describeAsRoot('detectVolumeCapabilities on this host', () => {
+describe('detectVolumeCapabilities on this host', () => {
+  requireRootOnLinux();
   it('finds everything hard limits need', async () => {
     await expect(detectVolumeCapabilities()).resolves.toEqual({
       enforced: true,
