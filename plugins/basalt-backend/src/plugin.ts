@@ -14,6 +14,7 @@ import { hostname } from 'os';
 import { randomUUID } from 'crypto';
 import { readBasaltConfig } from './config';
 import { readOfferings } from './offerings';
+import { readPoolConfig } from './pools';
 import { ClusterController, Lease } from './controller';
 import { PostgresDriver } from './engines/postgresql';
 import {
@@ -77,6 +78,10 @@ export const basaltPlugin = createBackendPlugin({
           deps;
         const settings = readBasaltConfig(config);
         const stopping = new AbortController();
+        const pools = readPoolConfig(config, {
+          nodes: settings.local.nodes,
+          rootDir: settings.local.rootDir,
+        });
         const knex = await connectAndMigrate(database);
         const clusters = new ClusterStore(knex);
 
@@ -123,6 +128,7 @@ export const basaltPlugin = createBackendPlugin({
           primaries,
           ha: settings.controller.ha,
           backups: backups.controller,
+          pools,
         });
         // A finished backup shows on the cluster's status as its last one.
         backups.runner.onFinished(record =>
@@ -153,6 +159,7 @@ export const basaltPlugin = createBackendPlugin({
           offerings: readOfferings(config),
           restores: backups.controller.planner,
           repositories: backups.repositories,
+          pools: [...new Set(pools.map(pool => pool.pool))],
         });
         const logs = new ClusterLogs({
           clusters: clusterService,

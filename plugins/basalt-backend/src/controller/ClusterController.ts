@@ -22,6 +22,8 @@ import {
   StoredCluster,
 } from '../store';
 import { describeRestoreSource, pendingRestore } from './pendingRestore';
+import { volumeAllocations } from './volumeAllocations';
+import { NodePool } from '../pools';
 import { PrimaryMonitor, PrimaryMonitorSettings } from './PrimaryMonitor';
 import { computeStatus, Observation } from './computeStatus';
 import { conditionStatus } from './conditions';
@@ -51,6 +53,8 @@ export interface ClusterControllerOptions {
   ha: PrimaryMonitorSettings;
   /** Restores, final backups and the status's last backup. */
   backups: ControllerBackups;
+  /** The volume pools of every node, which placement carves volumes from. */
+  pools: NodePool[];
 }
 
 /** What the controller needs of backups. */
@@ -237,7 +241,8 @@ export class ClusterController {
       logger: logger.child({ cluster: ref }),
       recordEvent: (type, reason, message) =>
         events.record({ clusterUid: uid, cluster: ref, type, reason, message }),
-      nodeLoad: await instances.countByNode(),
+      pools: this.#options.pools,
+      allocations: volumeAllocations(await instances.withStorage()),
       restartRequestedAt: stored.restartRequestedAt,
       primaryInstance: stored.primaryInstance,
       setPrimary: async instance => {

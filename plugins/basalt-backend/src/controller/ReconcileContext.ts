@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { NodePool, VolumeAllocation } from '../pools';
 import { DeletionBlock, SwitchoverRequest } from '../store';
 import { ClusterEvent, ClusterResource } from '@basalt/plugin-basalt-common';
 import { BackupMethod } from '@basalt/plugin-basalt-common';
@@ -25,8 +26,13 @@ export interface ClusterScope {
     reason: string,
     message: string,
   ): Promise<void>;
-  /** Instances per node across all clusters, for placement. */
-  nodeLoad: Map<string, number>;
+  /** The volume pools of every node, for placement. */
+  pools: NodePool[];
+  /**
+   * The volumes every cluster's instances hold, as last observed; steps
+   * that create an instance add its volume.
+   */
+  allocations: VolumeAllocation[];
   /**
    * When a rolling restart was last requested (ISO 8601): instances whose
    * process started before it are still to restart.

@@ -50,6 +50,8 @@ export class ClusterService {
       offerings: Offerings;
       restores: RestorePlanner;
       repositories: BackupRepositories;
+      /** Names of the configured volume pools. */
+      pools: string[];
     },
   ) {}
 
@@ -79,7 +81,15 @@ export class ClusterService {
     } else {
       await this.#require(basaltClusterCreatePermission, credentials);
     }
-    // Backups must have somewhere to go before the cluster exists.
+    // Volumes and backups must have somewhere to go before the cluster exists.
+    const { pool } = manifest.spec.storage;
+    if (!this.deps.pools.includes(pool)) {
+      throw new InputError(
+        `spec.storage.pool: no volume pool '${pool}' is configured; configured: ${
+          this.deps.pools.join(', ') || 'none'
+        }`,
+      );
+    }
     this.deps.repositories.get(backupPolicyOf(manifest.spec).repository);
     await this.#checkRestore(manifest, existing, credentials);
     const userRef = actorRef(credentials);

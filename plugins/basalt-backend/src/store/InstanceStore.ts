@@ -1,4 +1,4 @@
-import { InstanceStatus } from '@basalt/plugin-basalt-common';
+import { EngineCluster, InstanceStatus } from '@basalt/plugin-basalt-common';
 import { Knex } from 'knex';
 
 const TABLE = 'basalt_instances';
@@ -10,6 +10,15 @@ interface InstanceRow {
   role: string;
   ready: boolean | number;
   address: string | null;
+}
+
+/** An observed instance and the storage its cluster asks for. */
+export interface InstanceStorage {
+  instance: string;
+  node: string;
+  /** `<namespace>/<name>` */
+  cluster: string;
+  storage: EngineCluster['spec']['storage'];
 }
 
 /** Instances as last observed, queryable by node. */
@@ -38,12 +47,32 @@ export class InstanceStore {
     });
   }
 
-  /** Instance counts by node, for placement. */
-  async countByNode(): Promise<Map<string, number>> {
-    const rows = await this.knex<InstanceRow>(TABLE)
-      .select('node')
-      .count({ count: '*' })
-      .groupBy('node');
-    return new Map(rows.map(row => [String(row.node), Number(row.count)]));
+  /**
+   * Every observed instance with its cluster's storage request, for
+   * placement: each instance holds one volume of that size and throughput
+   * in its node's pool.
+   */
+  async withStorage(): Promise<InstanceStorage[]> {
+    const rows: Array<{
+      name: string;
+      node: string;
+      namespace: string;
+      cluster: string;
+      spec: string;
+    }> = await this.knex(`${TABLE} as i`)
+      .join('basalt_clusters as c', 'c.uid', 'i.cluster_uid')
+      .select(
+        'i.name as name',
+        'i.node as node',
+        'c.namespace as namespace',
+        'c.name as cluster',
+        'c.spec as spec',
+      );
+    return rows.map(row => ({
+      instance: row.name,
+      node: row.node,
+      cluster: `${row.namespace}/${row.cluster}`,
+      storage: (JSON.parse(row.spec) as EngineCluster['spec']).storage,
+    }));
   }
 }

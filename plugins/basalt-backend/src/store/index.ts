@@ -8,6 +8,7 @@ export type {
 } from './ClusterStore';
 export { EventStore } from './EventStore';
 export { InstanceStore } from './InstanceStore';
+export type { InstanceStorage } from './InstanceStore';
 export { PrimaryStore } from './PrimaryStore';
 export type { SwitchoverRequest } from './rows';
 export { connectAndMigrate } from './migrate';

@@ -1,4 +1,8 @@
-import { ClusterReasons, FailoverRecord } from '@basalt/plugin-basalt-common';
+import {
+  ClusterReasons,
+  FailoverRecord,
+  clusterRefOf,
+} from '@basalt/plugin-basalt-common';
 import {
   EngineContext,
   EngineUnavailableError,
@@ -10,6 +14,8 @@ import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
 import { ensureFailover } from './ensureFailover';
 import { instanceRequest } from './instanceRequest';
 import { freeOrdinals, instanceName, ordinalOf } from './naming';
+import { VolumeAllocation } from '../../pools';
+import { volumeAllocations } from '../volumeAllocations';
 import { placeInstances } from './placeInstances';
 import { primaryOf, probeInstances, waitUntilReady } from './probeInstances';
 
@@ -154,12 +160,7 @@ async function createInstances(
   primary: ObservedInstance | undefined,
 ): Promise<RuntimeInstance[]> {
   const name = ctx.cluster.metadata.name;
-  const nodes = placeInstances({
-    count,
-    nodes: await ctx.runtime.listNodes(),
-    occupied: existing.map(instance => instance.node),
-    load: ctx.nodeLoad,
-  });
+  const cluster = clusterRefOf(ctx.cluster);
   // Names of instances lost with their node stay taken: the node may come
   // back with them.
   const known = ctx.cluster.status?.instances.map(i => i.name) ?? [];
@@ -168,12 +169,21 @@ async function createInstances(
     [...existing.map(i => i.name), ...known],
     count,
   );
+  const names = ordinals.map(ordinal => instanceName(name, ordinal));
+  const nodes = placeInstances({
+    cluster,
+    storage: ctx.cluster.spec.storage,
+    instances: names,
+    nodes: await ctx.runtime.listNodes(),
+    pools: ctx.pools,
+    allocations: withExisting(ctx, existing),
+  });
   // Replicas clone in parallel, each streaming its own copy from the
   // primary; all settle before a failure is reported, so none is left
   // half-made behind the reconcile's back.
   const results = await Promise.allSettled(
     nodes.map(async (node, index) => {
-      const instance = instanceName(name, ordinals[index]);
+      const instance = names[index];
       const role = primary ? 'replica' : 'primary';
       let created: RuntimeInstance;
       try {
@@ -191,7 +201,11 @@ async function createInstances(
           error as Error,
         );
       }
-      ctx.nodeLoad.set(node, (ctx.nodeLoad.get(node) ?? 0) + 1);
+      ctx.allocations.push(
+        ...volumeAllocations([
+          { instance, node, cluster, storage: ctx.cluster.spec.storage },
+        ]),
+      );
       await ctx.recordEvent(
         'Normal',
         'InstanceCreated',
@@ -231,4 +245,25 @@ async function removeSurplus(
     );
   }
   return observed.filter(o => !surplus.includes(o));
+}
+
+/**
+ * The recorded allocations, with this cluster's running instances added
+ * where the store does not have them yet (created earlier in this pass).
+ */
+function withExisting(
+  ctx: ReconcileContext,
+  existing: RuntimeInstance[],
+): VolumeAllocation[] {
+  const cluster = clusterRefOf(ctx.cluster);
+  const recorded = new Set(ctx.allocations.map(a => a.volume));
+  const missing = volumeAllocations(
+    existing.map(instance => ({
+      instance: instance.name,
+      node: instance.node,
+      cluster,
+      storage: ctx.cluster.spec.storage,
+    })),
+  ).filter(allocation => !recorded.has(allocation.volume));
+  return [...ctx.allocations, ...missing];
 }

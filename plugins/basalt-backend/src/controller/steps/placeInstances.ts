@@ -1,43 +1,65 @@
-import { ClusterReasons } from '@basalt/plugin-basalt-common';
+import { ClusterReasons, EngineCluster } from '@basalt/plugin-basalt-common';
 import { RuntimeNode } from '@basalt/plugin-basalt-node';
+import {
+  NodePool,
+  parseQuantity,
+  PlacementEngine,
+  PlacementRefusedError,
+  VolumeAllocation,
+} from '../../pools';
 import { ClusterReconcileError } from '../errors';
 
 /**
- * Chooses nodes for new instances of one cluster: never a node that already
- * holds one of its instances (replica anti-affinity), then the least loaded,
- * then by name, so placement is deterministic.
+ * Chooses nodes for new instances of one cluster from the volume pools: each
+ * instance's volume (`spec.storage`: size, throughput, pool) must fit the
+ * node's capacity and throughput budgets with over-allocation and its
+ * volume limit, never beside another instance of the cluster (replica
+ * anti-affinity), most headroom first and by name on ties, so placement is
+ * deterministic. Nodes that are not ready are left out.
  *
- * @throws ClusterReconcileError (PlacementFailed) saying which nodes exist
- * and which are taken when there are not enough.
+ * @throws ClusterReconcileError (PlacementFailed) with the placement
+ * engine's reasons, node by node.
  */
 export function placeInstances(options: {
-  count: number;
+  /** `<namespace>/<name>` of the cluster. */
+  cluster: string;
+  storage: EngineCluster['spec']['storage'];
+  /** Names of the instances to place, one volume each. */
+  instances: string[];
   nodes: RuntimeNode[];
-  occupied: string[];
-  load: Map<string, number>;
+  pools: NodePool[];
+  /** Every volume already placed, this cluster's included. */
+  allocations: VolumeAllocation[];
 }): string[] {
-  const { count, nodes, occupied, load } = options;
-  const candidates = nodes
-    .filter(node => node.ready && !occupied.includes(node.name))
-    .sort(
-      (a, b) =>
-        (load.get(a.name) ?? 0) - (load.get(b.name) ?? 0) ||
-        a.name.localeCompare(b.name),
-    );
-  if (candidates.length < count) {
-    const described = nodes
-      .map(node =>
-        occupied.includes(node.name)
-          ? `${node.name} (has an instance of this cluster)`
-          : `${node.name}${node.ready ? '' : ' (not ready)'}`,
-      )
-      .join(', ');
+  const ready = new Set(options.nodes.filter(n => n.ready).map(n => n.name));
+  const engine = PlacementEngine.create({
+    pools: options.pools.filter(pool => ready.has(pool.node)),
+    allocations: options.allocations.filter(a => ready.has(a.node)),
+  });
+  const { storage } = options;
+  try {
+    const placement = engine.place({
+      cluster: options.cluster,
+      pool: storage.pool,
+      count: options.instances.length,
+      sizeBytes: parseQuantity(storage.size) ?? 0,
+      throughputBytesPerSec: parseQuantity(storage.throughput ?? '0') ?? 0,
+      volumes: options.instances.map(name => volumeOf(options.cluster, name)),
+    });
+    return placement.volumes.map(volume => volume.node);
+  } catch (error) {
+    if (!(error instanceof PlacementRefusedError)) throw error;
+    const notReady = options.nodes.filter(n => !n.ready).map(n => n.name);
     throw new ClusterReconcileError(
       ClusterReasons.PlacementFailed,
-      `${count} more instance(s) need distinct nodes, ${
-        candidates.length
-      } available: ${described || 'no nodes'}`,
+      `${error.message}${
+        notReady.length ? `; not ready: ${notReady.join(', ')}` : ''
+      }`,
     );
   }
-  return candidates.slice(0, count).map(node => node.name);
+}
+
+/** The volume of an instance: unique across namespaces. */
+export function volumeOf(cluster: string, instance: string): string {
+  return `${cluster.split('/')[0]}/${instance}`;
 }
