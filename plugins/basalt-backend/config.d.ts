@@ -162,6 +162,22 @@ export interface Config {
     resourceClasses?: {
       [name: string]: { cpu: string; memory: string };
     };
+    /**
+     * Volume pools by name (`spec.storage.pool`, `default` unless a manifest
+     * says otherwise): the node-local storage each instance's volume is
+     * carved from. Placement fits every volume into its node's capacity and
+     * throughput budgets (physical × over-allocation ratio) and volume
+     * limit, one instance of a cluster per node. When none is configured
+     * there is one, `default`, on every local node, with the defaults below.
+     * Pool-level values apply to every node; `nodes.<node>` entries may
+     * override any of them, and a pool with `nodes` is on those nodes only.
+     */
+    volumePools?: {
+      [pool: string]: VolumePoolSettings & {
+        /** Per-node overrides; without it, the pool is on every node. */
+        nodes?: { [node: string]: VolumePoolSettings };
+      };
+    };
     /** Where instances run. */
     runtimes?: {
       /** The embedded default: engine processes on this host. */
@@ -197,4 +213,26 @@ export interface Config {
       };
     };
   };
+}
+
+/** One pool's settings on a node (or the defaults of every node). */
+interface VolumePoolSettings {
+  /**
+   * Directory on the node holding the pool's volumes. Default: the pool's
+   * `path`, else `<runtimes.local.rootDir>/pools/<pool>`.
+   */
+  path?: string;
+  /** Physical capacity, e.g. `200Gi`. Default `100Gi`. */
+  capacity?: string;
+  /** Physical throughput in bytes per second, e.g. `500Mi`. Default `250Mi`. */
+  throughput?: string;
+  /** Physical I/O operations per second (recorded). Default 10000. */
+  iops?: number;
+  /** Most volumes on the node, whatever their size. Default 64. */
+  maxVolumes?: number;
+  /**
+   * How far allocations may exceed the physical capacity and throughput,
+   * as ratios of at least 1. Default `{ capacity: 2.0, throughput: 1.5 }`.
+   */
+  overAllocation?: { capacity?: number; throughput?: number };
 }
