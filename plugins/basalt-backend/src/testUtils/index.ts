@@ -7,3 +7,4 @@
 
 export { eventually } from './eventually';
 export { killProcessesUnder } from './killProcessesUnder';
+export { releaseVolumesUnder } from './releaseVolumesUnder';

@@ -1,9 +1,13 @@
 import { readdirSync, readFileSync } from 'fs';
+import { releaseVolumesUnder } from './releaseVolumesUnder';
 
 /**
  * Kills every process whose command line mentions `dir` (engine servers and
- * tools started for a test) and waits until they are gone. Tests call it in
- * `afterAll`/`afterEach`, so nothing is left running even when they fail.
+ * tools started for a test) and waits until they are gone, then releases
+ * the volumes and throttle groups under `dir` ({@link releaseVolumesUnder}),
+ * which only a dead server lets go of and without which `dir` could not be
+ * removed. Tests call it in `afterAll`/`afterEach`, before removing `dir`,
+ * so nothing is left behind even when they fail.
  */
 export async function killProcessesUnder(dir: string): Promise<number[]> {
   const victims: number[] = [];
@@ -31,5 +35,6 @@ export async function killProcessesUnder(dir: string): Promise<number[]> {
   for (let i = 0; i < 200 && victims.some(alive); i++) {
     await new Promise(resolve => setTimeout(resolve, 10));
   }
+  await releaseVolumesUnder(dir);
   return victims;
 }

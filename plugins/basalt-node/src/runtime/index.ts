@@ -1,4 +1,7 @@
 export type {
+  VolumeEnforcement,
+  VolumeRequest,
+  VolumeUsage,
   ArchiveSpool,
   SpooledFile,
   ClusterKey,

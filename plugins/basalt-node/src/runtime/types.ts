@@ -90,12 +90,55 @@ export interface InstanceRequest {
    */
   restartedAt?: string;
   /**
+   * The volume the instance's data lives on, carved from its node's pool by
+   * placement. Where the runtime can, it enforces `sizeBytes` as a hard
+   * capacity cap and `throughputBytesPerSec` as a hard I/O cap; asking
+   * again with a larger size grows the volume online (never shrinks it).
+   * Absent: the data lives in the runtime's own storage, unlimited.
+   */
+  volume?: VolumeRequest;
+  /**
    * How an existing instance's data runs. A replica's data is prepared to
    * stream from `primary` before its server starts (a former primary is
    * rewound first), so an instance the controller no longer calls primary
    * can never start as one. Absent: as the data is.
    */
   role?: InstanceRoleRequest;
+}
+
+/**
+ * One instance's volume, as placement decided it.
+ *
+ * @public
+ */
+export interface VolumeRequest {
+  /** The pool it is carved from. */
+  pool: string;
+  /** The pool's directory on the node. */
+  poolPath: string;
+  sizeBytes: number;
+  /** 0 for no throughput limit. */
+  throughputBytesPerSec: number;
+}
+
+/**
+ * Whether a runtime enforces volume limits on the disk, and if not, why.
+ *
+ * @public
+ */
+export type VolumeEnforcement =
+  | { enforced: true }
+  | { enforced: false; reason: string };
+
+/**
+ * How full an instance's volume is.
+ *
+ * @public
+ */
+export interface VolumeUsage {
+  totalBytes: number;
+  usedBytes: number;
+  freeBytes: number;
 }
 
 /**
@@ -227,6 +270,20 @@ export interface Runtime {
    * {@link EngineHost.archiveDir}.
    */
   readonly archive?: ArchiveSpool;
+  /**
+   * Whether volume limits (capacity and throughput) are enforced on the
+   * disk here, and if not, why (e.g. not running as root); the controller
+   * shows it as a condition, so limits are never dropped silently.
+   */
+  volumeEnforcement(): Promise<VolumeEnforcement>;
+  /**
+   * How full the instance's volume (or, without one, its data's
+   * filesystem) is; undefined for an unknown instance.
+   */
+  volumeUsage(
+    cluster: ClusterKey,
+    instance: string,
+  ): Promise<VolumeUsage | undefined>;
   /** Subscribes to instance events; returns the unsubscribe function. */
   subscribe(listener: (event: RuntimeEvent) => void): () => void;
 }

@@ -8,19 +8,21 @@ import {
   InstanceRequest,
   RuntimeEvent,
   RuntimeInstance,
+  VolumeUsage,
 } from '@basalt/plugin-basalt-node';
 import {
   checkEngineUserCanReach,
   chownToEngineUser,
   EngineUser,
 } from './engineUser';
-import { removeDirAndEmptyParents, tailLines } from './files';
+import { removeDirAndEmptyParents } from './files';
 import { KeyedMutex } from './KeyedMutex';
 import {
   instanceLabel,
   InstancePaths,
   InstanceRecord,
   LocalLayout,
+  onVolume,
   readInstanceRecord,
   readOwnInstanceRecord,
   writeInstanceRecord,
@@ -29,6 +31,8 @@ import { engineEnvironment, LocalEngineHost } from './LocalEngineHost';
 import { PortAllocator } from './PortAllocator';
 import { ProcessSupervisor, ServerSpec } from './ProcessSupervisor';
 import { checkEnginePrograms } from './enginePrograms';
+import { InstanceLookup, serverIdentity } from './InstanceLookup';
+import { InstanceVolumes } from './InstanceVolumes';
 
 /** What {@link InstanceManager} works with. */
 export interface InstanceManagerOptions {
@@ -39,6 +43,7 @@ export interface InstanceManagerOptions {
   user: EngineUser;
   ports: PortAllocator;
   supervisor: ProcessSupervisor;
+  volumes: InstanceVolumes;
   logger: LoggerService;
   emit: (event: RuntimeEvent) => void;
 }
@@ -50,19 +55,20 @@ export interface InstanceManagerOptions {
  */
 export class InstanceManager {
   private readonly mutex = new KeyedMutex();
+  private readonly lookup: InstanceLookup;
 
-  constructor(private readonly options: InstanceManagerOptions) {}
+  constructor(private readonly options: InstanceManagerOptions) {
+    this.lookup = new InstanceLookup(options);
+  }
 
-  async list(cluster: ClusterKey): Promise<RuntimeInstance[]> {
-    const { layout, nodes } = this.options;
-    const instances: RuntimeInstance[] = [];
-    for (const paths of await layout.findInstances(nodes, cluster)) {
-      const record = await readInstanceRecord(paths).catch(() => undefined);
-      if (record?.cluster.uid === cluster.uid) {
-        instances.push(await this.describe(paths, record));
-      }
-    }
-    return instances;
+  /** The cluster's instances, running or not. */
+  list(cluster: ClusterKey): Promise<RuntimeInstance[]> {
+    return this.lookup.list(cluster);
+  }
+
+  /** See {@link InstanceLookup.usage}. */
+  usage(cluster: ClusterKey, name: string): Promise<VolumeUsage | undefined> {
+    return this.lookup.usage(cluster, name);
   }
 
   ensure(request: InstanceRequest): Promise<RuntimeInstance> {
@@ -73,7 +79,7 @@ export class InstanceManager {
 
   /** The instance's log file; throws NotFoundError for an unknown instance. */
   async logFile(cluster: ClusterKey, name: string): Promise<string> {
-    const paths = await this.findOwned(cluster, name);
+    const paths = (await this.lookup.find(cluster, name))?.paths;
     if (paths) return paths.logFile;
     throw new NotFoundError(
       `Instance ${instanceLabel(cluster, name)} not found`,
@@ -87,7 +93,7 @@ export class InstanceManager {
     mode: 'clean' | 'kill',
   ): Promise<void> {
     return this.mutex.run(instanceKey(cluster, name), async () => {
-      const paths = await this.findOwned(cluster, name);
+      const paths = (await this.lookup.find(cluster, name))?.paths;
       if (!paths) return;
       await this.options.supervisor.stop(
         paths.dir,
@@ -98,19 +104,6 @@ export class InstanceManager {
         `Stopped instance ${instanceLabel(cluster, name)} (${mode})`,
       );
     });
-  }
-
-  /** Where this cluster's instance `name` lives, on whichever node. */
-  private async findOwned(
-    cluster: ClusterKey,
-    name: string,
-  ): Promise<InstancePaths | undefined> {
-    for (const node of this.options.nodes) {
-      const paths = this.options.layout.instance(node, cluster, name);
-      const record = await readInstanceRecord(paths).catch(() => undefined);
-      if (record?.cluster.uid === cluster.uid) return paths;
-    }
-    return undefined;
   }
 
   remove(cluster: ClusterKey, name: string): Promise<void> {
@@ -152,6 +145,14 @@ export class InstanceManager {
     // Instances created before WAL archiving existed have none yet.
     await this.ensureArchiveDir(paths);
     const record = (await readInstanceRecord(paths))!;
+    if (existing && record.volume) {
+      // Mounts it after a host restart, grows it, applies new limits.
+      await this.options.volumes.ensure(
+        record.volume,
+        paths.dataDir,
+        request.volume,
+      );
+    }
     const host = this.engineHost(paths, record.port, binDir);
     if (existing && request.role?.role === 'replica') {
       await this.prepareReplica(request, paths, host, request.role.primary);
@@ -160,7 +161,7 @@ export class InstanceManager {
       const startedAt = Date.now();
       const { pid, started } = await this.options.supervisor.ensureRunning(
         paths.dir,
-        this.serverSpec(request, paths, host, binDir),
+        await this.serverSpec(request, paths, record, host, binDir),
       );
       if (started) {
         const ms = Date.now() - startedAt;
@@ -179,7 +180,7 @@ export class InstanceManager {
       );
     }
     return {
-      ...this.toInstance(record),
+      ...this.lookup.toInstance(record),
       running: true,
       startedAt: await this.options.supervisor.startedAt(serverIdentity(paths)),
     };
@@ -250,7 +251,7 @@ export class InstanceManager {
       const record = await readOwnInstanceRecord(paths, cluster);
       if (!record) continue;
       if (record.state === 'initialized') {
-        return paths;
+        return onVolume(paths, record);
       }
       const label = instanceLabel(cluster, name);
       this.options.logger.warn(
@@ -273,8 +274,16 @@ export class InstanceManager {
         `Unknown node '${node}'; the local runtime has ${nodes.join(', ')}`,
       );
     }
-    const paths = layout.instance(node, cluster, name);
-    await fs.mkdir(paths.dir, { recursive: true, mode: 0o755 });
+    const plain = layout.instance(node, cluster, name);
+    // Before the directory: a refused volume must leave nothing behind.
+    const volume = await this.options.volumes.plan(
+      cluster,
+      name,
+      plain,
+      request.volume,
+    );
+    await fs.mkdir(plain.dir, { recursive: true, mode: 0o755 });
+    const paths = onVolume(plain, { volume });
     const record: InstanceRecord = {
       cluster,
       instance: name,
@@ -283,6 +292,7 @@ export class InstanceManager {
       version: context.spec.version,
       port: await ports.allocate(),
       state: 'initializing',
+      ...(volume && { volume }),
     };
     try {
       // Recorded first: the port is then taken for every later allocation.
@@ -311,8 +321,16 @@ export class InstanceManager {
     binDir: string,
   ): Promise<void> {
     const { driver, context, bootstrap } = request;
-    await fs.mkdir(paths.dataDir, { mode: 0o700 });
-    await chownToEngineUser(paths.dataDir, this.options.user);
+    if (record.volume) {
+      await this.options.volumes.ensure(
+        record.volume,
+        paths.dataDir,
+        request.volume,
+      );
+    } else {
+      await fs.mkdir(paths.dataDir, { mode: 0o700 });
+      await chownToEngineUser(paths.dataDir, this.options.user);
+    }
     const host = this.engineHost(paths, record.port, binDir);
     const startedAt = Date.now();
     if (bootstrap.from === 'scratch') {
@@ -345,9 +363,14 @@ export class InstanceManager {
     await chownToEngineUser(paths.archiveDir, this.options.user);
   }
 
-  /** Stops the instance's server and removes its directory. */
-  private async discard(paths: InstancePaths, record: InstanceRecord) {
+  /**
+   * Stops the instance's server, then removes its throttle group and volume
+   * (which need it gone), then its directory.
+   */
+  private async discard(plain: InstancePaths, record: InstanceRecord) {
+    const paths = onVolume(plain, record);
     await this.options.supervisor.stop(paths.dir, serverIdentity(paths));
+    if (record.volume) await this.options.volumes.remove(record.volume);
     // Up to the node's directory, which stands for the node itself.
     await removeDirAndEmptyParents(
       paths.dir,
@@ -356,47 +379,14 @@ export class InstanceManager {
     this.options.ports.release(record.port);
   }
 
-  private async describe(
-    paths: InstancePaths,
-    record: InstanceRecord,
-  ): Promise<RuntimeInstance> {
-    const pid =
-      record.state === 'initialized'
-        ? await this.options.supervisor.runningPid(serverIdentity(paths))
-        : undefined;
-    const instance = { ...this.toInstance(record), running: !!pid };
-    if (pid !== undefined) {
-      instance.startedAt = await this.options.supervisor.startedAt(
-        serverIdentity(paths),
-      );
-    }
-    if (record.state === 'initializing') {
-      instance.message = 'Its data is being created';
-    } else if (pid === undefined) {
-      const tail = await tailLines(paths.logFile, 10);
-      instance.message = `Not running${
-        tail ? `; last lines of its log:\n${tail}` : ''
-      }`;
-    }
-    return instance;
-  }
-
-  private toInstance(record: InstanceRecord): RuntimeInstance {
-    return {
-      name: record.instance,
-      node: record.node,
-      address: { host: this.options.host, port: record.port },
-      running: false,
-    };
-  }
-
-  private serverSpec(
+  private async serverSpec(
     request: InstanceRequest,
     paths: InstancePaths,
+    record: InstanceRecord,
     host: LocalEngineHost,
     binDir: string,
-  ): ServerSpec {
-    return {
+  ): Promise<ServerSpec> {
+    const spec: ServerSpec = {
       ...request.driver.serverCommand(host),
       ...serverIdentity(paths),
       cwd: paths.dataDir,
@@ -412,6 +402,9 @@ export class InstanceManager {
           timestamp: new Date().toISOString(),
         }),
     };
+    return record.volume
+      ? this.options.volumes.wrapServer(record.volume, spec)
+      : spec;
   }
 
   private engineHost(paths: InstancePaths, port: number, binDir: string) {
@@ -434,12 +427,6 @@ export class InstanceManager {
     }
     return dir;
   }
-}
-
-// The server's command line names its data directory (e.g. `postgres -D
-// <data>`), which tells it from an unrelated process that reuses its pid.
-function serverIdentity(paths: InstancePaths) {
-  return { pidFile: paths.pidFile, marker: paths.dataDir };
 }
 
 function instanceKey(cluster: ClusterKey, name: string): string {

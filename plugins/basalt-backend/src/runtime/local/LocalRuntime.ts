@@ -17,6 +17,8 @@ import {
   RuntimeEvent,
   RuntimeInstance,
   RuntimeNode,
+  VolumeEnforcement,
+  VolumeUsage,
 } from '@basalt/plugin-basalt-node';
 import { CredentialsStore } from './CredentialsStore';
 import { EndpointManager } from './EndpointManager';
@@ -27,6 +29,7 @@ import {
 } from './engineUser';
 import { followLog } from './followLog';
 import { InstanceManager } from './InstanceManager';
+import { InstanceVolumes } from './InstanceVolumes';
 import { LocalArchiveSpool } from './LocalArchiveSpool';
 import { instanceLabel, LocalLayout } from './layout';
 import { PortAllocator, PortRange } from './PortAllocator';
@@ -55,6 +58,15 @@ export interface LocalRuntimeOptions {
   /** Ports for instances and endpoints, on 127.0.0.1. */
   portRange: PortRange;
   logger: LoggerService;
+  /**
+   * `basalt.runtimes.local.volumes`. With `enforce` (the default), an
+   * instance asked for with a volume gets a loop-mounted image in its pool
+   * (a hard capacity cap) and runs in a blkio throttle group (a hard
+   * throughput cap), where the host allows it (Linux, root, the tools);
+   * otherwise, or with `enforce: false`, its data is a plain directory and
+   * {@link LocalRuntime.volumeEnforcement} says why.
+   */
+  volumes?: { enforce?: boolean };
 }
 
 /**
@@ -73,6 +85,7 @@ export class LocalRuntime implements Runtime {
 
   private readonly supervisor: ProcessSupervisor;
   private readonly instances: InstanceManager;
+  private readonly volumes: InstanceVolumes;
   private readonly endpoints: EndpointManager;
   private readonly credentials: CredentialsStore;
   private readonly listeners = new Set<(event: RuntimeEvent) => void>();
@@ -119,6 +132,11 @@ export class LocalRuntime implements Runtime {
       ...(await layout.allInstanceRecords()).map(record => record.port),
       ...(await this.endpoints.recordedPorts()),
     ]);
+    this.volumes = new InstanceVolumes({
+      enforce: options.volumes?.enforce ?? true,
+      user,
+      logger: options.logger,
+    });
     this.instances = new InstanceManager({
       host: HOST,
       nodes: options.nodes,
@@ -127,6 +145,7 @@ export class LocalRuntime implements Runtime {
       user,
       ports,
       supervisor: this.supervisor,
+      volumes: this.volumes,
       logger: options.logger,
       emit: event => this.emit(event),
     });
@@ -161,6 +180,17 @@ export class LocalRuntime implements Runtime {
 
   ensureInstance(request: InstanceRequest): Promise<RuntimeInstance> {
     return this.instances.ensure(request);
+  }
+
+  volumeEnforcement(): Promise<VolumeEnforcement> {
+    return this.volumes.enforcement();
+  }
+
+  volumeUsage(
+    cluster: ClusterKey,
+    instance: string,
+  ): Promise<VolumeUsage | undefined> {
+    return this.instances.usage(cluster, instance);
   }
 
   /** Reads the instance's `server.log`, which the engine's stderr appends to. */
@@ -218,7 +248,8 @@ export class LocalRuntime implements Runtime {
 
   /**
    * Closes the endpoints and stops watching processes. Engine servers keep
-   * running on purpose: the next runtime over the same root adopts them.
+   * running on purpose, their volumes mounted: the next runtime over the
+   * same root adopts them.
    */
   async stop(): Promise<void> {
     this.listeners.clear();

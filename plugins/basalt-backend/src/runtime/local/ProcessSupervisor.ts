@@ -34,6 +34,12 @@ export interface ServerSpec {
   address: EngineAddress;
   /** Called when the server exits without being stopped by the supervisor. */
   onExit: (message: string) => void;
+  /**
+   * The command drops to the engine user itself (a throttle group's
+   * wrapper, which must join the group as root): spawn it as the backend's
+   * own user.
+   */
+  switchesUser?: boolean;
 }
 
 /** The server exited or never listened; the message carries its log's end. */
@@ -249,7 +255,9 @@ async function spawnDetached(
       // SIGKILL to the group reaches its helper processes too.
       detached: true,
       stdio: ['ignore', log.fd, log.fd],
-      ...(user.switched ? { uid: user.uid, gid: user.gid } : {}),
+      ...(user.switched && !spec.switchesUser
+        ? { uid: user.uid, gid: user.gid }
+        : {}),
     });
     if (child.pid === undefined) {
       const error = await new Promise<Error>(resolve =>

@@ -22,14 +22,37 @@ export interface InstanceRecord {
   port: number;
   /** `initializing` until the engine's data has been created completely. */
   state: 'initializing' | 'initialized';
+  /**
+   * The volume the instance's data lives on, when it has one (see
+   * `InstanceVolumes`); absent for data in a plain directory. Recorded before
+   * the volume is made, so a new backend finds it to mount and to remove.
+   */
+  volume?: InstanceVolumeRecord;
+}
+
+/** Where an instance's volume lives, as its {@link InstanceRecord} keeps it. */
+export interface InstanceVolumeRecord {
+  /** The pool it was carved from. */
+  pool: string;
+  /** `<poolPath>/<namespace>/<cluster>/<instance>.img` */
+  imagePath: string;
+  /** Where it is mounted: {@link InstancePaths.volumeDir}. */
+  mountPath: string;
+  /** The instance's blkio throttle group (a directory name). */
+  throttleGroup: string;
 }
 
 /** The files of one instance. */
 export interface InstancePaths {
   /** `<rootDir>/nodes/<node>/<namespace>/<cluster>/<instance>` */
   dir: string;
-  /** The engine's data directory. */
+  /**
+   * The engine's data directory: `data/`, or `volume/data/` when the
+   * instance has a volume (see {@link onVolume}).
+   */
   dataDir: string;
+  /** Where the instance's volume is mounted, when it has one. */
+  volumeDir: string;
   /** The {@link InstanceRecord}. */
   recordFile: string;
   /** The server's standard output and error. */
@@ -48,6 +71,7 @@ export interface InstancePaths {
  *
  * ```
  * nodes/<node>/<namespace>/<cluster>/<instance>/{data/,archive/,instance.json,server.log,server.pid}
+ * nodes/<node>/<namespace>/<cluster>/<instance>/volume/data/   (instead of data/, with a volume)
  * endpoints/<namespace>/<cluster>.json
  * credentials/<namespace>/<cluster>.json
  * ```
@@ -89,6 +113,7 @@ export class LocalLayout {
     return {
       dir,
       dataDir: path.join(dir, 'data'),
+      volumeDir: path.join(dir, 'volume'),
       recordFile: path.join(dir, 'instance.json'),
       logFile: path.join(dir, 'server.log'),
       pidFile: path.join(dir, 'server.pid'),
@@ -146,6 +171,21 @@ export class LocalLayout {
       `${segment(cluster.name, 'cluster name')}.json`,
     );
   }
+}
+
+/**
+ * The instance's paths as its record says: with a volume, the data
+ * directory is inside the volume's mount rather than the volume's root, so
+ * that nothing is written to the empty mount point if the volume is not
+ * mounted (the engine finds no data and fails instead).
+ */
+export function onVolume(
+  paths: InstancePaths,
+  record: Pick<InstanceRecord, 'volume'> | undefined,
+): InstancePaths {
+  return record?.volume
+    ? { ...paths, dataDir: path.join(paths.volumeDir, 'data') }
+    : paths;
 }
 
 /** `orders-0 of default/orders`, for messages. */

@@ -12,6 +12,7 @@ import {
   EngineAddress,
   EngineContext,
 } from '@basalt/plugin-basalt-node';
+import { releaseVolumesUnder } from '../../../testUtils/releaseVolumesUnder';
 import { LocalRuntime } from '../LocalRuntime';
 import { PortRange } from '../PortAllocator';
 
@@ -39,11 +40,18 @@ export class Testbed {
     return new Testbed(rootDir, portRange);
   }
 
-  /** A runtime over the testbed's root; stopped by {@link Testbed.cleanup}. */
-  async runtime(nodes = ['node-a', 'node-b']): Promise<LocalRuntime> {
+  /**
+   * A runtime over the testbed's root; stopped by {@link Testbed.cleanup}.
+   * Volumes are enforced unless `volumes` says otherwise, as in production.
+   */
+  async runtime(
+    nodes = ['node-a', 'node-b'],
+    volumes?: { enforce: boolean },
+  ): Promise<LocalRuntime> {
     const runtime = await LocalRuntime.create({
       rootDir: this.rootDir,
       nodes,
+      volumes,
       binDirs: { postgresql: POSTGRES_BIN_DIR },
       portRange: this.portRange,
       logger: this.logger,
@@ -68,6 +76,9 @@ export class Testbed {
   async cleanup(): Promise<void> {
     await Promise.all(this.runtimes.map(runtime => runtime.stop()));
     await killServersUnder(this.rootDir);
+    // Volumes (and pools) mounted under the root, their loop devices and
+    // throttle groups: the root cannot be removed while they are there.
+    await releaseVolumesUnder(this.rootDir);
     await fs.rm(this.rootDir, { recursive: true, force: true });
   }
 }
