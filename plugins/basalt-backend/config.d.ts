@@ -42,6 +42,15 @@ export interface Config {
        * resync intervals, at least 15 seconds.
        */
       leaseDuration?: HumanDuration | string;
+      /**
+       * Volume protection: above `highWatermark` percent full on any
+       * instance's volume, the primary refuses writes; below
+       * `lowWatermark`, it takes them again. Defaults 90 and 80.
+       */
+      volumeProtection?: {
+        highWatermark?: number;
+        lowWatermark?: number;
+      };
     };
     /**
      * Backups: where they are kept, and how often the backend looks after
@@ -209,6 +218,17 @@ export interface Config {
            * Default: `/usr/lib/postgresql/15/bin` (Debian's postgresql package).
            */
           binDir?: string;
+        };
+        /** Volumes of the local runtime. */
+        volumes?: {
+          /**
+           * Give each instance's data its own loop-mounted image on its
+           * pool (a hard capacity cap) and throttle its I/O (cgroup v1
+           * blkio), where the machine allows it (Linux, root). When off or
+           * impossible, the clusters' VolumeLimitsEnforced condition says
+           * so. Default: true.
+           */
+          enforce?: boolean;
         };
       };
     };

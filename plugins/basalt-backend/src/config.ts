@@ -15,6 +15,8 @@ export interface BasaltConfig {
       probeTimeoutMs: number;
       failureThreshold: number;
     };
+    /** Volume protection's watermarks, in percent full. */
+    volumeWatermarks: { high: number; low: number };
   };
   backups: {
     /** The `default` filesystem repository's path when none is configured. */
@@ -28,6 +30,8 @@ export interface BasaltConfig {
     nodes: string[];
     ports: { from: number; to: number };
     postgresqlBinDir: string;
+    /** Enforce volume limits on the disk where the machine can. */
+    enforceVolumes: boolean;
   };
 }
 
@@ -60,6 +64,18 @@ function readHaConfig(config: Config | undefined) {
   };
 }
 
+function readWatermarks(config: Config | undefined) {
+  const key = 'controller.volumeProtection';
+  const high = config?.getOptionalNumber(`${key}.highWatermark`) ?? 90;
+  const low = config?.getOptionalNumber(`${key}.lowWatermark`) ?? 80;
+  if (!(low > 0 && low < high && high < 100)) {
+    throw new InputError(
+      `basalt.${key}: must satisfy 0 < lowWatermark < highWatermark < 100 (percent full), got ${low} and ${high}`,
+    );
+  }
+  return { high, low };
+}
+
 /** Reads the `basalt` config section; a bad value is an error naming its key. */
 export function readBasaltConfig(root: Config): BasaltConfig {
   const config = root.getOptionalConfig('basalt');
@@ -90,6 +106,7 @@ export function readBasaltConfig(root: Config): BasaltConfig {
         milliseconds: Math.max(resyncIntervalMs * 3, 15_000),
       }),
       ha: readHaConfig(config),
+      volumeWatermarks: readWatermarks(config),
     },
     backups: {
       // Beside the local runtime's root: `.basalt/backups` by default.
@@ -117,6 +134,7 @@ export function readBasaltConfig(root: Config): BasaltConfig {
       postgresqlBinDir:
         local?.getOptionalString('postgresql.binDir') ??
         '/usr/lib/postgresql/15/bin',
+      enforceVolumes: local?.getOptionalBoolean('volumes.enforce') ?? true,
     },
   };
 }

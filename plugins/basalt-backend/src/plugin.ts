@@ -114,10 +114,11 @@ export const basaltPlugin = createBackendPlugin({
           drivers,
           logger: logger.child({ component: 'backups' }),
         });
+        const instances = new InstanceStore(knex);
         const controller = ClusterController.create({
           clusters,
           events,
-          instances: new InstanceStore(knex),
+          instances,
           lease,
           runtime,
           drivers,
@@ -129,6 +130,7 @@ export const basaltPlugin = createBackendPlugin({
           ha: settings.controller.ha,
           backups: backups.controller,
           pools,
+          volumeWatermarks: settings.controller.volumeWatermarks,
         });
         // A finished backup shows on the cluster's status as its last one.
         backups.runner.onFinished(record =>
@@ -159,7 +161,8 @@ export const basaltPlugin = createBackendPlugin({
           offerings: readOfferings(config),
           restores: backups.controller.planner,
           repositories: backups.repositories,
-          pools: [...new Set(pools.map(pool => pool.pool))],
+          pools,
+          instances,
         });
         const logs = new ClusterLogs({
           clusters: clusterService,

@@ -55,6 +55,8 @@ export interface ClusterControllerOptions {
   backups: ControllerBackups;
   /** The volume pools of every node, which placement carves volumes from. */
   pools: NodePool[];
+  /** When volume protection locks and unlocks writes (percent full). */
+  volumeWatermarks: { high: number; low: number };
 }
 
 /** What the controller needs of backups. */
@@ -260,6 +262,7 @@ export class ClusterController {
         scope.switchover = undefined;
       },
       ha: { probeTimeoutMs: this.#options.ha.probeTimeoutMs },
+      volumeWatermarks: this.#options.volumeWatermarks,
     };
     if (cluster.spec.restore && !stored.lifecycle.restoredAt) {
       scope.restore = await pendingRestore(

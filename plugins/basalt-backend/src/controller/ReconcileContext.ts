@@ -54,6 +54,8 @@ export interface ClusterScope {
   finishSwitchover(): Promise<void>;
   /** High-availability settings the steps need. */
   ha: { probeTimeoutMs: number };
+  /** When volume protection locks and unlocks writes (percent full). */
+  volumeWatermarks: { high: number; low: number };
   /** The restore of `spec.restore`, while it is not done. */
   restore?: PendingRestore;
   /** Why the last requested deletion was refused, while that stands. */

@@ -16,6 +16,7 @@ import { DeletionBlock } from '../store';
 import { setCondition } from './conditions';
 import { ObservedInstance } from './ReconcileContext';
 import { RestartProgress } from './steps/ensureRestarted';
+import { VolumeProtection } from './steps/ensureVolumeProtection';
 
 /** What a reconcile found, for the status. */
 export interface Observation {
@@ -34,6 +35,8 @@ export interface Observation {
   deletionBlocked?: DeletionBlock;
   /** The newest completed backup. */
   lastBackup?: LastBackup;
+  /** Whether volume limits are enforced, and volume protection's lock. */
+  volumes?: VolumeProtection;
 }
 
 function instanceStatus({ instance, probe }: ObservedInstance): InstanceStatus {
@@ -250,9 +253,12 @@ function conditionsOf(
   ];
 }
 
-/** The Restored and DeletionBlocked conditions, where they apply. */
+/**
+ * The Restored, DeletionBlocked, VolumeLimitsEnforced and VolumePressure
+ * conditions, where they apply.
+ */
 function lifecycleConditions(
-  { restore, deletionBlocked }: Observation,
+  { restore, deletionBlocked, volumes }: Observation,
   condition: (
     type: keyof typeof ClusterConditionTypes,
     status: boolean,
@@ -271,6 +277,7 @@ function lifecycleConditions(
           ),
         ]
       : []),
+    ...(volumes ? volumeConditions(volumes, condition) : []),
     ...(deletionBlocked
       ? [
           condition(
@@ -312,4 +319,36 @@ export function computeStatus(
     ...(lastFailover && { lastFailover }),
     ...(observation.lastBackup && { lastBackup: observation.lastBackup }),
   };
+}
+
+function volumeConditions(
+  volumes: VolumeProtection,
+  condition: (
+    type: keyof typeof ClusterConditionTypes,
+    status: boolean,
+    reason: ClusterReason,
+    message: string,
+  ) => ClusterCondition,
+): ClusterCondition[] {
+  const { enforcement } = volumes;
+  return [
+    condition(
+      'VolumeLimitsEnforced',
+      enforcement.enforced,
+      enforcement.enforced
+        ? ClusterReasons.LimitsEnforced
+        : ClusterReasons.LimitsNotEnforced,
+      enforcement.enforced
+        ? 'Each volume has a hard capacity cap and its throughput limit'
+        : `Volume limits are not enforced here: ${enforcement.reason}`,
+    ),
+    condition(
+      'VolumePressure',
+      volumes.locked,
+      volumes.locked
+        ? ClusterReasons.WritesLocked
+        : ClusterReasons.VolumeHasRoom,
+      volumes.message,
+    ),
+  ];
 }

@@ -14,6 +14,7 @@ import {
 } from './steps/ensureRestored';
 import { ensureReplicationMode } from './steps/ensureReplicationMode';
 import { ensureSwitchover } from './steps/ensureSwitchover';
+import { ensureVolumeProtection } from './steps/ensureVolumeProtection';
 import { primaryOf, probeInstances } from './steps/probeInstances';
 
 /** What one reconcile decided. */
@@ -65,6 +66,11 @@ export async function reconcileCluster(
     // Not before the restore: a logical one brings the databases itself.
     if (!ctx.restore) await ensureDatabases(ctx, engine, observation.observed);
     await ensureReplicationMode(ctx, engine, observation.observed);
+    observation.volumes = await ensureVolumeProtection(
+      ctx,
+      engine,
+      observation.observed,
+    );
     // Last: it changes the primary, which the steps above worked with.
     const switchover = await ensureSwitchover(
       ctx,

@@ -26,10 +26,13 @@ import { isDeepStrictEqual } from 'util';
 import { BackupRepositories } from '../backups/BackupRepositories';
 import { RestorePlanner } from '../backups/RestorePlanner';
 import { ClusterController } from '../controller';
+import { NodePool } from '../pools';
+import { checkStorageChange } from './checkStorageChange';
 import {
   ClusterFilter,
   ClusterStore,
   EventStore,
+  InstanceStore,
   PrimaryStore,
 } from '../store';
 import { actorRef, requirePermission } from './authorization';
@@ -50,8 +53,9 @@ export class ClusterService {
       offerings: Offerings;
       restores: RestorePlanner;
       repositories: BackupRepositories;
-      /** Names of the configured volume pools. */
-      pools: string[];
+      /** The configured volume pools of every node. */
+      pools: NodePool[];
+      instances: InstanceStore;
     },
   ) {}
 
@@ -82,14 +86,7 @@ export class ClusterService {
       await this.#require(basaltClusterCreatePermission, credentials);
     }
     // Volumes and backups must have somewhere to go before the cluster exists.
-    const { pool } = manifest.spec.storage;
-    if (!this.deps.pools.includes(pool)) {
-      throw new InputError(
-        `spec.storage.pool: no volume pool '${pool}' is configured; configured: ${
-          this.deps.pools.join(', ') || 'none'
-        }`,
-      );
-    }
+    await this.#checkStorage(manifest, existing);
     this.deps.repositories.get(backupPolicyOf(manifest.spec).repository);
     await this.#checkRestore(manifest, existing, credentials);
     const userRef = actorRef(credentials);
@@ -99,6 +96,33 @@ export class ClusterService {
       this.deps.controller.enqueue(result.cluster.metadata.uid);
     }
     return result;
+  }
+
+  /**
+   * `spec.storage` names a configured pool, and a change of an existing
+   * cluster's storage fits its nodes' pools.
+   */
+  async #checkStorage(
+    manifest: EngineCluster,
+    existing: ClusterResource | undefined,
+  ): Promise<void> {
+    const { pool } = manifest.spec.storage;
+    const names = [...new Set(this.deps.pools.map(p => p.pool))];
+    if (!names.includes(pool)) {
+      throw new InputError(
+        `spec.storage.pool: no volume pool '${pool}' is configured; configured: ${
+          names.join(', ') || 'none'
+        }`,
+      );
+    }
+    if (existing) {
+      checkStorageChange({
+        existing,
+        next: manifest.spec.storage,
+        pools: this.deps.pools,
+        instances: await this.deps.instances.withStorage(),
+      });
+    }
   }
 
   /**

@@ -22,6 +22,7 @@ export async function createRuntime(options: {
     user: settings.local.user,
     binDirs: { postgresql: settings.local.postgresqlBinDir },
     portRange: settings.local.ports,
+    volumes: { enforce: settings.local.enforceVolumes },
     logger: logger.child({ runtime: 'local' }),
   });
   return { runtime: localRuntime, localRuntime };

@@ -23,6 +23,18 @@ export const ClusterConditionTypes = {
    * message says why. Cleared by the next apply or deletion request.
    */
   DeletionBlocked: 'DeletionBlocked',
+  /**
+   * Whether the volumes' capacity and throughput limits are enforced on
+   * the disk (`False` says why not, e.g. not running as root): never a
+   * silent downgrade.
+   */
+  VolumeLimitsEnforced: 'VolumeLimitsEnforced',
+  /**
+   * `True` while an instance's volume is above the high watermark and the
+   * primary refuses writes; `False` again once every volume is below the
+   * low watermark.
+   */
+  VolumePressure: 'VolumePressure',
 } as const;
 
 /** @public */
@@ -53,6 +65,10 @@ export const ClusterReasons = {
   RestoreFailed: 'RestoreFailed',
   FinalBackupFailed: 'FinalBackupFailed',
   BackingUp: 'BackingUp',
+  LimitsEnforced: 'LimitsEnforced',
+  LimitsNotEnforced: 'LimitsNotEnforced',
+  WritesLocked: 'WritesLocked',
+  VolumeHasRoom: 'VolumeHasRoom',
 } as const;
 
 /** @public */

@@ -1,11 +1,17 @@
-import { EngineContext, InstanceRequest } from '@basalt/plugin-basalt-node';
+import {
+  EngineContext,
+  InstanceRequest,
+  VolumeRequest,
+} from '@basalt/plugin-basalt-node';
+import { parseQuantity } from '../../pools';
 import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
 
 /**
  * What the runtime needs to ensure one instance: with a `source`, an
  * instance whose data is missing is cloned from it as a replica; without
  * one it is created as a new primary, from the backup of `spec.restore`
- * when the cluster restores a physical one.
+ * when the cluster restores a physical one. Its volume is the cluster's
+ * `spec.storage` in the node's pool, so a larger size grows it.
  */
 export function instanceRequest(
   ctx: ReconcileContext,
@@ -14,6 +20,7 @@ export function instanceRequest(
   node: string,
   source?: ObservedInstance,
 ): InstanceRequest {
+  const volume = volumeRequest(ctx, node);
   return {
     cluster: ctx.key,
     name,
@@ -23,5 +30,22 @@ export function instanceRequest(
       : ctx.restore?.primaryBootstrap(engine) ?? { from: 'scratch' },
     driver: ctx.driver,
     context: engine,
+    ...(volume && { volume }),
+  };
+}
+
+/** The instance's volume on `node`, when the node has the cluster's pool. */
+function volumeRequest(
+  ctx: ReconcileContext,
+  node: string,
+): VolumeRequest | undefined {
+  const { storage } = ctx.cluster.spec;
+  const pool = ctx.pools.find(p => p.node === node && p.pool === storage.pool);
+  if (!pool) return undefined;
+  return {
+    pool: pool.pool,
+    poolPath: pool.path,
+    sizeBytes: parseQuantity(storage.size) ?? 0,
+    throughputBytesPerSec: parseQuantity(storage.throughput ?? '0') ?? 0,
   };
 }

@@ -38,4 +38,22 @@ describe('conditionHeadline', () => {
       tone: 'danger',
     });
   });
+
+  it('says when a volume is nearly full and whether limits are enforced', () => {
+    expect(
+      conditionHeadline(
+        condition('VolumePressure', 'True', 'WritesLocked'),
+        true,
+      ),
+    ).toEqual({
+      text: 'Writes locked: a volume is nearly full',
+      tone: 'danger',
+    });
+    expect(
+      conditionHeadline(
+        condition('VolumeLimitsEnforced', 'False', 'LimitsNotEnforced'),
+        true,
+      ),
+    ).toEqual({ text: 'Volume limits not enforced', tone: 'warning' });
+  });
 });

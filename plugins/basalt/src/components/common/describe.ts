@@ -91,6 +91,14 @@ export function conditionHeadline(
       return isTrue
         ? { text: 'Not deleted: the deletion was refused', tone: 'danger' }
         : { text: 'No deletion refused', tone: 'success' };
+    case 'VolumeLimitsEnforced':
+      return isTrue
+        ? { text: 'Volume limits enforced', tone: 'success' }
+        : { text: 'Volume limits not enforced', tone: 'warning' };
+    case 'VolumePressure':
+      return isTrue
+        ? { text: 'Writes locked: a volume is nearly full', tone: 'danger' }
+        : { text: 'Volumes have room', tone: 'success' };
     default:
       return { text: `${condition.type}: ${condition.status}`, tone: 'info' };
   }
