@@ -72,6 +72,8 @@ export function useTestBackend(options: {
    * blkio throttle groups, as in production.
    */
   volumes?: { enforce: boolean };
+  /** More `basalt.controller` config, e.g. volume protection's watermarks. */
+  controller?: JsonObject;
 }) {
   let rootDir = '';
   let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
@@ -87,9 +89,10 @@ export function useTestBackend(options: {
         mockServices.rootConfig.factory({
           data: {
             basalt: {
-              ...(options.resync && {
-                controller: { resyncInterval: '1s' },
-              }),
+              controller: {
+                ...(options.resync && { resyncInterval: '1s' }),
+                ...options.controller,
+              },
               backups: options.backups?.(rootDir) ?? {
                 repositories: {
                   default: {

@@ -15,6 +15,7 @@ import {
 import { ensureReplicationMode } from './steps/ensureReplicationMode';
 import { ensureSwitchover } from './steps/ensureSwitchover';
 import { ensureVolumeProtection } from './steps/ensureVolumeProtection';
+import { ensureVolumes } from './steps/ensureVolumes';
 import { primaryOf, probeInstances } from './steps/probeInstances';
 
 /** What one reconcile decided. */
@@ -54,6 +55,11 @@ export async function reconcileCluster(
     );
     observation.observed = instances;
     observation.lastFailover = failover;
+    await ensureVolumes(
+      ctx,
+      engine,
+      instances.map(o => o.instance),
+    );
     const restart = await ensureRestarted(ctx, engine, instances);
     observation.observed = restart.observed;
     observation.restart = restart.progress;
