@@ -18,13 +18,15 @@ const LIMIT = 8 * MiB;
 const COUNT = 28;
 
 /**
- * Writes COUNT MiB with O_DIRECT, as a database's fsynced writes reach the
- * device, and returns the rate dd itself measured (its own clock excludes
- * process start-up, which a loaded machine can make slow).
+ * Writes COUNT MiB with O_DIRECT or O_DSYNC (each write synced, as a
+ * database's fsynced writes reach the device), and returns the rate dd
+ * itself measured (its own clock excludes process start-up, which a loaded
+ * machine can make slow).
  */
 async function directWriteRate(
   command: { file: string; args: string[] },
   target: string,
+  flag: 'direct' | 'dsync' = 'direct',
 ): Promise<number> {
   const { stderr } = await execFileAsync(command.file, [
     ...command.args,
@@ -32,7 +34,7 @@ async function directWriteRate(
     `of=${target}`,
     'bs=1M',
     `count=${COUNT}`,
-    'oflag=direct',
+    `oflag=${flag}`,
   ]);
   const match = /(\d+) bytes .* copied, ([\d.]+) s/.exec(stderr);
   if (!match) throw new Error(`Unexpected dd output: ${stderr}`);
@@ -70,25 +72,30 @@ describe('BlkioThrottle', () => {
   // machine load slows the unthrottled write but cannot push the throttled
   // one above the limit, and the volume is fast enough (checked first) not
   // to fall below it.
-  it('holds direct writes to the write limit', async () => {
-    await throttle.setLimits(volume.device, { writeBytesPerSecond: LIMIT });
-    await expect(throttle.readLimits()).resolves.toEqual({
-      [await deviceNumberOf(volume.device)]: { writeBytesPerSecond: LIMIT },
-    });
+  it.each(['direct', 'dsync'] as const)(
+    'holds %s writes to the write limit',
+    async flag => {
+      await throttle.setLimits(volume.device, { writeBytesPerSecond: LIMIT });
+      await expect(throttle.readLimits()).resolves.toEqual({
+        [await deviceNumberOf(volume.device)]: { writeBytesPerSecond: LIMIT },
+      });
 
-    const unthrottled = await directWriteRate(
-      { file: 'dd', args: [] },
-      path.join(volume.mountPath, 'free'),
-    );
-    expect(unthrottled).toBeGreaterThan(2 * LIMIT);
+      const unthrottled = await directWriteRate(
+        { file: 'dd', args: [] },
+        path.join(volume.mountPath, 'free'),
+        flag,
+      );
+      expect(unthrottled).toBeGreaterThan(2 * LIMIT);
 
-    const throttled = await directWriteRate(
-      throttle.wrapCommand('dd', []),
-      path.join(volume.mountPath, 'held'),
-    );
-    expect(throttled).toBeGreaterThan(0.9 * LIMIT);
-    expect(throttled).toBeLessThan(1.1 * LIMIT);
-  });
+      const throttled = await directWriteRate(
+        throttle.wrapCommand('dd', []),
+        path.join(volume.mountPath, 'held'),
+        flag,
+      );
+      expect(throttled).toBeGreaterThan(0.9 * LIMIT);
+      expect(throttled).toBeLessThan(1.1 * LIMIT);
+    },
+  );
 
   it('is idempotent and clears limits no longer asked for', async () => {
     const again = await BlkioThrottle.ensure({
