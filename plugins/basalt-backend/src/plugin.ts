@@ -24,6 +24,7 @@ import {
 import { ClusterLogs } from './service/ClusterLogs';
 import { ClusterService } from './service/ClusterService';
 import { NodeService } from './service/NodeService';
+import { PoolService } from './service/PoolService';
 import { createRouter } from './service/router';
 import { BackupService } from './service/BackupService';
 import {
@@ -176,6 +177,13 @@ export const basaltPlugin = createBackendPlugin({
             clusters: clusterService,
             logs,
             nodes: new NodeService({ clusters: clusterService, runtime }),
+            pools: new PoolService({
+              pools,
+              instances,
+              clusters,
+              runtime,
+              logger: logger.child({ component: 'pools' }),
+            }),
             backups: new BackupService({
               clusters,
               clusterService,

@@ -9,6 +9,7 @@ import { ClusterLogs } from './ClusterLogs';
 import { ClusterService } from './ClusterService';
 import { createClustersRouter } from './clustersRouter';
 import { NodeService } from './NodeService';
+import { PoolService } from './PoolService';
 
 /**
  * The Basalt REST API, mounted by the plugin under `/api/basalt`.
@@ -19,6 +20,7 @@ export async function createRouter(options: {
   clusters: ClusterService;
   logs: ClusterLogs;
   nodes: NodeService;
+  pools: PoolService;
   backups: BackupService;
 }): Promise<express.Router> {
   const router = Router();
@@ -54,6 +56,12 @@ export async function createRouter(options: {
       allow: ['user', 'service'],
     });
     res.json({ items: await options.nodes.list(credentials) });
+  });
+
+  // Totals only (no cluster names), so any signed-in user or service.
+  router.get('/pools', async (req, res) => {
+    await options.httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json({ items: await options.pools.list() });
   });
   return router;
 }

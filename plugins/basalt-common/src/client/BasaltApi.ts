@@ -3,6 +3,7 @@ import {
   ClusterLogLine,
   ClusterResource,
   NodeSummary,
+  PoolStatus,
 } from '../cluster';
 import { BackupMethod, BackupRecord, RestoreRequest } from '../backups';
 import { HealthReport } from '../health';
@@ -102,6 +103,11 @@ export interface BasaltApi {
   ): Promise<ClusterResource>;
   /** The runtime's nodes, with the instances the caller may see on them. */
   listNodes(options?: BasaltRequestOptions): Promise<NodeSummary[]>;
+  /**
+   * Each node's volume pools: capacity and throughput, physical,
+   * allocatable with over-allocation, allocated and used; totals only.
+   */
+  listPools(options?: BasaltRequestOptions): Promise<PoolStatus[]>;
   /**
    * The cluster's backups, newest first, including those of earlier
    * clusters of the same name (which outlive their cluster).

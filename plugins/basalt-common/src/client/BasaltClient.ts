@@ -5,6 +5,7 @@ import {
   ClusterLogLine,
   ClusterResource,
   NodeSummary,
+  PoolStatus,
 } from '../cluster';
 import { BackupMethod, BackupRecord, RestoreRequest } from '../backups';
 import { HealthReport } from '../health';
@@ -200,6 +201,16 @@ export class BasaltClient implements BasaltApi {
     );
     return items;
   }
+
+  async listPools(options?: BasaltRequestOptions): Promise<PoolStatus[]> {
+    const { items } = await this.#request<{ items: PoolStatus[] }>(
+      'GET',
+      '/pools',
+      options,
+    );
+    return items;
+  }
+
   async listBackups(
     ref: ClusterRef,
     options?: BasaltRequestOptions,

@@ -1,5 +1,6 @@
 export * from './conditions';
 export * from './logs';
 export * from './nodes';
+export * from './pools';
 export * from './status';
 export * from './resource';

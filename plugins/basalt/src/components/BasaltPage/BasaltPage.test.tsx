@@ -7,6 +7,7 @@ import userEvent from '@testing-library/user-event';
 import { BasaltApi, NodeSummary } from '@basalt/plugin-basalt-common';
 import { basaltApiRef } from '../../api';
 import { clusterIn } from '../../__testUtils__/clusters';
+import { poolStatus } from '../PoolsChart/testPools';
 import { BasaltPage } from './BasaltPage';
 
 const ready = clusterIn('ready');
@@ -49,6 +50,7 @@ function renderPage(api: Partial<BasaltApi>) {
             getHealth: async () => ({ status: 'ok' as const, checks: [] }),
             listClusters: async () => [ready, degraded],
             listNodes: async () => nodes,
+            listPools: async () => [poolStatus('node-a')],
             ...api,
           },
         ],
@@ -122,5 +124,56 @@ describe('BasaltPage', () => {
     expect(
       await screen.findByText('The clusters could not be loaded'),
     ).toBeInTheDocument();
+  });
+
+  describe('volume pools', () => {
+    it('shows each pool as a chart', async () => {
+      await renderPage({});
+
+      expect(
+        await screen.findByRole('img', {
+          name: /^Capacity of node-a · default: 2\.0 GiB allocated/,
+        }),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByRole('heading', { name: 'Volume pools' }),
+      ).toBeInTheDocument();
+    });
+
+    it('shows a placeholder while loading', async () => {
+      await renderPage({ listPools: () => new Promise(() => {}) });
+
+      // Once everything else has loaded, the pools still have not.
+      expect(
+        await screen.findByText('The Basalt backend is healthy'),
+      ).toBeInTheDocument();
+      await screen.findByLabelText('node node-a');
+      expect(
+        screen.getByRole('heading', { name: 'Volume pools' }),
+      ).toBeInTheDocument();
+      expect(
+        screen.queryByRole('img', { name: /^Capacity/ }),
+      ).not.toBeInTheDocument();
+    });
+
+    it('says when no pool is configured', async () => {
+      await renderPage({ listPools: async () => [] });
+
+      expect(
+        await screen.findByText(/No volume pool is configured/),
+      ).toBeInTheDocument();
+    });
+
+    it('says when the pools cannot be loaded', async () => {
+      await renderPage({
+        listPools: async () => {
+          throw new Error('Request failed with 503');
+        },
+      });
+
+      expect(
+        await screen.findByText('The volume pools could not be loaded'),
+      ).toBeInTheDocument();
+    });
   });
 });

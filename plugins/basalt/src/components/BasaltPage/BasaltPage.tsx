@@ -2,10 +2,12 @@ import { Container, Flex, Text } from '@backstage/ui';
 import { BackendHealthCard } from '../BackendHealthCard';
 import { ClustersOverview } from './ClustersOverview';
 import { NodesOverview } from './NodesOverview';
+import { PoolsOverview } from './PoolsOverview';
 
 /**
  * The Basalt page: every cluster the user may see, the nodes they run on,
- * and the state of Basalt itself. The page extension renders the header.
+ * how full the nodes' volume pools are, and the state of Basalt itself.
+ * The page extension renders the header.
  */
 export function BasaltPage() {
   return (
@@ -17,6 +19,7 @@ export function BasaltPage() {
         </Text>
         <ClustersOverview />
         <NodesOverview />
+        <PoolsOverview />
         <BackendHealthCard />
       </Flex>
     </Container>

@@ -1,0 +1,1 @@
+export { PoolsChart } from './PoolsChart';
