@@ -140,6 +140,14 @@ function progressing(
   };
 }
 
+/** Sets one condition on the status, keeping its transition time. */
+type MakeCondition = (
+  type: keyof typeof ClusterConditionTypes,
+  status: boolean,
+  reason: ClusterReason,
+  message: string,
+) => ClusterCondition;
+
 /** What the conditions and the phase are derived from. */
 interface Facts {
   instances: InstanceStatus[];
@@ -185,7 +193,7 @@ function factsOf(cluster: ClusterResource, observation: Observation): Facts {
   };
 }
 
-/** The Ready, Progressing and Degraded conditions. */
+/** Every condition: Ready, Progressing, Degraded, and those that apply. */
 function conditionsOf(
   cluster: ClusterResource,
   observation: Observation,
@@ -199,12 +207,7 @@ function conditionsOf(
   const notReady = cluster.status
     ? ClusterReasons.InstancesNotReady
     : ClusterReasons.Creating;
-  const condition = (
-    type: keyof typeof ClusterConditionTypes,
-    status: boolean,
-    reason: ClusterReason,
-    message: string,
-  ) =>
+  const condition: MakeCondition = (type, status, reason, message) =>
     setCondition(
       previous,
       {
@@ -259,12 +262,7 @@ function conditionsOf(
  */
 function lifecycleConditions(
   { restore, deletionBlocked, volumes }: Observation,
-  condition: (
-    type: keyof typeof ClusterConditionTypes,
-    status: boolean,
-    reason: ClusterReason,
-    message: string,
-  ) => ClusterCondition,
+  condition: MakeCondition,
 ): ClusterCondition[] {
   return [
     ...(restore
@@ -323,12 +321,7 @@ export function computeStatus(
 
 function volumeConditions(
   volumes: VolumeProtection,
-  condition: (
-    type: keyof typeof ClusterConditionTypes,
-    status: boolean,
-    reason: ClusterReason,
-    message: string,
-  ) => ClusterCondition,
+  condition: MakeCondition,
 ): ClusterCondition[] {
   const { enforcement } = volumes;
   return [
