@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { clusterRefOf, PoolStatus } from '@basalt/plugin-basalt-common';
 import { ClusterKey, Runtime } from '@basalt/plugin-basalt-node';
 import { volumeAllocations } from '../controller/volumeAllocations';
-import { NodePool, parseQuantity, PlacementEngine, PoolUsage } from '../pools';
+import { NodePool, PlacementEngine, PoolUsage } from '../pools';
 import { ClusterStore, InstanceStorage, InstanceStore } from '../store';
 
 /**
@@ -85,13 +85,10 @@ export class PoolService {
     try {
       const usage = await this.deps.runtime.volumeUsage(cluster, row.instance);
       // Without a volume of its own (limits not enforced) the runtime reads
-      // the filesystem the data shares with everything else on the host: a
-      // filesystem larger than the volume is not the volume, and summing it
-      // over the instances would count the host's disk again and again.
-      const sizeBytes = parseQuantity(row.storage.size) ?? 0;
-      return usage && usage.totalBytes <= sizeBytes
-        ? usage.usedBytes
-        : undefined;
+      // the filesystem the data shares with everything else on the host:
+      // summing that over the instances would count the host's disk again
+      // and again, so it is not a pool's use.
+      return usage?.dedicated ? usage.usedBytes : undefined;
     } catch (error) {
       // One unreadable volume must not hide every pool's utilisation.
       this.deps.logger.warn(

@@ -139,6 +139,11 @@ export interface VolumeUsage {
   totalBytes: number;
   usedBytes: number;
   freeBytes: number;
+  /**
+   * The instance has a volume of its own. Otherwise these are the figures
+   * of the filesystem its data shares with whatever else is on it.
+   */
+  dedicated: boolean;
 }
 
 /**

@@ -83,6 +83,7 @@ export class InstanceLookup {
       totalBytes: stats.blocks * stats.bsize,
       usedBytes: (stats.blocks - stats.bfree) * stats.bsize,
       freeBytes: stats.bavail * stats.bsize,
+      dedicated: false,
     };
   }
 

@@ -179,8 +179,8 @@ export class InstanceVolumes {
   }
 
   /** How full the volume is. */
-  usage(record: InstanceVolumeRecord): Promise<VolumeUsage> {
-    return volumeUsage(record.mountPath);
+  async usage(record: InstanceVolumeRecord): Promise<VolumeUsage> {
+    return { ...(await volumeUsage(record.mountPath)), dedicated: true };
   }
 
   private async ensureDataDir(dataDir: string): Promise<void> {
