@@ -226,5 +226,17 @@ test('the database cards follow a real cluster: health, degradation, live logs a
   await expect(page.getByLabel(`node ${primary!.node}`)).toContainText(
     primary!.name,
   );
-  await screenshot(page, 'basalt-page');
+  // Each instance holds a 1 GiB volume (the default spec.storage) in its
+  // node's pool, and the page draws it on that node's chart.
+  await expect(
+    page.getByRole('img', {
+      name: new RegExp(
+        `^Capacity of ${primary!.node} · default: 1\\.0 GiB allocated of`,
+      ),
+    }),
+  ).toBeVisible();
+  await page
+    .getByRole('heading', { name: 'Volume pools' })
+    .scrollIntoViewIfNeeded();
+  await screenshot(page, 'basalt-page-with-cluster');
 });
