@@ -6,8 +6,8 @@
  *   backup   baseline: pg_basebackup (Basalt's flags) streamed into the
  *                      same filesystem repository with FilesystemRepository.put
  *            Basalt:   POST …/backups {method: physical} → backup Completed
- *   restore  baseline: tar -xzf of the baseline object into an empty
- *                      directory, then pg_ctl start -w until it accepts
+ *   restore  baseline: tar -xzf of the baseline object onto a volume like
+ *                      the cluster's, then pg_ctl start -w until it accepts
  *                      connections (a restore is done when the database runs)
  *            Basalt:   POST …/restore → new cluster Restored and Ready (this
  *                      also includes a maintenance start to reset the
@@ -28,13 +28,18 @@ import { promisify } from 'util';
 import { POSTGRES_BIN } from '../src/__testUtils__/processes';
 import { FilesystemRepository } from '../src/backups/FilesystemRepository';
 import { BASEBACKUP_ARGS } from '../src/engines/postgresql/backup/basebackup';
+import { volumeCapabilities } from '../src/runtime/local/volumes/capabilities';
+import {
+  ensureVolume,
+  removeVolume,
+} from '../src/runtime/local/volumes/LoopVolume';
 import { ensureReplicationRole } from '../src/engines/postgresql/accounts';
 import { BenchBackend, startBenchBackend } from './lib/backend';
 import { DATABASE, NAMESPACE, waitUntilReady } from './lib/cluster';
 import { readCredentials } from './lib/credentials';
 import { withExtraConfig } from './lib/extraConfig';
-import { median } from './lib/stats';
 import { pollUntil } from './lib/time';
+import { MB, mb, report, sec, Trial } from './lib/backupReport';
 
 function option(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -54,7 +59,6 @@ const abort = new AbortController();
 const SOURCE = 'bench-backup';
 const RESTORED = 'bench-restored';
 const ref = { namespace: NAMESPACE, name: SOURCE };
-const TARGET_RATIO = 0.8;
 const run = promisify(execFile);
 
 /** The engines' unprivileged user, which PostgreSQL must run as. */
@@ -131,6 +135,15 @@ async function withSql<T>(
   }
 }
 
+/**
+ * The volume of the cluster (and of the hand restore): room for the data
+ * (about 16 MB per pgbench scale unit), its WAL and a checkpoint's worth
+ * more, well below volume protection's high watermark.
+ */
+function volumeBytes(): number {
+  return Math.max(1, Math.ceil((scale * 16 * 4) / 1024)) * 2 ** 30;
+}
+
 function manifest() {
   return {
     apiVersion: 'basalt.dev/v1alpha1',
@@ -141,22 +154,13 @@ function manifest() {
       replicas: 1,
       databases: [DATABASE],
       terminationPolicy: 'Delete',
+      storage: { size: `${volumeBytes() / 2 ** 30}Gi` },
     },
   };
 }
 
 const condition = (cluster: ClusterResource, type: string) =>
   cluster.status?.conditions.some(c => c.type === type && c.status === 'True');
-
-interface Trial {
-  order: string;
-  baselineBackupMs: number;
-  baselineBackupBytes: number;
-  basaltBackupMs: number;
-  basaltBackupBytes: number;
-  baselineRestoreMs: number;
-  basaltRestoreMs: number;
-}
 
 class Bench {
   private readonly client: BasaltClient;
@@ -226,21 +230,24 @@ class Bench {
   }
 
   /**
-   * A restore by hand, until the database answers as Basalt's is timed:
-   * repository.get(key) | tar -xzf - into an empty directory, then
-   * `pg_ctl start -w` on it as the engines' user (crash recovery from the
-   * backup label) until it accepts connections. Stopping it is not timed.
+   * A restore by hand onto the same kind of storage Basalt restores onto,
+   * until the database answers as Basalt's is timed: a volume like the
+   * cluster's (sparse image, xfs, loop mount) where volumes are enforced,
+   * repository.get(key) | tar -xzf - into it, then `pg_ctl start -w` as the
+   * engines' user (crash recovery from the backup label) until it accepts
+   * connections. Stopping and removing it are not timed.
    */
   async baselineRestore(key: string) {
     // Under the system's temporary directory, which the engine user can enter.
     const dir = mkdtempSync(join(tmpdir(), 'basalt-bench-restore-'));
-    const data = join(dir, 'data');
-    mkdirSync(data, { mode: 0o700 });
     scratch.push(dir);
+    const volume = {
+      imagePath: join(dir, 'volume.img'),
+      mountPath: join(dir, 'volume'),
+    };
+    const data = join(volume.mountPath, 'data');
     const user = await engineUser();
     const asEngineUser = { uid: user.uid, gid: user.gid };
-    chownSync(dir, user.uid, user.gid);
-    chownSync(data, user.uid, user.gid);
     const pgCtl = (args: string[]) =>
       exited(
         track(
@@ -253,6 +260,12 @@ class Bench {
       );
     try {
       const started = performance.now();
+      if ((await volumeCapabilities()).enforced) {
+        await ensureVolume({ ...volume, sizeBytes: volumeBytes() });
+      }
+      mkdirSync(data, { recursive: true, mode: 0o700 });
+      chownSync(dir, user.uid, user.gid);
+      chownSync(data, user.uid, user.gid);
       const body = await this.repository.get(key);
       const child = track(
         spawn('tar', ['-xzf', '-', '-C', data], {
@@ -278,6 +291,7 @@ class Bench {
       await pgCtl(['stop', '-m', 'immediate', '-w']);
       return ms;
     } finally {
+      await removeVolume(volume).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     }
   }
@@ -341,112 +355,6 @@ class Bench {
       basaltRestoreMs,
     };
   }
-}
-
-const MB = 1e6;
-const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
-const rate = (bytes: number, ms: number) => bytes / MB / (ms / 1000);
-const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const col = (text: string, width: number) => text.padStart(width);
-
-function report(dbBytes: number, results: Trial[]): void {
-  const line = (
-    label: string,
-    t: {
-      bb: number;
-      sb: number;
-      br: number;
-      sr: number;
-      bbBytes: number;
-      sbBytes: number;
-    },
-  ) =>
-    [
-      label.padEnd(10),
-      col(`${sec(t.bb)} ${rate(dbBytes, t.bb).toFixed(1)}`, 16),
-      col(`${sec(t.sb)} ${rate(dbBytes, t.sb).toFixed(1)}`, 16),
-      col((t.bb / t.sb).toFixed(2), 6),
-      col(`${sec(t.br)} ${rate(dbBytes, t.br).toFixed(1)}`, 16),
-      col(`${sec(t.sr)} ${rate(dbBytes, t.sr).toFixed(1)}`, 16),
-      col((t.br / t.sr).toFixed(2), 6),
-      col(`${mb(t.bbBytes)} / ${mb(t.sbBytes)}`, 17),
-      col(
-        `${(dbBytes / t.bbBytes).toFixed(1)} / ${(dbBytes / t.sbBytes).toFixed(
-          1,
-        )}`,
-        11,
-      ),
-    ].join(' ');
-  const of = (t: Trial) => ({
-    bb: t.baselineBackupMs,
-    sb: t.basaltBackupMs,
-    br: t.baselineRestoreMs,
-    sr: t.basaltRestoreMs,
-    bbBytes: t.baselineBackupBytes,
-    sbBytes: t.basaltBackupBytes,
-  });
-  console.log(
-    `\nbench:backup — 1-instance PostgreSQL cluster on the local runtime,` +
-      ` filesystem repository; database ${mb(dbBytes)} (pg_database_size,` +
-      ` pgbench -s ${scale}); MB = 10^6 bytes; MB/s = database size / time`,
-  );
-  console.log(
-    [
-      'trial'.padEnd(10),
-      col('backup base', 16),
-      col('backup Basalt', 16),
-      col('ratio', 6),
-      col('restore base', 16),
-      col('restore Basalt', 16),
-      col('ratio', 6),
-      col('size base/Basalt', 17),
-      col('compression', 11),
-    ].join(' '),
-  );
-  console.log(
-    [
-      ''.padEnd(10),
-      col('s MB/s', 16),
-      col('s MB/s', 16),
-      col('', 6),
-      col('s MB/s', 16),
-      col('s MB/s', 16),
-      col('', 6),
-      '',
-    ].join(' '),
-  );
-  results.forEach((t, i) =>
-    console.log(`${line(`${i + 1} ${t.order.split(' ')[0]}`, of(t))}`),
-  );
-  const m = (pick: (t: Trial) => number) => median(results.map(pick));
-  const med = {
-    bb: m(t => t.baselineBackupMs),
-    sb: m(t => t.basaltBackupMs),
-    br: m(t => t.baselineRestoreMs),
-    sr: m(t => t.basaltRestoreMs),
-    bbBytes: m(t => t.baselineBackupBytes),
-    sbBytes: m(t => t.basaltBackupBytes),
-  };
-  console.log(line('median', med));
-  const backupRatio = med.bb / med.sb;
-  const restoreRatio = med.br / med.sr;
-  const verdict = (r: number) => (r >= TARGET_RATIO ? 'pass' : 'FAIL');
-  console.log(
-    `\nBasalt/baseline throughput (medians; target ≥ ${TARGET_RATIO}):` +
-      ` backup ${backupRatio.toFixed(2)} ${verdict(backupRatio)},` +
-      ` restore ${restoreRatio.toFixed(2)} ${verdict(restoreRatio)}`,
-  );
-  console.log(
-    `\nbackup base: pg_basebackup --pgdata=- --format=tar --wal-method=fetch` +
-      ` --compress=client-gzip:1 --checkpoint=fast (Basalt's flags, as its` +
-      ` replication account) piped into FilesystemRepository.put;` +
-      ` backup Basalt: POST …/backups {method: physical} → Completed (polled every 100 ms);` +
-      ` restore base: repository.get | tar -xzf - into an empty directory, then pg_ctl start -w until it accepts connections;` +
-      ` restore Basalt: POST …/restore → new cluster Restored and Ready —` +
-      ` this also includes a maintenance start to reset the credentials,` +
-      ` which the baseline does not do.` +
-      ` Trials alternate which of the two goes first.`,
-  );
 }
 
 async function main(): Promise<void> {
@@ -547,7 +455,7 @@ async function main(): Promise<void> {
         )}, Basalt ${sec(t.basaltRestoreMs)}`,
       );
     }
-    report(dbBytes, results);
+    report(dbBytes, results, scale);
   } finally {
     if (!abort.signal.aborted) {
       for (const name of [RESTORED, SOURCE]) {
