@@ -8,6 +8,7 @@ import {
   archiveSettings,
   renderPgHba,
   renderPostgresqlConf,
+  walSizeSettings,
 } from './configuration';
 
 const input = (
@@ -134,5 +135,30 @@ describe('archiveSettings', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('sizes WAL to the volume, so WAL alone cannot fill it', () => {
+    const wal = (size: string) => {
+      const base = input();
+      return walSizeSettings({
+        ...base,
+        spec: { ...base.spec, storage: { size, pool: 'default' } },
+      });
+    };
+    expect(wal('400Mi')).toEqual({
+      max_wal_size: '100MB',
+      min_wal_size: '50MB',
+      wal_keep_size: '50MB',
+    });
+    expect(wal('1Gi')).toEqual({
+      max_wal_size: '256MB',
+      min_wal_size: '80MB',
+      wal_keep_size: '128MB',
+    });
+    expect(wal('100Gi')).toEqual({
+      max_wal_size: '1024MB',
+      min_wal_size: '80MB',
+      wal_keep_size: '256MB',
+    });
   });
 });

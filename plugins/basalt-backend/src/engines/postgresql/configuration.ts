@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { backupPolicyOf, EngineCluster } from '@basalt/plugin-basalt-common';
 import { EngineAddress } from '@basalt/plugin-basalt-node';
+import { parseQuantity } from '../../pools/quantity';
 
 /**
  * Settings Basalt decides and `spec.parameters` may not change: where the
@@ -50,6 +51,7 @@ export interface ConfigurationInput {
 export function renderPostgresqlConf(input: ConfigurationInput): string {
   const settings: Record<string, string> = {
     ...baseSettings(input),
+    ...walSizeSettings(input),
     ...archiveSettings(input),
     ...checkedParameters(input.spec.parameters),
   };
@@ -78,6 +80,32 @@ export function renderPgHba(input: ConfigurationInput): string {
   ].join('\n');
 }
 
+const MB = 2 ** 20;
+const clamp = (value: number, low: number, high: number) =>
+  Math.min(high, Math.max(low, value));
+
+/**
+ * How much WAL the instance keeps, sized to its volume so that WAL alone
+ * can never fill it (PostgreSQL's defaults assume at least a few GB):
+ * checkpoints come before a quarter of the volume is WAL (`max_wal_size`,
+ * at most PostgreSQL's 1 GB default), and an eighth, at most 256 MB, is
+ * kept for replicas catching up and for physical backups
+ * (`wal_keep_size`: pg_basebackup --wal-method=fetch reads the WAL written
+ * during the backup at its end, and archiving keeps what is not archived).
+ */
+export function walSizeSettings({
+  spec,
+}: ConfigurationInput): Record<string, string> {
+  const volume = parseQuantity(spec.storage.size) ?? 1024 * MB;
+  const max = Math.floor(clamp(volume / 4, 64 * MB, 1024 * MB) / MB);
+  const keep = Math.floor(clamp(volume / 8, 32 * MB, 256 * MB) / MB);
+  return {
+    max_wal_size: `${max}MB`,
+    min_wal_size: `${Math.min(80, Math.floor(max / 2))}MB`,
+    wal_keep_size: `${keep}MB`,
+  };
+}
+
 function baseSettings({ address }: ConfigurationInput): Record<string, string> {
   return {
     listen_addresses: address.host,
@@ -93,11 +121,6 @@ function baseSettings({ address }: ConfigurationInput): Record<string, string> {
     wal_level: 'replica',
     max_wal_senders: '10',
     max_replication_slots: '10',
-    // Also what physical backups rely on: pg_basebackup --wal-method=fetch
-    // reads the WAL written during the backup at its end, so a backup
-    // survives up to this much WAL written meanwhile (and archiving keeps
-    // what is not yet archived).
-    wal_keep_size: '256MB',
     // Lets pg_rewind turn a former primary into a replica after a failover.
     wal_log_hints: 'on',
     hot_standby: 'on',
