@@ -125,7 +125,11 @@ async function throttleGroupsUnder(root: string): Promise<string[]> {
   return groups;
 }
 
-/** Removes a cgroup once its last process has left; gone counts as done. */
+/**
+ * Removes a cgroup once its last process has left; gone counts as done.
+ * Processes still in it are killed (a backend its postmaster's killer did
+ * not match), and a loaded machine gets up to 30 s to let them exit.
+ */
 async function removeGroup(group: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -134,8 +138,22 @@ async function removeGroup(group: string): Promise<void> {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return;
-      if (code !== 'EBUSY' || attempt >= 50) throw error;
+      if (code !== 'EBUSY' || attempt >= 300) throw error;
+      await killMembers(group);
       await new Promise(done => setTimeout(done, 100));
+    }
+  }
+}
+
+async function killMembers(group: string): Promise<void> {
+  const pids = await readFile(join(group, 'cgroup.procs'), 'utf8').catch(
+    () => '',
+  );
+  for (const pid of pids.split('\n').filter(Boolean).map(Number)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
     }
   }
 }
