@@ -1,26 +1,13 @@
 import { APIRequestContext, expect, Page, test } from '@playwright/test';
+import { authHeaders, BACKEND, screenshot } from './support';
 
-const BACKEND = process.env.PLAYWRIGHT_BACKEND_URL ?? 'http://localhost:7007';
 const NAMESPACE = 'default';
-const NAME = 'backups-db';
-const COPY = 'backups-db-copy';
+// Unique per run: backups outlive their cluster, and an earlier run's would
+// be listed under the same name.
+const NAME = `backups-${Date.now().toString(36)}`;
+const COPY = `${NAME}-copy`;
 const clusterUrl = (name: string) =>
   `${BACKEND}/api/basalt/clusters/${NAMESPACE}/${name}`;
-
-const screenshot = (page: Page, name: string) =>
-  page.screenshot({
-    path: `test-results/screenshots/${name}.png`,
-    fullPage: true,
-  });
-
-async function authHeaders(request: APIRequestContext) {
-  const response = await request.get(
-    `${BACKEND}/api/auth/guest/refresh?env=development`,
-    { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
-  );
-  const token = (await response.json()).backstageIdentity.token;
-  return { Authorization: `Bearer ${token}` };
-}
 
 // Delete both clusters, so no engine keeps running after the test, even
 // when it failed.

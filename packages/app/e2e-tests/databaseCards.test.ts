@@ -3,28 +3,13 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { authHeaders, BACKEND, screenshot } from './support';
 
-const BACKEND = process.env.PLAYWRIGHT_BACKEND_URL ?? 'http://localhost:7007';
 const NAMESPACE = 'default';
 const NAME = 'cards-db';
 const CLUSTER_URL = `${BACKEND}/api/basalt/clusters/${NAMESPACE}/${NAME}`;
 // Where the portal's local runtime keeps instances (app-config.yaml).
 const LOCAL_ROOT = path.resolve('.basalt/local');
-
-const screenshot = (page: Page, name: string) =>
-  page.screenshot({
-    path: `test-results/screenshots/${name}.png`,
-    fullPage: true,
-  });
-
-async function authHeaders(request: APIRequestContext) {
-  const response = await request.get(
-    `${BACKEND}/api/auth/guest/refresh?env=development`,
-    { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
-  );
-  const token = (await response.json()).backstageIdentity.token;
-  return { Authorization: `Bearer ${token}` };
-}
 
 interface Instance {
   name: string;

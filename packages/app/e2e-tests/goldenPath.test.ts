@@ -1,23 +1,7 @@
 import { APIRequestContext, expect, Page, test } from '@playwright/test';
+import { BACKEND, guestToken, screenshot } from './support';
 
-const BACKEND = process.env.PLAYWRIGHT_BACKEND_URL ?? 'http://localhost:7007';
 const NAME = 'browser-db';
-
-const screenshot = (page: Page, name: string) =>
-  page.screenshot({
-    path: `test-results/screenshots/${name}.png`,
-    fullPage: true,
-  });
-
-async function guestToken(request: APIRequestContext): Promise<string> {
-  const response = await request.get(
-    `${BACKEND}/api/auth/guest/refresh?env=development`,
-    {
-      headers: { 'X-Requested-With': 'XMLHttpRequest' },
-    },
-  );
-  return (await response.json()).backstageIdentity.token;
-}
 
 // The template creates a BackupThenDelete cluster; the test lets it go and
 // deletes it, so no engine keeps running after the test, even when it failed.

@@ -1,12 +1,7 @@
 import { expect, Page, test } from '@playwright/test';
+import { screenshot } from './support';
 
 /** Screenshots are test artifacts, git-ignored, for a person to look at. */
-const screenshot = (page: Page, name: string) =>
-  page.screenshot({
-    path: `test-results/screenshots/${name}.png`,
-    fullPage: true,
-  });
-
 async function enterAsGuest(page: Page) {
   await page.goto('/');
   const enter = page.getByRole('button', { name: 'Enter' });
