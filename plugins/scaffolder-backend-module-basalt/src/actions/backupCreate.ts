@@ -10,6 +10,7 @@ import { backupName, backupProgress } from '../basalt/backupProgress';
 import { poll } from '../basalt/poll';
 import { stepError } from '../basalt/stepError';
 import { examples } from './backupCreate.examples';
+import { timeoutSecondsInput } from './waitInputs';
 
 const DEFAULT_TIMEOUT_SECONDS = 1800;
 // Backups take seconds to hours; a look a second is prompt and cheap.
@@ -49,14 +50,11 @@ export function createBackupCreateAction(options: { basalt: BasaltCaller }) {
                 'Wait until the backup is completed (default true); otherwise output its id while it runs',
             })
             .optional(),
-        timeoutSeconds: z =>
-          z
-            .number({
-              description: `How long to wait, in seconds (default ${DEFAULT_TIMEOUT_SECONDS}); the backup goes on after a timeout`,
-            })
-            .int()
-            .positive()
-            .optional(),
+        timeoutSeconds: timeoutSecondsInput(
+          DEFAULT_TIMEOUT_SECONDS,
+          'How long to wait',
+          '; the backup goes on after a timeout',
+        ),
       },
       output: {
         clusterRef: z =>

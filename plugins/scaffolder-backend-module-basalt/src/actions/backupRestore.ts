@@ -13,6 +13,7 @@ import {
 import { stepError } from '../basalt/stepError';
 import { waitForReady } from '../basalt/waitForReady';
 import { examples } from './backupRestore.examples';
+import { timeoutSecondsInput } from './waitInputs';
 
 const DEFAULT_TIMEOUT_SECONDS = 900;
 
@@ -155,14 +156,7 @@ export function createBackupRestoreAction(options: { basalt: BasaltCaller }) {
                 'Wait until the new cluster is restored and Ready (default true)',
             })
             .optional(),
-        timeoutSeconds: z =>
-          z
-            .number({
-              description: `How long to wait, in seconds (default ${DEFAULT_TIMEOUT_SECONDS})`,
-            })
-            .int()
-            .positive()
-            .optional(),
+        timeoutSeconds: timeoutSecondsInput(DEFAULT_TIMEOUT_SECONDS),
       },
       output: {
         clusterRef: z =>

@@ -3,6 +3,7 @@ import { BasaltCaller } from '../basalt/BasaltCaller';
 import { waitForReady } from '../basalt/waitForReady';
 import { examples } from './clusterCreate.examples';
 import { buildManifest, manifestFieldInputs } from './manifestFields';
+import { timeoutSecondsInput } from './waitInputs';
 
 const DEFAULT_TIMEOUT_SECONDS = 300;
 
@@ -30,14 +31,10 @@ export function createClusterCreateAction(options: { basalt: BasaltCaller }) {
               description: 'Wait until the cluster is Ready (default true)',
             })
             .optional(),
-        timeoutSeconds: z =>
-          z
-            .number({
-              description: `How long to wait for Ready, in seconds (default ${DEFAULT_TIMEOUT_SECONDS})`,
-            })
-            .int()
-            .positive()
-            .optional(),
+        timeoutSeconds: timeoutSecondsInput(
+          DEFAULT_TIMEOUT_SECONDS,
+          'How long to wait for Ready',
+        ),
       },
       output: {
         clusterRef: z =>

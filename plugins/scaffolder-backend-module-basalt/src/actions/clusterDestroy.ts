@@ -5,6 +5,7 @@ import { deletionProgress } from '../basalt/deletionProgress';
 import { poll, waiting } from '../basalt/poll';
 import { stepError } from '../basalt/stepError';
 import { examples } from './clusterDestroy.examples';
+import { timeoutSecondsInput } from './waitInputs';
 
 const DEFAULT_TIMEOUT_SECONDS = 300;
 const POLL_MS = 500;
@@ -34,14 +35,7 @@ export function createClusterDestroyAction(options: { basalt: BasaltCaller }) {
               description: 'Wait until the cluster is gone (default true)',
             })
             .optional(),
-        timeoutSeconds: z =>
-          z
-            .number({
-              description: `How long to wait, in seconds (default ${DEFAULT_TIMEOUT_SECONDS})`,
-            })
-            .int()
-            .positive()
-            .optional(),
+        timeoutSeconds: timeoutSecondsInput(DEFAULT_TIMEOUT_SECONDS),
       },
       output: {
         clusterRef: z =>

@@ -9,6 +9,7 @@ import {
   switchoverProgress,
 } from '../basalt/switchoverProgress';
 import { examples } from './clusterSwitchover.examples';
+import { timeoutSecondsInput } from './waitInputs';
 
 const DEFAULT_TIMEOUT_SECONDS = 60;
 // A switchover takes about a second; poll often enough to see it promptly.
@@ -80,14 +81,7 @@ export function createClusterSwitchoverAction(options: {
                 'Wait until the new primary serves and the cluster is Ready again (default true)',
             })
             .optional(),
-        timeoutSeconds: z =>
-          z
-            .number({
-              description: `How long to wait, in seconds (default ${DEFAULT_TIMEOUT_SECONDS})`,
-            })
-            .int()
-            .positive()
-            .optional(),
+        timeoutSeconds: timeoutSecondsInput(DEFAULT_TIMEOUT_SECONDS),
       },
       output: {
         clusterRef: z =>
