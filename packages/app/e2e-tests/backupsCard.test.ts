@@ -1,5 +1,5 @@
 import { APIRequestContext, expect, Page, test } from '@playwright/test';
-import { authHeaders, BACKEND, screenshot } from './support';
+import { applyAndCatalog, authHeaders, BACKEND, screenshot } from './support';
 
 const NAMESPACE = 'default';
 // Unique per run: backups outlive their cluster, and an earlier run's would
@@ -30,37 +30,21 @@ test('the backups card takes a backup and restores it into a new database', asyn
 }) => {
   test.setTimeout(240_000);
   const headers = await authHeaders(request);
-  const applied = await request.post(`${BACKEND}/api/basalt/clusters`, {
-    headers,
-    data: {
-      apiVersion: 'basalt.dev/v1alpha1',
-      kind: 'EngineCluster',
-      metadata: {
-        name: NAME,
-        namespace: NAMESPACE,
-        annotations: { 'basalt.dev/owner': 'group:default/payments-team' },
-      },
-      spec: {
-        engine: 'postgresql',
-        terminationPolicy: 'Delete',
-        databases: ['shop'],
-        backup: { retention: '7d' },
-      },
+  await applyAndCatalog(request, {
+    apiVersion: 'basalt.dev/v1alpha1',
+    kind: 'EngineCluster',
+    metadata: {
+      name: NAME,
+      namespace: NAMESPACE,
+      annotations: { 'basalt.dev/owner': 'group:default/payments-team' },
+    },
+    spec: {
+      engine: 'postgresql',
+      terminationPolicy: 'Delete',
+      databases: ['shop'],
+      backup: { retention: '7d' },
     },
   });
-  expect(applied.status(), await applied.text()).toBeLessThan(300);
-  await expect
-    .poll(
-      async () =>
-        (
-          await request.get(
-            `${BACKEND}/api/catalog/entities/by-name/resource/${NAMESPACE}/${NAME}`,
-            { headers },
-          )
-        ).status(),
-      { timeout: 60_000 },
-    )
-    .toBe(200);
 
   await page.goto('/');
   await page.getByRole('button', { name: 'Enter' }).click();

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { authHeaders, BACKEND, screenshot } from './support';
+import { applyAndCatalog, authHeaders, BACKEND, screenshot } from './support';
 
 const NAMESPACE = 'default';
 const NAME = 'cards-db';
@@ -66,42 +66,24 @@ test('the database cards follow a real cluster: health, degradation, live logs a
 }) => {
   test.setTimeout(180_000);
   const headers = await authHeaders(request);
-  const applied = await request.post(`${BACKEND}/api/basalt/clusters`, {
-    headers,
-    data: {
-      apiVersion: 'basalt.dev/v1alpha1',
-      kind: 'EngineCluster',
-      metadata: {
-        name: NAME,
-        namespace: NAMESPACE,
-        annotations: {
-          'basalt.dev/owner': 'group:default/payments-team',
-          'basalt.dev/component': 'component:default/payments-service',
-        },
-      },
-      spec: {
-        engine: 'postgresql',
-        replicas: 2,
-        terminationPolicy: 'Delete',
-        databases: ['cards'],
+  await applyAndCatalog(request, {
+    apiVersion: 'basalt.dev/v1alpha1',
+    kind: 'EngineCluster',
+    metadata: {
+      name: NAME,
+      namespace: NAMESPACE,
+      annotations: {
+        'basalt.dev/owner': 'group:default/payments-team',
+        'basalt.dev/component': 'component:default/payments-service',
       },
     },
+    spec: {
+      engine: 'postgresql',
+      replicas: 2,
+      terminationPolicy: 'Delete',
+      databases: ['cards'],
+    },
   });
-  expect(applied.status(), await applied.text()).toBeLessThan(300);
-
-  // The catalog module adds the Resource within seconds of the cluster.
-  await expect
-    .poll(
-      async () =>
-        (
-          await request.get(
-            `${BACKEND}/api/catalog/entities/by-name/resource/${NAMESPACE}/${NAME}`,
-            { headers },
-          )
-        ).status(),
-      { timeout: 60_000 },
-    )
-    .toBe(200);
   await page.goto('/');
   await page.getByRole('button', { name: 'Enter' }).click();
   await expect(

@@ -1,4 +1,4 @@
-import { APIRequestContext, Page } from '@playwright/test';
+import { APIRequestContext, expect, Page } from '@playwright/test';
 
 /** The started portal's backend. */
 export const BACKEND =
@@ -23,4 +23,33 @@ export async function guestToken(request: APIRequestContext): Promise<string> {
 /** Request headers that sign in as the guest. */
 export async function authHeaders(request: APIRequestContext) {
   return { Authorization: `Bearer ${await guestToken(request)}` };
+}
+
+/**
+ * Applies a cluster manifest through the API as the guest, and waits until
+ * the catalog module has published its Resource (within seconds).
+ */
+export async function applyAndCatalog(
+  request: APIRequestContext,
+  manifest: { metadata: { name: string; namespace: string } },
+): Promise<void> {
+  const headers = await authHeaders(request);
+  const applied = await request.post(`${BACKEND}/api/basalt/clusters`, {
+    headers,
+    data: manifest,
+  });
+  expect(applied.status(), await applied.text()).toBeLessThan(300);
+  const { namespace, name } = manifest.metadata;
+  await expect
+    .poll(
+      async () =>
+        (
+          await request.get(
+            `${BACKEND}/api/catalog/entities/by-name/resource/${namespace}/${name}`,
+            { headers },
+          )
+        ).status(),
+      { timeout: 60_000 },
+    )
+    .toBe(200);
 }
