@@ -1,0 +1,245 @@
+import { ChildProcess, execFile } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import {
+  freePort,
+  hasExited,
+  spawnGuarded,
+  stopChild,
+  tailOfFile,
+} from './processes';
+
+const run = promisify(execFile);
+
+/** The Kubernetes version whose binaries `scripts/test.sh` provisions. */
+const KUBE_VERSION = '1.20.2';
+
+/** A real kube-apiserver backed by its own etcd, for one test suite. */
+export interface TestApiServer {
+  /** The API server's HTTPS address, e.g. `https://127.0.0.1:41234`. */
+  url: string;
+  /** A static token of a member of `system:masters`. */
+  adminToken: string;
+  /**
+   * A client configuration for this server, authenticating with `token`, or
+   * as the administrator when none is given. The serving certificate is
+   * self-signed, so it is not verified.
+   */
+  kubeConfig(token?: string): KubeConfig;
+  /**
+   * Issues a one-hour token for an existing ServiceAccount through the
+   * TokenRequest API, as a Pod's projected token would be.
+   */
+  serviceAccountToken(namespace: string, name: string): Promise<string>;
+  /**
+   * Stops the API server, then etcd, waits for both to exit and removes
+   * their directory. Safe to call more than once.
+   */
+  stop(): Promise<void>;
+}
+
+/**
+ * The directory holding `kube-apiserver` and `etcd`: `KUBEBUILDER_ASSETS`
+ * (the envtest convention) or the cache `scripts/test.sh` provisions.
+ */
+export async function kubeAssetsDir(): Promise<string> {
+  const cacheHome =
+    process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
+  const dir =
+    process.env.KUBEBUILDER_ASSETS ??
+    path.join(cacheHome, 'basalt', 'kubebuilder-assets', KUBE_VERSION);
+  for (const binary of ['kube-apiserver', 'etcd']) {
+    try {
+      await fs.access(path.join(dir, binary), fs.constants.X_OK);
+    } catch {
+      throw new Error(
+        `No executable ${binary} in ${dir}: run scripts/test.sh (which provisions ` +
+          'kube-apiserver and etcd) or set KUBEBUILDER_ASSETS to a directory holding them',
+      );
+    }
+  }
+  return dir;
+}
+
+/**
+ * Starts etcd and a kube-apiserver on free local ports, in a fresh temporary
+ * directory, and resolves once the API server reports itself ready. Nothing
+ * else of a control plane runs: no scheduler, no controllers, no kubelet.
+ * Whatever fails during start-up stops what was already started.
+ */
+export async function startTestApiServer(): Promise<TestApiServer> {
+  const assets = await kubeAssetsDir();
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'basalt-kube-'));
+  const children: ChildProcess[] = [];
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    // The API server first: it would otherwise log etcd errors while exiting.
+    stopped ??= (async () => {
+      for (const child of [...children].reverse()) {
+        await stopChild(child);
+      }
+      await fs.rm(dir, { recursive: true, force: true });
+    })();
+    return stopped;
+  };
+
+  try {
+    const etcdPort = await freePort();
+    const peerPort = await freePort();
+    const etcdUrl = `http://127.0.0.1:${etcdPort}`;
+    const peerUrl = `http://127.0.0.1:${peerPort}`;
+    children.push(
+      spawnGuarded(
+        path.join(assets, 'etcd'),
+        [
+          `--data-dir=${path.join(dir, 'etcd')}`,
+          `--listen-client-urls=${etcdUrl}`,
+          `--advertise-client-urls=${etcdUrl}`,
+          `--listen-peer-urls=${peerUrl}`,
+          `--initial-advertise-peer-urls=${peerUrl}`,
+          `--initial-cluster=default=${peerUrl}`,
+          // etcd 3.4 otherwise fsyncs every write, slow for nothing in tests
+          '--unsafe-no-fsync',
+        ],
+        path.join(dir, 'etcd.log'),
+      ),
+    );
+
+    const saKey = path.join(dir, 'sa.key');
+    await run('openssl', ['genrsa', '-out', saKey, '2048']);
+    const adminToken = crypto.randomBytes(24).toString('hex');
+    const tokens = path.join(dir, 'tokens.csv');
+    await fs.writeFile(tokens, `${adminToken},admin,admin,system:masters\n`, {
+      mode: 0o600,
+    });
+
+    const securePort = await freePort();
+    const apiLog = path.join(dir, 'kube-apiserver.log');
+    children.push(
+      spawnGuarded(
+        path.join(assets, 'kube-apiserver'),
+        [
+          `--etcd-servers=${etcdUrl}`,
+          `--secure-port=${securePort}`,
+          '--bind-address=127.0.0.1',
+          // 1.20 still serves an unauthenticated port 8080 by default,
+          // which parallel suites would fight over.
+          '--insecure-port=0',
+          `--cert-dir=${path.join(dir, 'certs')}`,
+          `--service-account-key-file=${saKey}`,
+          `--service-account-signing-key-file=${saKey}`,
+          '--service-account-issuer=https://kubernetes.default.svc',
+          `--token-auth-file=${tokens}`,
+          '--authorization-mode=RBAC',
+          '--service-cluster-ip-range=10.0.0.0/24',
+          '--allow-privileged=true',
+          // No controller-manager creates the `default` ServiceAccounts.
+          '--disable-admission-plugins=ServiceAccount',
+          '--kubelet-preferred-address-types=InternalIP',
+          // No --kubelet-certificate-authority: the API server then does not
+          // verify the (simulated) kubelets' self-signed certificates.
+        ],
+        apiLog,
+      ),
+    );
+
+    const url = `https://127.0.0.1:${securePort}`;
+    await waitUntilReady(url, adminToken, children, apiLog);
+
+    const kubeConfig = (token?: string) =>
+      makeKubeConfig(url, token ?? adminToken);
+    return {
+      url,
+      adminToken,
+      kubeConfig,
+      serviceAccountToken: async (namespace, name) => {
+        const core = kubeConfig().makeApiClient(CoreV1Api);
+        const request = await core.createNamespacedServiceAccountToken({
+          namespace,
+          name,
+          body: { spec: { audiences: [], expirationSeconds: 3600 } },
+        });
+        const token = request.status?.token;
+        if (!token) {
+          throw new Error(`No token issued for ${namespace}/${name}`);
+        }
+        return token;
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** A client configuration with a single cluster, user and context. */
+function makeKubeConfig(server: string, token: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'test', server, skipTLSVerify: true }],
+    users: [{ name: 'test', token }],
+    contexts: [{ name: 'test', cluster: 'test', user: 'test' }],
+    currentContext: 'test',
+  });
+  return kc;
+}
+
+/** GETs `/readyz` once; resolves whether it answered 200 `ok`. */
+function isReady(url: string, token: string): Promise<boolean> {
+  return new Promise(resolve => {
+    const request = https.get(
+      `${url}/readyz`,
+      {
+        headers: { Authorization: `Bearer ${token}` },
+        rejectUnauthorized: false,
+        timeout: 2_000,
+      },
+      response => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', chunk => (body += chunk));
+        response.on('end', () =>
+          resolve(response.statusCode === 200 && body.trim() === 'ok'),
+        );
+      },
+    );
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve(false));
+  });
+}
+
+/**
+ * Polls `/readyz` for up to 60 s, failing early (with the API server's log)
+ * when one of the processes exits.
+ */
+async function waitUntilReady(
+  url: string,
+  token: string,
+  children: ChildProcess[],
+  apiLog: string,
+): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (await isReady(url, token)) {
+      return;
+    }
+    const dead = children.find(hasExited);
+    if (dead || Date.now() >= deadline) {
+      const why = dead
+        ? `${dead.spawnargs[3]} exited (${dead.exitCode ?? dead.signalCode})`
+        : 'it did not become ready within 60 s';
+      throw new Error(
+        `kube-apiserver failed to start: ${why}. Its log ends with:\n${tailOfFile(
+          apiLog,
+        )}`,
+      );
+    }
+    await new Promise(resolve => setTimeout(resolve, 250));
+  }
+}

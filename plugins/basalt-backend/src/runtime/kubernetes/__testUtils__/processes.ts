@@ -1,0 +1,114 @@
+import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+
+/**
+ * Finds a TCP port that is free on 127.0.0.1 right now by letting the kernel
+ * pick one. Another process may take it before it is used; the servers
+ * started here bind it within milliseconds, which makes that unlikely.
+ */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Spawns a long-running test process with its output appended to
+ * `logFile`. It leads its own process group (so a signal reaches its
+ * helpers too) and is started through `setpriv --pdeathsig KILL`: should the
+ * test runner itself die without cleaning up, the kernel kills the process
+ * rather than leaving it running.
+ */
+export function spawnGuarded(
+  command: string,
+  args: string[],
+  logFile: string,
+  options: Omit<SpawnOptions, 'stdio' | 'detached'> = {},
+): ChildProcess {
+  const log = fs.openSync(logFile, 'a');
+  try {
+    const child = spawn(
+      'setpriv',
+      ['--pdeathsig', 'KILL', '--', command, ...args],
+      { ...options, stdio: ['ignore', log, log], detached: true },
+    );
+    // An unhandled 'error' event (e.g. ENOENT) would crash the test run.
+    child.on('error', () => {});
+    return child;
+  } finally {
+    fs.closeSync(log);
+  }
+}
+
+/** Whether the child has exited (its exit status is known). */
+export function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+/** Resolves once `child` has exited; at once when it already has. */
+export function waitForExit(child: ChildProcess): Promise<void> {
+  if (hasExited(child) || child.pid === undefined) {
+    return Promise.resolve();
+  }
+  return new Promise(resolve => child.once('exit', () => resolve()));
+}
+
+/**
+ * Signals a process group, ignoring a group that is already gone. Falls back
+ * to the single process when it does not lead a group.
+ */
+export function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') {
+      throw error;
+    }
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // gone already
+    }
+  }
+}
+
+/**
+ * Stops a child started by {@link spawnGuarded}: SIGTERM to its group,
+ * SIGKILL after `graceMs`, and resolves once it has exited.
+ */
+export async function stopChild(
+  child: ChildProcess,
+  graceMs = 5_000,
+): Promise<void> {
+  if (child.pid === undefined || hasExited(child)) {
+    return;
+  }
+  const exited = waitForExit(child);
+  signalGroup(child.pid, 'SIGTERM');
+  const timer = setTimeout(() => {
+    if (child.pid !== undefined) {
+      signalGroup(child.pid, 'SIGKILL');
+    }
+  }, graceMs);
+  try {
+    await exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The last `maxLines` lines of a text file, or '' when it is unreadable. */
+export function tailOfFile(file: string, maxLines = 30): string {
+  try {
+    const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+    return lines.slice(-maxLines).join('\n');
+  } catch {
+    return '';
+  }
+}
