@@ -81,7 +81,7 @@ export class CredentialsStore {
   }
 }
 
-function generateCredentials(): ClusterCredentials {
+export function generateCredentials(): ClusterCredentials {
   return {
     superuser: { username: SUPERUSER_NAME, password: newPassword() },
     replication: { username: REPLICATION_USER_NAME, password: newPassword() },
@@ -90,6 +90,6 @@ function generateCredentials(): ClusterCredentials {
 }
 
 /** 192 random bits, URL-safe: no quoting trouble in any client or URL. */
-function newPassword(): string {
+export function newPassword(): string {
   return randomBytes(24).toString('base64url');
 }

@@ -1,0 +1,281 @@
+import { V1Pod } from '@kubernetes/client-node';
+import {
+  ClusterEndpoints,
+  CredentialsReference,
+} from '@basalt/plugin-basalt-common';
+import {
+  ClusterCredentials,
+  ClusterKey,
+  EndpointTargets,
+  EngineAddress,
+} from '@basalt/plugin-basalt-node';
+import { KeyedMutex } from '../local/KeyedMutex';
+import { generateCredentials, newPassword } from '../local/CredentialsStore';
+import { KubeCache } from './KubeCache';
+import { KubeWriter } from './KubeWriter';
+import {
+  clusterConfigMap,
+  CREDENTIALS_KEY,
+  credentialsSecret,
+  endpointService,
+  READ_ONLY_LABEL,
+} from './manifests/cluster';
+import { OwnerObject } from './manifests/owner';
+import { LABELS, ObjectNames } from './names';
+
+/**
+ * The objects of a cluster as a whole: its ConfigMap (the anchor the rest
+ * is owned by), its credentials Secret, and its read-write and read-only
+ * Services with the role labels on the Pods they select.
+ */
+export class ClusterObjects {
+  private readonly mutex = new KeyedMutex();
+
+  constructor(
+    private readonly cache: KubeCache,
+    private readonly writer: KubeWriter,
+    private readonly clusterDomain: string,
+  ) {}
+
+  /** Creates the cluster's ConfigMap when missing; returns it as an owner. */
+  ensureOwner(
+    cluster: ClusterKey,
+    kubeNamespace: string,
+  ): Promise<OwnerObject> {
+    const name = new ObjectNames(cluster).configMap;
+    return this.mutex.run(`${kubeNamespace}/${name}`, async () => {
+      const found = this.own(
+        cluster,
+        this.cache.getConfigMap(kubeNamespace, name),
+      );
+      const configMap =
+        found ??
+        (await this.writer.createConfigMap(
+          clusterConfigMap({ cluster, kubeNamespace, configuration: {} }),
+        )) ??
+        (await this.cache.waitFor(
+          () => this.own(cluster, this.cache.getConfigMap(kubeNamespace, name)),
+          {
+            timeoutMs: 10_000,
+            describe: () =>
+              `ConfigMap ${kubeNamespace}/${name} belongs to another cluster of the same name`,
+          },
+        ));
+      return {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        name,
+        uid: configMap.metadata!.uid!,
+      };
+    });
+  }
+
+  /** Keeps the engine configuration the driver rendered in the ConfigMap. */
+  async recordConfiguration(
+    cluster: ClusterKey,
+    kubeNamespace: string,
+    files: Record<string, string>,
+  ): Promise<void> {
+    const name = new ObjectNames(cluster).configMap;
+    const current = this.cache.getConfigMap(kubeNamespace, name)?.data ?? {};
+    if (Object.entries(files).every(([key, value]) => current[key] === value)) {
+      return;
+    }
+    await this.writer.patchConfigMapData(kubeNamespace, name, files);
+  }
+
+  /** See `Runtime.ensureCredentials`: generated once, kept in a Secret. */
+  ensureCredentials(
+    cluster: ClusterKey,
+    kubeNamespace: string,
+    accounts: string[],
+  ): Promise<{
+    credentials: ClusterCredentials;
+    reference: CredentialsReference;
+  }> {
+    const name = new ObjectNames(cluster).credentialsSecret;
+    const reference: CredentialsReference = {
+      kind: 'secret',
+      location: `${kubeNamespace}/${name}`,
+    };
+    return this.mutex.run(`${kubeNamespace}/${name}`, async () => {
+      const secret = this.own(
+        cluster,
+        this.cache.getSecret(kubeNamespace, name),
+      );
+      const stored = secret?.data?.[CREDENTIALS_KEY];
+      const current = stored
+        ? (JSON.parse(
+            Buffer.from(stored, 'base64').toString('utf8'),
+          ) as ClusterCredentials)
+        : undefined;
+      const missing = accounts.filter(account => !current?.accounts[account]);
+      if (current && missing.length === 0) {
+        return { credentials: current, reference };
+      }
+      const base = current ?? generateCredentials();
+      const credentials: ClusterCredentials = {
+        ...base,
+        accounts: {
+          ...base.accounts,
+          ...Object.fromEntries(
+            missing.map(account => [account, newPassword()]),
+          ),
+        },
+      };
+      const owner = await this.ensureOwner(cluster, kubeNamespace);
+      const body = credentialsSecret({
+        cluster,
+        kubeNamespace,
+        credentials,
+        owner,
+      });
+      if (secret) {
+        await this.writer.replaceSecret({
+          ...body,
+          metadata: {
+            ...body.metadata,
+            resourceVersion: secret.metadata?.resourceVersion,
+          },
+        });
+      } else if (!(await this.writer.createSecret(body))) {
+        throw new Error(
+          `Secret ${kubeNamespace}/${name} exists and is not this cluster's`,
+        );
+      }
+      await this.cache.waitFor(
+        () => {
+          const data = this.cache.getSecret(kubeNamespace, name)?.data?.[
+            CREDENTIALS_KEY
+          ];
+          return data &&
+            missing.every(account =>
+              Buffer.from(data, 'base64')
+                .toString('utf8')
+                .includes(`"${account}"`),
+            )
+            ? true
+            : undefined;
+        },
+        {
+          timeoutMs: 10_000,
+          describe: () => `Secret ${kubeNamespace}/${name} was not seen`,
+        },
+      );
+      return { credentials, reference };
+    });
+  }
+
+  /**
+   * Labels the Pods by role (the read-write address's Pod `primary`, the
+   * others `replica`; those reads go to with the read-only mark) and
+   * ensures both Services select on those labels.
+   */
+  async ensureEndpoints(
+    cluster: ClusterKey,
+    kubeNamespace: string,
+    targets: EndpointTargets,
+    pods: { pod: V1Pod; address: EngineAddress }[],
+    port: number,
+  ): Promise<ClusterEndpoints> {
+    const same = (a: EngineAddress, b?: EngineAddress) =>
+      b !== undefined && a.host === b.host && a.port === b.port;
+    for (const { pod, address } of pods) {
+      const primary = same(address, targets.readWrite);
+      const reads = targets.readOnly.some(target => same(address, target));
+      const wanted = {
+        [LABELS.role]: primary ? 'primary' : 'replica',
+        [READ_ONLY_LABEL]: reads ? 'true' : null,
+      };
+      const labels = pod.metadata?.labels ?? {};
+      if (
+        Object.entries(wanted).some(
+          ([key, value]) => (labels[key] ?? null) !== value,
+        )
+      ) {
+        await this.writer.patchPodMetadata(kubeNamespace, pod.metadata!.name!, {
+          labels: wanted,
+        });
+      }
+    }
+    const owner = await this.ensureOwner(cluster, kubeNamespace);
+    const endpoints: ClusterEndpoints = {};
+    for (const kind of ['rw', 'ro'] as const) {
+      const wanted = endpointService({
+        cluster,
+        kubeNamespace,
+        kind,
+        port,
+        owner,
+      });
+      const name = wanted.metadata!.name!;
+      const existing = this.cache.getService(kubeNamespace, name);
+      if (!existing) {
+        await this.writer.createService(wanted);
+      } else if (!sameMap(existing.spec?.selector, wanted.spec!.selector)) {
+        await this.writer.patchServiceSelector(
+          kubeNamespace,
+          name,
+          wanted.spec!.selector!,
+        );
+      }
+      const host = `${name}.${kubeNamespace}.svc.${this.clusterDomain}:${port}`;
+      if (kind === 'rw' && targets.readWrite) endpoints.readWrite = host;
+      if (kind === 'ro' && targets.readOnly.length) endpoints.readOnly = host;
+    }
+    return endpoints;
+  }
+
+  async removeEndpoints(
+    cluster: ClusterKey,
+    kubeNamespace: string,
+  ): Promise<void> {
+    const names = new ObjectNames(cluster);
+    for (const name of [names.readWriteService, names.readOnlyService]) {
+      if (this.own(cluster, this.cache.getService(kubeNamespace, name))) {
+        await this.writer.deleteService(kubeNamespace, name);
+      }
+    }
+  }
+
+  /** Removes the Secret, then the ConfigMap (the owner of anything left). */
+  async removeCredentials(
+    cluster: ClusterKey,
+    kubeNamespace: string,
+  ): Promise<void> {
+    const names = new ObjectNames(cluster);
+    if (
+      this.own(
+        cluster,
+        this.cache.getSecret(kubeNamespace, names.credentialsSecret),
+      )
+    ) {
+      await this.writer.deleteSecret(kubeNamespace, names.credentialsSecret);
+    }
+    if (
+      this.own(cluster, this.cache.getConfigMap(kubeNamespace, names.configMap))
+    ) {
+      await this.writer.deleteConfigMap(kubeNamespace, names.configMap);
+    }
+  }
+
+  /** The object when it is this cluster's (not an earlier namesake's). */
+  private own<T extends { metadata?: { labels?: Record<string, string> } }>(
+    cluster: ClusterKey,
+    object: T | undefined,
+  ): T | undefined {
+    return object?.metadata?.labels?.[LABELS.clusterUid] === cluster.uid
+      ? object
+      : undefined;
+  }
+}
+
+function sameMap(
+  a: Record<string, string> | undefined,
+  b: Record<string, string> | undefined,
+): boolean {
+  return (
+    JSON.stringify(Object.entries(a ?? {}).sort()) ===
+    JSON.stringify(Object.entries(b ?? {}).sort())
+  );
+}

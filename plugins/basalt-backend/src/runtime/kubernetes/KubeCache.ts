@@ -1,0 +1,279 @@
+import {
+  CoreV1Api,
+  Informer,
+  KubeConfig,
+  KubernetesListObject,
+  KubernetesObject,
+  makeInformer,
+  ObjectCache,
+  V1ConfigMap,
+  V1Node,
+  V1PersistentVolume,
+  V1PersistentVolumeClaim,
+  V1Pod,
+  V1Secret,
+  V1Service,
+} from '@kubernetes/client-node';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { LABELS, MANAGER, toSelector } from './names';
+
+type Watched<T extends KubernetesObject> = Informer<T> & ObjectCache<T>;
+
+const MANAGED = toSelector({ [LABELS.managedBy]: MANAGER });
+
+/** A change the cache saw, for whoever waits on one. */
+export type CacheChange =
+  | { kind: 'pod'; verb: 'add' | 'update' | 'delete'; object: V1Pod }
+  | { kind: 'node'; verb: 'add' | 'update' | 'delete'; object: V1Node }
+  | { kind: 'other' };
+
+/**
+ * Watches (list + watch, never polling) everything Basalt reads: its own
+ * Pods, claims, Services, Secrets and ConfigMaps in the namespaces it
+ * manages, its PersistentVolumes, and the Nodes. Every read of the runtime
+ * comes from here, so a resync of every cluster costs no API request; only
+ * changes do.
+ */
+export class KubeCache {
+  private readonly pods = new Map<string, Watched<V1Pod>>();
+  private readonly claims = new Map<string, Watched<V1PersistentVolumeClaim>>();
+  private readonly services = new Map<string, Watched<V1Service>>();
+  private readonly secrets = new Map<string, Watched<V1Secret>>();
+  private readonly configMaps = new Map<string, Watched<V1ConfigMap>>();
+  private readonly nodes: Watched<V1Node>;
+  private readonly volumes: Watched<V1PersistentVolume>;
+  private readonly all: Watched<KubernetesObject>[] = [];
+  private readonly listeners = new Set<(change: CacheChange) => void>();
+
+  constructor(
+    kubeConfig: KubeConfig,
+    namespaces: string[],
+    private readonly logger: LoggerService,
+    nodeSelector?: string,
+  ) {
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    for (const namespace of namespaces) {
+      const path = (resource: string) =>
+        `/api/v1/namespaces/${namespace}/${resource}`;
+      this.pods.set(
+        namespace,
+        this.watch('pod', kubeConfig, path('pods'), () =>
+          core.listNamespacedPod({ namespace, labelSelector: MANAGED }),
+        ),
+      );
+      this.claims.set(
+        namespace,
+        this.watch('other', kubeConfig, path('persistentvolumeclaims'), () =>
+          core.listNamespacedPersistentVolumeClaim({
+            namespace,
+            labelSelector: MANAGED,
+          }),
+        ),
+      );
+      this.services.set(
+        namespace,
+        this.watch('other', kubeConfig, path('services'), () =>
+          core.listNamespacedService({ namespace, labelSelector: MANAGED }),
+        ),
+      );
+      this.secrets.set(
+        namespace,
+        this.watch('other', kubeConfig, path('secrets'), () =>
+          core.listNamespacedSecret({ namespace, labelSelector: MANAGED }),
+        ),
+      );
+      this.configMaps.set(
+        namespace,
+        this.watch('other', kubeConfig, path('configmaps'), () =>
+          core.listNamespacedConfigMap({ namespace, labelSelector: MANAGED }),
+        ),
+      );
+    }
+    this.nodes = this.watch(
+      'node',
+      kubeConfig,
+      '/api/v1/nodes',
+      () => core.listNode({ labelSelector: nodeSelector }),
+      nodeSelector ?? '',
+    );
+    this.volumes = this.watch(
+      'other',
+      kubeConfig,
+      '/api/v1/persistentvolumes',
+      () => core.listPersistentVolume({ labelSelector: MANAGED }),
+    );
+  }
+
+  /** Lists and starts watching; resolves once every cache is filled. */
+  async start(): Promise<void> {
+    await Promise.all(this.all.map(informer => informer.start()));
+  }
+
+  async stop(): Promise<void> {
+    this.listeners.clear();
+    await Promise.all(this.all.map(informer => informer.stop()));
+  }
+
+  /** Calls `listener` on every change; returns the unsubscribe function. */
+  onChange(listener: (change: CacheChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Resolves with `read()`'s first defined result, read now and after every
+   * change, or rejects after `timeoutMs` with `describe()`'s words.
+   */
+  waitFor<T>(
+    read: () => T | undefined,
+    options: { timeoutMs: number; describe: () => string },
+  ): Promise<T> {
+    const now = read();
+    if (now !== undefined) return Promise.resolve(now);
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined = undefined;
+      let unsubscribe: () => void = () => {};
+      const done = () => {
+        clearTimeout(timer);
+        unsubscribe();
+      };
+      timer = setTimeout(() => {
+        done();
+        reject(new Error(options.describe()));
+      }, options.timeoutMs);
+      unsubscribe = this.onChange(() => {
+        let value: T | undefined;
+        try {
+          value = read();
+        } catch (error) {
+          done();
+          reject(error);
+          return;
+        }
+        if (value === undefined) return;
+        done();
+        resolve(value);
+      });
+    });
+  }
+
+  listPods(namespace: string): readonly V1Pod[] {
+    return this.in(this.pods, namespace).list(namespace);
+  }
+
+  getPod(namespace: string, name: string): V1Pod | undefined {
+    return this.in(this.pods, namespace).get(name, namespace);
+  }
+
+  /** Basalt's Pods in every namespace it manages. */
+  allPods(): V1Pod[] {
+    return [...this.pods.entries()].flatMap(([namespace, pods]) =>
+      pods.list(namespace),
+    );
+  }
+
+  listClaims(namespace: string): readonly V1PersistentVolumeClaim[] {
+    return this.in(this.claims, namespace).list(namespace);
+  }
+
+  getClaim(
+    namespace: string,
+    name: string,
+  ): V1PersistentVolumeClaim | undefined {
+    return this.in(this.claims, namespace).get(name, namespace);
+  }
+
+  listServices(namespace: string): readonly V1Service[] {
+    return this.in(this.services, namespace).list(namespace);
+  }
+
+  getService(namespace: string, name: string): V1Service | undefined {
+    return this.in(this.services, namespace).get(name, namespace);
+  }
+
+  getSecret(namespace: string, name: string): V1Secret | undefined {
+    return this.in(this.secrets, namespace).get(name, namespace);
+  }
+
+  listSecrets(namespace: string): readonly V1Secret[] {
+    return this.in(this.secrets, namespace).list(namespace);
+  }
+
+  getConfigMap(namespace: string, name: string): V1ConfigMap | undefined {
+    return this.in(this.configMaps, namespace).get(name, namespace);
+  }
+
+  listConfigMaps(namespace: string): readonly V1ConfigMap[] {
+    return this.in(this.configMaps, namespace).list(namespace);
+  }
+
+  listNodes(): readonly V1Node[] {
+    return this.nodes.list();
+  }
+
+  getNode(name: string): V1Node | undefined {
+    return this.nodes.get(name);
+  }
+
+  getVolume(name: string): V1PersistentVolume | undefined {
+    return this.volumes.get(name);
+  }
+
+  listVolumes(): readonly V1PersistentVolume[] {
+    return this.volumes.list();
+  }
+
+  private in<T>(map: Map<string, T>, namespace: string): T {
+    const cache = map.get(namespace);
+    if (!cache) {
+      throw new Error(
+        `Kubernetes namespace '${namespace}' is not one Basalt manages`,
+      );
+    }
+    return cache;
+  }
+
+  private watch<T extends KubernetesObject>(
+    kind: 'pod' | 'node' | 'other',
+    kubeConfig: KubeConfig,
+    path: string,
+    list: () => Promise<KubernetesListObject<T>>,
+    labelSelector: string = MANAGED,
+  ): Watched<T> {
+    const informer = makeInformer<T>(
+      kubeConfig,
+      path,
+      list,
+      labelSelector || undefined,
+    );
+    for (const verb of ['add', 'update', 'delete'] as const) {
+      informer.on(verb, object => this.changed(kind, verb, object));
+    }
+    informer.on('error', error => {
+      // The informer lists and watches again by itself; say so once.
+      this.logger.warn(
+        `Watch of ${path} ended (${error}); listing and watching it again`,
+      );
+      setTimeout(() => informer.start().catch(() => {}), 1_000);
+    });
+    this.all.push(informer as Watched<KubernetesObject>);
+    return informer;
+  }
+
+  private changed(
+    kind: 'pod' | 'node' | 'other',
+    verb: 'add' | 'update' | 'delete',
+    object: KubernetesObject,
+  ): void {
+    const change = (
+      kind === 'other' ? { kind } : { kind, verb, object }
+    ) as CacheChange;
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.logger.error('A Kubernetes cache listener failed', error as Error);
+      }
+    }
+  }
+}

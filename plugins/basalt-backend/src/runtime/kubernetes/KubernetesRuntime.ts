@@ -1,0 +1,318 @@
+import { PassThrough } from 'node:stream';
+import { createInterface } from 'node:readline';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
+import { KubeConfig, Log, V1Pod } from '@kubernetes/client-node';
+import {
+  ClusterEndpoints,
+  CredentialsReference,
+} from '@basalt/plugin-basalt-common';
+import {
+  ClusterCredentials,
+  ClusterKey,
+  EndpointTargets,
+  EngineAddress,
+  InstanceRequest,
+  LogReadOptions,
+  Runtime,
+  RuntimeEvent,
+  RuntimeInstance,
+  RuntimeNode,
+  VolumeEnforcement,
+  VolumeUsage,
+} from '@basalt/plugin-basalt-node';
+import { ClusterObjects } from './ClusterObjects';
+import { EngineImage } from './engineImages';
+import { InstanceObserver } from './InstanceObserver';
+import { KubeCache } from './KubeCache';
+import { KubeWriter } from './KubeWriter';
+import { ENGINE_CONTAINER } from './manifests/pod';
+import { NamespaceMapping } from './NamespaceMapping';
+import { PodAccess, PodAddresses } from './PodAddresses';
+import { PodExec } from './PodExec';
+import { PodInstances } from './PodInstances';
+import { PodWatcher } from './PodWatcher';
+import { nodeIsReady } from './podState';
+import { VolumeUsageReader } from './VolumeUsageReader';
+
+/**
+ * Options of {@link KubernetesRuntime.create}.
+ *
+ * @public
+ */
+export interface KubernetesRuntimeOptions {
+  /** Where the API server is and who the backend is to it. */
+  kubeConfig: KubeConfig;
+  /** Which Kubernetes namespace each Basalt namespace's clusters go to. */
+  namespaces: NamespaceMapping;
+  /** How the backend reaches engines: see {@link PodAccess}. */
+  access: PodAccess;
+  /** The image each engine runs from. */
+  images: Partial<Record<string, EngineImage>>;
+  /** Only Nodes with these labels take instances (a label selector). */
+  nodeSelector?: string;
+  /** The cluster's DNS domain, for the Services' names. Default `cluster.local`. */
+  clusterDomain?: string;
+  /** How long a new Pod may take to run and its engine to answer. */
+  podStartTimeoutMs?: number;
+  logger: LoggerService;
+}
+
+/**
+ * The `kubernetes` runtime: each instance is a Pod of the engine's official
+ * image on the node placement chose, with its data on a PersistentVolume
+ * carved from that node's pool; Services select the primary and the
+ * replicas by role labels Basalt keeps current; credentials are a Secret.
+ * Everything is read from watches, so a resync costs no API request.
+ *
+ * @public
+ */
+export class KubernetesRuntime implements Runtime {
+  readonly name = 'kubernetes';
+
+  private readonly listeners = new Set<(event: RuntimeEvent) => void>();
+  private readonly addresses: PodAddresses;
+  private readonly observer: InstanceObserver;
+  private readonly instances: PodInstances;
+  private readonly objects: ClusterObjects;
+  private readonly usage: VolumeUsageReader;
+  private readonly watcher: PodWatcher;
+
+  /** Creates the runtime and waits until its caches are filled. */
+  static async create(
+    options: KubernetesRuntimeOptions,
+  ): Promise<KubernetesRuntime> {
+    const cache = new KubeCache(
+      options.kubeConfig,
+      options.namespaces.all(),
+      options.logger,
+      options.nodeSelector,
+    );
+    await cache.start();
+    return new KubernetesRuntime(options, cache);
+  }
+
+  private constructor(
+    private readonly options: KubernetesRuntimeOptions,
+    private readonly cache: KubeCache,
+  ) {
+    const writer = new KubeWriter(options.kubeConfig);
+    const exec = new PodExec(options.kubeConfig);
+    this.addresses = new PodAddresses(
+      options.access,
+      options.kubeConfig,
+      options.logger,
+    );
+    this.observer = new InstanceObserver(cache, this.addresses);
+    this.objects = new ClusterObjects(
+      cache,
+      writer,
+      options.clusterDomain ?? 'cluster.local',
+    );
+    this.instances = new PodInstances({
+      cache,
+      writer,
+      exec,
+      observer: this.observer,
+      images: options.images,
+      ensureOwner: (cluster, namespace) =>
+        this.objects.ensureOwner(cluster, namespace),
+      recordConfiguration: (cluster, namespace, files) =>
+        this.objects.recordConfiguration(cluster, namespace, files),
+      podStartTimeoutMs: options.podStartTimeoutMs ?? 5 * 60_000,
+      logger: options.logger,
+    });
+    this.usage = new VolumeUsageReader(exec);
+    this.watcher = new PodWatcher(cache, event => this.emit(event));
+  }
+
+  async listNodes(): Promise<RuntimeNode[]> {
+    return this.cache
+      .listNodes()
+      .map(node => ({ name: node.metadata!.name!, ready: nodeIsReady(node) }));
+  }
+
+  async listInstances(cluster: ClusterKey): Promise<RuntimeInstance[]> {
+    const namespace = this.options.namespaces.of(cluster.namespace);
+    return Promise.all(
+      [...this.observer.objects(cluster, namespace)].map(([name, objects]) =>
+        this.observer.toInstance(name, objects, this.portOf(objects.pod)),
+      ),
+    );
+  }
+
+  ensureInstance(request: InstanceRequest): Promise<RuntimeInstance> {
+    return this.instances.ensure(
+      request,
+      this.options.namespaces.of(request.cluster.namespace),
+    );
+  }
+
+  stopInstance(
+    cluster: ClusterKey,
+    name: string,
+    mode: 'kill' | 'clean',
+  ): Promise<void> {
+    return this.instances.stop(
+      cluster,
+      this.options.namespaces.of(cluster.namespace),
+      name,
+      mode,
+    );
+  }
+
+  async removeInstance(cluster: ClusterKey, name: string): Promise<void> {
+    await this.instances.remove(
+      cluster,
+      this.options.namespaces.of(cluster.namespace),
+      name,
+    );
+  }
+
+  /** Reads the engine container's log through the API server. */
+  async *readLogs(
+    cluster: ClusterKey,
+    instance: string,
+    options: LogReadOptions,
+  ): AsyncGenerator<string> {
+    const namespace = this.options.namespaces.of(cluster.namespace);
+    const pod = this.observer.find(cluster, namespace, instance)?.pod;
+    if (!pod) {
+      throw new NotFoundError(
+        `Instance ${cluster.namespace}/${instance} has no Pod to read a log from`,
+      );
+    }
+    const stream = new PassThrough();
+    const abort = await new Log(this.options.kubeConfig).log(
+      namespace,
+      pod.metadata!.name!,
+      ENGINE_CONTAINER,
+      stream,
+      error => stream.end(error ? undefined : undefined),
+      { follow: options.follow, tailLines: options.tailLines },
+    );
+    const stop = () => {
+      abort.abort();
+      stream.end();
+    };
+    options.signal.addEventListener('abort', stop, { once: true });
+    try {
+      for await (const line of createInterface({ input: stream })) {
+        yield line;
+      }
+    } finally {
+      options.signal.removeEventListener('abort', stop);
+      abort.abort();
+    }
+  }
+
+  async ensureEndpoints(
+    cluster: ClusterKey,
+    targets: EndpointTargets,
+  ): Promise<ClusterEndpoints> {
+    const namespace = this.options.namespaces.of(cluster.namespace);
+    const pods: { pod: V1Pod; address: EngineAddress }[] = [];
+    for (const objects of this.observer.objects(cluster, namespace).values()) {
+      if (!objects.pod) continue;
+      const port = this.portOf(objects.pod);
+      const address = await this.addresses.addressOf(objects.pod, port);
+      if (address) pods.push({ pod: objects.pod, address });
+    }
+    return this.objects.ensureEndpoints(
+      cluster,
+      namespace,
+      targets,
+      pods,
+      this.portOf(pods[0]?.pod),
+    );
+  }
+
+  removeEndpoints(cluster: ClusterKey): Promise<void> {
+    return this.objects.removeEndpoints(
+      cluster,
+      this.options.namespaces.of(cluster.namespace),
+    );
+  }
+
+  ensureCredentials(
+    cluster: ClusterKey,
+    accounts: string[],
+  ): Promise<{
+    credentials: ClusterCredentials;
+    reference: CredentialsReference;
+  }> {
+    return this.objects.ensureCredentials(
+      cluster,
+      this.options.namespaces.of(cluster.namespace),
+      accounts,
+    );
+  }
+
+  removeCredentials(cluster: ClusterKey): Promise<void> {
+    return this.objects.removeCredentials(
+      cluster,
+      this.options.namespaces.of(cluster.namespace),
+    );
+  }
+
+  /**
+   * Volumes are directories of the node's pool: placement keeps them
+   * within the pools' budgets, but nothing on the node caps them.
+   */
+  async volumeEnforcement(): Promise<VolumeEnforcement> {
+    return {
+      enforced: false,
+      reason:
+        'the kubernetes runtime budgets volumes by placement; their capacity and throughput are not capped on the nodes',
+    };
+  }
+
+  async volumeUsage(
+    cluster: ClusterKey,
+    instance: string,
+  ): Promise<VolumeUsage | undefined> {
+    const namespace = this.options.namespaces.of(cluster.namespace);
+    const objects = this.observer.find(cluster, namespace, instance);
+    if (!objects?.pod) return undefined;
+    return this.usage.read(objects.pod, objects.claim);
+  }
+
+  subscribe(listener: (event: RuntimeEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Stops watching and closes port-forward listeners; Pods keep running. */
+  async stop(): Promise<void> {
+    this.listeners.clear();
+    this.watcher.close();
+    this.addresses.close();
+    await this.cache.stop();
+  }
+
+  /** The engine port of a Pod (from its spec), else PostgreSQL's. */
+  private portOf(pod: V1Pod | undefined): number {
+    const container = pod?.spec?.containers.find(
+      candidate => candidate.name === ENGINE_CONTAINER,
+    );
+    return container?.ports?.[0]?.containerPort ?? 5432;
+  }
+
+  private emit(event: RuntimeEvent): void {
+    this.options.logger.warn(
+      `Instance ${event.cluster.namespace}/${event.instance}: ${event.message}`,
+    );
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.options.logger.error(
+          'A runtime event listener failed',
+          error as Error,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,504 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ForwardedError, InputError } from '@backstage/errors';
+import { V1Pod } from '@kubernetes/client-node';
+import {
+  ClusterKey,
+  EngineUnavailableError,
+  InstanceRequest,
+  RuntimeInstance,
+} from '@basalt/plugin-basalt-node';
+import { EngineImage } from './engineImages';
+import { KeyedMutex } from '../local/KeyedMutex';
+import { KubeCache } from './KubeCache';
+import { KubeWriter } from './KubeWriter';
+import { InstanceObjects, InstanceObserver } from './InstanceObserver';
+import {
+  cleanupPod,
+  ENGINE_CONTAINER,
+  instancePod,
+  STARTED_ANNOTATION,
+  STATE_DIR,
+} from './manifests/pod';
+import { OwnerObject } from './manifests/owner';
+import {
+  INITIALIZED_ANNOTATION,
+  instanceClaim,
+  instanceVolume,
+} from './manifests/volume';
+import { ObjectNames, volumeName } from './names';
+import { PodEngineHost } from './PodEngineHost';
+import { PodExec } from './PodExec';
+import {
+  engineContainerRunning,
+  engineStarted,
+  engineStatus,
+  nodeIsReady,
+  podFailure,
+  podIsReady,
+} from './podState';
+
+/** What {@link PodInstances} works with. */
+export interface PodInstancesOptions {
+  cache: KubeCache;
+  writer: KubeWriter;
+  exec: PodExec;
+  observer: InstanceObserver;
+  images: Partial<Record<string, EngineImage>>;
+  /** The cluster's anchor object, created when missing. */
+  ensureOwner(cluster: ClusterKey, kubeNamespace: string): Promise<OwnerObject>;
+  /** Records the engine configuration the driver rendered. */
+  recordConfiguration(
+    cluster: ClusterKey,
+    kubeNamespace: string,
+    files: Record<string, string>,
+  ): Promise<void>;
+  /** How long a new Pod may take to run (image pulls) and to become ready. */
+  podStartTimeoutMs: number;
+  logger: LoggerService;
+}
+
+/**
+ * The lifecycle of instances as Pods: one Pod per instance, created and
+ * deleted individually (so roles, targeted deletion and placement stay
+ * Basalt's), each with its claim on a volume of its node's pool. The data
+ * is created by the engine's driver through exec in the Pod, before its
+ * engine is allowed to start.
+ */
+export class PodInstances {
+  private readonly mutex = new KeyedMutex();
+
+  constructor(private readonly options: PodInstancesOptions) {}
+
+  ensure(
+    request: InstanceRequest,
+    kubeNamespace: string,
+  ): Promise<RuntimeInstance> {
+    const key = `${kubeNamespace}/${request.cluster.uid}/${request.name}`;
+    return this.mutex.run(key, () => this.ensureNow(request, kubeNamespace));
+  }
+
+  /** Deletes the instance's Pod and waits until it is gone; keeps its data. */
+  stop(
+    cluster: ClusterKey,
+    kubeNamespace: string,
+    name: string,
+    mode: 'kill' | 'clean',
+  ): Promise<void> {
+    const key = `${kubeNamespace}/${cluster.uid}/${name}`;
+    return this.mutex.run(key, async () => {
+      const objects = this.options.observer.find(cluster, kubeNamespace, name);
+      if (objects?.pod) await this.deletePod(objects.pod, objects.node, mode);
+    });
+  }
+
+  /**
+   * Deletes the Pod, empties the volume on its node (a cleanup Pod) and
+   * deletes the claim and the volume. A volume on a node that is gone is
+   * released without being emptied, and the log says so.
+   */
+  remove(cluster: ClusterKey, kubeNamespace: string, name: string) {
+    const key = `${kubeNamespace}/${cluster.uid}/${name}`;
+    return this.mutex.run(key, () =>
+      this.discard(cluster, kubeNamespace, name),
+    );
+  }
+
+  private async ensureNow(
+    request: InstanceRequest,
+    kubeNamespace: string,
+  ): Promise<RuntimeInstance> {
+    const { cluster, name } = request;
+    const image = this.imageOf(request.driver.engine);
+    let objects = this.options.observer.find(cluster, kubeNamespace, name);
+    if (objects && !isInitialized(objects)) {
+      this.options.logger.warn(
+        `Removing instance ${label(
+          cluster,
+          name,
+        )}, whose creation was interrupted`,
+      );
+      await this.discard(cluster, kubeNamespace, name);
+      objects = undefined;
+    }
+    if (!objects) {
+      return this.create(request, kubeNamespace, image);
+    }
+    if (!nodeIsReady(this.options.cache.getNode(objects.node))) {
+      throw new ForwardedError(
+        `Cannot run instance ${label(cluster, name)}`,
+        new Error(`its volume's node ${objects.node} is not ready`),
+      );
+    }
+    let pod = objects.pod;
+    if (pod && request.restartedAt && startedBefore(pod, request.restartedAt)) {
+      await this.deletePod(pod, objects.node, 'clean');
+      pod = undefined;
+    }
+    if (pod?.metadata?.deletionTimestamp) {
+      await this.waitGone(pod);
+      pod = undefined;
+    }
+    if (pod && engineStarted(pod)) {
+      return this.observe(name, kubeNamespace, cluster, image);
+    }
+    pod ??= await this.createPod(request, kubeNamespace, image, objects.node);
+    const host = await this.hostFor(pod, image);
+    if (request.role?.role === 'replica') {
+      const { rewound } = await request.driver.prepareReplica(
+        host,
+        request.context,
+        { name, primary: request.role.primary },
+      );
+      this.options.logger.info(
+        `Prepared instance ${label(cluster, name)} to replicate from ${
+          request.role.primary.host
+        }${rewound ? ', rewound to the new primary' : ''}`,
+      );
+    }
+    await this.start(pod, host);
+    return this.observe(name, kubeNamespace, cluster, image);
+  }
+
+  /** Volume, claim, Pod, data, start; on any failure, removes all of it. */
+  private async create(
+    request: InstanceRequest,
+    kubeNamespace: string,
+    image: EngineImage,
+  ): Promise<RuntimeInstance> {
+    const { cluster, name, node, volume, driver, context, bootstrap } = request;
+    if (!volume) {
+      throw new InputError(
+        `Instance ${label(
+          cluster,
+          name,
+        )} has no volume: the kubernetes runtime places every instance on a volume pool`,
+      );
+    }
+    if (!nodeIsReady(this.options.cache.getNode(node))) {
+      throw new InputError(`Node ${node} is not a ready Kubernetes node`);
+    }
+    const startedAt = Date.now();
+    const owner = await this.options.ensureOwner(cluster, kubeNamespace);
+    const input = {
+      cluster,
+      kubeNamespace,
+      instance: name,
+      node,
+      volume,
+      owner,
+    };
+    try {
+      await this.options.writer.createVolume(instanceVolume(input));
+      await this.options.writer.createClaim(instanceClaim(input));
+      const pod = await this.createPod(request, kubeNamespace, image, node);
+      const host = await this.hostFor(pod, image);
+      const recording = recordConfiguration(host);
+      if (bootstrap.from === 'scratch') {
+        await driver.initializePrimary(recording.host, context);
+      } else if (bootstrap.from === 'restore') {
+        await bootstrap.restore(recording.host);
+      } else {
+        await driver.initializeReplica(
+          recording.host,
+          context,
+          bootstrap.source,
+        );
+      }
+      await this.options.recordConfiguration(
+        cluster,
+        kubeNamespace,
+        recording.files,
+      );
+      await this.options.writer.annotateClaim(
+        kubeNamespace,
+        new ObjectNames(cluster).claim(name),
+        { [INITIALIZED_ANNOTATION]: 'true' },
+      );
+      await this.start(pod, host);
+    } catch (error) {
+      await this.discard(cluster, kubeNamespace, name).catch(cleanup =>
+        this.options.logger.error(
+          `Could not remove the half-created instance ${label(cluster, name)}`,
+          cleanup,
+        ),
+      );
+      throw new ForwardedError(
+        `Could not create instance ${label(
+          cluster,
+          name,
+        )}; removed what was made`,
+        error,
+      );
+    }
+    this.options.logger.info(
+      `Created instance ${label(cluster, name)} on node ${node} (from ${
+        bootstrap.from
+      }) in ${Date.now() - startedAt} ms`,
+    );
+    return this.observe(name, kubeNamespace, cluster, image);
+  }
+
+  /** Creates the instance's Pod and waits until its engine container runs. */
+  private async createPod(
+    request: InstanceRequest,
+    kubeNamespace: string,
+    image: EngineImage,
+    node: string,
+  ): Promise<V1Pod> {
+    const owner = await this.options.ensureOwner(
+      request.cluster,
+      kubeNamespace,
+    );
+    const names = new ObjectNames(request.cluster);
+    const podName = names.pod(request.name);
+    const template = instancePod({
+      cluster: request.cluster,
+      kubeNamespace,
+      instance: request.name,
+      node,
+      image,
+      server: request.driver.serverCommand(
+        new PodEngineHost(
+          this.options.exec,
+          this.target(kubeNamespace, podName),
+          {
+            host: podName,
+            port: image.port,
+          },
+        ),
+      ),
+      owner,
+      role: request.role?.role,
+    });
+    await this.options.writer.createPod(template);
+    return this.options.cache.waitFor(
+      () => {
+        const pod = this.options.cache.getPod(kubeNamespace, podName);
+        if (!pod) return undefined;
+        const failure = podFailure(pod);
+        if (failure)
+          throw new Error(`Pod ${kubeNamespace}/${podName}: ${failure}`);
+        return engineContainerRunning(pod) ? pod : undefined;
+      },
+      {
+        timeoutMs: this.options.podStartTimeoutMs,
+        describe: () =>
+          `Pod ${kubeNamespace}/${podName} did not run within ${
+            this.options.podStartTimeoutMs
+          } ms (${describePod(
+            this.options.cache.getPod(kubeNamespace, podName),
+          )})`,
+      },
+    );
+  }
+
+  /** Lets the Pod's engine start, and waits until it answers. */
+  private async start(pod: V1Pod, host: PodEngineHost): Promise<void> {
+    const { namespace, name, uid } = pod.metadata as Required<
+      Pick<NonNullable<V1Pod['metadata']>, 'namespace' | 'name' | 'uid'>
+    >;
+    await host.exec('touch', [`${STATE_DIR}/start-${uid}`]);
+    await this.options.writer.patchPodMetadata(namespace, name, {
+      annotations: { [STARTED_ANNOTATION]: uid },
+    });
+    await this.options.cache.waitFor(
+      () => {
+        const current = this.options.cache.getPod(namespace, name);
+        if (current?.metadata?.uid !== uid) {
+          throw new Error(`Pod ${namespace}/${name} went away while starting`);
+        }
+        return podIsReady(current) && engineStarted(current) ? true : undefined;
+      },
+      {
+        timeoutMs: this.options.podStartTimeoutMs,
+        describe: () =>
+          `The engine in Pod ${namespace}/${name} did not become ready within ${
+            this.options.podStartTimeoutMs
+          } ms (${describePod(this.options.cache.getPod(namespace, name))})`,
+      },
+    );
+  }
+
+  private async deletePod(
+    pod: V1Pod,
+    node: string,
+    mode: 'kill' | 'clean',
+  ): Promise<void> {
+    const { namespace, name, uid } = pod.metadata!;
+    // A lost node's kubelet never confirms a graceful deletion: the Pod is
+    // removed from the API at once, which fences it off from the Services.
+    const force =
+      mode === 'kill' || !nodeIsReady(this.options.cache.getNode(node));
+    await this.options.writer.deletePod(namespace!, name!, {
+      uid,
+      ...(force && { gracePeriodSeconds: 0 }),
+    });
+    await this.waitGone(pod);
+  }
+
+  private async waitGone(pod: V1Pod): Promise<void> {
+    const { namespace, name, uid } = pod.metadata!;
+    const grace = (pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
+    await this.options.cache.waitFor(
+      () =>
+        this.options.cache.getPod(namespace!, name!)?.metadata?.uid === uid
+          ? undefined
+          : true,
+      {
+        timeoutMs: grace + 30_000,
+        describe: () => `Pod ${namespace}/${name} was not deleted in time`,
+      },
+    );
+  }
+
+  private async discard(
+    cluster: ClusterKey,
+    kubeNamespace: string,
+    name: string,
+  ): Promise<void> {
+    const names = new ObjectNames(cluster);
+    const claimName = names.claim(name);
+    const objects = this.options.observer.find(cluster, kubeNamespace, name);
+    const pod =
+      objects?.pod ?? this.options.cache.getPod(kubeNamespace, names.pod(name));
+    if (
+      pod &&
+      pod.metadata?.labels?.['basalt.dev/cluster-uid'] === cluster.uid
+    ) {
+      await this.deletePod(pod, objects?.node ?? '', 'kill');
+    }
+    if (objects) await this.emptyVolume(cluster, kubeNamespace, name, objects);
+    await this.options.writer.deleteClaim(kubeNamespace, claimName);
+    await this.options.writer.deleteVolume(
+      volumeName(kubeNamespace, claimName),
+    );
+    this.options.logger.info(`Removed instance ${label(cluster, name)}`);
+  }
+
+  /** Runs a cleanup Pod that empties the volume's directory on its node. */
+  private async emptyVolume(
+    cluster: ClusterKey,
+    kubeNamespace: string,
+    name: string,
+    objects: InstanceObjects,
+  ): Promise<void> {
+    if (!nodeIsReady(this.options.cache.getNode(objects.node))) {
+      this.options.logger.warn(
+        `Instance ${label(cluster, name)}: node ${
+          objects.node
+        } is not ready, so its volume's directory there is released without being emptied`,
+      );
+      return;
+    }
+    const image = Object.values(this.options.images).find(Boolean)!;
+    const owner = await this.options.ensureOwner(cluster, kubeNamespace);
+    const pod = cleanupPod({
+      cluster,
+      kubeNamespace,
+      instance: name,
+      node: objects.node,
+      image,
+      owner,
+    });
+    const podName = pod.metadata!.name!;
+    await this.options.writer.createPod(pod);
+    try {
+      const phase = await this.options.cache.waitFor(
+        () => {
+          const current = this.options.cache.getPod(kubeNamespace, podName);
+          const value = current?.status?.phase;
+          return value === 'Succeeded' || value === 'Failed'
+            ? value
+            : undefined;
+        },
+        {
+          timeoutMs: this.options.podStartTimeoutMs,
+          describe: () =>
+            `Cleanup Pod ${kubeNamespace}/${podName} did not finish`,
+        },
+      );
+      if (phase === 'Failed') {
+        throw new Error(`Cleanup Pod ${kubeNamespace}/${podName} failed`);
+      }
+    } finally {
+      await this.options.writer.deletePod(kubeNamespace, podName, {
+        gracePeriodSeconds: 0,
+      });
+    }
+  }
+
+  private async hostFor(
+    pod: V1Pod,
+    image: EngineImage,
+  ): Promise<PodEngineHost> {
+    const { namespace, name } = pod.metadata!;
+    return new PodEngineHost(
+      this.options.exec,
+      this.target(namespace!, name!),
+      { host: name!, port: image.port },
+    );
+  }
+
+  private async observe(
+    name: string,
+    kubeNamespace: string,
+    cluster: ClusterKey,
+    image: EngineImage,
+  ): Promise<RuntimeInstance> {
+    const objects = this.options.observer.find(cluster, kubeNamespace, name);
+    if (!objects) throw new Error(`Instance ${label(cluster, name)} vanished`);
+    return this.options.observer.toInstance(name, objects, image.port);
+  }
+
+  private target(namespace: string, pod: string) {
+    return { namespace, pod, container: ENGINE_CONTAINER };
+  }
+
+  private imageOf(engine: string): EngineImage {
+    const image = this.options.images[engine];
+    if (!image) {
+      throw new EngineUnavailableError(
+        `The kubernetes runtime has no image for ${engine}: set basalt.runtimes.kubernetes.images.${engine}`,
+      );
+    }
+    return image;
+  }
+}
+
+function isInitialized(objects: InstanceObjects): boolean {
+  return (
+    objects.claim.metadata?.annotations?.[INITIALIZED_ANNOTATION] === 'true'
+  );
+}
+
+function startedBefore(pod: V1Pod, restartedAt: string): boolean {
+  const started = engineStatus(pod)?.state?.running?.startedAt;
+  if (!started || !engineStarted(pod)) return false;
+  return new Date(started).getTime() < Date.parse(restartedAt);
+}
+
+function describePod(pod: V1Pod | undefined): string {
+  if (!pod) return 'no Pod';
+  const phase = pod.status?.phase ?? 'Pending';
+  const failure = podFailure(pod);
+  return failure ? `${phase}: ${failure}` : phase;
+}
+
+function label(cluster: ClusterKey, name: string): string {
+  return `${cluster.namespace}/${name}`;
+}
+
+/**
+ * Wraps a host so that the configuration files the driver writes (rendered
+ * from the engine template) are also kept for the cluster's ConfigMap.
+ */
+function recordConfiguration(host: PodEngineHost) {
+  const files: Record<string, string> = {};
+  const recording = Object.create(host) as PodEngineHost;
+  recording.writeFile = async (relativePath: string, content: string) => {
+    await host.writeFile(relativePath, content);
+    // Top-level `*.conf` only: `*.auto.conf` may carry a replication password.
+    if (/^[a-z_]+\.conf$/.test(relativePath)) files[relativePath] = content;
+  };
+  return { host: recording, files };
+}

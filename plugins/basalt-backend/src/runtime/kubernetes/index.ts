@@ -1,0 +1,6 @@
+export { KubernetesRuntime } from './KubernetesRuntime';
+export type { KubernetesRuntimeOptions } from './KubernetesRuntime';
+export { NamespaceMapping } from './NamespaceMapping';
+export { DEFAULT_ENGINE_IMAGES } from './engineImages';
+export type { EngineImage } from './engineImages';
+export type { PodAccess } from './PodAddresses';
