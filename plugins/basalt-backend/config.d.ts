@@ -189,6 +189,46 @@ export interface Config {
     };
     /** Where instances run. */
     runtimes?: {
+      /**
+       * Engines as Pods on a Kubernetes cluster, for region profiles with
+       * `runtime: kubernetes`. See docs/kubernetes.md.
+       */
+      kubernetes?: {
+        /**
+         * A kubeconfig file. Default: the Pod's service account when the
+         * backend runs in a cluster, else the default kubeconfig
+         * (`$KUBECONFIG` or `~/.kube/config`).
+         */
+        kubeconfig?: string;
+        /** The kubeconfig context to use. Default: its current context. */
+        context?: string;
+        /** Use the Pod's service account even when a kubeconfig is set. */
+        inCluster?: boolean;
+        /** The Kubernetes namespace clusters go to. Default: `basalt`. */
+        namespace?: string;
+        /**
+         * Kubernetes namespaces for particular Basalt namespaces, e.g.
+         * `payments: payments-data`; the others go to `namespace`.
+         */
+        namespaces?: { [basaltNamespace: string]: string };
+        /**
+         * How the backend reaches engines: `podNetwork` (Pod IPs; the
+         * backend runs in the cluster) or `portForward` (through the API
+         * server). Default: `podNetwork` in a cluster, else `portForward`.
+         */
+        access?: 'podNetwork' | 'portForward';
+        /** Only Nodes matching this label selector take instances. */
+        nodeSelector?: string;
+        /** The cluster's DNS domain, for endpoint names. Default: `cluster.local`. */
+        clusterDomain?: string;
+        /**
+         * How long a new Pod may take to run (pulling its image) and its
+         * engine to become ready. Default: 5 minutes.
+         */
+        podStartTimeout?: HumanDuration | string;
+        /** Image per engine. Default: `postgresql: postgres:15`. */
+        images?: { [engine: string]: string };
+      };
       /** The embedded default: engine processes on this host. */
       local?: {
         /**

@@ -79,17 +79,18 @@ export const basaltPlugin = createBackendPlugin({
           deps;
         const settings = readBasaltConfig(config);
         const stopping = new AbortController();
-        const pools = readPoolConfig(config, {
-          nodes: settings.local.nodes,
-          rootDir: settings.local.rootDir,
-        });
         const knex = await connectAndMigrate(database);
         const clusters = new ClusterStore(knex);
 
-        const { runtime, localRuntime } = await createRuntime({
-          settings,
-          moduleRuntimes,
-          logger,
+        const { runtime, localRuntime, ...runtimeControl } =
+          await createRuntime({ config, settings, moduleRuntimes, logger });
+        const pools = readPoolConfig(config, {
+          // Pools without a node list are on every node there is now.
+          nodes: localRuntime
+            ? settings.local.nodes
+            : (await runtime.listNodes()).map(node => node.name),
+          // On Kubernetes nodes, unconfigured pools are under /var/lib/basalt.
+          rootDir: localRuntime ? settings.local.rootDir : '/var/lib/basalt',
         });
         const drivers = new Map<string, EngineDriver>(
           [
@@ -217,7 +218,7 @@ export const basaltPlugin = createBackendPlugin({
           backups.runner.abortAll();
           const results = await Promise.allSettled([
             controller.stop(),
-            localRuntime?.stop(),
+            runtimeControl.stop(),
           ]);
           for (const result of results) {
             if (result.status === 'rejected') {

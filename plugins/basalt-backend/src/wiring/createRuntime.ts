@@ -1,20 +1,46 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { Config, ConfigReader } from '@backstage/config';
+import { InputError } from '@backstage/errors';
 import { Runtime } from '@basalt/plugin-basalt-node';
 import { BasaltConfig } from '../config';
 import { LocalRuntime } from '../runtime/local';
+import { KubernetesRuntime } from '../runtime/kubernetes';
+import { readKubernetesConfig } from '../runtime/kubernetes/readKubernetesConfig';
+
+/** The runtimes Basalt has built in, as region profiles name them. */
+const BUILT_IN = ['local', 'kubernetes'];
 
 /**
  * The runtime clusters run on: one a module installed, or else the built-in
- * local runtime (returned separately too, for its health check and stop).
+ * runtime the region profiles name (`local` unless they say `kubernetes`).
+ * One backend drives one runtime, so profiles naming different ones are a
+ * configuration error. Returned with a way to stop it, and the local
+ * runtime separately for its health check.
  */
 export async function createRuntime(options: {
+  config: Config;
   settings: BasaltConfig;
   moduleRuntimes: Runtime[];
   logger: LoggerService;
-}): Promise<{ runtime: Runtime; localRuntime?: LocalRuntime }> {
-  const { settings, moduleRuntimes, logger } = options;
+}): Promise<{
+  runtime: Runtime;
+  localRuntime?: LocalRuntime;
+  stop(): Promise<void>;
+}> {
+  const { config, settings, moduleRuntimes, logger } = options;
   if (moduleRuntimes.length) {
-    return { runtime: moduleRuntimes[0] };
+    return { runtime: moduleRuntimes[0], stop: async () => {} };
+  }
+  const name = builtInRuntimeOf(config);
+  if (name === 'kubernetes') {
+    const runtime = await KubernetesRuntime.create({
+      ...readKubernetesConfig(
+        config.getOptionalConfig('basalt.runtimes.kubernetes') ??
+          new ConfigReader({}),
+      ),
+      logger: logger.child({ runtime: 'kubernetes' }),
+    });
+    return { runtime, stop: () => runtime.stop() };
   }
   const localRuntime = await LocalRuntime.create({
     rootDir: settings.local.rootDir,
@@ -25,5 +51,35 @@ export async function createRuntime(options: {
     volumes: { enforce: settings.local.enforceVolumes },
     logger: logger.child({ runtime: 'local' }),
   });
-  return { runtime: localRuntime, localRuntime };
+  return {
+    runtime: localRuntime,
+    localRuntime,
+    stop: () => localRuntime.stop(),
+  };
+}
+
+/** The one built-in runtime `basalt.profiles.*.runtime` name (default local). */
+function builtInRuntimeOf(config: Config): string {
+  const profiles = config.getOptionalConfig('basalt.profiles');
+  const byRuntime = new Map<string, string[]>();
+  for (const profile of profiles?.keys() ?? []) {
+    const runtime =
+      profiles!.getConfig(profile).getOptionalString('runtime') ?? 'local';
+    if (!BUILT_IN.includes(runtime)) {
+      throw new InputError(
+        `basalt.profiles.${profile}.runtime: must be one of ${BUILT_IN.join(
+          ', ',
+        )}, got '${runtime}'`,
+      );
+    }
+    byRuntime.set(runtime, [...(byRuntime.get(runtime) ?? []), profile]);
+  }
+  if (byRuntime.size > 1) {
+    throw new InputError(
+      `basalt.profiles: one backend drives one runtime, but ${[...byRuntime]
+        .map(([runtime, names]) => `${names.join(', ')} use ${runtime}`)
+        .join(' and ')}`,
+    );
+  }
+  return [...byRuntime.keys()][0] ?? 'local';
 }

@@ -1,0 +1,158 @@
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, resolve } from 'path';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import {
+  KubeConfig,
+  KubernetesObject,
+  KubernetesObjectApi,
+} from '@kubernetes/client-node';
+import { BasaltClient } from '@basalt/plugin-basalt-common';
+import { parseAllDocuments } from 'yaml';
+import { basaltPlugin } from '../plugin';
+import {
+  startTestApiServer,
+  TestApiServer,
+} from '../runtime/kubernetes/__testUtils__/apiServer';
+import { KubeletSimulator } from '../runtime/kubernetes/__testUtils__/kubelet/KubeletSimulator';
+
+/** The repository's RBAC and namespace manifests for the runtime. */
+const DEPLOY_DIR = resolve(__dirname, '../../../../deploy/kubernetes');
+
+/** Applies every object of a YAML file, as `kubectl create -f` would. */
+export async function applyManifests(kubeConfig: KubeConfig, file: string) {
+  const api = KubernetesObjectApi.makeApiClient(kubeConfig);
+  const documents = parseAllDocuments(readFileSync(file, 'utf8'));
+  for (const document of documents) {
+    const object = document.toJS() as KubernetesObject | null;
+    if (object) await api.create(object);
+  }
+}
+
+/**
+ * A Basalt backend on the kubernetes runtime for one test file: a real
+ * kube-apiserver and etcd, the repository's RBAC manifests applied, the
+ * backend authenticated as their ServiceAccount (never as an
+ * administrator), and a kubelet simulator running the Pods as real
+ * processes on `nodes`. Everything stops in `afterAll`, even after a
+ * failure; `restartBackend` replaces the backend to test re-adoption.
+ */
+export function useKubernetesBackend(options: { nodes: string[] }) {
+  let apiServer: TestApiServer | undefined;
+  let simulator: KubeletSimulator | undefined;
+  let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
+  let dir = '';
+
+  const startBackend = async () => {
+    backend = await startTestBackend({
+      features: [
+        basaltPlugin,
+        schedulerServiceFactory,
+        mockServices.rootConfig.factory({
+          data: {
+            basalt: {
+              controller: { resyncInterval: '1s' },
+              profiles: {
+                kubernetes: {
+                  runtime: 'kubernetes',
+                  engines: { postgresql: ['15'] },
+                },
+              },
+              runtimes: {
+                kubernetes: {
+                  kubeconfig: join(dir, 'kubeconfig'),
+                  namespace: 'basalt',
+                  // The simulated Pods' IPs are on this host's loopback.
+                  access: 'podNetwork',
+                  podStartTimeout: '60s',
+                },
+              },
+              volumePools: {
+                default: { path: join(dir, 'pools', 'default') },
+              },
+              backups: {
+                repositories: {
+                  default: { type: 'filesystem', path: join(dir, 'backups') },
+                },
+              },
+            },
+          },
+        }),
+      ],
+    });
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'basalt-k8s-'));
+    apiServer = await startTestApiServer();
+    const admin = apiServer.kubeConfig();
+    await applyManifests(admin, join(DEPLOY_DIR, 'namespaces.yaml'));
+    await applyManifests(admin, join(DEPLOY_DIR, 'rbac.yaml'));
+    const token = await apiServer.serviceAccountToken(
+      'basalt-system',
+      'basalt',
+    );
+    writeFileSync(
+      join(dir, 'kubeconfig'),
+      apiServer.kubeConfig(token).exportConfig(),
+      { mode: 0o600 },
+    );
+    simulator = new KubeletSimulator({
+      kubeConfig: admin,
+      nodes: options.nodes,
+    });
+    await simulator.start();
+    await startBackend();
+  }, 120_000);
+
+  afterAll(async () => {
+    await backend?.stop();
+    await simulator?.stop();
+    await apiServer?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  const client = () => {
+    const { port } = backend!.server.address() as { port: number };
+    return new BasaltClient({
+      discoveryApi: {
+        getBaseUrl: async pluginId =>
+          `http://127.0.0.1:${port}/api/${pluginId}`,
+      },
+      fetchApi: {
+        fetch: (input, init) =>
+          fetch(input, {
+            ...init,
+            headers: {
+              ...(init?.headers as Record<string, string>),
+              Authorization: mockCredentials.user.header(),
+            },
+          }),
+      },
+    });
+  };
+
+  return {
+    client,
+    /** The administrator's client configuration, to inspect and break things. */
+    admin: () => apiServer!.kubeConfig(),
+    /** The backend's own client configuration (its ServiceAccount token). */
+    backendKubeConfig: () => {
+      const kubeConfig = new KubeConfig();
+      kubeConfig.loadFromFile(join(dir, 'kubeconfig'));
+      return kubeConfig;
+    },
+    simulator: () => simulator!,
+    /** Stops the backend and starts a new one over the same API server. */
+    restartBackend: async () => {
+      await backend?.stop();
+      backend = undefined;
+      await startBackend();
+    },
+  };
+}

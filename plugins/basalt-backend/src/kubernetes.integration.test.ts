@@ -1,0 +1,277 @@
+import { CoreV1Api, KubeConfig, V1Pod } from '@kubernetes/client-node';
+import { ClusterResource } from '@basalt/plugin-basalt-common';
+import { Client } from 'pg';
+import { useKubernetesBackend } from './__testUtils__/kubernetesBackend';
+import { postgresManifest, untilReady } from './__testUtils__/testBackend';
+import { eventually } from './testUtils/eventually';
+
+jest.setTimeout(240_000);
+
+const NAMESPACE = 'basalt';
+const UID_LABEL = 'basalt.dev/cluster-uid';
+const ROLE_LABEL = 'basalt.dev/role';
+
+describe('the kubernetes runtime on a real API server', () => {
+  const kube = useKubernetesBackend({ nodes: ['node-a', 'node-b', 'node-c'] });
+  const ref = (name: string) => ({ namespace: 'payments', name });
+  let core: CoreV1Api;
+
+  beforeAll(() => {
+    core = kube.admin().makeApiClient(CoreV1Api);
+  });
+
+  /** Every object of the cluster, by kind, as sorted names. */
+  async function objectsOf(cluster: ClusterResource) {
+    const labelSelector = `${UID_LABEL}=${cluster.metadata.uid}`;
+    const names = (list: { items: { metadata?: { name?: string } }[] }) =>
+      list.items.map(item => item.metadata!.name!).sort();
+    const [pods, claims, services, secrets, configMaps, volumes] =
+      await Promise.all([
+        core.listNamespacedPod({ namespace: NAMESPACE, labelSelector }),
+        core.listNamespacedPersistentVolumeClaim({
+          namespace: NAMESPACE,
+          labelSelector,
+        }),
+        core.listNamespacedService({ namespace: NAMESPACE, labelSelector }),
+        core.listNamespacedSecret({ namespace: NAMESPACE, labelSelector }),
+        core.listNamespacedConfigMap({ namespace: NAMESPACE, labelSelector }),
+        core.listPersistentVolume({ labelSelector }),
+      ]);
+    return {
+      pods: names(pods),
+      claims: names(claims),
+      services: names(services),
+      secrets: names(secrets),
+      configMaps: names(configMaps),
+      volumes: names(volumes),
+      podObjects: pods.items,
+      volumeObjects: volumes.items,
+    };
+  }
+
+  const primaryPod = (pods: V1Pod[]) =>
+    pods.filter(pod => pod.metadata?.labels?.[ROLE_LABEL] === 'primary');
+
+  /** Rows through the Pod's IP, with the credentials from the Secret. */
+  async function query(cluster: ClusterResource, pod: V1Pod, sql: string) {
+    const secret = await core.readNamespacedSecret({
+      namespace: NAMESPACE,
+      name: `payments-${cluster.metadata.name}-credentials`,
+    });
+    const credentials = JSON.parse(
+      Buffer.from(secret.data!['credentials.json'], 'base64').toString(),
+    );
+    const client = new Client({
+      host: pod.status!.podIP,
+      port: 5432,
+      user: credentials.superuser.username,
+      password: credentials.superuser.password,
+      database: 'postgres',
+    });
+    await client.connect();
+    try {
+      return (await client.query(sql)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('creates exactly the objects of a cluster, scales it and deletes it leaving nothing', async () => {
+    const client = kube.client();
+    await client.applyCluster(postgresManifest('orders', { replicas: 2 }));
+    let cluster = await untilReady(client, ref('orders'), 2);
+
+    let objects = await objectsOf(cluster);
+    expect(objects).toMatchObject({
+      pods: ['payments-orders-0', 'payments-orders-1'],
+      claims: ['payments-orders-0-data', 'payments-orders-1-data'],
+      services: ['payments-orders-ro', 'payments-orders-rw'],
+      secrets: ['payments-orders-credentials'],
+      configMaps: ['payments-orders-config'],
+      volumes: [
+        'basalt-payments-orders-0-data',
+        'basalt-payments-orders-1-data',
+      ],
+    });
+    // Anti-affinity: each volume pinned to its own node, and its Pod there.
+    const nodes = objects.volumeObjects.map(
+      volume =>
+        volume.spec!.nodeAffinity!.required!.nodeSelectorTerms[0]
+          .matchExpressions![0].values![0],
+    );
+    expect(new Set(nodes).size).toBe(2);
+    for (const pod of objects.podObjects) {
+      expect(pod.metadata!.ownerReferences![0]).toMatchObject({
+        kind: 'ConfigMap',
+        name: 'payments-orders-config',
+      });
+    }
+    const config = await core.readNamespacedConfigMap({
+      namespace: NAMESPACE,
+      name: 'payments-orders-config',
+    });
+    expect(config.data!['postgresql.conf']).toContain('hot_standby');
+    // The read-write Service selects exactly the primary's role label.
+    const rw = await core.readNamespacedService({
+      namespace: NAMESPACE,
+      name: 'payments-orders-rw',
+    });
+    expect(rw.spec!.selector).toEqual({
+      'app.kubernetes.io/managed-by': 'basalt',
+      [UID_LABEL]: cluster.metadata.uid,
+      [ROLE_LABEL]: 'primary',
+    });
+    const [primary] = primaryPod(objects.podObjects);
+    const primaryStatus = cluster.status!.instances.find(
+      i => i.role === 'primary',
+    )!;
+    expect(primary.metadata!.labels!['basalt.dev/instance']).toBe(
+      primaryStatus.name,
+    );
+    expect(cluster.status!.endpoints.readWrite).toBe(
+      'payments-orders-rw.basalt.svc.cluster.local:5432',
+    );
+    await query(
+      cluster,
+      primary,
+      'create table t (v int); insert into t values (1)',
+    );
+
+    await client.applyCluster(postgresManifest('orders', { replicas: 3 }));
+    cluster = await untilReady(client, ref('orders'), 3);
+    objects = await objectsOf(cluster);
+    expect(objects.pods).toHaveLength(3);
+    expect(objects.volumes).toHaveLength(3);
+    const replica = objects.podObjects.find(
+      pod => pod.metadata!.name === 'payments-orders-2',
+    )!;
+    await eventually(async () =>
+      (await query(cluster, replica, 'select v from t')).length === 1
+        ? true
+        : undefined,
+    );
+
+    await client.applyCluster(postgresManifest('orders', { replicas: 1 }));
+    cluster = await untilReady(client, ref('orders'), 1);
+    objects = await eventually(async () => {
+      const now = await objectsOf(cluster);
+      return now.pods.length === 1 && now.volumes.length === 1
+        ? now
+        : undefined;
+    });
+    expect(objects.claims).toHaveLength(1);
+
+    await client.deleteCluster(ref('orders'));
+    await eventually(
+      async () => {
+        const left = await objectsOf(cluster);
+        return [
+          left.pods,
+          left.claims,
+          left.services,
+          left.secrets,
+          left.configMaps,
+          left.volumes,
+        ].every(list => list.length === 0)
+          ? true
+          : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+  });
+
+  it('promotes a replica when the primary Pod is lost, and the read-write Service follows', async () => {
+    const client = kube.client();
+    await client.applyCluster(postgresManifest('ledger', { replicas: 2 }));
+    const cluster = await untilReady(client, ref('ledger'), 2);
+    const [oldPrimary] = primaryPod((await objectsOf(cluster)).podObjects);
+    await query(
+      cluster,
+      oldPrimary,
+      'create table t (v int); insert into t values (1)',
+    );
+
+    await core.deleteNamespacedPod({
+      namespace: NAMESPACE,
+      name: oldPrimary.metadata!.name!,
+      gracePeriodSeconds: 0,
+    });
+
+    const promoted = await eventually(
+      async () => {
+        const pods = (await objectsOf(cluster)).podObjects;
+        const primaries = primaryPod(pods);
+        return primaries.length === 1 &&
+          primaries[0].metadata!.name !== oldPrimary.metadata!.name
+          ? primaries[0]
+          : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+    expect(await query(cluster, promoted, 'select v from t')).toEqual([
+      { v: 1 },
+    ]);
+    // The lost member comes back as a replica of the new primary.
+    const healed = await untilReady(client, ref('ledger'), 2);
+    expect(healed.status!.lastFailover).toBeDefined();
+  });
+
+  it('promotes a replica when the primary node stops being ready', async () => {
+    const client = kube.client();
+    await client.applyCluster(postgresManifest('billing', { replicas: 2 }));
+    const cluster = await untilReady(client, ref('billing'), 2);
+    const [oldPrimary] = primaryPod((await objectsOf(cluster)).podObjects);
+    const lostNode = oldPrimary.spec!.nodeName!;
+
+    await kube.simulator().loseNode(lostNode);
+
+    const promoted = await eventually(
+      async () => {
+        const primaries = primaryPod((await objectsOf(cluster)).podObjects);
+        return primaries.length === 1 &&
+          primaries[0].spec!.nodeName !== lostNode
+          ? primaries[0]
+          : undefined;
+      },
+      { timeoutMs: 90_000 },
+    );
+    expect(promoted.metadata!.labels!['basalt.dev/instance']).not.toBe(
+      oldPrimary.metadata!.labels!['basalt.dev/instance'],
+    );
+    await kube.simulator().restoreNode(lostNode);
+  });
+
+  it('re-adopts everything after a backend restart, without duplicates', async () => {
+    const client = kube.client();
+    await client.applyCluster(postgresManifest('adopted', { replicas: 2 }));
+    const cluster = await untilReady(client, ref('adopted'), 2);
+    const before = await objectsOf(cluster);
+    const uids = (pods: V1Pod[]) => pods.map(pod => pod.metadata!.uid).sort();
+
+    await kube.restartBackend();
+
+    const after = await untilReady(kube.client(), ref('adopted'), 2);
+    const objects = await objectsOf(after);
+    expect(uids(objects.podObjects)).toEqual(uids(before.podObjects));
+    expect(objects.claims).toEqual(before.claims);
+    expect(objects.volumes).toEqual(before.volumes);
+  });
+
+  it('runs with the least privileges of the RBAC manifests, not as an administrator', async () => {
+    const backendApi = kube.backendKubeConfig().makeApiClient(CoreV1Api);
+    // What the runtime uses works (every test above ran with this token)...
+    await expect(
+      backendApi.listNamespacedPod({ namespace: NAMESPACE }),
+    ).resolves.toBeDefined();
+    // ...and nothing more: other namespaces' Secrets, and writing Nodes.
+    await expect(
+      backendApi.listNamespacedSecret({ namespace: 'kube-system' }),
+    ).rejects.toMatchObject({ code: 403 });
+    await expect(
+      backendApi.deleteNode({ name: 'node-a' }),
+    ).rejects.toMatchObject({ code: 403 });
+    await expect(
+      backendApi.createNamespace({ body: { metadata: { name: 'x' } } }),
+    ).rejects.toMatchObject({ code: 403 });
+  });
+});

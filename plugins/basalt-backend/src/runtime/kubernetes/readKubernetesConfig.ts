@@ -1,0 +1,120 @@
+import { existsSync } from 'node:fs';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { KubeConfig } from '@kubernetes/client-node';
+import { durationToMilliseconds } from '@backstage/types';
+import { DEFAULT_ENGINE_IMAGES, EngineImage } from './engineImages';
+import { NamespaceMapping } from './NamespaceMapping';
+import { PodAccess } from './PodAddresses';
+import type { KubernetesRuntimeOptions } from './KubernetesRuntime';
+
+const KEY = 'basalt.runtimes.kubernetes';
+/** Where a Pod finds its service account's token. */
+const SERVICE_ACCOUNT_TOKEN =
+  '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/**
+ * Reads `basalt.runtimes.kubernetes` (see `config.d.ts`): how to reach the
+ * API server (a kubeconfig file and context, or the Pod's service account),
+ * the namespace mapping, how engines are reached, and their images. A bad
+ * value is an error naming its key.
+ */
+export function readKubernetesConfig(
+  config: Config,
+): Omit<KubernetesRuntimeOptions, 'logger'> {
+  const kubeConfig = new KubeConfig();
+  const file = config.getOptionalString('kubeconfig');
+  const inCluster =
+    config.getOptionalBoolean('inCluster') ??
+    (!file && existsSync(SERVICE_ACCOUNT_TOKEN));
+  try {
+    if (inCluster) {
+      kubeConfig.loadFromCluster();
+    } else if (file) {
+      kubeConfig.loadFromFile(file);
+    } else {
+      kubeConfig.loadFromDefault();
+    }
+  } catch (error) {
+    throw new InputError(
+      `${KEY}: cannot load ${
+        inCluster
+          ? 'the in-cluster service account'
+          : `kubeconfig ${file ?? '(default)'}`
+      }: ${(error as Error).message}`,
+    );
+  }
+  const context = config.getOptionalString('context');
+  if (context) {
+    if (!kubeConfig.getContexts().some(c => c.name === context)) {
+      throw new InputError(
+        `${KEY}.context: no context '${context}' in the kubeconfig; it has ${kubeConfig
+          .getContexts()
+          .map(c => c.name)
+          .join(', ')}`,
+      );
+    }
+    kubeConfig.setCurrentContext(context);
+  }
+  if (!kubeConfig.getCurrentCluster()) {
+    throw new InputError(
+      `${KEY}: no cluster to connect to; set kubeconfig (and context) or run the backend in a Pod`,
+    );
+  }
+  return {
+    kubeConfig,
+    namespaces: new NamespaceMapping(
+      config.getOptionalString('namespace') ?? 'basalt',
+      readStringMap(config, 'namespaces'),
+    ),
+    access: readAccess(config, inCluster),
+    images: readImages(config),
+    nodeSelector: config.getOptionalString('nodeSelector'),
+    clusterDomain: config.getOptionalString('clusterDomain') ?? 'cluster.local',
+    podStartTimeoutMs: config.has('podStartTimeout')
+      ? durationToMilliseconds(
+          readDurationFromConfig(config, { key: 'podStartTimeout' }),
+        )
+      : 5 * 60_000,
+  };
+}
+
+function readAccess(config: Config, inCluster: boolean): PodAccess {
+  const access = config.getOptionalString('access');
+  if (access === undefined) return inCluster ? 'podNetwork' : 'portForward';
+  if (access !== 'podNetwork' && access !== 'portForward') {
+    throw new InputError(
+      `${KEY}.access: must be podNetwork or portForward, got '${access}'`,
+    );
+  }
+  return access;
+}
+
+/** The official images, with any configured image names in their place. */
+function readImages(config: Config): Partial<Record<string, EngineImage>> {
+  const images = { ...DEFAULT_ENGINE_IMAGES } as Partial<
+    Record<string, EngineImage>
+  >;
+  for (const [engine, image] of Object.entries(
+    readStringMap(config, 'images'),
+  )) {
+    const known = images[engine];
+    if (!known) {
+      throw new InputError(
+        `${KEY}.images.${engine}: no engine '${engine}'; engines: ${Object.keys(
+          images,
+        ).join(', ')}`,
+      );
+    }
+    images[engine] = { ...known, image };
+  }
+  return images;
+}
+
+function readStringMap(config: Config, key: string): Record<string, string> {
+  const section = config.getOptionalConfig(key);
+  if (!section) return {};
+  return Object.fromEntries(
+    section.keys().map(name => [name, section.getString(name)]),
+  );
+}
