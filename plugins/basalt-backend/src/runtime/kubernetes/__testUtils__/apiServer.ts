@@ -138,8 +138,10 @@ export async function startTestApiServer(): Promise<TestApiServer> {
           '--authorization-mode=RBAC',
           '--service-cluster-ip-range=10.0.0.0/24',
           '--allow-privileged=true',
-          // No controller-manager creates the `default` ServiceAccounts.
-          '--disable-admission-plugins=ServiceAccount',
+          // No controller-manager creates the `default` ServiceAccounts, or
+          // removes the protection finalizers of released claims and
+          // volumes (which the admission plugin would add).
+          '--disable-admission-plugins=ServiceAccount,StorageObjectInUseProtection',
           '--kubelet-preferred-address-types=InternalIP',
           // No --kubelet-certificate-authority: the API server then does not
           // verify the (simulated) kubelets' self-signed certificates.

@@ -98,6 +98,10 @@ export async function stopChild(
   }, graceMs);
   try {
     await exited;
+    if (!(await waitForGroupGone(child.pid, graceMs))) {
+      signalGroup(child.pid, 'SIGKILL');
+      await waitForGroupGone(child.pid, graceMs);
+    }
   } finally {
     clearTimeout(timer);
   }
@@ -110,5 +114,30 @@ export function tailOfFile(file: string, maxLines = 30): string {
     return lines.slice(-maxLines).join('\n');
   } catch {
     return '';
+  }
+}
+
+/**
+ * Resolves once no process of group `pgid` is left, or after `timeoutMs`
+ * (then `false`). A group leader's exit does not mean its group is gone:
+ * e.g. PostgreSQL's backends die a moment after the postmaster.
+ */
+export async function waitForGroupGone(
+  pgid: number,
+  timeoutMs = 5_000,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      process.kill(-pgid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') {
+        return true;
+      }
+    }
+    if (Date.now() >= deadline) {
+      return false;
+    }
+    await new Promise(resolve => setTimeout(resolve, 20));
   }
 }

@@ -1,0 +1,26 @@
+/**
+ * What the simulator knows of a container image. Nothing is pulled: an
+ * image only names which of this host's programs its containers see.
+ */
+export interface SimulatedImage {
+  /** The directories of the image's PATH, first match wins. */
+  path: string[];
+  /**
+   * Directories the image makes writable for its unprivileged user, e.g.
+   * PostgreSQL's socket directory. Each Pod gets fresh, private ones.
+   */
+  writableDirs?: string[];
+}
+
+/** Images by reference, e.g. `postgres:15`. */
+export type ImageTable = Record<string, SimulatedImage>;
+
+/** The images a simulator knows unless told otherwise. */
+export const defaultImages: ImageTable = {
+  'postgres:15': {
+    path: ['/usr/lib/postgresql/15/bin', '/usr/local/bin', '/usr/bin', '/bin'],
+    // Debian's PostgreSQL puts its sockets there by default (the official
+    // image makes it writable for the postgres user).
+    writableDirs: ['/var/run/postgresql'],
+  },
+};
