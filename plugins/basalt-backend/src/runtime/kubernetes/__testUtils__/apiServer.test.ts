@@ -21,7 +21,7 @@ describe('startTestApiServer', () => {
 
   afterAll(async () => {
     await server?.stop();
-  });
+  }, 30_000);
 
   it('serves the API with admin and ServiceAccount tokens, and stops cleanly', async () => {
     server = await startTestApiServer();
@@ -51,7 +51,7 @@ describe('startTestApiServer', () => {
     await server.stop();
     await server.stop();
     expect(processesMatching(`secure-port=${marker}`)).toEqual([]);
-  });
+  }, 60_000);
 
   it('says how to provision the binaries when they are missing', async () => {
     const saved = process.env.KUBEBUILDER_ASSETS;
