@@ -11,6 +11,7 @@
 # earlier one failed, so one run shows everything that is wrong; the exit
 # status is non-zero when anything failed.
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/kube-assets.sh"
 
 ALL_STAGES=(format lint types unit browser)
 STAGES=("$@")
@@ -62,6 +63,9 @@ if wants unit || wants browser; then apt_needs+=(/usr/lib/postgresql/15/bin/post
 if wants unit; then apt_needs+=(mkfs.xfs:xfsprogs); fi
 if wants browser; then apt_needs+=(chromium:chromium); fi
 if [ ${#apt_needs[@]} -gt 0 ]; then ensure_apt "${apt_needs[@]}"; fi
+# The Kubernetes runtime's tests: a real kube-apiserver and etcd, built and
+# cached once (KUBEBUILDER_ASSETS).
+if wants unit; then ensure_kube_assets; fi
 mkdir -p "$RESULTS"
 
 wants format && run_check format yarn prettier --check --loglevel warn .

@@ -1,4 +1,4 @@
-import { CoreV1Api, KubeConfig, V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, V1Pod } from '@kubernetes/client-node';
 import { ClusterResource } from '@basalt/plugin-basalt-common';
 import { Client } from 'pg';
 import { useKubernetesBackend } from './__testUtils__/kubernetesBackend';
@@ -212,8 +212,18 @@ describe('the kubernetes runtime on a real API server', () => {
       { v: 1 },
     ]);
     // The lost member comes back as a replica of the new primary.
-    const healed = await untilReady(client, ref('ledger'), 2);
-    expect(healed.status!.lastFailover).toBeDefined();
+    const healed = await untilReady(
+      client,
+      ref('ledger'),
+      2,
+      current =>
+        current.status!.instances.find(i => i.role === 'primary')?.name ===
+        promoted.metadata!.labels!['basalt.dev/instance'],
+    );
+    expect(healed.status!.instances.map(i => i.role).sort()).toEqual([
+      'primary',
+      'replica',
+    ]);
   });
 
   it('promotes a replica when the primary node stops being ready', async () => {

@@ -55,6 +55,13 @@ export function useKubernetesBackend(options: { nodes: string[] }) {
         schedulerServiceFactory,
         mockServices.rootConfig.factory({
           data: {
+            // A file database, so a restarted backend finds what was stored.
+            backend: {
+              database: {
+                client: 'better-sqlite3',
+                connection: { directory: join(dir, 'sqlite') },
+              },
+            },
             basalt: {
               controller: { resyncInterval: '1s' },
               profiles: {

@@ -44,6 +44,7 @@ export class KubeCache {
   private readonly volumes: Watched<V1PersistentVolume>;
   private readonly all: Watched<KubernetesObject>[] = [];
   private readonly listeners = new Set<(change: CacheChange) => void>();
+  private stopped = false;
 
   constructor(
     kubeConfig: KubeConfig,
@@ -110,6 +111,7 @@ export class KubeCache {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.listeners.clear();
     await Promise.all(this.all.map(informer => informer.stop()));
   }
@@ -250,11 +252,15 @@ export class KubeCache {
       informer.on(verb, object => this.changed(kind, verb, object));
     }
     informer.on('error', error => {
-      // The informer lists and watches again by itself; say so once.
+      if (this.stopped) return;
+      // Listed and watched again after a pause.
       this.logger.warn(
         `Watch of ${path} ended (${error}); listing and watching it again`,
       );
-      setTimeout(() => informer.start().catch(() => {}), 1_000);
+      if (this.stopped) return;
+      setTimeout(() => {
+        if (!this.stopped) informer.start().catch(() => {});
+      }, 1_000).unref();
     });
     this.all.push(informer as Watched<KubernetesObject>);
     return informer;

@@ -46,7 +46,9 @@ function volumeScript(image: EngineImage): string {
   return [
     'set -eu',
     `mkdir -p "${DATA_DIR}" "${STATE_DIR}"`,
-    `chown ${image.uid}:${image.gid} "${VOLUME_MOUNT}" "${DATA_DIR}" "${STATE_DIR}"`,
+    // Only root may hand the directories over; a runtime that already runs
+    // this as the engine's user created them as that user.
+    `if [ "$(id -u)" = 0 ]; then chown ${image.uid}:${image.gid} "${VOLUME_MOUNT}" "${DATA_DIR}" "${STATE_DIR}"; fi`,
     `chmod 0700 "${DATA_DIR}" "${STATE_DIR}"`,
   ].join('\n');
 }
