@@ -10,7 +10,7 @@ import {
   EngineAddress,
 } from '@basalt/plugin-basalt-node';
 import { KeyedMutex } from '../local/KeyedMutex';
-import { generateCredentials, newPassword } from '../local/CredentialsStore';
+import { completeCredentials } from '../local/CredentialsStore';
 import { KubeCache } from './KubeCache';
 import { KubeWriter } from './KubeWriter';
 import {
@@ -109,20 +109,8 @@ export class ClusterObjects {
             Buffer.from(stored, 'base64').toString('utf8'),
           ) as ClusterCredentials)
         : undefined;
-      const missing = accounts.filter(account => !current?.accounts[account]);
-      if (current && missing.length === 0) {
-        return { credentials: current, reference };
-      }
-      const base = current ?? generateCredentials();
-      const credentials: ClusterCredentials = {
-        ...base,
-        accounts: {
-          ...base.accounts,
-          ...Object.fromEntries(
-            missing.map(account => [account, newPassword()]),
-          ),
-        },
-      };
+      const credentials = completeCredentials(current, accounts);
+      if (!credentials) return { credentials: current!, reference };
       const owner = await this.ensureOwner(cluster, kubeNamespace);
       const body = credentialsSecret({
         cluster,
@@ -149,7 +137,7 @@ export class ClusterObjects {
             CREDENTIALS_KEY
           ];
           return data &&
-            missing.every(account =>
+            accounts.every(account =>
               Buffer.from(data, 'base64')
                 .toString('utf8')
                 .includes(`"${account}"`),

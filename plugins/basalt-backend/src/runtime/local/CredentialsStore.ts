@@ -45,18 +45,8 @@ export class CredentialsStore {
       // passwords belong to data that no longer exists.
       const current =
         stored?.cluster.uid === cluster.uid ? stored.credentials : undefined;
-      const missing = accounts.filter(name => !current?.accounts[name]);
-      if (current && missing.length === 0) {
-        return { credentials: current, reference };
-      }
-      const base = current ?? generateCredentials();
-      const credentials: ClusterCredentials = {
-        ...base,
-        accounts: {
-          ...base.accounts,
-          ...Object.fromEntries(missing.map(name => [name, newPassword()])),
-        },
-      };
+      const credentials = completeCredentials(current, accounts);
+      if (!credentials) return { credentials: current!, reference };
       await this.write(file, { cluster, credentials });
       return { credentials, reference };
     });
@@ -81,6 +71,27 @@ export class CredentialsStore {
   }
 }
 
+/**
+ * `current` with a password for every account in `accounts` (new
+ * credentials when there are none), or undefined when it has them all.
+ * Passwords are generated once and kept.
+ */
+export function completeCredentials(
+  current: ClusterCredentials | undefined,
+  accounts: string[],
+): ClusterCredentials | undefined {
+  const missing = accounts.filter(name => !current?.accounts[name]);
+  if (current && missing.length === 0) return undefined;
+  const base = current ?? generateCredentials();
+  return {
+    ...base,
+    accounts: {
+      ...base.accounts,
+      ...Object.fromEntries(missing.map(name => [name, newPassword()])),
+    },
+  };
+}
+
 export function generateCredentials(): ClusterCredentials {
   return {
     superuser: { username: SUPERUSER_NAME, password: newPassword() },
@@ -90,6 +101,6 @@ export function generateCredentials(): ClusterCredentials {
 }
 
 /** 192 random bits, URL-safe: no quoting trouble in any client or URL. */
-export function newPassword(): string {
+function newPassword(): string {
   return randomBytes(24).toString('base64url');
 }
