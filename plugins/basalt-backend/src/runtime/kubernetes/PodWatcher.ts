@@ -19,6 +19,13 @@ export class PodWatcher {
     private readonly cache: KubeCache,
     private readonly emit: (event: RuntimeEvent) => void,
   ) {
+    // Pods that existed before the watch: their restarts so far are known.
+    for (const pod of cache.allPods()) {
+      this.restarts.set(
+        pod.metadata?.uid ?? '',
+        engineStatus(pod)?.restartCount ?? 0,
+      );
+    }
     this.unsubscribe = cache.onChange(change => {
       if (change.kind === 'pod') this.podChanged(change.verb, change.object);
       if (change.kind === 'node') {
