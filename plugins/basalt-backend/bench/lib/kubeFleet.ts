@@ -14,8 +14,8 @@ import {
   renderPostgresqlConf,
 } from '../../src/engines/postgresql/configuration';
 import {
+  generateCredentials,
   REPLICATION_USER_NAME,
-  SUPERUSER_NAME,
 } from '../../src/runtime/local/CredentialsStore';
 import { DEFAULT_ENGINE_IMAGES } from '../../src/runtime/kubernetes/engineImages';
 import {
@@ -202,16 +202,6 @@ export function restartedStatus(pod: V1Pod, at: Date): V1PodStatus {
   };
 }
 
-/** A new cluster's credentials, as the runtime generates them. */
-function newCredentials(): ClusterCredentials {
-  const password = () => randomBytes(24).toString('base64url');
-  return {
-    superuser: { username: SUPERUSER_NAME, password: password() },
-    replication: { username: REPLICATION_USER_NAME, password: password() },
-    accounts: {},
-  };
-}
-
 /** The engine configuration the driver records in the cluster's ConfigMap. */
 function configuration(host: string): Record<string, string> {
   const input = {
@@ -322,7 +312,7 @@ export async function seedCluster(
     body: credentialsSecret({
       cluster: key,
       kubeNamespace,
-      credentials: newCredentials(),
+      credentials: generateCredentials(),
       owner,
     }),
   });

@@ -1,20 +1,16 @@
 import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
   KubeConfig,
   KubernetesObject,
   KubernetesObjectApi,
 } from '@kubernetes/client-node';
-import { BasaltClient } from '@basalt/plugin-basalt-common';
 import { parseAllDocuments } from 'yaml';
 import { basaltPlugin } from '../plugin';
+import { clientOf } from './testBackend';
 import {
   startTestApiServer,
   TestApiServer,
@@ -124,25 +120,7 @@ export function useKubernetesBackend(options: { nodes: string[] }) {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
-  const client = () => {
-    const { port } = backend!.server.address() as { port: number };
-    return new BasaltClient({
-      discoveryApi: {
-        getBaseUrl: async pluginId =>
-          `http://127.0.0.1:${port}/api/${pluginId}`,
-      },
-      fetchApi: {
-        fetch: (input, init) =>
-          fetch(input, {
-            ...init,
-            headers: {
-              ...(init?.headers as Record<string, string>),
-              Authorization: mockCredentials.user.header(),
-            },
-          }),
-      },
-    });
-  };
+  const client = () => clientOf(backend!.server);
 
   return {
     client,

@@ -129,25 +129,7 @@ export function useTestBackend(options: {
   });
 
   /** A typed client; as `user` (a user entity ref) when given. */
-  const client = (user?: string) => {
-    const { port } = backend!.server.address() as { port: number };
-    return new BasaltClient({
-      discoveryApi: {
-        getBaseUrl: async pluginId =>
-          `http://127.0.0.1:${port}/api/${pluginId}`,
-      },
-      fetchApi: {
-        fetch: (input, init) =>
-          fetch(input, {
-            ...init,
-            headers: {
-              ...(init?.headers as Record<string, string>),
-              Authorization: mockCredentials.user.header(user),
-            },
-          }),
-      },
-    });
-  };
+  const client = (user?: string) => clientOf(backend!.server, user);
 
   return {
     get server() {
@@ -160,6 +142,32 @@ export function useTestBackend(options: {
     /** Stops the backend early (afterAll's stop is then a no-op). */
     stop: () => backend!.stop(),
   };
+}
+
+/**
+ * A typed client of the backend listening on `server`, signed in as `user`
+ * (a user entity ref) or the default mock user.
+ */
+export function clientOf(
+  server: { address(): unknown },
+  user?: string,
+): BasaltClient {
+  const { port } = server.address() as { port: number };
+  return new BasaltClient({
+    discoveryApi: {
+      getBaseUrl: async pluginId => `http://127.0.0.1:${port}/api/${pluginId}`,
+    },
+    fetchApi: {
+      fetch: (input, init) =>
+        fetch(input, {
+          ...init,
+          headers: {
+            ...(init?.headers as Record<string, string>),
+            Authorization: mockCredentials.user.header(user),
+          },
+        }),
+    },
+  });
 }
 
 /** A PostgreSQL cluster's manifest that can be deleted without a backup. */

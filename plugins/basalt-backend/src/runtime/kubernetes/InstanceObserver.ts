@@ -43,25 +43,43 @@ export class InstanceObserver {
       if (labels[LABELS.clusterUid] !== cluster.uid) continue;
       const instance = labels[LABELS.instance];
       if (!instance) continue;
-      const pod = this.cache.getPod(kubeNamespace, names.pod(instance));
-      result.set(instance, {
-        claim,
-        pod:
-          pod?.metadata?.labels?.[LABELS.clusterUid] === cluster.uid
-            ? pod
-            : undefined,
-        node: claim.metadata?.annotations?.[NODE_ANNOTATION] ?? '',
-      });
+      result.set(
+        instance,
+        this.objectsOf(claim, kubeNamespace, names.pod(instance), cluster),
+      );
     }
     return result;
   }
 
+  /** One instance, looked up by its claim's name (no scan of the others). */
   find(
     cluster: ClusterKey,
     kubeNamespace: string,
     instance: string,
   ): InstanceObjects | undefined {
-    return this.objects(cluster, kubeNamespace).get(instance);
+    const names = new ObjectNames(cluster);
+    const claim = this.cache.getClaim(kubeNamespace, names.claim(instance));
+    if (claim?.metadata?.labels?.[LABELS.clusterUid] !== cluster.uid) {
+      return undefined;
+    }
+    return this.objectsOf(claim, kubeNamespace, names.pod(instance), cluster);
+  }
+
+  private objectsOf(
+    claim: V1PersistentVolumeClaim,
+    kubeNamespace: string,
+    podName: string,
+    cluster: ClusterKey,
+  ): InstanceObjects {
+    const pod = this.cache.getPod(kubeNamespace, podName);
+    return {
+      claim,
+      pod:
+        pod?.metadata?.labels?.[LABELS.clusterUid] === cluster.uid
+          ? pod
+          : undefined,
+      node: claim.metadata?.annotations?.[NODE_ANNOTATION] ?? '',
+    };
   }
 
   /** The instance as the controller sees it. */

@@ -8,7 +8,6 @@ import {
   ObjectCache,
   V1ConfigMap,
   V1Node,
-  V1PersistentVolume,
   V1PersistentVolumeClaim,
   V1Pod,
   V1Secret,
@@ -30,7 +29,8 @@ export type CacheChange =
 /**
  * Watches (list + watch, never polling) everything Basalt reads: its own
  * Pods, claims, Services, Secrets and ConfigMaps in the namespaces it
- * manages, its PersistentVolumes, and the Nodes. Every read of the runtime
+ * manages, and the Nodes. (Its PersistentVolumes are only ever written,
+ * by name, so they are not watched.) Every read of the runtime
  * comes from here, so a resync of every cluster costs no API request; only
  * changes do.
  */
@@ -41,7 +41,6 @@ export class KubeCache {
   private readonly secrets = new Map<string, Watched<V1Secret>>();
   private readonly configMaps = new Map<string, Watched<V1ConfigMap>>();
   private readonly nodes: Watched<V1Node>;
-  private readonly volumes: Watched<V1PersistentVolume>;
   private readonly all: Watched<KubernetesObject>[] = [];
   private readonly listeners = new Set<(change: CacheChange) => void>();
   private stopped = false;
@@ -96,12 +95,6 @@ export class KubeCache {
       '/api/v1/nodes',
       () => core.listNode({ labelSelector: nodeSelector }),
       nodeSelector ?? '',
-    );
-    this.volumes = this.watch(
-      'other',
-      kubeConfig,
-      '/api/v1/persistentvolumes',
-      () => core.listPersistentVolume({ labelSelector: MANAGED }),
     );
   }
 
@@ -159,10 +152,6 @@ export class KubeCache {
     });
   }
 
-  listPods(namespace: string): readonly V1Pod[] {
-    return this.in(this.pods, namespace).list(namespace);
-  }
-
   getPod(namespace: string, name: string): V1Pod | undefined {
     return this.in(this.pods, namespace).get(name, namespace);
   }
@@ -185,10 +174,6 @@ export class KubeCache {
     return this.in(this.claims, namespace).get(name, namespace);
   }
 
-  listServices(namespace: string): readonly V1Service[] {
-    return this.in(this.services, namespace).list(namespace);
-  }
-
   getService(namespace: string, name: string): V1Service | undefined {
     return this.in(this.services, namespace).get(name, namespace);
   }
@@ -197,16 +182,8 @@ export class KubeCache {
     return this.in(this.secrets, namespace).get(name, namespace);
   }
 
-  listSecrets(namespace: string): readonly V1Secret[] {
-    return this.in(this.secrets, namespace).list(namespace);
-  }
-
   getConfigMap(namespace: string, name: string): V1ConfigMap | undefined {
     return this.in(this.configMaps, namespace).get(name, namespace);
-  }
-
-  listConfigMaps(namespace: string): readonly V1ConfigMap[] {
-    return this.in(this.configMaps, namespace).list(namespace);
   }
 
   listNodes(): readonly V1Node[] {
@@ -215,14 +192,6 @@ export class KubeCache {
 
   getNode(name: string): V1Node | undefined {
     return this.nodes.get(name);
-  }
-
-  getVolume(name: string): V1PersistentVolume | undefined {
-    return this.volumes.get(name);
-  }
-
-  listVolumes(): readonly V1PersistentVolume[] {
-    return this.volumes.list();
   }
 
   private in<T>(map: Map<string, T>, namespace: string): T {

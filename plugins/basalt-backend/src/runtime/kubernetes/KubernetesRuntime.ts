@@ -32,6 +32,7 @@ import { PodAccess, PodAddresses } from './PodAddresses';
 import { PodExec } from './PodExec';
 import { PodInstances } from './PodInstances';
 import { PodWatcher } from './PodWatcher';
+import { RuntimeEvents } from '../RuntimeEvents';
 import { nodeIsReady } from './podState';
 import { VolumeUsageReader } from './VolumeUsageReader';
 
@@ -70,7 +71,7 @@ export interface KubernetesRuntimeOptions {
 export class KubernetesRuntime implements Runtime {
   readonly name = 'kubernetes';
 
-  private readonly listeners = new Set<(event: RuntimeEvent) => void>();
+  private readonly events: RuntimeEvents;
   private readonly addresses: PodAddresses;
   private readonly observer: InstanceObserver;
   private readonly instances: PodInstances;
@@ -123,7 +124,11 @@ export class KubernetesRuntime implements Runtime {
       logger: options.logger,
     });
     this.usage = new VolumeUsageReader(exec);
-    this.watcher = new PodWatcher(cache, event => this.emit(event));
+    this.events = new RuntimeEvents(
+      options.logger,
+      event => `${event.cluster.namespace}/${event.instance}`,
+    );
+    this.watcher = new PodWatcher(cache, event => this.events.emit(event));
   }
 
   async listNodes(): Promise<RuntimeNode[]> {
@@ -188,7 +193,8 @@ export class KubernetesRuntime implements Runtime {
       pod.metadata!.name!,
       ENGINE_CONTAINER,
       stream,
-      error => stream.end(error ? undefined : undefined),
+      // Ends with the log (or the Pod); errors end the lines too.
+      () => stream.end(),
       { follow: options.follow, tailLines: options.tailLines },
     );
     const stop = () => {
@@ -278,15 +284,12 @@ export class KubernetesRuntime implements Runtime {
   }
 
   subscribe(listener: (event: RuntimeEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.events.subscribe(listener);
   }
 
   /** Stops watching and closes port-forward listeners; Pods keep running. */
   async stop(): Promise<void> {
-    this.listeners.clear();
+    this.events.clear();
     this.watcher.close();
     this.addresses.close();
     await this.cache.stop();
@@ -298,21 +301,5 @@ export class KubernetesRuntime implements Runtime {
       candidate => candidate.name === ENGINE_CONTAINER,
     );
     return container?.ports?.[0]?.containerPort ?? 5432;
-  }
-
-  private emit(event: RuntimeEvent): void {
-    this.options.logger.warn(
-      `Instance ${event.cluster.namespace}/${event.instance}: ${event.message}`,
-    );
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.options.logger.error(
-          'A runtime event listener failed',
-          error as Error,
-        );
-      }
-    }
   }
 }

@@ -25,7 +25,7 @@ import {
   instanceClaim,
   instanceVolume,
 } from './manifests/volume';
-import { ObjectNames, volumeName } from './names';
+import { LABELS, ObjectNames, volumeName } from './names';
 import { PodEngineHost } from './PodEngineHost';
 import { PodExec } from './PodExec';
 import {
@@ -142,7 +142,7 @@ export class PodInstances {
       return this.observe(name, kubeNamespace, cluster, image);
     }
     pod ??= await this.createPod(request, kubeNamespace, image, objects.node);
-    const host = await this.hostFor(pod, image);
+    const host = this.hostOf(kubeNamespace, pod.metadata!.name!, image);
     if (request.role?.role === 'replica') {
       const { rewound } = await request.driver.prepareReplica(
         host,
@@ -191,7 +191,7 @@ export class PodInstances {
       await this.options.writer.createVolume(instanceVolume(input));
       await this.options.writer.createClaim(instanceClaim(input));
       const pod = await this.createPod(request, kubeNamespace, image, node);
-      const host = await this.hostFor(pod, image);
+      const host = this.hostOf(kubeNamespace, pod.metadata!.name!, image);
       const recording = recordConfiguration(host);
       if (bootstrap.from === 'scratch') {
         await driver.initializePrimary(recording.host, context);
@@ -258,14 +258,7 @@ export class PodInstances {
       node,
       image,
       server: request.driver.serverCommand(
-        new PodEngineHost(
-          this.options.exec,
-          this.target(kubeNamespace, podName),
-          {
-            host: podName,
-            port: image.port,
-          },
-        ),
+        this.hostOf(kubeNamespace, podName, image),
       ),
       owner,
       role: request.role?.role,
@@ -361,10 +354,7 @@ export class PodInstances {
     const objects = this.options.observer.find(cluster, kubeNamespace, name);
     const pod =
       objects?.pod ?? this.options.cache.getPod(kubeNamespace, names.pod(name));
-    if (
-      pod &&
-      pod.metadata?.labels?.['basalt.dev/cluster-uid'] === cluster.uid
-    ) {
+    if (pod?.metadata?.labels?.[LABELS.clusterUid] === cluster.uid) {
       await this.deletePod(pod, objects?.node ?? '', 'kill');
     }
     if (objects) await this.emptyVolume(cluster, kubeNamespace, name, objects);
@@ -427,15 +417,16 @@ export class PodInstances {
     }
   }
 
-  private async hostFor(
-    pod: V1Pod,
+  /** The engine host in a Pod; the engine listens on the Pod's host name. */
+  private hostOf(
+    namespace: string,
+    podName: string,
     image: EngineImage,
-  ): Promise<PodEngineHost> {
-    const { namespace, name } = pod.metadata!;
+  ): PodEngineHost {
     return new PodEngineHost(
       this.options.exec,
-      this.target(namespace!, name!),
-      { host: name!, port: image.port },
+      { namespace, pod: podName, container: ENGINE_CONTAINER },
+      { host: podName, port: image.port },
     );
   }
 
@@ -448,10 +439,6 @@ export class PodInstances {
     const objects = this.options.observer.find(cluster, kubeNamespace, name);
     if (!objects) throw new Error(`Instance ${label(cluster, name)} vanished`);
     return this.options.observer.toInstance(name, objects, image.port);
-  }
-
-  private target(namespace: string, pod: string) {
-    return { namespace, pod, container: ENGINE_CONTAINER };
   }
 
   private imageOf(engine: string): EngineImage {

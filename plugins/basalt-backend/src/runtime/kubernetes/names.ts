@@ -21,9 +21,6 @@ export const LABELS = {
 /** The value of {@link LABELS.managedBy}. */
 export const MANAGER = 'basalt';
 
-/** The role label's values. */
-export type RoleLabel = 'primary' | 'replica';
-
 /** The labels of everything of `cluster`. */
 export function clusterLabels(cluster: ClusterKey): Record<string, string> {
   return {

@@ -34,6 +34,7 @@ import { LocalArchiveSpool } from './LocalArchiveSpool';
 import { instanceLabel, LocalLayout } from './layout';
 import { PortAllocator, PortRange } from './PortAllocator';
 import { ProcessSupervisor } from './ProcessSupervisor';
+import { RuntimeEvents } from '../RuntimeEvents';
 
 /** Engines and endpoints listen here only. */
 const HOST = '127.0.0.1';
@@ -88,7 +89,7 @@ export class LocalRuntime implements Runtime {
   private readonly volumes: InstanceVolumes;
   private readonly endpoints: EndpointManager;
   private readonly credentials: CredentialsStore;
-  private readonly listeners = new Set<(event: RuntimeEvent) => void>();
+  private readonly events: RuntimeEvents;
 
   /**
    * Checks that engines can run under `rootDir`: the engine user must be able
@@ -121,6 +122,9 @@ export class LocalRuntime implements Runtime {
     private readonly layout: LocalLayout,
     private readonly user: EngineUser,
   ) {
+    this.events = new RuntimeEvents(options.logger, event =>
+      instanceLabel(event.cluster, event.instance),
+    );
     this.supervisor = new ProcessSupervisor({
       user,
       startTimeoutMs: 15_000,
@@ -147,7 +151,7 @@ export class LocalRuntime implements Runtime {
       supervisor: this.supervisor,
       volumes: this.volumes,
       logger: options.logger,
-      emit: event => this.emit(event),
+      emit: event => this.events.emit(event),
     });
     this.endpoints = new EndpointManager({
       host: HOST,
@@ -240,10 +244,7 @@ export class LocalRuntime implements Runtime {
   }
 
   subscribe(listener: (event: RuntimeEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.events.subscribe(listener);
   }
 
   /**
@@ -252,26 +253,8 @@ export class LocalRuntime implements Runtime {
    * same root adopts them.
    */
   async stop(): Promise<void> {
-    this.listeners.clear();
+    this.events.clear();
     this.supervisor.close();
     await this.endpoints.close();
-  }
-
-  private emit(event: RuntimeEvent): void {
-    this.options.logger.warn(
-      `Instance ${instanceLabel(event.cluster, event.instance)}: ${
-        event.message
-      }`,
-    );
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.options.logger.error(
-          'A runtime event listener failed',
-          error as Error,
-        );
-      }
-    }
   }
 }

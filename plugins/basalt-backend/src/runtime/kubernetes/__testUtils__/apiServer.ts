@@ -6,13 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import {
-  freePort,
-  hasExited,
-  spawnGuarded,
-  stopChild,
-  tailOfFile,
-} from './processes';
+import { freePort } from '../../../__testUtils__/processes';
+import { hasExited, spawnGuarded, stopChild, tailOfFile } from './processes';
 
 const run = promisify(execFile);
 

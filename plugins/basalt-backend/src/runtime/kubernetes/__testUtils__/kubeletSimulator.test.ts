@@ -16,7 +16,7 @@ import {
 import { Client } from 'pg';
 import { startTestApiServer, TestApiServer } from './apiServer';
 import { KubeletSimulator } from './kubelet';
-import { waitFor } from './waitFor';
+import { eventually } from '../../../testUtils/eventually';
 
 const NS = 'sim';
 
@@ -150,23 +150,23 @@ describe('KubeletSimulator', () => {
     test: (pod: V1Pod) => boolean,
     message: string,
   ) =>
-    waitFor(
+    eventually(
       async () => {
         const pod = await readPod(name);
         return test(pod) ? pod : undefined;
       },
-      { timeoutMs: 30_000, message: `${name}: ${message}` },
+      { timeoutMs: 30_000, what: `${name}: ${message}` },
     );
   const waitUntilGone = (name: string) =>
-    waitFor(
+    eventually(
       () =>
         readPod(name).then(
-          () => false,
+          () => undefined,
           () => true,
         ),
       {
         timeoutMs: 30_000,
-        message: `${name} to leave the API`,
+        what: `${name} to leave the API`,
       },
     );
 
@@ -301,9 +301,10 @@ describe('KubeletSimulator', () => {
       follow: true,
       tailLines: 1,
     });
-    await waitFor(() => followed.text().includes('started'), {
-      message: 'followed logs',
-    });
+    await eventually(
+      async () => (followed.text().includes('started') ? true : undefined),
+      { timeoutMs: 30_000, what: 'followed logs' },
+    );
     const followEnded = new Promise(resolve =>
       followed.once('finish', resolve),
     );

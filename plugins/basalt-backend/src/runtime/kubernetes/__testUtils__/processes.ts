@@ -1,22 +1,5 @@
 import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-
-/**
- * Finds a TCP port that is free on 127.0.0.1 right now by letting the kernel
- * pick one. Another process may take it before it is used; the servers
- * started here bind it within milliseconds, which makes that unlikely.
- */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Spawns a long-running test process with its output appended to

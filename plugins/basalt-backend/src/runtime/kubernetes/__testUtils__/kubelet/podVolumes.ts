@@ -8,11 +8,6 @@ import {
 } from '@kubernetes/client-node';
 import { containerUserIds } from './nobody';
 
-/** Where a volume's files are on this host. */
-export interface HostVolume {
-  hostPath: string;
-}
-
 /**
  * Writes a ConfigMap's or Secret's keys as files (all keys, or the listed
  * `items`), as kubelet's projection does, owned by the container user.

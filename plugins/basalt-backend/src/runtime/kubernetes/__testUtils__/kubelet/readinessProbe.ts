@@ -1,6 +1,6 @@
 import http from 'node:http';
-import net from 'node:net';
 import { V1Container, V1Probe } from '@kubernetes/client-node';
+import { acceptsConnections } from '../../../local/processes';
 
 /** What a probe runs against. */
 export interface ProbeTarget {
@@ -20,24 +20,6 @@ function probePort(port: number | string, container: V1Container): number {
     throw new Error(`container ${container.name} has no port named ${port}`);
   }
   return named.containerPort;
-}
-
-/** Whether a TCP connection to host:port opens within `timeoutMs`. */
-function canConnect(
-  host: string,
-  port: number,
-  timeoutMs: number,
-): Promise<boolean> {
-  return new Promise(resolve => {
-    const socket = net.connect({ host, port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
 }
 
 /** Whether an HTTP GET answers 200-399 within `timeoutMs`. */
@@ -127,7 +109,11 @@ export class ReadinessProber {
     }
     if (probe.tcpSocket) {
       const port = probePort(probe.tcpSocket.port, target.container);
-      return canConnect(probe.tcpSocket.host ?? target.podIP, port, timeoutMs);
+      return acceptsConnections(
+        probe.tcpSocket.host ?? target.podIP,
+        port,
+        timeoutMs,
+      );
     }
     if (probe.httpGet) {
       const port = probePort(probe.httpGet.port, target.container);
