@@ -3,15 +3,32 @@ import { createServer } from 'net';
 import { join } from 'path';
 import { Client, ClientConfig } from 'pg';
 
-/** A free TCP port on 127.0.0.1. */
+/**
+ * Ports {@link freePort} picks from: below the kernel's ephemeral range
+ * (32768 and up), which is where the kernel picks ports for `listen(0)` and
+ * outgoing connections, and apart from the fixed ranges test files reserve
+ * (47100 and up), so parallel test files never take each other's ports.
+ */
+const FREE_PORTS = { from: 20000, to: 29999 };
+
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port =
+      FREE_PORTS.from +
+      Math.floor(Math.random() * (FREE_PORTS.to - FREE_PORTS.from + 1));
+    if (await canListen(port)) return port;
+  }
+  throw new Error(
+    `No free port in ${FREE_PORTS.from}-${FREE_PORTS.to} after 100 tries`,
+  );
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise(resolve => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 

@@ -11,6 +11,7 @@ import {
 } from '@kubernetes/client-node';
 import { DEFAULT_EXEC_PROTOCOLS } from './execStream';
 import { defaultImages, ImageTable } from './images';
+import { freePort } from '../../../../__testUtils__/processes';
 import { KubeletServer } from './KubeletServer';
 import { heartbeat, markNodeUnknown, registerNode } from './nodeRegistration';
 import { PodWorker } from './PodWorker';
@@ -129,7 +130,9 @@ export class KubeletSimulator {
     );
     const node: SimulatedNode = { server, port: 0, lost: false };
     this.nodes.set(name, node);
-    node.port = await server.listen(port);
+    // A port of its own rather than the kernel's pick, which could be one
+    // a parallel test file reserved.
+    node.port = await server.listen(port || (await freePort()));
     await registerNode(this.core, name, node.port);
     node.heartbeat = setInterval(() => {
       heartbeat(this.core, name, node.port).catch(() => {});
