@@ -22,7 +22,7 @@ describe('BackupThenDelete and scheduled backups', () => {
     if (tinyDir) execFileSync('umount', ['-l', tinyDir]);
   });
   const backend = useTestBackend({
-    ports: { from: 48500, to: 48599 },
+    ports: { from: 31500, to: 31599 },
     resync: true,
     backups: rootDir => {
       tinyDir = join(rootDir, 'tiny');

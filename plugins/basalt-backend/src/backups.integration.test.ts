@@ -15,7 +15,7 @@ const ref = (name: string) => ({ namespace: 'payments', name });
 
 describe('backups and restores on the local runtime', () => {
   const backend = useTestBackend({
-    ports: { from: 48400, to: 48499 },
+    ports: { from: 31400, to: 31499 },
     resync: true,
   });
 

@@ -29,7 +29,7 @@ describe('backups in an S3-compatible repository', () => {
   afterAll(() => s3?.stop());
 
   const backend = useTestBackend({
-    ports: { from: 48600, to: 48699 },
+    ports: { from: 31600, to: 31699 },
     resync: true,
     backups: () => ({
       repositories: {

@@ -20,7 +20,7 @@ const NODES = ['node-a', 'node-b', 'node-c', 'node-d'];
 
 describe('high availability on the local runtime', () => {
   const backend = useTestBackend({
-    ports: { from: 47800, to: 47899 },
+    ports: { from: 30800, to: 30899 },
     nodes: NODES,
     resync: true,
   });

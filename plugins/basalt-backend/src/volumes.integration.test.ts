@@ -17,7 +17,7 @@ const MiB = 2 ** 20;
 
 describe('volumes on the local runtime: protection and online growth', () => {
   const backend = useTestBackend({
-    ports: { from: 48800, to: 48899 },
+    ports: { from: 31900, to: 31999 },
     resync: true,
   });
 

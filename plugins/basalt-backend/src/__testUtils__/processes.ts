@@ -4,10 +4,11 @@ import { join } from 'path';
 import { Client, ClientConfig } from 'pg';
 
 /**
- * Ports {@link freePort} picks from: below the kernel's ephemeral range
- * (32768 and up), which is where the kernel picks ports for `listen(0)` and
- * outgoing connections, and apart from the fixed ranges test files reserve
- * (47100 and up), so parallel test files never take each other's ports.
+ * Ports {@link freePort} picks from. Test files reserve fixed ranges of 100
+ * ports each in 30100-31999. Both stay below the kernel's ephemeral range
+ * (32768 and up), where the kernel picks the ports of `listen(0)` and of
+ * every outgoing connection: a port there can be taken by a client socket
+ * of any test at any moment.
  */
 const FREE_PORTS = { from: 20000, to: 29999 };
 

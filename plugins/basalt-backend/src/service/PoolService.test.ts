@@ -14,7 +14,7 @@ const MiB = 2 ** 20;
 
 describe('GET /pools', () => {
   const backend = useTestBackend({
-    ports: { from: 48700, to: 48799 },
+    ports: { from: 31700, to: 31799 },
     nodes: ['node-b', 'node-a'],
   });
 

@@ -21,7 +21,7 @@ const PATH = '/api/basalt/clusters/payments/logs-db/logs';
 const noLines = { onLine: () => {} };
 
 describe('GET /clusters/:namespace/:name/logs', () => {
-  const backend = useTestBackend({ ports: { from: 47400, to: 47499 } });
+  const backend = useTestBackend({ ports: { from: 30400, to: 30499 } });
   let cluster: ClusterResource;
   let primary: string;
   let replica: string;

@@ -11,7 +11,7 @@ jest.setTimeout(60_000);
 
 describe('GET /nodes', () => {
   const backend = useTestBackend({
-    ports: { from: 47500, to: 47599 },
+    ports: { from: 30500, to: 30599 },
     nodes: ['node-c', 'node-a', 'node-b'],
   });
 

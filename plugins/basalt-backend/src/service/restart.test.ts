@@ -17,7 +17,7 @@ const PATH = '/api/basalt/clusters/payments/restart-db/restart';
 
 describe('POST /clusters/:namespace/:name/restart', () => {
   const backend = useTestBackend({
-    ports: { from: 47600, to: 47699 },
+    ports: { from: 30600, to: 30699 },
     deniedClusters: ['payments/locked-db'],
     resync: true,
   });

@@ -13,7 +13,7 @@ const PATH = '/api/basalt/clusters/payments/scale-db/scale';
 
 describe('POST /clusters/:namespace/:name/scale', () => {
   const backend = useTestBackend({
-    ports: { from: 47700, to: 47799 },
+    ports: { from: 30700, to: 30799 },
     deniedClusters: ['payments/locked-cache'],
   });
 

@@ -29,7 +29,7 @@ const replicaOf = (cluster: ClusterResource) =>
   cluster.status!.instances.find(i => i.role === 'replica')!.name;
 
 describe('basalt:cluster:switchover (real PostgreSQL)', () => {
-  const backend = useBasaltBackend({ ports: { from: 47900, to: 47999 } });
+  const backend = useBasaltBackend({ ports: { from: 30900, to: 30999 } });
   const action = () =>
     createClusterSwitchoverAction({ basalt: backend.basalt });
 

@@ -18,7 +18,7 @@ describe('PostgresDriver', () => {
   let testbed: Testbed;
 
   beforeEach(async () => {
-    testbed = await Testbed.create({ from: 47200, to: 47299 });
+    testbed = await Testbed.create({ from: 30200, to: 30299 });
   });
 
   afterEach(async () => {

@@ -1,6 +1,11 @@
 import fs from 'node:fs/promises';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ForwardedError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  ForwardedError,
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import {
   ClusterKey,
   EngineAddress,
@@ -15,7 +20,7 @@ import {
   chownToEngineUser,
   EngineUser,
 } from './engineUser';
-import { removeDirAndEmptyParents } from './files';
+import { makeDir, makeDirsBelow, removeDirAndEmptyParents } from './files';
 import { KeyedMutex } from './KeyedMutex';
 import {
   instanceLabel,
@@ -282,7 +287,7 @@ export class InstanceManager {
       plain,
       request.volume,
     );
-    await fs.mkdir(plain.dir, { recursive: true, mode: 0o755 });
+    await this.makeInstanceDir(node, plain.dir);
     const paths = onVolume(plain, { volume });
     const record: InstanceRecord = {
       cluster,
@@ -309,6 +314,23 @@ export class InstanceManager {
           name,
         )}; removed what was made`,
         error,
+      );
+    }
+  }
+
+  /**
+   * Creates the instance's directory on its node. A node is its directory:
+   * one that is gone is lost, and an instance placed there before that was
+   * noticed must fail rather than bring the node's directory back.
+   */
+  private async makeInstanceDir(node: string, dir: string): Promise<void> {
+    const nodeDir = this.options.layout.nodeDir(node);
+    try {
+      await makeDirsBelow(nodeDir, dir, 0o755);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      throw new ServiceUnavailableError(
+        `Node '${node}' is lost: its directory ${nodeDir} is gone`,
       );
     }
   }
@@ -354,13 +376,9 @@ export class InstanceManager {
    * only the engine's user (and the backend) may enter it.
    */
   private async ensureArchiveDir(paths: InstancePaths): Promise<void> {
-    try {
-      await fs.mkdir(paths.archiveDir, { mode: 0o700 });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
-      throw error;
+    if (await makeDir(paths.archiveDir, 0o700)) {
+      await chownToEngineUser(paths.archiveDir, this.options.user);
     }
-    await chownToEngineUser(paths.archiveDir, this.options.user);
   }
 
   /**

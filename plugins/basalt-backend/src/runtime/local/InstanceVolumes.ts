@@ -10,6 +10,7 @@ import {
   VolumeUsage,
 } from '@basalt/plugin-basalt-node';
 import { chownToEngineUser, EngineUser } from './engineUser';
+import { makeDir } from './files';
 import { instanceLabel, InstancePaths, InstanceVolumeRecord } from './layout';
 import { BlkioThrottle } from './volumes/BlkioThrottle';
 import { volumeCapabilities } from './volumes/capabilities';
@@ -184,13 +185,9 @@ export class InstanceVolumes {
   }
 
   private async ensureDataDir(dataDir: string): Promise<void> {
-    try {
-      await fs.mkdir(dataDir, { mode: 0o700 });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
-      throw error;
+    if (await makeDir(dataDir, 0o700)) {
+      await chownToEngineUser(dataDir, this.options.user);
     }
-    await chownToEngineUser(dataDir, this.options.user);
   }
 
   private throttle(record: InstanceVolumeRecord): Promise<BlkioThrottle> {

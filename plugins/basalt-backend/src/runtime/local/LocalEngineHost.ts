@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { InputError } from '@backstage/errors';
 import { EngineAddress, EngineHost } from '@basalt/plugin-basalt-node';
 import { chownToEngineUser, EngineUser } from './engineUser';
-import { lastLines } from './files';
+import { lastLines, makeDir } from './files';
 import { signalServer } from './processes';
 import { EngineCommandError, runProgram } from './runProgram';
 
@@ -185,10 +185,9 @@ export class LocalEngineHost implements EngineHost {
     );
     if (exists) return;
     await this.ensureDirectories(path.dirname(dir));
-    await fs.mkdir(dir, { mode: 0o700 }).catch(error => {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    });
-    await chownToEngineUser(dir, this.options.user);
+    if (await makeDir(dir, 0o700)) {
+      await chownToEngineUser(dir, this.options.user);
+    }
   }
 
   /** The absolute path of a file in the data directory, never outside it. */

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { ConflictError } from '@backstage/errors';
+import { ConflictError, ServiceUnavailableError } from '@backstage/errors';
 import {
   ClusterKey,
   EngineContext,
@@ -37,7 +37,7 @@ describe('LocalRuntime', () => {
   let testbed: Testbed;
 
   beforeEach(async () => {
-    testbed = await Testbed.create({ from: 47100, to: 47199 });
+    testbed = await Testbed.create({ from: 30100, to: 30199 });
   });
 
   afterEach(async () => {
@@ -459,9 +459,10 @@ describe('LocalRuntime', () => {
 
   it('skips a port that something else listens on', async () => {
     const blocker = net.createServer();
-    await new Promise<void>(resolve =>
-      blocker.listen(testbed.portRange.from, '127.0.0.1', resolve),
-    );
+    await new Promise<void>((resolve, reject) => {
+      blocker.once('error', reject);
+      blocker.listen(testbed.portRange.from, '127.0.0.1', resolve);
+    });
     try {
       const runtime = await testbed.runtime();
       const cluster = clusterKey('ports');
@@ -496,6 +497,25 @@ describe('LocalRuntime', () => {
     await expect(fs.stat(instanceDir)).rejects.toThrow(/ENOENT/);
     expect(await processesMentioning(instanceDir)).toEqual([]);
     await expect(runtime.listInstances(cluster)).resolves.toEqual([]);
+  });
+
+  it('refuses an instance on a lost node instead of re-creating the node', async () => {
+    const runtime = await testbed.runtime();
+    const cluster = clusterKey('stranded');
+    const ctx = await context(runtime, cluster);
+    const nodeDir = path.join(testbed.rootDir, 'nodes/node-b');
+    await fs.rename(nodeDir, `${nodeDir}.lost`);
+
+    await expect(
+      runtime.ensureInstance({
+        ...primaryRequest(cluster, ctx),
+        node: 'node-b',
+      }),
+    ).rejects.toThrow(ServiceUnavailableError);
+    await expect(fs.stat(nodeDir)).rejects.toThrow(/ENOENT/);
+    expect(await runtime.listNodes()).toContainEqual(
+      expect.objectContaining({ name: 'node-b', ready: false }),
+    );
   });
 
   it('refuses a data directory it did not create', async () => {

@@ -58,7 +58,7 @@ describe('LocalRuntime volumes', () => {
   let runtime: LocalRuntime;
 
   beforeEach(async () => {
-    testbed = await Testbed.create({ from: 48800, to: 48899 });
+    testbed = await Testbed.create({ from: 31800, to: 31899 });
     runtime = await testbed.runtime(['node-a']);
   });
 

@@ -90,3 +90,38 @@ export async function removeDirAndEmptyParents(
     parent = path.dirname(parent);
   }
 }
+
+/**
+ * Creates `dir` unless it is there already; its parent must exist. Returns
+ * whether it was created, so that the caller hands it to its owner once.
+ */
+export async function makeDir(dir: string, mode: number): Promise<boolean> {
+  try {
+    await fs.mkdir(dir, { mode });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+/**
+ * Creates `dir` and its missing parents below `base`. Unlike a recursive
+ * mkdir it never re-creates `base`: a base that vanished (a lost node's
+ * directory) fails the call with ENOENT instead of coming back empty.
+ */
+export async function makeDirsBelow(
+  base: string,
+  dir: string,
+  mode: number,
+): Promise<void> {
+  const relative = path.relative(base, dir);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) {
+    throw new Error(`${dir} is not below ${base}`);
+  }
+  let current = base;
+  for (const part of relative.split(path.sep).filter(Boolean)) {
+    current = path.join(current, part);
+    await makeDir(current, mode);
+  }
+}

@@ -51,7 +51,7 @@ describe('PostgresBackups', () => {
   let repository: FilesystemRepository;
 
   beforeEach(async () => {
-    testbed = await Testbed.create({ from: 48100, to: 48199 });
+    testbed = await Testbed.create({ from: 31100, to: 31199 });
     runtime = await testbed.runtime();
     repositoryDir = await fs.mkdtemp(path.join(os.tmpdir(), 'basalt-repo-'));
     repository = FilesystemRepository.create({

@@ -6,6 +6,7 @@ import {
   NotFoundError,
   isError,
 } from '@backstage/errors';
+import { makeDir } from '../files';
 import { deviceNumberOf, findMount, loopDevicesOf } from './mounts';
 import { runTool } from './runTool';
 
@@ -138,7 +139,9 @@ async function ensureAttached(imagePath: string): Promise<string> {
 
 /** Mounts the device on `mountPath`, or adopts the mount that is there. */
 async function ensureMounted(device: string, mountPath: string) {
-  await fs.mkdir(mountPath, { recursive: true });
+  // Not recursive: the mount point's parent (an instance directory) must be
+  // there. A parent that vanished, such as a lost node's, is not re-created.
+  await makeDir(mountPath, 0o755);
   const mounted = await findMount(mountPath);
   if (mounted) {
     if (mounted.deviceNumber === (await deviceNumberOf(device))) return;
