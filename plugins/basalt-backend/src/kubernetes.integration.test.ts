@@ -1,7 +1,9 @@
 import { CoreV1Api, V1Pod } from '@kubernetes/client-node';
 import { ClusterResource } from '@basalt/plugin-basalt-common';
-import { Client } from 'pg';
-import { useKubernetesBackend } from './__testUtils__/kubernetesBackend';
+import {
+  queryPod,
+  useKubernetesBackend,
+} from './__testUtils__/kubernetesBackend';
 import { postgresManifest, untilReady } from './__testUtils__/testBackend';
 import { eventually } from './testUtils/eventually';
 
@@ -53,28 +55,8 @@ describe('the kubernetes runtime on a real API server', () => {
     pods.filter(pod => pod.metadata?.labels?.[ROLE_LABEL] === 'primary');
 
   /** Rows through the Pod's IP, with the credentials from the Secret. */
-  async function query(cluster: ClusterResource, pod: V1Pod, sql: string) {
-    const secret = await core.readNamespacedSecret({
-      namespace: NAMESPACE,
-      name: `payments-${cluster.metadata.name}-credentials`,
-    });
-    const credentials = JSON.parse(
-      Buffer.from(secret.data!['credentials.json'], 'base64').toString(),
-    );
-    const client = new Client({
-      host: pod.status!.podIP,
-      port: 5432,
-      user: credentials.superuser.username,
-      password: credentials.superuser.password,
-      database: 'postgres',
-    });
-    await client.connect();
-    try {
-      return (await client.query(sql)).rows;
-    } finally {
-      await client.end();
-    }
-  }
+  const query = (cluster: ClusterResource, pod: V1Pod, sql: string) =>
+    queryPod(kube.admin(), cluster, pod, sql);
 
   it('creates exactly the objects of a cluster, scales it and deletes it leaving nothing', async () => {
     const client = kube.client();

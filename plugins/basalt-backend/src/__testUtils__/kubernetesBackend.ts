@@ -4,10 +4,14 @@ import { join, resolve } from 'path';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
+  CoreV1Api,
   KubeConfig,
   KubernetesObject,
   KubernetesObjectApi,
+  V1Pod,
 } from '@kubernetes/client-node';
+import { ClusterResource } from '@basalt/plugin-basalt-common';
+import { Client } from 'pg';
 import { parseAllDocuments } from 'yaml';
 import { basaltPlugin } from '../plugin';
 import { clientOf } from './testBackend';
@@ -16,6 +20,7 @@ import {
   TestApiServer,
 } from '../runtime/kubernetes/__testUtils__/apiServer';
 import { KubeletSimulator } from '../runtime/kubernetes/__testUtils__/kubelet/KubeletSimulator';
+import { PodAccess } from '../runtime/kubernetes/PodAddresses';
 
 /** The repository's RBAC and namespace manifests for the runtime. */
 const DEPLOY_DIR = resolve(__dirname, '../../../../deploy/kubernetes');
@@ -38,7 +43,11 @@ export async function applyManifests(kubeConfig: KubeConfig, file: string) {
  * processes on `nodes`. Everything stops in `afterAll`, even after a
  * failure; `restartBackend` replaces the backend to test re-adoption.
  */
-export function useKubernetesBackend(options: { nodes: string[] }) {
+export function useKubernetesBackend(options: {
+  nodes: string[];
+  /** How the backend reaches engines; the simulated Pod IPs are on loopback. */
+  access?: PodAccess;
+}) {
   let apiServer: TestApiServer | undefined;
   let simulator: KubeletSimulator | undefined;
   let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
@@ -70,8 +79,7 @@ export function useKubernetesBackend(options: { nodes: string[] }) {
                 kubernetes: {
                   kubeconfig: join(dir, 'kubeconfig'),
                   namespace: 'basalt',
-                  // The simulated Pods' IPs are on this host's loopback.
-                  access: 'podNetwork',
+                  access: options.access ?? 'podNetwork',
                   podStartTimeout: '60s',
                 },
               },
@@ -140,4 +148,41 @@ export function useKubernetesBackend(options: { nodes: string[] }) {
       await startBackend();
     },
   };
+}
+
+/**
+ * Runs SQL as the cluster's superuser straight at a Pod's IP (the
+ * simulated Pod network is this host's loopback), with the credentials
+ * read from the cluster's Secret in namespace `basalt`; returns the rows.
+ */
+export async function queryPod(
+  kubeConfig: KubeConfig,
+  cluster: ClusterResource,
+  pod: V1Pod,
+  sql: string,
+  database = 'postgres',
+) {
+  const { namespace, name } = cluster.metadata;
+  const secret = await kubeConfig
+    .makeApiClient(CoreV1Api)
+    .readNamespacedSecret({
+      namespace: 'basalt',
+      name: `${namespace}-${name}-credentials`,
+    });
+  const credentials = JSON.parse(
+    Buffer.from(secret.data!['credentials.json'], 'base64').toString(),
+  );
+  const client = new Client({
+    host: pod.status!.podIP,
+    port: 5432,
+    user: credentials.superuser.username,
+    password: credentials.superuser.password,
+    database,
+  });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
 }

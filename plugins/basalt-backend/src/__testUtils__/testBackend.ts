@@ -185,27 +185,49 @@ export function postgresManifest(
 
 /**
  * Waits until the cluster is Ready with `replicas` instances for its
- * current generation, and (optionally) `also` holds.
+ * current generation, and (optionally) `also` holds. On timeout the error
+ * tells what the cluster last looked like.
  */
 export function untilReady(
   client: BasaltClient,
   ref: { namespace: string; name: string },
   replicas: number,
   also: (cluster: ClusterResource) => boolean = () => true,
+  timeoutMs = 60_000,
 ): Promise<ClusterResource> {
   return eventually(
     async () => {
       const cluster = await client.getCluster(ref);
       const ready = cluster.status?.conditions.find(c => c.type === 'Ready');
-      return cluster.status?.observedGeneration ===
-        cluster.metadata.generation &&
+      if (
+        cluster.status?.observedGeneration === cluster.metadata.generation &&
         ready?.status === 'True' &&
         cluster.status.instances.length === replicas &&
         cluster.status.instances.every(i => i.ready) &&
         also(cluster)
-        ? cluster
-        : undefined;
+      ) {
+        return cluster;
+      }
+      throw new Error(describeStatus(cluster));
     },
-    { what: `${ref.namespace}/${ref.name} to be ready with ${replicas}` },
+    {
+      what: `${ref.namespace}/${ref.name} to be ready with ${replicas}`,
+      timeoutMs,
+    },
   );
+}
+
+/** The cluster's conditions and instances, in one line. */
+function describeStatus(cluster: ClusterResource): string {
+  const status = cluster.status;
+  if (!status) return 'no status yet';
+  const conditions = status.conditions.map(
+    c => `${c.type}=${c.status}${c.message ? ` (${c.message})` : ''}`,
+  );
+  const instances = status.instances.map(
+    i => `${i.name}:${i.role ?? '?'}${i.ready ? '' : ' not ready'}`,
+  );
+  return `generation ${cluster.metadata.generation} observed ${
+    status.observedGeneration
+  }; ${conditions.join(', ')}; instances ${instances.join(', ') || 'none'}`;
 }

@@ -7,6 +7,7 @@ export type {
   InstanceProbe,
   InstanceRoleRequest,
   ParsedLogLine,
+  ReplicationSource,
 } from './types';
 export { EngineUnavailableError } from './errors';
 export type {

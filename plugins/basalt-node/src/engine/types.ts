@@ -122,7 +122,21 @@ export interface InstanceProbe {
  */
 export type InstanceRoleRequest =
   | { role: 'primary' }
-  | { role: 'replica'; primary: EngineAddress };
+  | { role: 'replica'; primary: ReplicationSource };
+
+/**
+ * An instance that another replicates from, as each side reaches it: the
+ * backend, which prepares it (e.g. a checkpoint), at `address`; the
+ * replica, which copies and streams from it, at `peerAddress`. They differ
+ * when the backend reaches engines through a tunnel, such as a Kubernetes
+ * port-forward on the backend's own loopback.
+ *
+ * @public
+ */
+export interface ReplicationSource {
+  address: EngineAddress;
+  peerAddress: EngineAddress;
+}
 
 /**
  * What a driver reads from one line of its engine's log.
@@ -169,7 +183,7 @@ export interface EngineDriver {
   initializeReplica(
     host: EngineHost,
     context: EngineContext,
-    source: EngineAddress,
+    source: ReplicationSource,
   ): Promise<void>;
   /** The program and arguments that run the server in the foreground. */
   serverCommand(host: EngineHost): { program: string; args: string[] };
@@ -188,7 +202,10 @@ export interface EngineDriver {
    * it has applied everything it received.
    */
   promote(address: EngineAddress, context: EngineContext): Promise<void>;
-  /** Points a running replica at another primary, without a restart. */
+  /**
+   * Points a running replica at another primary, without a restart;
+   * `primary` is where the replica reaches it (its peer address).
+   */
   follow(
     replica: { name: string; address: EngineAddress },
     primary: EngineAddress,
@@ -212,7 +229,7 @@ export interface EngineDriver {
   prepareReplica(
     host: EngineHost,
     context: EngineContext,
-    replica: { name: string; primary: EngineAddress },
+    replica: { name: string; primary: ReplicationSource },
   ): Promise<{ rewound: boolean }>;
   /**
    * Creates the manifest's databases and accounts on the primary where they

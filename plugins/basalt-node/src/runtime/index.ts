@@ -13,3 +13,4 @@ export type {
   RuntimeInstance,
   RuntimeNode,
 } from './types';
+export { replicationSourceOf } from './replicationSource';

@@ -10,6 +10,7 @@ import {
   EngineDriver,
   EngineHost,
   InstanceRoleRequest,
+  ReplicationSource,
 } from '../engine/types';
 
 /**
@@ -44,7 +45,15 @@ export interface RuntimeInstance {
   /** `<cluster>-<ordinal>`, stable for the instance's life. */
   name: string;
   node: string;
+  /** Where the backend reaches its engine (probes, admin, backups). */
   address: EngineAddress;
+  /**
+   * Where the cluster's other instances reach it, for replication, when
+   * that differs from `address`: e.g. a Pod's IP while the backend, outside
+   * the cluster, goes through a port-forward on its own loopback. Read it
+   * with {@link replicationSourceOf}.
+   */
+  peerAddress?: EngineAddress;
   /** Its process (or Pod) is running. */
   running: boolean;
   /** Why it is not running, when the runtime knows (e.g. the log's last lines). */
@@ -69,7 +78,7 @@ export interface InstanceRequest {
   /** How to create its data the first time: a new primary, or a copy of one. */
   bootstrap:
     | { from: 'scratch' }
-    | { from: 'replica-of'; source: EngineAddress }
+    | { from: 'replica-of'; source: ReplicationSource }
     | {
         from: 'restore';
         /**

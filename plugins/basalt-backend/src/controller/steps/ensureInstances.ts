@@ -7,6 +7,7 @@ import {
   EngineContext,
   EngineUnavailableError,
   InstanceRoleRequest,
+  replicationSourceOf,
   RuntimeInstance,
 } from '@basalt/plugin-basalt-node';
 import { ClusterReconcileError, rootCauseMessage } from '../errors';
@@ -117,7 +118,7 @@ async function startStopped(
       .filter(i => i !== primary)
       .map(async instance => {
         const role: InstanceRoleRequest | undefined = startedPrimary
-          ? { role: 'replica', primary: startedPrimary.address }
+          ? { role: 'replica', primary: replicationSourceOf(startedPrimary) }
           : undefined;
         try {
           return await start(instance, role);

@@ -1,6 +1,7 @@
 import {
   EngineContext,
   InstanceRequest,
+  replicationSourceOf,
   VolumeRequest,
 } from '@basalt/plugin-basalt-node';
 import { parseQuantity } from '../../pools';
@@ -26,7 +27,7 @@ export function instanceRequest(
     name,
     node,
     bootstrap: source
-      ? { from: 'replica-of', source: source.instance.address }
+      ? { from: 'replica-of', source: replicationSourceOf(source.instance) }
       : ctx.restore?.primaryBootstrap(engine) ?? { from: 'scratch' },
     driver: ctx.driver,
     context: engine,

@@ -1,4 +1,4 @@
-import { EngineContext } from '@basalt/plugin-basalt-node';
+import { EngineContext, replicationSourceOf } from '@basalt/plugin-basalt-node';
 import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
 
 /** Milliseconds since `since`. */
@@ -54,7 +54,7 @@ export async function promoteAndRepoint(
       ctx.driver
         .follow(
           { name: o.instance.name, address: o.instance.address },
-          candidate.instance.address,
+          replicationSourceOf(candidate.instance).peerAddress,
           engine,
         )
         .catch(error =>

@@ -6,6 +6,7 @@ import {
   EngineHost,
   InstanceProbe,
   ParsedLogLine,
+  ReplicationSource,
 } from '@basalt/plugin-basalt-node';
 import { ensureDatabasesAndAccounts, ensureReplicationRole } from './accounts';
 import {
@@ -128,20 +129,21 @@ export class PostgresDriver implements EngineDriver {
   async initializeReplica(
     host: EngineHost,
     context: EngineContext,
-    source: EngineAddress,
+    source: ReplicationSource,
   ): Promise<void> {
     const files = this.configurationFiles(host, context);
     const { superuser, replication } = context.credentials;
     // The source may not have the replication account yet, depending on
     // whether its databases and accounts were reconciled already.
-    await withClient(source, superuser, this.adminTimeouts, client =>
+    await withClient(source.address, superuser, this.adminTimeouts, client =>
       ensureReplicationRole(client, replication),
     );
+    // Runs beside the replica, so it connects the way the replica will.
     await host.exec(
       'pg_basebackup',
       [
-        `--host=${source.host}`,
-        `--port=${source.port}`,
+        `--host=${source.peerAddress.host}`,
+        `--port=${source.peerAddress.port}`,
         `--username=${replication.username}`,
         `--pgdata=${host.dataDir}`,
         '--write-recovery-conf',
@@ -218,7 +220,7 @@ export class PostgresDriver implements EngineDriver {
   async prepareReplica(
     host: EngineHost,
     context: EngineContext,
-    replica: { name: string; primary: EngineAddress },
+    replica: { name: string; primary: ReplicationSource },
   ): Promise<{ rewound: boolean }> {
     const files = this.configurationFiles(host, context);
     const { superuser, replication } = context.credentials;
@@ -227,14 +229,18 @@ export class PostgresDriver implements EngineDriver {
       // A just-promoted primary records its new timeline in its control
       // file only at its next checkpoint; pg_rewind reads the timeline from
       // there, and would otherwise see no divergence where there is one.
-      await withClient(replica.primary, superuser, this.adminTimeouts, c =>
-        c.query('checkpoint'),
+      await withClient(
+        replica.primary.address,
+        superuser,
+        this.adminTimeouts,
+        c => c.query('checkpoint'),
       );
     }
+    const { peerAddress } = replica.primary;
     const result = await prepareStandby(host, {
-      primary: replica.primary,
+      primary: peerAddress,
       superuser,
-      conninfo: primaryConninfo(replica.primary, replication, replica.name),
+      conninfo: primaryConninfo(peerAddress, replication, replica.name),
       wasStandby,
     });
     // pg_rewind copies the source's configuration; this instance keeps its own.

@@ -96,11 +96,13 @@ export class InstanceObserver {
       engineContainerRunning(pod) &&
       engineStarted(pod);
     const address = pod && (await this.addresses.addressOf(pod, port));
+    const peerAddress = pod && this.addresses.peerAddressOf(pod, port);
     return {
       name,
       node,
       // Without a Pod there is nothing to reach; the host name it will have.
       address: address ?? { host: pod?.metadata?.name ?? name, port },
+      ...(peerAddress && { peerAddress }),
       running,
       ...(!running && { message: whyNotRunning(pod, node, nodeReady) }),
       ...(running && {

@@ -41,6 +41,15 @@ export class PodAddresses {
     return this.forwardTo(pod, port);
   }
 
+  /**
+   * Where the cluster's other Pods reach the Pod's engine: its IP on the
+   * Pod network, whichever way the backend reaches it.
+   */
+  peerAddressOf(pod: V1Pod, port: number): EngineAddress | undefined {
+    const podIP = pod.status?.podIP;
+    return podIP ? { host: podIP, port } : undefined;
+  }
+
   /** Closes the listeners of Pods that no longer exist. */
   forget(livePodUids: Set<string>): void {
     for (const [uid, forward] of this.forwards) {

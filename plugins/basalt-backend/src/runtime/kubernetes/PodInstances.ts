@@ -151,7 +151,7 @@ export class PodInstances {
       );
       this.options.logger.info(
         `Prepared instance ${label(cluster, name)} to replicate from ${
-          request.role.primary.host
+          request.role.primary.peerAddress.host
         }${rewound ? ', rewound to the new primary' : ''}`,
       );
     }

@@ -8,9 +8,9 @@ import {
 } from '@backstage/errors';
 import {
   ClusterKey,
-  EngineAddress,
   EngineUnavailableError,
   InstanceRequest,
+  ReplicationSource,
   RuntimeEvent,
   RuntimeInstance,
   VolumeUsage,
@@ -200,7 +200,7 @@ export class InstanceManager {
     request: InstanceRequest,
     paths: InstancePaths,
     host: LocalEngineHost,
-    primary: EngineAddress,
+    primary: ReplicationSource,
   ): Promise<void> {
     if (await this.options.supervisor.runningPid(serverIdentity(paths))) {
       return;
@@ -215,9 +215,11 @@ export class InstanceManager {
       `Prepared instance ${instanceLabel(
         request.cluster,
         request.name,
-      )} to replicate from ${primary.host}:${primary.port}${
-        rewound ? ', rewound to the new primary' : ''
-      } in ${Date.now() - startedAt} ms`,
+      )} to replicate from ${primary.peerAddress.host}:${
+        primary.peerAddress.port
+      }${rewound ? ', rewound to the new primary' : ''} in ${
+        Date.now() - startedAt
+      } ms`,
     );
   }
 

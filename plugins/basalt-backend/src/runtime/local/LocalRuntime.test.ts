@@ -6,6 +6,7 @@ import { ConflictError, ServiceUnavailableError } from '@backstage/errors';
 import {
   ClusterKey,
   EngineContext,
+  replicationSourceOf,
   RuntimeEvent,
 } from '@basalt/plugin-basalt-node';
 import { PostgresDriver } from '../../engines/postgresql';
@@ -143,7 +144,10 @@ describe('LocalRuntime', () => {
       ...primaryRequest(cluster, ctx),
       name: 'payments-1',
       node: 'node-b',
-      bootstrap: { from: 'replica-of', source: primary.address },
+      bootstrap: {
+        from: 'replica-of',
+        source: replicationSourceOf(primary),
+      },
     });
     expect(replica.address.port).not.toBe(primary.address.port);
     await driver.ensureDatabasesAndAccounts(primary.address, ctx);
@@ -425,7 +429,10 @@ describe('LocalRuntime', () => {
     await runtime.ensureInstance({
       ...primaryRequest(cluster, ctx),
       name: 'secrets-1',
-      bootstrap: { from: 'replica-of', source: primary.address },
+      bootstrap: {
+        from: 'replica-of',
+        source: replicationSourceOf(primary),
+      },
     });
     await driver.ensureDatabasesAndAccounts(primary.address, ctx);
     const passwords = [
@@ -547,7 +554,10 @@ describe('LocalRuntime', () => {
       ...primaryRequest(cluster, ctx),
       name: 'routing-1',
       node: 'node-b',
-      bootstrap: { from: 'replica-of', source: primary.address },
+      bootstrap: {
+        from: 'replica-of',
+        source: replicationSourceOf(primary),
+      },
     });
     const recovery = (endpoint?: string) =>
       query<{ recovery: boolean }>(

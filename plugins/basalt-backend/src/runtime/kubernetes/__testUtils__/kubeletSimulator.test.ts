@@ -290,6 +290,21 @@ describe('KubeletSimulator', () => {
       details: { causes: [{ reason: 'ExitCode', message: '3' }] },
     });
 
+    // As in a real container, exec joins the container's processes: what
+    // a command leaves running in the background (a server started with
+    // `pg_ctl start`) outlives it, and a later command sees it by its pid.
+    const background = await execIn(kc, 'shell', 'main', [
+      'sh',
+      '-c',
+      'sleep 600 > /dev/null 2>&1 & echo $!',
+    ]);
+    const seen = await execIn(kc, 'shell', 'main', [
+      'kill',
+      '-0',
+      background.stdout.trim(),
+    ]);
+    expect(seen.status?.status).toBe('Success');
+
     const log = await core.readNamespacedPodLog({
       name: 'shell',
       namespace: NS,

@@ -1,9 +1,11 @@
 import { ChildProcess, StdioOptions } from 'node:child_process';
 import { waitForExit } from '../processes';
 import {
+  containerInit,
   killContainer,
   signalContainer,
   spawnInContainer,
+  spawnInRunningContainer,
 } from './containerProcess';
 
 /**
@@ -52,10 +54,12 @@ export class PodProcesses {
     stdio: StdioOptions,
   ): ChildProcess {
     const wrapper = this.wrappers.get(container);
-    if (!wrapper || !this.isRunning(container)) {
+    const main = this.main.get(container);
+    const init = main && containerInit(main);
+    if (!wrapper || init === undefined) {
       throw new Error(`container ${container} is not running`);
     }
-    const child = spawnInContainer(wrapper, command, stdio);
+    const child = spawnInRunningContainer(wrapper, init, command, stdio);
     this.execs.add(child);
     child.once('exit', () => this.execs.delete(child));
     return child;

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn, StdioOptions } from 'node:child_process';
 import fs from 'node:fs';
 import { waitForExit } from '../processes';
+import { EXEC_MARK } from './containerWrapper';
 
 /**
  * Starts `command` through a container's wrapper, as a container: in new
@@ -49,8 +50,49 @@ export function spawnInContainer(
   return child;
 }
 
-/** The host pid of the container's PID 1, once `unshare` has forked it. */
-function containerInit(child: ChildProcess): number | undefined {
+/**
+ * Runs `command` in a running container, as kubelet's exec does: in the
+ * PID and mount namespaces of the container's PID 1 (`init`, a host pid).
+ * A process it daemonizes (e.g. `pg_ctl start`) therefore outlives the
+ * command, as in a real container, until the container stops.
+ */
+export function spawnInRunningContainer(
+  wrapper: string,
+  init: number,
+  command: string[],
+  stdio: StdioOptions,
+): ChildProcess {
+  const child = spawn(
+    'setpriv',
+    [
+      '--pdeathsig',
+      'KILL',
+      '--',
+      'nsenter',
+      `--target=${init}`,
+      '--pid',
+      '--mount',
+      '--',
+      '/bin/sh',
+      wrapper,
+      ...command,
+    ],
+    {
+      detached: true,
+      stdio,
+      cwd: '/',
+      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', [EXEC_MARK]: '1' },
+    },
+  );
+  child.on('error', () => {});
+  return child;
+}
+
+/**
+ * The host pid of a container's PID 1 (the first child of `unshare`, or
+ * of `nsenter` for an exec'd command), once forked.
+ */
+export function containerInit(child: ChildProcess): number | undefined {
   if (child.pid === undefined) {
     return undefined;
   }
@@ -91,9 +133,9 @@ export function signalContainer(
 }
 
 /**
- * SIGKILLs a container and resolves once every process in it is gone:
- * `unshare` reports PID 1's death only after the kernel has reaped the
- * whole PID namespace.
+ * SIGKILLs a container (or an exec'd command) and resolves once it is
+ * gone: for a container, `unshare` reports PID 1's death only after the
+ * kernel has reaped the whole PID namespace.
  */
 export async function killContainer(child: ChildProcess): Promise<void> {
   signalContainer(child, 'SIGKILL');

@@ -23,6 +23,12 @@ export interface ContainerSetup {
   workingDir?: string;
 }
 
+/**
+ * The environment variable that tells a container's wrapper it runs an
+ * exec'd command inside the running container, whose mounts are made.
+ */
+export const EXEC_MARK = 'EXEC_IN';
+
 /** Quotes a word for a POSIX shell. */
 function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
@@ -83,11 +89,14 @@ export async function containerMounts(
 }
 
 /**
- * Writes the shell wrapper every process of a container is started with:
- * run inside a private mount namespace, it bind-mounts the container's
- * mounts, changes to its working directory and execs `"$@"` as the
- * unprivileged user with exactly the container's environment. The binaries
- * are the host's: only the view of the file system and the user change.
+ * Writes the shell wrapper every process of a container is started with.
+ * For the main process, run inside a new private mount namespace, it
+ * bind-mounts the container's mounts; an exec'd command (`$EXEC_IN`
+ * set, see {@link EXEC_MARK}) enters that namespace instead and finds them
+ * there. Either then changes to the working directory and execs `"$@"` as
+ * the unprivileged user with exactly the container's environment. The
+ * binaries are the host's: only the view of the file system and the user
+ * change.
  */
 export async function writeContainerWrapper(
   file: string,
@@ -97,6 +106,8 @@ export async function writeContainerWrapper(
     '#!/bin/sh',
     `# Runs a process of container ${setup.title}.`,
     'set -e',
+    `if [ -z "\${${EXEC_MARK}:-}" ]; then`,
+    '  :',
   ];
   for (const mount of setup.mounts) {
     const target = shellQuote(mount.target);
@@ -113,6 +124,7 @@ export async function writeContainerWrapper(
       lines.push(`mount -o remount,bind,ro ${target}`);
     }
   }
+  lines.push('fi');
   if (setup.workingDir) {
     const dir = shellQuote(setup.workingDir);
     lines.push(`mkdir -p ${dir}`, `cd ${dir}`);

@@ -1,0 +1,136 @@
+import { CoreV1Api, V1Pod } from '@kubernetes/client-node';
+import { ClusterResource } from '@basalt/plugin-basalt-common';
+import {
+  queryPod,
+  useKubernetesBackend,
+} from './__testUtils__/kubernetesBackend';
+import { postgresManifest, untilReady } from './__testUtils__/testBackend';
+import { eventually } from './testUtils/eventually';
+
+jest.setTimeout(300_000);
+
+const ref = (name: string) => ({ namespace: 'payments', name });
+
+/**
+ * The backend as it runs outside the cluster: every engine connection it
+ * makes (probes, promotion, accounts, backups, logical restores) goes
+ * through the API server's port-forward, while the Pods replicate from each
+ * other over the Pod network.
+ */
+describe('the kubernetes runtime through port-forward', () => {
+  const kube = useKubernetesBackend({
+    nodes: ['node-a', 'node-b', 'node-c'],
+    access: 'portForward',
+  });
+
+  async function podsOf(cluster: ClusterResource): Promise<V1Pod[]> {
+    const core = kube.admin().makeApiClient(CoreV1Api);
+    const { items } = await core.listNamespacedPod({
+      namespace: 'basalt',
+      labelSelector: `basalt.dev/cluster-uid=${cluster.metadata.uid}`,
+    });
+    return items;
+  }
+
+  async function rowsOf(cluster: ClusterResource, role: string) {
+    const pod = (await podsOf(cluster)).find(
+      p => p.metadata?.labels?.['basalt.dev/role'] === role,
+    )!;
+    return queryPod(
+      kube.admin(),
+      cluster,
+      pod,
+      'select id, label from items order by id',
+      'orders',
+    );
+  }
+
+  async function untilBackedUp(name: string, method: 'physical' | 'logical') {
+    const client = kube.client();
+    const started = await client.createBackup(ref(name), { method });
+    return eventually(
+      async () => {
+        const backup = await client.getBackup(ref(name), started.id);
+        return backup.phase === 'Running' ? undefined : backup;
+      },
+      { what: `the ${method} backup of ${name}`, timeoutMs: 120_000 },
+    );
+  }
+
+  async function untilRestored(name: string, replicas: number) {
+    return untilReady(
+      kube.client(),
+      ref(name),
+      replicas,
+      cluster =>
+        cluster.status!.conditions.some(
+          c => c.type === 'Restored' && c.status === 'True',
+        ),
+      180_000,
+    );
+  }
+
+  it('replicates, backs up and restores with the backend on the far side of the API server', async () => {
+    const client = kube.client();
+    await client.applyCluster(
+      postgresManifest('ledger', { replicas: 2, databases: ['orders'] }),
+    );
+    const source = await untilReady(client, ref('ledger'), 2);
+    // The backend's addresses are its own port-forward listeners.
+    for (const instance of source.status!.instances) {
+      expect(instance.address).toMatch(/^127\.0\.0\.1:\d+$/);
+    }
+    const [primaryPod] = (await podsOf(source)).filter(
+      pod => pod.metadata?.labels?.['basalt.dev/role'] === 'primary',
+    );
+    await queryPod(
+      kube.admin(),
+      source,
+      primaryPod,
+      `create table items (id int primary key, label text);
+       insert into items select g, md5(g::text) from generate_series(1, 500) g`,
+      'orders',
+    );
+    // The replica, cloned from the primary's Pod IP, streams the rows.
+    const written = await rowsOf(source, 'primary');
+    await eventually(
+      async () =>
+        (await rowsOf(source, 'replica').catch(() => [])).length === 500 ||
+        undefined,
+      { what: 'the replica to stream the rows', timeoutMs: 60_000 },
+    );
+
+    // Physical: streamed from the primary through the forward, unpacked
+    // into the new Pod's volume through exec.
+    const physical = await untilBackedUp('ledger', 'physical');
+    expect(physical.phase).toBe('Completed');
+    await client.restoreCluster(ref('ledger'), {
+      name: 'ledger-physical',
+      backup: physical.id,
+    });
+    const fromPhysical = await untilRestored('ledger-physical', 2);
+    expect(await rowsOf(fromPhysical, 'primary')).toEqual(written);
+
+    // Logical: dumped and loaded through the forward.
+    const logical = await untilBackedUp('ledger', 'logical');
+    expect(logical.phase).toBe('Completed');
+    await client.restoreCluster(ref('ledger'), {
+      name: 'ledger-logical',
+      backup: logical.id,
+    });
+    const fromLogical = await untilRestored('ledger-logical', 2);
+    expect(await rowsOf(fromLogical, 'primary')).toEqual(written);
+
+    for (const name of ['ledger', 'ledger-physical', 'ledger-logical']) {
+      await client.deleteCluster(ref(name));
+    }
+    await eventually(
+      async () => {
+        const core = kube.admin().makeApiClient(CoreV1Api);
+        const { items } = await core.listNamespacedPod({ namespace: 'basalt' });
+        return items.length === 0 || undefined;
+      },
+      { what: 'every Pod to be gone', timeoutMs: 120_000 },
+    );
+  });
+});
