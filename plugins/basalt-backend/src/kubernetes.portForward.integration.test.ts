@@ -100,6 +100,15 @@ describe('the kubernetes runtime through port-forward', () => {
       { what: 'the replica to stream the rows', timeoutMs: 60_000 },
     );
 
+    // What the volumes hold is measured in their Pods (du through exec).
+    const holding = (await client.listPools()).filter(p => p.volumes.count);
+    expect(holding.map(p => p.node).sort()).toEqual(
+      source.status!.instances.map(i => i.node).sort(),
+    );
+    for (const pool of holding) {
+      expect(pool.capacity.usedBytes).toBeGreaterThan(16 * 1024 * 1024);
+    }
+
     // Physical: streamed from the primary through the forward, unpacked
     // into the new Pod's volume through exec.
     const physical = await untilBackedUp('ledger', 'physical');
