@@ -249,6 +249,78 @@ describe('the kubernetes runtime on a real API server', () => {
     expect(objects.volumes).toEqual(before.volumes);
   });
 
+  it("shows Kubernetes' warnings about an instance's Pod in the cluster's events", async () => {
+    const client = kube.client();
+    await client.applyCluster(postgresManifest('alerts'));
+    const cluster = await untilReady(client, ref('alerts'), 1);
+    const [pod] = (await objectsOf(cluster)).podObjects;
+    /** A warning Event about the Pod, as kubelet records one. */
+    const warn = (name: string, reason: string, message: string) =>
+      core.createNamespacedEvent({
+        namespace: NAMESPACE,
+        body: {
+          metadata: { name },
+          involvedObject: {
+            kind: 'Pod',
+            namespace: NAMESPACE,
+            name: pod.metadata!.name,
+            uid: pod.metadata!.uid,
+          },
+          type: 'Warning',
+          reason,
+          message,
+          count: 1,
+          source: { component: 'kubelet', host: pod.spec!.nodeName },
+          firstTimestamp: new Date(),
+          lastTimestamp: new Date(),
+        },
+      });
+    const warnings = async () =>
+      (await client.listClusterEvents(ref('alerts'))).filter(event =>
+        ['Unhealthy', 'FailedMount'].includes(event.reason),
+      );
+
+    await warn('alerts-probe', 'Unhealthy', 'Readiness probe failed');
+    await eventually(
+      async () => ((await warnings()).length ? true : undefined),
+      {
+        what: 'the Unhealthy warning in the events',
+      },
+    );
+    expect(await warnings()).toMatchObject([
+      {
+        type: 'Warning',
+        reason: 'Unhealthy',
+        message: 'alerts-0: Readiness probe failed',
+      },
+    ]);
+
+    // Kubernetes counts a repeat in the same Event: not shown again within
+    // minutes. The watch delivers in order, so once the next warning is
+    // shown, the repeat has been seen.
+    const probe = await core.readNamespacedEvent({
+      namespace: NAMESPACE,
+      name: 'alerts-probe',
+    });
+    await core.replaceNamespacedEvent({
+      namespace: NAMESPACE,
+      name: 'alerts-probe',
+      body: { ...probe, count: 2, lastTimestamp: new Date() },
+    });
+    await warn('alerts-mount', 'FailedMount', 'MountVolume.SetUp failed');
+    await eventually(
+      async () =>
+        (await warnings()).some(event => event.reason === 'FailedMount') ||
+        undefined,
+      { what: 'the FailedMount warning in the events' },
+    );
+    expect((await warnings()).map(event => event.message)).toEqual([
+      'alerts-0: MountVolume.SetUp failed',
+      'alerts-0: Readiness probe failed',
+    ]);
+    await client.deleteCluster(ref('alerts'));
+  });
+
   it('runs with the least privileges of the RBAC manifests, not as an administrator', async () => {
     const backendApi = kube.backendKubeConfig().makeApiClient(CoreV1Api);
     // What the runtime uses works (every test above ran with this token)...

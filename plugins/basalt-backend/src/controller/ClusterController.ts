@@ -7,6 +7,7 @@ import {
 import {
   EngineContext,
   EngineDriver,
+  InstanceWarningEvent,
   Runtime,
 } from '@basalt/plugin-basalt-node';
 import { FinalBackup } from '../backups/FinalBackup';
@@ -110,6 +111,10 @@ export class ClusterController {
   async start(): Promise<void> {
     const { runtime, scheduler, resyncIntervalMs } = this.#options;
     this.#unsubscribe = runtime.subscribe(event => {
+      if (event.type === 'instance-warning') {
+        void this.#recordWarning(event);
+        return;
+      }
       const { uid } = event.cluster;
       this.#monitor.noticeExit(
         uid,
@@ -130,6 +135,27 @@ export class ClusterController {
       signal: this.#abort.signal,
       fn: () => this.resync(),
     });
+  }
+
+  /**
+   * Puts a platform's warning about an instance into its cluster's events.
+   * Only the leader records it: every backend watches the same platform.
+   */
+  async #recordWarning(event: InstanceWarningEvent): Promise<void> {
+    const { lease, events, logger } = this.#options;
+    if (!lease.isHeld()) return;
+    const { namespace, name, uid } = event.cluster;
+    await events
+      .record({
+        clusterUid: uid,
+        cluster: clusterRefOf({ metadata: { namespace, name } }),
+        type: 'Warning',
+        reason: event.reason,
+        message: `${event.instance}: ${event.message}`,
+      })
+      .catch(error =>
+        logger.warn(`Could not record the ${event.reason} warning`, error),
+      );
   }
 
   /** Renews leadership and queues every cluster. */

@@ -23,7 +23,11 @@ export class RuntimeEvents {
   }
 
   emit(event: RuntimeEvent): void {
-    this.logger.warn(`Instance ${this.describe(event)}: ${event.message}`);
+    const what =
+      event.type === 'instance-warning'
+        ? `${event.reason}: ${event.message}`
+        : event.message;
+    this.logger.warn(`Instance ${this.describe(event)}: ${what}`);
     for (const listener of this.listeners) {
       try {
         listener(event);

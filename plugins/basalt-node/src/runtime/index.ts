@@ -9,7 +9,10 @@ export type {
   InstanceRequest,
   LogReadOptions,
   Runtime,
+  InstanceExitedEvent,
+  InstanceWarningEvent,
   RuntimeEvent,
+  RuntimeEventBase,
   RuntimeInstance,
   RuntimeNode,
 } from './types';

@@ -180,18 +180,46 @@ export interface EndpointTargets {
 }
 
 /**
- * Something that happened to an instance without the controller asking,
- * e.g. its process exited.
+ * Something that happened to an instance without the controller asking.
  *
  * @public
  */
-export interface RuntimeEvent {
-  type: 'instance-exited';
+export type RuntimeEvent = InstanceExitedEvent | InstanceWarningEvent;
+
+/**
+ * What every {@link RuntimeEvent} says.
+ *
+ * @public
+ */
+export interface RuntimeEventBase {
   cluster: ClusterKey;
   instance: string;
   message: string;
   /** When the runtime noticed, ISO 8601. */
   timestamp: string;
+}
+
+/**
+ * The instance stopped running: its process exited, or its Pod or node
+ * went. The controller reconciles the cluster at once.
+ *
+ * @public
+ */
+export interface InstanceExitedEvent extends RuntimeEventBase {
+  type: 'instance-exited';
+}
+
+/**
+ * The platform warned about the instance, e.g. Kubernetes could not mount
+ * its volume or its probe failed. It goes into the cluster's events for
+ * people to see; the controller acts on what it observes, not on this.
+ *
+ * @public
+ */
+export interface InstanceWarningEvent extends RuntimeEventBase {
+  type: 'instance-warning';
+  /** The platform's reason, e.g. `FailedMount` or `Unhealthy`. */
+  reason: string;
 }
 
 /**

@@ -1,10 +1,11 @@
 import {
   CoreV1Api,
+  CoreV1Event,
   Informer,
   KubeConfig,
   KubernetesListObject,
   KubernetesObject,
-  makeInformer,
+  ListWatch,
   ObjectCache,
   V1ConfigMap,
   V1Node,
@@ -12,6 +13,7 @@ import {
   V1Pod,
   V1Secret,
   V1Service,
+  Watch,
 } from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { LABELS, MANAGER, toSelector } from './names';
@@ -20,16 +22,25 @@ type Watched<T extends KubernetesObject> = Informer<T> & ObjectCache<T>;
 
 const MANAGED = toSelector({ [LABELS.managedBy]: MANAGER });
 
+/**
+ * The Events watched: warnings about Pods. Events carry no labels, so
+ * which Pods are Basalt's is told from the Pod cache.
+ */
+const POD_WARNINGS = 'type=Warning,involvedObject.kind=Pod';
+
+type CacheKind = CacheChange['kind'];
+
 /** A change the cache saw, for whoever waits on one. */
 export type CacheChange =
   | { kind: 'pod'; verb: 'add' | 'update' | 'delete'; object: V1Pod }
   | { kind: 'node'; verb: 'add' | 'update' | 'delete'; object: V1Node }
+  | { kind: 'event'; verb: 'add' | 'update' | 'delete'; object: CoreV1Event }
   | { kind: 'other' };
 
 /**
  * Watches (list + watch, never polling) everything Basalt reads: its own
  * Pods, claims, Services, Secrets and ConfigMaps in the namespaces it
- * manages, and the Nodes. (Its PersistentVolumes are only ever written,
+ * manages, the warning Events about Pods there, and the Nodes. (Its PersistentVolumes are only ever written,
  * by name, so they are not watched.) Every read of the runtime
  * comes from here, so a resync of every cluster costs no API request; only
  * changes do.
@@ -40,6 +51,7 @@ export class KubeCache {
   private readonly services = new Map<string, Watched<V1Service>>();
   private readonly secrets = new Map<string, Watched<V1Secret>>();
   private readonly configMaps = new Map<string, Watched<V1ConfigMap>>();
+  private readonly warnings = new Map<string, Watched<CoreV1Event>>();
   private readonly nodes: Watched<V1Node>;
   private readonly all: Watched<KubernetesObject>[] = [];
   private readonly listeners = new Set<(change: CacheChange) => void>();
@@ -88,13 +100,27 @@ export class KubeCache {
           core.listNamespacedConfigMap({ namespace, labelSelector: MANAGED }),
         ),
       );
+      this.warnings.set(
+        namespace,
+        this.watch(
+          'event',
+          kubeConfig,
+          path('events'),
+          () =>
+            core.listNamespacedEvent({
+              namespace,
+              fieldSelector: POD_WARNINGS,
+            }),
+          { fieldSelector: POD_WARNINGS },
+        ),
+      );
     }
     this.nodes = this.watch(
       'node',
       kubeConfig,
       '/api/v1/nodes',
       () => core.listNode({ labelSelector: nodeSelector }),
-      nodeSelector ?? '',
+      { labelSelector: nodeSelector },
     );
   }
 
@@ -163,6 +189,13 @@ export class KubeCache {
     );
   }
 
+  /** The warning Events about Pods in every namespace Basalt manages. */
+  allPodWarnings(): CoreV1Event[] {
+    return [...this.warnings.entries()].flatMap(([namespace, events]) =>
+      events.list(namespace),
+    );
+  }
+
   listClaims(namespace: string): readonly V1PersistentVolumeClaim[] {
     return this.in(this.claims, namespace).list(namespace);
   }
@@ -204,18 +237,26 @@ export class KubeCache {
     return cache;
   }
 
+  /**
+   * An informer of `path`. The selectors must be those `list` applies;
+   * without any, Basalt's own objects (the managed-by label).
+   */
   private watch<T extends KubernetesObject>(
-    kind: 'pod' | 'node' | 'other',
+    kind: CacheKind,
     kubeConfig: KubeConfig,
     path: string,
     list: () => Promise<KubernetesListObject<T>>,
-    labelSelector: string = MANAGED,
+    selectors: { labelSelector?: string; fieldSelector?: string } = {
+      labelSelector: MANAGED,
+    },
   ): Watched<T> {
-    const informer = makeInformer<T>(
-      kubeConfig,
+    const informer = new ListWatch<T>(
       path,
+      new Watch(kubeConfig),
       list,
-      labelSelector || undefined,
+      false,
+      selectors.labelSelector || undefined,
+      selectors.fieldSelector,
     );
     for (const verb of ['add', 'update', 'delete'] as const) {
       informer.on(verb, object => this.changed(kind, verb, object));
@@ -236,7 +277,7 @@ export class KubeCache {
   }
 
   private changed(
-    kind: 'pod' | 'node' | 'other',
+    kind: CacheKind,
     verb: 'add' | 'update' | 'delete',
     object: KubernetesObject,
   ): void {

@@ -31,6 +31,7 @@ import { NamespaceMapping } from './NamespaceMapping';
 import { PodAccess, PodAddresses } from './PodAddresses';
 import { PodExec } from './PodExec';
 import { PodInstances } from './PodInstances';
+import { PodWarnings } from './PodWarnings';
 import { PodWatcher } from './PodWatcher';
 import { RuntimeEvents } from '../RuntimeEvents';
 import { nodeIsReady } from './podState';
@@ -78,6 +79,7 @@ export class KubernetesRuntime implements Runtime {
   private readonly objects: ClusterObjects;
   private readonly usage: VolumeUsageReader;
   private readonly watcher: PodWatcher;
+  private readonly warnings: PodWarnings;
 
   /** Creates the runtime and waits until its caches are filled. */
   static async create(
@@ -129,6 +131,7 @@ export class KubernetesRuntime implements Runtime {
       event => `${event.cluster.namespace}/${event.instance}`,
     );
     this.watcher = new PodWatcher(cache, event => this.events.emit(event));
+    this.warnings = new PodWarnings(cache, event => this.events.emit(event));
   }
 
   async listNodes(): Promise<RuntimeNode[]> {
@@ -291,6 +294,7 @@ export class KubernetesRuntime implements Runtime {
   async stop(): Promise<void> {
     this.events.clear();
     this.watcher.close();
+    this.warnings.close();
     this.addresses.close();
     await this.cache.stop();
   }

@@ -1,7 +1,7 @@
 import { V1Pod } from '@kubernetes/client-node';
 import { RuntimeEvent } from '@basalt/plugin-basalt-node';
 import { KubeCache } from './KubeCache';
-import { LABELS } from './names';
+import { instanceOfPod } from './names';
 import { engineStarted, engineStatus, lastExit, nodeIsReady } from './podState';
 
 /**
@@ -40,7 +40,7 @@ export class PodWatcher {
 
   private podChanged(verb: 'add' | 'update' | 'delete', pod: V1Pod): void {
     const uid = pod.metadata?.uid ?? '';
-    if (!isInstancePod(pod)) return;
+    if (!instanceOfPod(pod)) return;
     if (verb === 'delete') {
       this.restarts.delete(uid);
       if (engineStarted(pod)) this.exited(pod, 'its Pod was deleted');
@@ -61,28 +61,18 @@ export class PodWatcher {
     this.nodesReady.set(node, ready);
     if (ready || before === false) return;
     for (const pod of this.cache.allPods()) {
-      if (pod.spec?.nodeName === node && isInstancePod(pod)) {
+      if (pod.spec?.nodeName === node && instanceOfPod(pod)) {
         this.exited(pod, `node ${node} is not ready`);
       }
     }
   }
 
   private exited(pod: V1Pod, message: string): void {
-    const labels = pod.metadata?.labels ?? {};
     this.emit({
       type: 'instance-exited',
-      cluster: {
-        namespace: labels[LABELS.namespace],
-        name: labels[LABELS.cluster],
-        uid: labels[LABELS.clusterUid],
-      },
-      instance: labels[LABELS.instance],
+      ...instanceOfPod(pod)!,
       message,
       timestamp: new Date().toISOString(),
     });
   }
-}
-
-function isInstancePod(pod: V1Pod): boolean {
-  return pod.metadata?.labels?.[LABELS.component] === 'instance';
 }

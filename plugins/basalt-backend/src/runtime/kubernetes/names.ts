@@ -39,6 +39,25 @@ export function clusterSelector(cluster: ClusterKey): string {
   });
 }
 
+/**
+ * The cluster and instance an instance's Pod belongs to, read from its
+ * labels; undefined for any other Pod (cleanup Pods, or not Basalt's).
+ */
+export function instanceOfPod(pod: {
+  metadata?: { labels?: Record<string, string> };
+}): { cluster: ClusterKey; instance: string } | undefined {
+  const labels = pod.metadata?.labels ?? {};
+  if (labels[LABELS.component] !== 'instance') return undefined;
+  return {
+    cluster: {
+      namespace: labels[LABELS.namespace],
+      name: labels[LABELS.cluster],
+      uid: labels[LABELS.clusterUid],
+    },
+    instance: labels[LABELS.instance],
+  };
+}
+
 /** `k=v,k=v` for a label selector. */
 export function toSelector(labels: Record<string, string>): string {
   return Object.entries(labels)
