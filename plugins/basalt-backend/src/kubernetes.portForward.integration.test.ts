@@ -110,25 +110,18 @@ describe('the kubernetes runtime through port-forward', () => {
     }
 
     // Physical: streamed from the primary through the forward, unpacked
-    // into the new Pod's volume through exec.
-    const physical = await untilBackedUp('ledger', 'physical');
-    expect(physical.phase).toBe('Completed');
-    await client.restoreCluster(ref('ledger'), {
-      name: 'ledger-physical',
-      backup: physical.id,
-    });
-    const fromPhysical = await untilRestored('ledger-physical', 2);
-    expect(await rowsOf(fromPhysical, 'primary')).toEqual(written);
-
+    // into the new Pod's volume through exec and recovered there.
     // Logical: dumped and loaded through the forward.
-    const logical = await untilBackedUp('ledger', 'logical');
-    expect(logical.phase).toBe('Completed');
-    await client.restoreCluster(ref('ledger'), {
-      name: 'ledger-logical',
-      backup: logical.id,
-    });
-    const fromLogical = await untilRestored('ledger-logical', 2);
-    expect(await rowsOf(fromLogical, 'primary')).toEqual(written);
+    for (const method of ['physical', 'logical'] as const) {
+      const backup = await untilBackedUp('ledger', method);
+      expect(backup.phase).toBe('Completed');
+      await client.restoreCluster(ref('ledger'), {
+        name: `ledger-${method}`,
+        backup: backup.id,
+      });
+      const restored = await untilRestored(`ledger-${method}`, 2);
+      expect(await rowsOf(restored, 'primary')).toEqual(written);
+    }
 
     for (const name of ['ledger', 'ledger-physical', 'ledger-logical']) {
       await client.deleteCluster(ref(name));

@@ -20,12 +20,8 @@ export function spawnInContainer(
   command: string[],
   stdio: StdioOptions,
 ): ChildProcess {
-  const child = spawn(
-    'setpriv',
+  return spawnGuarded(
     [
-      '--pdeathsig',
-      'KILL',
-      '--',
       'unshare',
       '--fork',
       '--pid',
@@ -33,21 +29,11 @@ export function spawnInContainer(
       '--mount',
       '--propagation',
       'private',
-      '--',
-      '/bin/sh',
-      wrapper,
-      ...command,
     ],
-    {
-      detached: true,
-      stdio,
-      cwd: '/',
-      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
-    },
+    wrapper,
+    command,
+    stdio,
   );
-  // Reported through 'exit'/'close' by the callers; unhandled it would crash.
-  child.on('error', () => {});
-  return child;
 }
 
 /**
@@ -62,16 +48,33 @@ export function spawnInRunningContainer(
   command: string[],
   stdio: StdioOptions,
 ): ChildProcess {
+  return spawnGuarded(
+    ['nsenter', `--target=${init}`, '--pid', '--mount'],
+    wrapper,
+    command,
+    stdio,
+    { [EXEC_MARK]: '1' },
+  );
+}
+
+/**
+ * Runs `/bin/sh wrapper command` through `namespaces` (an unshare or
+ * nsenter command line), killed should the test runner die.
+ */
+function spawnGuarded(
+  namespaces: string[],
+  wrapper: string,
+  command: string[],
+  stdio: StdioOptions,
+  env: Record<string, string> = {},
+): ChildProcess {
   const child = spawn(
     'setpriv',
     [
       '--pdeathsig',
       'KILL',
       '--',
-      'nsenter',
-      `--target=${init}`,
-      '--pid',
-      '--mount',
+      ...namespaces,
       '--',
       '/bin/sh',
       wrapper,
@@ -81,9 +84,10 @@ export function spawnInRunningContainer(
       detached: true,
       stdio,
       cwd: '/',
-      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', [EXEC_MARK]: '1' },
+      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', ...env },
     },
   );
+  // Reported through 'exit'/'close' by the callers; unhandled it would crash.
   child.on('error', () => {});
   return child;
 }
