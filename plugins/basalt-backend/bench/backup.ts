@@ -37,7 +37,6 @@ import { ensureReplicationRole } from '../src/engines/postgresql/accounts';
 import { BenchBackend, startBenchBackend } from './lib/backend';
 import { DATABASE, NAMESPACE, waitUntilReady } from './lib/cluster';
 import { readCredentials } from './lib/credentials';
-import { withExtraConfig } from './lib/extraConfig';
 import { pollUntil } from './lib/time';
 import { MB, mb, report, sec, Trial } from './lib/backupReport';
 
@@ -168,7 +167,7 @@ class Bench {
 
   constructor(
     private readonly backend: BenchBackend,
-    private readonly repositoryPath: string,
+    repositoryPath: string,
     private readonly instance: Address,
     private readonly credentials: Credentials,
   ) {
@@ -363,21 +362,16 @@ async function main(): Promise<void> {
     'repository',
   );
   scratch.push(join(repositoryPath, '..'));
-  const backend = await withExtraConfig(
-    {
-      basalt: {
-        backups: {
-          repositories: {
-            default: { type: 'filesystem', path: repositoryPath },
-          },
+  const backend = await startBenchBackend({
+    onInterrupt: () => abort.abort(new Error('Interrupted')),
+    basalt: {
+      backups: {
+        repositories: {
+          default: { type: 'filesystem', path: repositoryPath },
         },
       },
     },
-    () =>
-      startBenchBackend({
-        onInterrupt: () => abort.abort(new Error('Interrupted')),
-      }),
-  );
+  });
   const target = `${NAMESPACE}/${SOURCE}`;
   try {
     console.log(`${target}: 1 instance; repository ${repositoryPath}`);

@@ -1,4 +1,5 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { JsonObject } from '@backstage/types';
 import { ClusterResource } from '@basalt/plugin-basalt-common';
 import { chmodSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
@@ -37,7 +38,11 @@ const EVENTS = ['SIGINT', 'SIGTERM', 'beforeExit'] as const;
  * which stop the backend and exit 0 leaving the engines running, are removed.
  */
 export async function startBenchBackend(
-  options: { onInterrupt?: () => void } = {},
+  options: {
+    onInterrupt?: () => void;
+    /** More `basalt` configuration, e.g. a backup repository. */
+    basalt?: JsonObject;
+  } = {},
 ): Promise<BenchBackend> {
   const rootDir = mkdtempSync(join(tmpdir(), 'basalt-bench-'));
   chmodSync(rootDir, 0o755);
@@ -52,6 +57,7 @@ export async function startBenchBackend(
             basalt: {
               controller: { resyncInterval: '5s' },
               runtimes: { local: { rootDir } },
+              ...options.basalt,
             },
           },
         }),

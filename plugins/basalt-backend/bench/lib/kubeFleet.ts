@@ -8,7 +8,7 @@ import {
   V1PodStatus,
 } from '@kubernetes/client-node';
 import { parseEngineCluster } from '@basalt/plugin-basalt-common';
-import { ClusterCredentials, ClusterKey } from '@basalt/plugin-basalt-node';
+import { ClusterKey } from '@basalt/plugin-basalt-node';
 import {
   renderPgHba,
   renderPostgresqlConf,
