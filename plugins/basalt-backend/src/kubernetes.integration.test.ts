@@ -321,6 +321,27 @@ describe('the kubernetes runtime on a real API server', () => {
     await client.deleteCluster(ref('alerts'));
   });
 
+  it('places instances on a Node that joins after the backend started', async () => {
+    const client = kube.client();
+    await client.applyCluster(postgresManifest('spread', { replicas: 3 }));
+    await untilReady(client, ref('spread'), 3);
+
+    // One instance per node: a fourth needs the new Node's pool.
+    await kube.simulator().addNode('node-d');
+    await client.applyCluster(postgresManifest('spread', { replicas: 4 }));
+    const cluster = await untilReady(client, ref('spread'), 4);
+    expect(cluster.status!.instances.map(i => i.node).sort()).toEqual([
+      'node-a',
+      'node-b',
+      'node-c',
+      'node-d',
+    ]);
+    expect((await client.listPools()).map(pool => pool.node)).toContain(
+      'node-d',
+    );
+    await client.deleteCluster(ref('spread'));
+  });
+
   it('runs with the least privileges of the RBAC manifests, not as an administrator', async () => {
     const backendApi = kube.backendKubeConfig().makeApiClient(CoreV1Api);
     // What the runtime uses works (every test above ran with this token)...

@@ -14,7 +14,7 @@ import { hostname } from 'os';
 import { randomUUID } from 'crypto';
 import { readBasaltConfig } from './config';
 import { readOfferings } from './offerings';
-import { readPoolConfig } from './pools';
+import { readPoolConfig, VolumePools } from './pools';
 import { ClusterController, Lease } from './controller';
 import { PostgresDriver } from './engines/postgresql';
 import {
@@ -84,13 +84,18 @@ export const basaltPlugin = createBackendPlugin({
 
         const { runtime, localRuntime, ...runtimeControl } =
           await createRuntime({ config, settings, moduleRuntimes, logger });
-        const pools = readPoolConfig(config, {
-          // Pools without a node list are on every node there is now.
-          nodes: localRuntime
-            ? settings.local.nodes
-            : (await runtime.listNodes()).map(node => node.name),
-          // On Kubernetes nodes, unconfigured pools are under /var/lib/basalt.
-          rootDir: localRuntime ? settings.local.rootDir : '/var/lib/basalt',
+        const pools = await VolumePools.create({
+          listNodes: async () =>
+            (await runtime.listNodes()).map(node => node.name),
+          poolsOn: nodes =>
+            readPoolConfig(config, {
+              nodes,
+              // On Kubernetes nodes, unconfigured pools are under
+              // /var/lib/basalt.
+              rootDir: localRuntime
+                ? settings.local.rootDir
+                : '/var/lib/basalt',
+            }),
         });
         const drivers = new Map<string, EngineDriver>(
           [

@@ -24,7 +24,7 @@ import {
 } from '../store';
 import { describeRestoreSource, pendingRestore } from './pendingRestore';
 import { volumeAllocations } from './volumeAllocations';
-import { NodePool } from '../pools';
+import { VolumePools } from '../pools';
 import { PrimaryMonitor, PrimaryMonitorSettings } from './PrimaryMonitor';
 import { computeStatus, Observation } from './computeStatus';
 import { conditionStatus } from './conditions';
@@ -55,7 +55,7 @@ export interface ClusterControllerOptions {
   /** Restores, final backups and the status's last backup. */
   backups: ControllerBackups;
   /** The volume pools of every node, which placement carves volumes from. */
-  pools: NodePool[];
+  pools: VolumePools;
   /** When volume protection locks and unlocks writes (percent full). */
   volumeWatermarks: { high: number; low: number };
 }
@@ -269,7 +269,7 @@ export class ClusterController {
       logger: logger.child({ cluster: ref }),
       recordEvent: (type, reason, message) =>
         events.record({ clusterUid: uid, cluster: ref, type, reason, message }),
-      pools: this.#options.pools,
+      pools: await this.#options.pools.current(),
       allocations: volumeAllocations(await instances.withStorage()),
       restartRequestedAt: stored.restartRequestedAt,
       primaryInstance: stored.primaryInstance,

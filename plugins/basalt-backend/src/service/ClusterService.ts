@@ -26,7 +26,7 @@ import { isDeepStrictEqual } from 'util';
 import { BackupRepositories } from '../backups/BackupRepositories';
 import { RestorePlanner } from '../backups/RestorePlanner';
 import { ClusterController } from '../controller';
-import { NodePool } from '../pools';
+import { VolumePools } from '../pools';
 import { checkStorageChange } from './checkStorageChange';
 import {
   ClusterFilter,
@@ -53,8 +53,8 @@ export class ClusterService {
       offerings: Offerings;
       restores: RestorePlanner;
       repositories: BackupRepositories;
-      /** The configured volume pools of every node. */
-      pools: NodePool[];
+      /** The volume pools of every node. */
+      pools: VolumePools;
       instances: InstanceStore;
     },
   ) {}
@@ -107,7 +107,8 @@ export class ClusterService {
     existing: ClusterResource | undefined,
   ): Promise<void> {
     const { pool } = manifest.spec.storage;
-    const names = [...new Set(this.deps.pools.map(p => p.pool))];
+    const pools = await this.deps.pools.current();
+    const names = [...new Set(pools.map(p => p.pool))];
     if (!names.includes(pool)) {
       throw new InputError(
         `spec.storage.pool: no volume pool '${pool}' is configured; configured: ${
@@ -119,7 +120,7 @@ export class ClusterService {
       checkStorageChange({
         existing,
         next: manifest.spec.storage,
-        pools: this.deps.pools,
+        pools,
         instances: await this.deps.instances.withStorage(),
       });
     }

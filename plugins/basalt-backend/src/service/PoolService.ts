@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { clusterRefOf, PoolStatus } from '@basalt/plugin-basalt-common';
 import { ClusterKey, Runtime } from '@basalt/plugin-basalt-node';
 import { volumeAllocations } from '../controller/volumeAllocations';
-import { NodePool, PlacementEngine, PoolUsage } from '../pools';
+import { NodePool, PlacementEngine, PoolUsage, VolumePools } from '../pools';
 import { ClusterStore, InstanceStorage, InstanceStore } from '../store';
 
 /**
@@ -14,8 +14,8 @@ import { ClusterStore, InstanceStorage, InstanceStore } from '../store';
 export class PoolService {
   constructor(
     private readonly deps: {
-      /** Every node's pools, as configured. */
-      pools: NodePool[];
+      /** Every node's pools. */
+      pools: VolumePools;
       instances: InstanceStore;
       clusters: ClusterStore;
       runtime: Runtime;
@@ -25,10 +25,11 @@ export class PoolService {
 
   /** One entry per node and pool, sorted by pool and node. */
   async list(): Promise<PoolStatus[]> {
-    const { pools, instances, runtime } = this.deps;
+    const { instances, runtime } = this.deps;
+    const pools = await this.deps.pools.current();
     const observed = await instances.withStorage();
     const [used, enforcement] = await Promise.all([
-      this.#usedBytes(observed),
+      this.#usedBytes(pools, observed),
       runtime.volumeEnforcement(),
     ]);
     const byKey = new Map(pools.map(pool => [keyOf(pool), pool]));
@@ -49,7 +50,10 @@ export class PoolService {
    * volume the runtime can measure; a pool with instances none of which it
    * can measure is missing from the map (unknown), an empty one holds 0.
    */
-  async #usedBytes(observed: InstanceStorage[]): Promise<Map<string, number>> {
+  async #usedBytes(
+    pools: NodePool[],
+    observed: InstanceStorage[],
+  ): Promise<Map<string, number>> {
     const uids = new Map(
       (await this.deps.clusters.list()).map(c => [
         clusterRefOf(c),
@@ -68,7 +72,7 @@ export class PoolService {
       }),
     );
     const used = new Map<string, number>(
-      this.deps.pools
+      pools
         .filter(pool => !observed.some(row => sameKey(row, pool)))
         .map(pool => [keyOf(pool), 0]),
     );

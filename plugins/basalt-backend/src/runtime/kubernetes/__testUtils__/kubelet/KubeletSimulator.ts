@@ -223,6 +223,17 @@ export class KubeletSimulator {
   }
 
   /**
+   * Joins a new Node to the cluster, as a machine added by hand or by an
+   * autoscaler: its kubelet registers it Ready and runs the Pods bound to it.
+   */
+  async addNode(name: string): Promise<void> {
+    if (this.nodes.has(name)) {
+      throw new Error(`${name} is a simulated node already`);
+    }
+    await this.startNode(name);
+  }
+
+  /**
    * Simulates losing a Node (power cut, network partition): every process
    * of its Pods is SIGKILLed at once, its kubelet API stops answering and
    * stops heartbeating, the Node's conditions turn Unknown and its Pods'
