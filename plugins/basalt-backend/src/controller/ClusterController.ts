@@ -34,6 +34,12 @@ import { reconcileCluster } from './reconcileCluster';
 import { deleteCluster } from './deleteCluster';
 import { WorkQueue, WorkResult } from './WorkQueue';
 
+/**
+ * How long stopping waits for reconciles in progress: within Kubernetes'
+ * default termination grace period (30 s), so a backend Pod ends in order.
+ */
+export const STOP_GRACE_MS = 20_000;
+
 /** Options of {@link ClusterController.create}. */
 export interface ClusterControllerOptions {
   clusters: ClusterStore;
@@ -171,12 +177,23 @@ export class ClusterController {
     this.#queue.add(uid);
   }
 
-  /** Stops reconciling and gives up leadership; engines keep running. */
+  /**
+   * Stops reconciling and gives up leadership; engines keep running. A
+   * reconcile still running after {@link STOP_GRACE_MS} (a step waiting on
+   * an engine) is left behind; leadership is then left to expire rather
+   * than released, so no other backend acts on that cluster meanwhile.
+   */
   async stop(): Promise<void> {
     this.#abort.abort();
     this.#unsubscribe?.();
     this.#monitor.stop();
-    await this.#queue.stop();
+    const running = await this.#queue.stop(STOP_GRACE_MS);
+    if (running.length) {
+      this.#options.logger.warn(
+        `Stopped with ${running.length} reconcile(s) still running; leadership expires rather than being released`,
+      );
+      return;
+    }
     await this.#options.lease.release();
   }
 

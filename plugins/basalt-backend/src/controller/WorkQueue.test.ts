@@ -60,6 +60,16 @@ describe('WorkQueue', () => {
     await queue.stop();
   });
 
+  it('stops waiting for work that outlives the grace, and names it', async () => {
+    const { queue } = recordingQueue(key =>
+      key === 'stuck' ? new Promise<void>(() => {}) : tick(5),
+    );
+    queue.add('stuck');
+    queue.add('quick');
+    await tick(1);
+    await expect(queue.stop(50)).resolves.toEqual(['stuck']);
+  });
+
   it('keeps working after a handler throws', async () => {
     const { queue, runs } = recordingQueue(async key => {
       if (key === 'bad') throw new Error('boom');

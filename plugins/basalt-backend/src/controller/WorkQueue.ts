@@ -64,14 +64,29 @@ export class WorkQueue {
     }
   }
 
-  /** Stops taking work and waits for what runs to finish. */
-  async stop(): Promise<void> {
+  /**
+   * Stops taking work and waits for what runs to finish, for at most
+   * `graceMs` when given. Resolves with the keys still running then (none
+   * when everything finished).
+   */
+  async stop(graceMs?: number): Promise<string[]> {
     this.#stopped = true;
     this.#timers.forEach(timer => clearTimeout(timer));
     this.#timers.clear();
     this.#queued.length = 0;
     this.#queuedSet.clear();
-    await Promise.all(this.#inFlight.values());
+    const finished = Promise.all(this.#inFlight.values());
+    if (graceMs === undefined) {
+      await finished;
+      return [];
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<void>(resolve => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([finished, graceOver]);
+    clearTimeout(timer);
+    return [...this.#inFlight.keys()];
   }
 
   #drain(): void {
