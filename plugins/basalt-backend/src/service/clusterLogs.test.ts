@@ -78,8 +78,15 @@ describe('GET /clusters/:namespace/:name/logs', () => {
     });
     await expect(intruder.connect()).rejects.toThrow(/password/);
 
+    // This failed login's line, not an earlier FATAL the tail may hold
+    // (a probe's "starting up"); the marker was logged before it.
     const fatal = await eventually(
-      async () => lines.find(line => line.level === 'fatal'),
+      async () =>
+        lines.find(
+          line =>
+            line.level === 'fatal' &&
+            line.message.includes('password authentication failed'),
+        ),
       { what: 'the failed login in the log' },
     );
     const marker = lines.find(line => line.message.includes('marker-xyz'));
