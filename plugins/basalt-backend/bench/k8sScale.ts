@@ -32,7 +32,6 @@ import {
   V1Node,
   V1PersistentVolumeClaim,
   V1Pod,
-  V1PodStatus,
   V1Secret,
   V1Service,
 } from '@kubernetes/client-node';
@@ -61,9 +60,8 @@ import {
   TestApiServer,
 } from '../src/runtime/kubernetes/__testUtils__/apiServer';
 import {
-  crashedStatus,
   ENGINE_IMAGE,
-  restartedStatus,
+  engineStatusAt,
   mapLimited,
   SEED_REQUESTS_PER_CLUSTER,
   seedCluster,
@@ -79,8 +77,8 @@ import {
   serverRequestCounts,
   totalOf,
 } from './lib/kubeRequests';
-import { median } from './lib/stats';
-import { sleep } from './lib/time';
+import { max, median } from './lib/stats';
+import { pollUntil, sleep } from './lib/time';
 
 function setting(name: string, fallback: number, min: number): number {
   const value = process.env[name] ?? String(fallback);
@@ -254,9 +252,14 @@ async function reconcilePolling(
     core.listNamespacedService({ namespace, labelSelector }),
     core.listNamespacedSecret({ namespace, labelSelector }),
   ]);
-  return decide(key, nodes, pods.items, claims.items, services.items, [
-    ...secrets.items,
-  ]);
+  return decide(
+    key,
+    nodes,
+    pods.items,
+    claims.items,
+    services.items,
+    secrets.items,
+  );
 }
 
 function decide(
@@ -395,12 +398,15 @@ interface Exit {
   eventMs?: number;
 }
 
-/** Writes the Pod's status and resolves once the runtime sees `running`. */
+/**
+ * Writes the Pod's status as a kubelet would once its engine exited (not
+ * `running`) or was restarted (`running`), and resolves once the runtime
+ * sees `running`.
+ */
 async function writeStatus(
   runtime: KubernetesRuntime,
   core: CoreV1Api,
   cluster: SeededCluster,
-  status: (pod: V1Pod, at: Date) => V1PodStatus,
   running: boolean,
 ): Promise<Exit> {
   const pod = await core.readNamespacedPod({
@@ -418,25 +424,28 @@ async function writeStatus(
     await core.replaceNamespacedPodStatus({
       namespace: KUBE_NAMESPACE,
       name: cluster.pod,
-      body: { ...pod, status: status(pod, new Date()) },
+      body: { ...pod, status: engineStatusAt(pod, new Date(), running) },
     });
     const ackMs = performance.now() - start;
-    let seenMs: number | undefined;
-    while (seenMs === undefined) {
-      const [instance] = await runtime.listInstances(cluster.key);
-      if (instance && instance.running === running) {
-        seenMs = performance.now() - start;
-      } else if (performance.now() - start > 30_000) {
-        throw new Error(`${cluster.pod}: not seen running=${running} in 30 s`);
-      } else await sleep(1);
+    const seenMs = await pollUntil(
+      async () => {
+        const [instance] = await runtime.listInstances(cluster.key);
+        return instance && instance.running === running
+          ? performance.now() - start
+          : undefined;
+      },
+      // 30 s from sending the write.
+      { timeoutMs: start + 30_000 - performance.now(), pollMs: 1 },
+    );
+    if (seenMs === undefined) {
+      throw new Error(`${cluster.pod}: not seen running=${running} in 30 s`);
     }
     // The event, when there is one, comes with the same watch event.
-    for (
-      let i = 0;
-      running === false && eventAt === undefined && i < 100;
-      i++
-    ) {
-      await sleep(10);
+    if (!running) {
+      await pollUntil(() => (eventAt === undefined ? undefined : true), {
+        timeoutMs: 1_000,
+        pollMs: 10,
+      });
     }
     return {
       ackMs,
@@ -459,15 +468,9 @@ async function exitTrial(
   core: CoreV1Api,
   cluster: SeededCluster,
 ): Promise<{ first: Exit; second: Exit }> {
-  const first = await writeStatus(runtime, core, cluster, crashedStatus, false);
-  await writeStatus(runtime, core, cluster, restartedStatus, true);
-  const second = await writeStatus(
-    runtime,
-    core,
-    cluster,
-    crashedStatus,
-    false,
-  );
+  const first = await writeStatus(runtime, core, cluster, false);
+  await writeStatus(runtime, core, cluster, true);
+  const second = await writeStatus(runtime, core, cluster, false);
   return { first, second };
 }
 
@@ -511,7 +514,7 @@ async function main() {
       Array.from({ length: CLUSTERS }, (_, i) => i),
       SEED_CONCURRENCY,
       async index => {
-        const seeded = await seedCluster(admin, {
+        const seeded = await seedCluster(adminCore, {
           index,
           kubeNamespace: KUBE_NAMESPACE,
           node: nodes[index % nodes.length],
@@ -632,7 +635,10 @@ const mb = (bytes: number) => `${(bytes / MB).toFixed(1)} MiB`;
 const ratio = (a: number, b: number) =>
   b === 0 ? '—' : (a / b).toFixed(a / b < 0.01 && a > 0 ? 4 : 3);
 
-/** The median run by wall time and the medians of each figure. */
+/**
+ * The median of each figure, each taken on its own (they need not come
+ * from the same run; {@link describeCpu} picks the median run).
+ */
 function medians(costs: Cost[]) {
   const controlPlane = (c: Cost) => sum(Object.values(c.controlPlaneCpuMs));
   return {
@@ -665,6 +671,13 @@ function report(r: {
     console.log(
       `${label.padEnd(40)}${b.padStart(14)}${p.padStart(16)}${q.padStart(16)}`,
     );
+  /** A row of both sides' figures and their ratio. */
+  const compare = (
+    label: string,
+    a: number,
+    b: number,
+    format: (value: number) => string,
+  ) => line(label, format(a), format(b), ratio(a, b));
   const seen = (s: Seen, of: number) =>
     `${s.running}/${of} running, ${s.readWrite} rw + ${s.readOnly} ro endpoints`;
 
@@ -699,57 +712,47 @@ function report(r: {
   console.log('');
   line('', 'Basalt', 'baseline', 'Basalt/base');
   line('', '(watches)', '(polling)', '');
-  line(
-    'full resync, wall time',
-    ms(ours.ms),
-    ms(base.ms),
-    ratio(ours.ms, base.ms),
-  );
+  compare('full resync, wall time', ours.ms, base.ms, ms);
   line(
     '  per cluster',
     `${(ours.ms / CLUSTERS).toFixed(3)} ms`,
     `${(base.ms / CLUSTERS).toFixed(3)} ms`,
   );
-  line(
+  compare(
     'API requests per resync (backend)',
-    String(ours.client),
-    String(base.client),
-    ratio(ours.client, base.client),
+    ours.client,
+    base.client,
+    String,
   );
-  line(
+  compare(
     'API requests per resync (API server)',
-    String(ours.server),
-    String(base.server),
-    ratio(ours.server, base.server),
+    ours.server,
+    base.server,
+    String,
   );
-  line(
-    'backend CPU per resync',
-    ms(ours.cpuMs),
-    ms(base.cpuMs),
-    ratio(ours.cpuMs, base.cpuMs),
-  );
-  line(
+  compare('backend CPU per resync', ours.cpuMs, base.cpuMs, ms);
+  compare(
     'API server + etcd CPU per resync',
-    ms(ours.controlPlaneMs),
-    ms(base.controlPlaneMs),
-    ratio(ours.controlPlaneMs, base.controlPlaneMs),
+    ours.controlPlaneMs,
+    base.controlPlaneMs,
+    ms,
   );
-  line(
+  compare(
     'backend heap used after resyncs',
-    mb(r.basalt.memoryAfter.heapUsed),
-    mb(r.baseline.memoryAfter.heapUsed),
-    ratio(r.basalt.memoryAfter.heapUsed, r.baseline.memoryAfter.heapUsed),
+    r.basalt.memoryAfter.heapUsed,
+    r.baseline.memoryAfter.heapUsed,
+    mb,
   );
   line(
     "  of it the runtime's caches",
     `+${mb(r.memoryStarted.heapUsed - r.memoryBefore.heapUsed)}`,
     '—',
   );
-  line(
+  compare(
     'backend RSS after resyncs',
-    mb(r.basalt.memoryAfter.rss),
-    mb(r.baseline.memoryAfter.rss),
-    ratio(r.basalt.memoryAfter.rss, r.baseline.memoryAfter.rss),
+    r.basalt.memoryAfter.rss,
+    r.baseline.memoryAfter.rss,
+    mb,
   );
   console.log('');
   console.log(
@@ -822,7 +825,7 @@ function report(r: {
       )},` +
       ` listInstances shows it not running median ${ms(
         median(seenMs),
-      )} (max ${ms(Math.max(...seenMs))}),` +
+      )} (max ${ms(max(seenMs))}),` +
       ` instance-exited event ${
         events.length
           ? `median ${ms(median(events))} (${events.length}/${list.length})`

@@ -35,7 +35,8 @@ export interface BasaltConfig {
   };
 }
 
-function durationMs(
+/** A duration at `key` of `config` in milliseconds, else `fallback`'s. */
+export function durationMs(
   config: Config | undefined,
   key: string,
   fallback: HumanDuration,

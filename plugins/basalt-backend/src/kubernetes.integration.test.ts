@@ -1,17 +1,18 @@
 import { CoreV1Api, V1Pod } from '@kubernetes/client-node';
 import { ClusterResource } from '@basalt/plugin-basalt-common';
 import {
+  podsOf,
   queryPod,
   useKubernetesBackend,
+  withRole,
 } from './__testUtils__/kubernetesBackend';
+import { LABELS } from './runtime/kubernetes/names';
 import { postgresManifest, untilReady } from './__testUtils__/testBackend';
 import { eventually } from './testUtils/eventually';
 
 jest.setTimeout(240_000);
 
 const NAMESPACE = 'basalt';
-const UID_LABEL = 'basalt.dev/cluster-uid';
-const ROLE_LABEL = 'basalt.dev/role';
 
 describe('the kubernetes runtime on a real API server', () => {
   const kube = useKubernetesBackend({ nodes: ['node-a', 'node-b', 'node-c'] });
@@ -24,12 +25,12 @@ describe('the kubernetes runtime on a real API server', () => {
 
   /** Every object of the cluster, by kind, as sorted names. */
   async function objectsOf(cluster: ClusterResource) {
-    const labelSelector = `${UID_LABEL}=${cluster.metadata.uid}`;
-    const names = (list: { items: { metadata?: { name?: string } }[] }) =>
-      list.items.map(item => item.metadata!.name!).sort();
+    const labelSelector = `${LABELS.clusterUid}=${cluster.metadata.uid}`;
+    const names = (items: { metadata?: { name?: string } }[]) =>
+      items.map(item => item.metadata!.name!).sort();
     const [pods, claims, services, secrets, configMaps, volumes] =
       await Promise.all([
-        core.listNamespacedPod({ namespace: NAMESPACE, labelSelector }),
+        podsOf(kube.admin(), cluster),
         core.listNamespacedPersistentVolumeClaim({
           namespace: NAMESPACE,
           labelSelector,
@@ -41,18 +42,15 @@ describe('the kubernetes runtime on a real API server', () => {
       ]);
     return {
       pods: names(pods),
-      claims: names(claims),
-      services: names(services),
-      secrets: names(secrets),
-      configMaps: names(configMaps),
-      volumes: names(volumes),
-      podObjects: pods.items,
+      claims: names(claims.items),
+      services: names(services.items),
+      secrets: names(secrets.items),
+      configMaps: names(configMaps.items),
+      volumes: names(volumes.items),
+      podObjects: pods,
       volumeObjects: volumes.items,
     };
   }
-
-  const primaryPod = (pods: V1Pod[]) =>
-    pods.filter(pod => pod.metadata?.labels?.[ROLE_LABEL] === 'primary');
 
   /** Rows through the Pod's IP, with the credentials from the Secret. */
   const query = (cluster: ClusterResource, pod: V1Pod, sql: string) =>
@@ -100,16 +98,14 @@ describe('the kubernetes runtime on a real API server', () => {
     });
     expect(rw.spec!.selector).toEqual({
       'app.kubernetes.io/managed-by': 'basalt',
-      [UID_LABEL]: cluster.metadata.uid,
-      [ROLE_LABEL]: 'primary',
+      [LABELS.clusterUid]: cluster.metadata.uid,
+      [LABELS.role]: 'primary',
     });
-    const [primary] = primaryPod(objects.podObjects);
+    const [primary] = withRole(objects.podObjects, 'primary');
     const primaryStatus = cluster.status!.instances.find(
       i => i.role === 'primary',
     )!;
-    expect(primary.metadata!.labels!['basalt.dev/instance']).toBe(
-      primaryStatus.name,
-    );
+    expect(primary.metadata!.labels![LABELS.instance]).toBe(primaryStatus.name);
     expect(cluster.status!.endpoints.readWrite).toBe(
       'payments-orders-rw.basalt.svc.cluster.local:5432',
     );
@@ -166,7 +162,10 @@ describe('the kubernetes runtime on a real API server', () => {
     const client = kube.client();
     await client.applyCluster(postgresManifest('ledger', { replicas: 2 }));
     const cluster = await untilReady(client, ref('ledger'), 2);
-    const [oldPrimary] = primaryPod((await objectsOf(cluster)).podObjects);
+    const [oldPrimary] = withRole(
+      (await objectsOf(cluster)).podObjects,
+      'primary',
+    );
     await query(
       cluster,
       oldPrimary,
@@ -182,7 +181,7 @@ describe('the kubernetes runtime on a real API server', () => {
     const promoted = await eventually(
       async () => {
         const pods = (await objectsOf(cluster)).podObjects;
-        const primaries = primaryPod(pods);
+        const primaries = withRole(pods, 'primary');
         return primaries.length === 1 &&
           primaries[0].metadata!.name !== oldPrimary.metadata!.name
           ? primaries[0]
@@ -200,7 +199,7 @@ describe('the kubernetes runtime on a real API server', () => {
       2,
       current =>
         current.status!.instances.find(i => i.role === 'primary')?.name ===
-        promoted.metadata!.labels!['basalt.dev/instance'],
+        promoted.metadata!.labels![LABELS.instance],
     );
     expect(healed.status!.instances.map(i => i.role).sort()).toEqual([
       'primary',
@@ -212,14 +211,20 @@ describe('the kubernetes runtime on a real API server', () => {
     const client = kube.client();
     await client.applyCluster(postgresManifest('billing', { replicas: 2 }));
     const cluster = await untilReady(client, ref('billing'), 2);
-    const [oldPrimary] = primaryPod((await objectsOf(cluster)).podObjects);
+    const [oldPrimary] = withRole(
+      (await objectsOf(cluster)).podObjects,
+      'primary',
+    );
     const lostNode = oldPrimary.spec!.nodeName!;
 
     await kube.simulator().loseNode(lostNode);
 
     const promoted = await eventually(
       async () => {
-        const primaries = primaryPod((await objectsOf(cluster)).podObjects);
+        const primaries = withRole(
+          (await objectsOf(cluster)).podObjects,
+          'primary',
+        );
         return primaries.length === 1 &&
           primaries[0].spec!.nodeName !== lostNode
           ? primaries[0]
@@ -227,8 +232,8 @@ describe('the kubernetes runtime on a real API server', () => {
       },
       { timeoutMs: 90_000 },
     );
-    expect(promoted.metadata!.labels!['basalt.dev/instance']).not.toBe(
-      oldPrimary.metadata!.labels!['basalt.dev/instance'],
+    expect(promoted.metadata!.labels![LABELS.instance]).not.toBe(
+      oldPrimary.metadata!.labels![LABELS.instance],
     );
     await kube.simulator().restoreNode(lostNode);
   });

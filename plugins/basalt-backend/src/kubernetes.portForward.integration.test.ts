@@ -1,8 +1,10 @@
-import { CoreV1Api, V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api } from '@kubernetes/client-node';
 import { ClusterResource } from '@basalt/plugin-basalt-common';
 import {
+  podsOf,
   queryPod,
   useKubernetesBackend,
+  withRole,
 } from './__testUtils__/kubernetesBackend';
 import { postgresManifest, untilReady } from './__testUtils__/testBackend';
 import { eventually } from './testUtils/eventually';
@@ -23,19 +25,8 @@ describe('the kubernetes runtime through port-forward', () => {
     access: 'portForward',
   });
 
-  async function podsOf(cluster: ClusterResource): Promise<V1Pod[]> {
-    const core = kube.admin().makeApiClient(CoreV1Api);
-    const { items } = await core.listNamespacedPod({
-      namespace: 'basalt',
-      labelSelector: `basalt.dev/cluster-uid=${cluster.metadata.uid}`,
-    });
-    return items;
-  }
-
-  async function rowsOf(cluster: ClusterResource, role: string) {
-    const pod = (await podsOf(cluster)).find(
-      p => p.metadata?.labels?.['basalt.dev/role'] === role,
-    )!;
+  async function rowsOf(cluster: ClusterResource, role: 'primary' | 'replica') {
+    const [pod] = withRole(await podsOf(kube.admin(), cluster), role);
     return queryPod(
       kube.admin(),
       cluster,
@@ -80,8 +71,9 @@ describe('the kubernetes runtime through port-forward', () => {
     for (const instance of source.status!.instances) {
       expect(instance.address).toMatch(/^127\.0\.0\.1:\d+$/);
     }
-    const [primaryPod] = (await podsOf(source)).filter(
-      pod => pod.metadata?.labels?.['basalt.dev/role'] === 'primary',
+    const [primaryPod] = withRole(
+      await podsOf(kube.admin(), source),
+      'primary',
     );
     await queryPod(
       kube.admin(),

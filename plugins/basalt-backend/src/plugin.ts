@@ -78,12 +78,19 @@ export const basaltPlugin = createBackendPlugin({
         const { config, database, httpAuth, httpRouter, lifecycle, logger } =
           deps;
         const settings = readBasaltConfig(config);
+        const offerings = readOfferings(config);
         const stopping = new AbortController();
         const knex = await connectAndMigrate(database);
         const clusters = new ClusterStore(knex);
 
         const { runtime, localRuntime, ...runtimeControl } =
-          await createRuntime({ config, settings, moduleRuntimes, logger });
+          await createRuntime({
+            config,
+            settings,
+            profiles: offerings.profiles,
+            moduleRuntimes,
+            logger,
+          });
         const pools = await VolumePools.create({
           listNodes: async () =>
             (await runtime.listNodes()).map(node => node.name),
@@ -165,7 +172,7 @@ export const basaltPlugin = createBackendPlugin({
           controller,
           primaries,
           permissions: deps.permissions,
-          offerings: readOfferings(config),
+          offerings,
           restores: backups.controller.planner,
           repositories: backups.repositories,
           pools,

@@ -40,7 +40,10 @@ const EVENTS = ['SIGINT', 'SIGTERM', 'beforeExit'] as const;
 export async function startBenchBackend(
   options: {
     onInterrupt?: () => void;
-    /** More `basalt` configuration, e.g. a backup repository. */
+    /**
+     * More `basalt` configuration, e.g. a backup repository; its
+     * `controller` and `runtimes`, if any, are replaced by the bench's.
+     */
     basalt?: JsonObject;
   } = {},
 ): Promise<BenchBackend> {
@@ -55,9 +58,9 @@ export async function startBenchBackend(
         mockServices.rootConfig.factory({
           data: {
             basalt: {
+              ...options.basalt,
               controller: { resyncInterval: '5s' },
               runtimes: { local: { rootDir } },
-              ...options.basalt,
             },
           },
         }),

@@ -45,9 +45,7 @@ const Gi = 2 ** 30;
 /** One seeded cluster: a single instance, its primary. */
 export interface SeededCluster {
   key: ClusterKey;
-  instance: string;
   pod: string;
-  node: string;
 }
 
 /** Runs `fn` over `items` with at most `limit` at a time, in order. */
@@ -73,7 +71,7 @@ export async function mapLimited<T, R>(
 const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 /** What the kubelet reports for a Pod whose engine runs and answers. */
-export function runningStatus(
+function runningStatus(
   pod: V1Pod,
   podIP: string,
   startedAt: Date,
@@ -126,11 +124,17 @@ export function runningStatus(
 }
 
 /**
- * What the kubelet reports once the engine exited and is waiting to be
- * restarted: not ready, the engine container waiting in back-off, its last
- * run terminated, one restart more.
+ * What the kubelet reports for the Pod once its engine container changed
+ * at `at`: with `running` false, the engine exited and is waiting to be
+ * restarted (not ready, the engine container waiting in back-off, its last
+ * run terminated, one restart more); with `running` true, it was restarted
+ * (running and ready again, its restart count and last termination kept).
  */
-export function crashedStatus(pod: V1Pod, at: Date): V1PodStatus {
+export function engineStatusAt(
+  pod: V1Pod,
+  at: Date,
+  running: boolean,
+): V1PodStatus {
   const status = pod.status!;
   return {
     ...status,
@@ -138,8 +142,8 @@ export function crashedStatus(pod: V1Pod, at: Date): V1PodStatus {
       condition.type === 'Ready' || condition.type === 'ContainersReady'
         ? {
             ...condition,
-            status: 'False',
-            reason: 'ContainersNotReady',
+            status: running ? 'True' : 'False',
+            reason: running ? undefined : 'ContainersNotReady',
             lastTransitionTime: at,
           }
         : condition,
@@ -148,71 +152,47 @@ export function crashedStatus(pod: V1Pod, at: Date): V1PodStatus {
       container.name === ENGINE_CONTAINER
         ? {
             ...container,
-            ready: false,
-            started: false,
-            restartCount: container.restartCount + 1,
-            state: {
-              waiting: {
-                reason: 'CrashLoopBackOff',
-                message: `back-off 10s restarting failed container=${ENGINE_CONTAINER}`,
-              },
-            },
-            lastState: {
-              terminated: {
-                exitCode: 1,
-                reason: 'Error',
-                startedAt: container.state?.running?.startedAt,
-                finishedAt: at,
-              },
-            },
+            ready: running,
+            started: running,
+            ...(running
+              ? { state: { running: { startedAt: at } } }
+              : {
+                  restartCount: container.restartCount + 1,
+                  state: {
+                    waiting: {
+                      reason: 'CrashLoopBackOff',
+                      message: `back-off 10s restarting failed container=${ENGINE_CONTAINER}`,
+                    },
+                  },
+                  lastState: {
+                    terminated: {
+                      exitCode: 1,
+                      reason: 'Error',
+                      startedAt: container.state?.running?.startedAt,
+                      finishedAt: at,
+                    },
+                  },
+                }),
           }
         : container,
     ),
   };
 }
 
-/**
- * What the kubelet reports once it restarted the engine container: running
- * and ready again, its restart count and last termination kept.
- */
-export function restartedStatus(pod: V1Pod, at: Date): V1PodStatus {
-  const status = pod.status!;
-  return {
-    ...status,
-    conditions: status.conditions!.map(condition =>
-      condition.type === 'Ready' || condition.type === 'ContainersReady'
-        ? {
-            ...condition,
-            status: 'True',
-            reason: undefined,
-            lastTransitionTime: at,
-          }
-        : condition,
-    ),
-    containerStatuses: status.containerStatuses!.map(container =>
-      container.name === ENGINE_CONTAINER
-        ? {
-            ...container,
-            ready: true,
-            started: true,
-            state: { running: { startedAt: at } },
-          }
-        : container,
-    ),
-  };
-}
+/** The spec every seeded cluster has (parsed once). */
+const BENCH_SPEC = parseEngineCluster({
+  apiVersion: 'basalt.dev/v1alpha1',
+  kind: 'EngineCluster',
+  metadata: { name: 'bench' },
+  spec: { engine: 'postgresql', storage: { size: '10Gi' } },
+}).spec;
 
 /** The engine configuration the driver records in the cluster's ConfigMap. */
 function configuration(host: string): Record<string, string> {
   const input = {
     dataDir: DATA_DIR,
     address: { host, port: ENGINE_IMAGE.port },
-    spec: parseEngineCluster({
-      apiVersion: 'basalt.dev/v1alpha1',
-      kind: 'EngineCluster',
-      metadata: { name: 'bench' },
-      spec: { engine: 'postgresql', storage: { size: '10Gi' } },
-    }).spec,
+    spec: BENCH_SPEC,
     replicationUser: REPLICATION_USER_NAME,
   };
   return {
@@ -270,7 +250,7 @@ export async function seedNodes(
  * a kubelet reports it) and both Services. Sequential: 9 requests.
  */
 export async function seedCluster(
-  admin: KubeConfig,
+  core: CoreV1Api,
   options: {
     index: number;
     kubeNamespace: string;
@@ -283,7 +263,6 @@ export async function seedCluster(
     serviceIPs: { exhausted: boolean; headless: number };
   },
 ): Promise<SeededCluster> {
-  const core = admin.makeApiClient(CoreV1Api);
   const { kubeNamespace, node, index } = options;
   const key: ClusterKey = {
     namespace: 'bench',
@@ -401,7 +380,7 @@ export async function seedCluster(
     });
     options.serviceIPs.headless++;
   }
-  return { key, instance, pod: podName, node };
+  return { key, pod: podName };
 }
 
 /** The requests {@link seedCluster} makes for one cluster. */

@@ -11,23 +11,29 @@ const VERBS: Record<string, string> = {
   PUT: 'UPDATE',
 };
 
+/** `CREATE pods`, `PATCH pods/status`: a verb, a resource, its subresource. */
+function kindOf(verb: string, resource: string, subresource?: string): string {
+  return `${VERBS[verb] ?? verb} ${resource}${
+    subresource ? `/${subresource}` : ''
+  }`;
+}
+
 /**
  * `LIST pods`, `WATCH nodes`, `PATCH pods/status`: the verb as the API
  * server's metrics name it (a GET of a collection is a LIST, with
  * `watch=true` a WATCH) and the resource with its subresource.
  */
-export function requestKind(method: string, url: string): string {
+function requestKind(method: string, url: string): string {
   const { pathname, searchParams } = new URL(url);
   const segments = pathname.split('/').filter(Boolean);
   // /api/v1/… or /apis/<group>/<version>/…
   const rest = segments.slice(segments[0] === 'apis' ? 3 : 2);
   const [resource = pathname, name, subresource] =
     rest[0] === 'namespaces' && rest.length >= 3 ? rest.slice(2) : rest;
-  const verb = VERBS[method] ?? method;
-  let kind = verb;
-  if (verb === 'GET' && searchParams.get('watch') === 'true') kind = 'WATCH';
-  else if (verb === 'GET' && !name) kind = 'LIST';
-  return `${kind} ${resource}${subresource ? `/${subresource}` : ''}`;
+  let verb = method;
+  if (method === 'GET' && searchParams.get('watch') === 'true') verb = 'WATCH';
+  else if (method === 'GET' && !name) verb = 'LIST';
+  return kindOf(verb, resource, subresource);
 }
 
 /**
@@ -127,9 +133,7 @@ export async function serverRequestCounts(
       ]),
     );
     if (!labels.resource || labels.contentType.includes('protobuf')) continue;
-    const kind = `${VERBS[labels.verb] ?? labels.verb} ${labels.resource}${
-      labels.subresource ? `/${labels.subresource}` : ''
-    }`;
+    const kind = kindOf(labels.verb, labels.resource, labels.subresource);
     const value = Number(line.slice(line.lastIndexOf(' ') + 1));
     counts.set(kind, (counts.get(kind) ?? 0) + value);
   }

@@ -20,6 +20,7 @@ import {
   TestApiServer,
 } from '../runtime/kubernetes/__testUtils__/apiServer';
 import { KubeletSimulator } from '../runtime/kubernetes/__testUtils__/kubelet/KubeletSimulator';
+import { LABELS, ObjectNames } from '../runtime/kubernetes/names';
 import { PodAccess } from '../runtime/kubernetes/PodAddresses';
 
 /** The repository's RBAC and namespace manifests for the runtime. */
@@ -150,6 +151,25 @@ export function useKubernetesBackend(options: {
   };
 }
 
+/** The Pods of a cluster (found by its uid label) in namespace `basalt`. */
+export async function podsOf(
+  kubeConfig: KubeConfig,
+  cluster: ClusterResource,
+): Promise<V1Pod[]> {
+  const { items } = await kubeConfig
+    .makeApiClient(CoreV1Api)
+    .listNamespacedPod({
+      namespace: 'basalt',
+      labelSelector: `${LABELS.clusterUid}=${cluster.metadata.uid}`,
+    });
+  return items;
+}
+
+/** The Pods among `pods` whose role label is `role`. */
+export function withRole(pods: V1Pod[], role: 'primary' | 'replica'): V1Pod[] {
+  return pods.filter(pod => pod.metadata?.labels?.[LABELS.role] === role);
+}
+
 /**
  * Runs SQL as the cluster's superuser straight at a Pod's IP (the
  * simulated Pod network is this host's loopback), with the credentials
@@ -162,12 +182,11 @@ export async function queryPod(
   sql: string,
   database = 'postgres',
 ) {
-  const { namespace, name } = cluster.metadata;
   const secret = await kubeConfig
     .makeApiClient(CoreV1Api)
     .readNamespacedSecret({
       namespace: 'basalt',
-      name: `${namespace}-${name}-credentials`,
+      name: new ObjectNames(cluster.metadata).credentialsSecret,
     });
   const credentials = JSON.parse(
     Buffer.from(secret.data!['credentials.json'], 'base64').toString(),

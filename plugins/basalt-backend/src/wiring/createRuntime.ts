@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config, ConfigReader } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { RegionProfile } from '@basalt/plugin-basalt-common';
 import { Runtime } from '@basalt/plugin-basalt-node';
 import { BasaltConfig } from '../config';
 import { LocalRuntime } from '../runtime/local';
@@ -20,6 +21,8 @@ const BUILT_IN = ['local', 'kubernetes'];
 export async function createRuntime(options: {
   config: Config;
   settings: BasaltConfig;
+  /** The region profiles, as `readOfferings` read them. */
+  profiles: Pick<RegionProfile, 'name' | 'runtime'>[];
   moduleRuntimes: Runtime[];
   logger: LoggerService;
 }): Promise<{
@@ -27,11 +30,11 @@ export async function createRuntime(options: {
   localRuntime?: LocalRuntime;
   stop(): Promise<void>;
 }> {
-  const { config, settings, moduleRuntimes, logger } = options;
+  const { config, settings, profiles, moduleRuntimes, logger } = options;
   if (moduleRuntimes.length) {
     return { runtime: moduleRuntimes[0], stop: async () => {} };
   }
-  const name = builtInRuntimeOf(config);
+  const name = builtInRuntimeOf(profiles);
   if (name === 'kubernetes') {
     const runtime = await KubernetesRuntime.create({
       ...readKubernetesConfig(
@@ -59,12 +62,11 @@ export async function createRuntime(options: {
 }
 
 /** The one built-in runtime `basalt.profiles.*.runtime` name (default local). */
-function builtInRuntimeOf(config: Config): string {
-  const profiles = config.getOptionalConfig('basalt.profiles');
+function builtInRuntimeOf(
+  profiles: Pick<RegionProfile, 'name' | 'runtime'>[],
+): string {
   const byRuntime = new Map<string, string[]>();
-  for (const profile of profiles?.keys() ?? []) {
-    const runtime =
-      profiles!.getConfig(profile).getOptionalString('runtime') ?? 'local';
+  for (const { name: profile, runtime } of profiles) {
     if (!BUILT_IN.includes(runtime)) {
       throw new InputError(
         `basalt.profiles.${profile}.runtime: must be one of ${BUILT_IN.join(

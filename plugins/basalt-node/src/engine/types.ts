@@ -188,6 +188,17 @@ export interface EngineDriver {
   /** The program and arguments that run the server in the foreground. */
   serverCommand(host: EngineHost): { program: string; args: string[] };
   /**
+   * The configuration files the driver writes into an instance's data
+   * directory, by name, rendered from the engine template and the
+   * manifest; none holds a secret. A runtime may keep them beside the
+   * instance (the Kubernetes runtime's ConfigMap). Throws `InputError`
+   * for a setting the driver refuses.
+   */
+  configurationFiles(
+    host: EngineHost,
+    context: EngineContext,
+  ): Record<string, string>;
+  /**
    * Connects to the instance and reports readiness, role, lag and position;
    * never throws (an instance that does not answer within `timeoutMs`, or
    * the driver's default, is not ready).

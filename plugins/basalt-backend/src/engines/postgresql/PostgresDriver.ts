@@ -272,7 +272,10 @@ export class PostgresDriver implements EngineDriver {
     return parsePostgresLogLine(line);
   }
 
-  private configurationFiles(host: EngineHost, context: EngineContext) {
+  configurationFiles(
+    host: EngineHost,
+    context: EngineContext,
+  ): Record<string, string> {
     if (!this.versions.includes(context.spec.version)) {
       throw new InputError(
         `PostgreSQL ${

@@ -1,4 +1,5 @@
-import { V1Pod } from '@kubernetes/client-node';
+import { isDeepStrictEqual } from 'node:util';
+import { V1Pod, V1Secret } from '@kubernetes/client-node';
 import {
   ClusterEndpoints,
   CredentialsReference,
@@ -9,6 +10,7 @@ import {
   EndpointTargets,
   EngineAddress,
 } from '@basalt/plugin-basalt-node';
+import { sameAddress } from '../addresses';
 import { KeyedMutex } from '../local/KeyedMutex';
 import { completeCredentials } from '../local/CredentialsStore';
 import { KubeCache } from './KubeCache';
@@ -21,7 +23,7 @@ import {
   READ_ONLY_LABEL,
 } from './manifests/cluster';
 import { OwnerObject } from './manifests/owner';
-import { LABELS, ObjectNames } from './names';
+import { LABELS, ObjectNames, ofCluster } from './names';
 
 /**
  * The objects of a cluster as a whole: its ConfigMap (the anchor the rest
@@ -44,7 +46,7 @@ export class ClusterObjects {
   ): Promise<OwnerObject> {
     const name = new ObjectNames(cluster).configMap;
     return this.mutex.run(`${kubeNamespace}/${name}`, async () => {
-      const found = this.own(
+      const found = ofCluster(
         cluster,
         this.cache.getConfigMap(kubeNamespace, name),
       );
@@ -54,7 +56,8 @@ export class ClusterObjects {
           clusterConfigMap({ cluster, kubeNamespace, configuration: {} }),
         )) ??
         (await this.cache.waitFor(
-          () => this.own(cluster, this.cache.getConfigMap(kubeNamespace, name)),
+          () =>
+            ofCluster(cluster, this.cache.getConfigMap(kubeNamespace, name)),
           {
             timeoutMs: 10_000,
             describe: () =>
@@ -99,16 +102,11 @@ export class ClusterObjects {
       location: `${kubeNamespace}/${name}`,
     };
     return this.mutex.run(`${kubeNamespace}/${name}`, async () => {
-      const secret = this.own(
+      const secret = ofCluster(
         cluster,
         this.cache.getSecret(kubeNamespace, name),
       );
-      const stored = secret?.data?.[CREDENTIALS_KEY];
-      const current = stored
-        ? (JSON.parse(
-            Buffer.from(stored, 'base64').toString('utf8'),
-          ) as ClusterCredentials)
-        : undefined;
+      const current = credentialsIn(secret);
       const credentials = completeCredentials(current, accounts);
       if (!credentials) return { credentials: current!, reference };
       const owner = await this.ensureOwner(cluster, kubeNamespace);
@@ -133,15 +131,8 @@ export class ClusterObjects {
       }
       await this.cache.waitFor(
         () => {
-          const data = this.cache.getSecret(kubeNamespace, name)?.data?.[
-            CREDENTIALS_KEY
-          ];
-          return data &&
-            accounts.every(account =>
-              Buffer.from(data, 'base64')
-                .toString('utf8')
-                .includes(`"${account}"`),
-            )
+          const seen = credentialsIn(this.cache.getSecret(kubeNamespace, name));
+          return seen && accounts.every(account => seen.accounts[account])
             ? true
             : undefined;
         },
@@ -166,11 +157,11 @@ export class ClusterObjects {
     pods: { pod: V1Pod; address: EngineAddress }[],
     port: number,
   ): Promise<ClusterEndpoints> {
-    const same = (a: EngineAddress, b?: EngineAddress) =>
-      b !== undefined && a.host === b.host && a.port === b.port;
     for (const { pod, address } of pods) {
-      const primary = same(address, targets.readWrite);
-      const reads = targets.readOnly.some(target => same(address, target));
+      const primary = sameAddress(address, targets.readWrite);
+      const reads = targets.readOnly.some(target =>
+        sameAddress(address, target),
+      );
       const wanted = {
         [LABELS.role]: primary ? 'primary' : 'replica',
         [READ_ONLY_LABEL]: reads ? 'true' : null,
@@ -200,7 +191,9 @@ export class ClusterObjects {
       const existing = this.cache.getService(kubeNamespace, name);
       if (!existing) {
         await this.writer.createService(wanted);
-      } else if (!sameMap(existing.spec?.selector, wanted.spec!.selector)) {
+      } else if (
+        !isDeepStrictEqual(existing.spec?.selector ?? {}, wanted.spec!.selector)
+      ) {
         await this.writer.patchServiceSelector(
           kubeNamespace,
           name,
@@ -220,7 +213,7 @@ export class ClusterObjects {
   ): Promise<void> {
     const names = new ObjectNames(cluster);
     for (const name of [names.readWriteService, names.readOnlyService]) {
-      if (this.own(cluster, this.cache.getService(kubeNamespace, name))) {
+      if (ofCluster(cluster, this.cache.getService(kubeNamespace, name))) {
         await this.writer.deleteService(kubeNamespace, name);
       }
     }
@@ -233,7 +226,7 @@ export class ClusterObjects {
   ): Promise<void> {
     const names = new ObjectNames(cluster);
     if (
-      this.own(
+      ofCluster(
         cluster,
         this.cache.getSecret(kubeNamespace, names.credentialsSecret),
       )
@@ -241,29 +234,24 @@ export class ClusterObjects {
       await this.writer.deleteSecret(kubeNamespace, names.credentialsSecret);
     }
     if (
-      this.own(cluster, this.cache.getConfigMap(kubeNamespace, names.configMap))
+      ofCluster(
+        cluster,
+        this.cache.getConfigMap(kubeNamespace, names.configMap),
+      )
     ) {
       await this.writer.deleteConfigMap(kubeNamespace, names.configMap);
     }
   }
-
-  /** The object when it is this cluster's (not an earlier namesake's). */
-  private own<T extends { metadata?: { labels?: Record<string, string> } }>(
-    cluster: ClusterKey,
-    object: T | undefined,
-  ): T | undefined {
-    return object?.metadata?.labels?.[LABELS.clusterUid] === cluster.uid
-      ? object
-      : undefined;
-  }
 }
 
-function sameMap(
-  a: Record<string, string> | undefined,
-  b: Record<string, string> | undefined,
-): boolean {
-  return (
-    JSON.stringify(Object.entries(a ?? {}).sort()) ===
-    JSON.stringify(Object.entries(b ?? {}).sort())
-  );
+/** The credentials a Secret of {@link credentialsSecret} holds, if any. */
+function credentialsIn(
+  secret: V1Secret | undefined,
+): ClusterCredentials | undefined {
+  const stored = secret?.data?.[CREDENTIALS_KEY];
+  return stored
+    ? (JSON.parse(
+        Buffer.from(stored, 'base64').toString('utf8'),
+      ) as ClusterCredentials)
+    : undefined;
 }

@@ -2,7 +2,7 @@ import { V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
 import { ClusterKey, RuntimeInstance } from '@basalt/plugin-basalt-node';
 import { KubeCache } from './KubeCache';
 import { NODE_ANNOTATION } from './manifests/volume';
-import { LABELS, ObjectNames } from './names';
+import { LABELS, ObjectNames, ofCluster } from './names';
 import { PodAddresses } from './PodAddresses';
 import {
   engineContainerRunning,
@@ -39,9 +39,8 @@ export class InstanceObserver {
     const names = new ObjectNames(cluster);
     const result = new Map<string, InstanceObjects>();
     for (const claim of this.cache.listClaims(kubeNamespace)) {
-      const labels = claim.metadata?.labels ?? {};
-      if (labels[LABELS.clusterUid] !== cluster.uid) continue;
-      const instance = labels[LABELS.instance];
+      if (!ofCluster(cluster, claim)) continue;
+      const instance = claim.metadata?.labels?.[LABELS.instance];
       if (!instance) continue;
       result.set(
         instance,
@@ -58,10 +57,11 @@ export class InstanceObserver {
     instance: string,
   ): InstanceObjects | undefined {
     const names = new ObjectNames(cluster);
-    const claim = this.cache.getClaim(kubeNamespace, names.claim(instance));
-    if (claim?.metadata?.labels?.[LABELS.clusterUid] !== cluster.uid) {
-      return undefined;
-    }
+    const claim = ofCluster(
+      cluster,
+      this.cache.getClaim(kubeNamespace, names.claim(instance)),
+    );
+    if (!claim) return undefined;
     return this.objectsOf(claim, kubeNamespace, names.pod(instance), cluster);
   }
 
@@ -71,13 +71,9 @@ export class InstanceObserver {
     podName: string,
     cluster: ClusterKey,
   ): InstanceObjects {
-    const pod = this.cache.getPod(kubeNamespace, podName);
     return {
       claim,
-      pod:
-        pod?.metadata?.labels?.[LABELS.clusterUid] === cluster.uid
-          ? pod
-          : undefined,
+      pod: ofCluster(cluster, this.cache.getPod(kubeNamespace, podName)),
       node: claim.metadata?.annotations?.[NODE_ANNOTATION] ?? '',
     };
   }

@@ -30,6 +30,12 @@ const POD_WARNINGS = 'type=Warning,involvedObject.kind=Pod';
 
 type CacheKind = CacheChange['kind'];
 
+/** What a watch (and the list it starts from) selects. */
+interface Selectors {
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
 /** A change the cache saw, for whoever waits on one. */
 export type CacheChange =
   | { kind: 'pod'; verb: 'add' | 'update' | 'delete'; object: V1Pod }
@@ -69,35 +75,39 @@ export class KubeCache {
         `/api/v1/namespaces/${namespace}/${resource}`;
       this.pods.set(
         namespace,
-        this.watch('pod', kubeConfig, path('pods'), () =>
-          core.listNamespacedPod({ namespace, labelSelector: MANAGED }),
+        this.watch('pod', kubeConfig, path('pods'), selectors =>
+          core.listNamespacedPod({ namespace, ...selectors }),
         ),
       );
       this.claims.set(
         namespace,
-        this.watch('other', kubeConfig, path('persistentvolumeclaims'), () =>
-          core.listNamespacedPersistentVolumeClaim({
-            namespace,
-            labelSelector: MANAGED,
-          }),
+        this.watch(
+          'other',
+          kubeConfig,
+          path('persistentvolumeclaims'),
+          selectors =>
+            core.listNamespacedPersistentVolumeClaim({
+              namespace,
+              ...selectors,
+            }),
         ),
       );
       this.services.set(
         namespace,
-        this.watch('other', kubeConfig, path('services'), () =>
-          core.listNamespacedService({ namespace, labelSelector: MANAGED }),
+        this.watch('other', kubeConfig, path('services'), selectors =>
+          core.listNamespacedService({ namespace, ...selectors }),
         ),
       );
       this.secrets.set(
         namespace,
-        this.watch('other', kubeConfig, path('secrets'), () =>
-          core.listNamespacedSecret({ namespace, labelSelector: MANAGED }),
+        this.watch('other', kubeConfig, path('secrets'), selectors =>
+          core.listNamespacedSecret({ namespace, ...selectors }),
         ),
       );
       this.configMaps.set(
         namespace,
-        this.watch('other', kubeConfig, path('configmaps'), () =>
-          core.listNamespacedConfigMap({ namespace, labelSelector: MANAGED }),
+        this.watch('other', kubeConfig, path('configmaps'), selectors =>
+          core.listNamespacedConfigMap({ namespace, ...selectors }),
         ),
       );
       this.warnings.set(
@@ -106,11 +116,7 @@ export class KubeCache {
           'event',
           kubeConfig,
           path('events'),
-          () =>
-            core.listNamespacedEvent({
-              namespace,
-              fieldSelector: POD_WARNINGS,
-            }),
+          selectors => core.listNamespacedEvent({ namespace, ...selectors }),
           { fieldSelector: POD_WARNINGS },
         ),
       );
@@ -119,7 +125,7 @@ export class KubeCache {
       'node',
       kubeConfig,
       '/api/v1/nodes',
-      () => core.listNode({ labelSelector: nodeSelector }),
+      selectors => core.listNode(selectors),
       { labelSelector: nodeSelector },
     );
   }
@@ -238,24 +244,26 @@ export class KubeCache {
   }
 
   /**
-   * An informer of `path`. The selectors must be those `list` applies;
-   * without any, Basalt's own objects (the managed-by label).
+   * An informer of `path` with `selectors`, which `list` is given to list
+   * with too; without any, Basalt's own objects (the managed-by label).
    */
   private watch<T extends KubernetesObject>(
     kind: CacheKind,
     kubeConfig: KubeConfig,
     path: string,
-    list: () => Promise<KubernetesListObject<T>>,
-    selectors: { labelSelector?: string; fieldSelector?: string } = {
-      labelSelector: MANAGED,
-    },
+    list: (selectors: Selectors) => Promise<KubernetesListObject<T>>,
+    { labelSelector, fieldSelector }: Selectors = { labelSelector: MANAGED },
   ): Watched<T> {
+    const selectors: Selectors = {
+      labelSelector: labelSelector || undefined,
+      fieldSelector,
+    };
     const informer = new ListWatch<T>(
       path,
       new Watch(kubeConfig),
-      list,
+      () => list(selectors),
       false,
-      selectors.labelSelector || undefined,
+      selectors.labelSelector,
       selectors.fieldSelector,
     );
     for (const verb of ['add', 'update', 'delete'] as const) {
@@ -267,7 +275,6 @@ export class KubeCache {
       this.logger.warn(
         `Watch of ${path} ended (${error}); listing and watching it again`,
       );
-      if (this.stopped) return;
       setTimeout(() => {
         if (!this.stopped) informer.start().catch(() => {});
       }, 1_000).unref();

@@ -1,20 +1,13 @@
 import { PassThrough, Readable, Writable } from 'node:stream';
+import { CustomErrorBase } from '@backstage/errors';
 import { Exec, KubeConfig, V1Status } from '@kubernetes/client-node';
 
 /** Keeps the end of a command's output for its error message. */
 const OUTPUT_TAIL_CHARS = 4_000;
 
 /** A command run in a Pod's container that failed or timed out. */
-export class PodExecError extends Error {
-  constructor(
-    message: string,
-    readonly stdout: string,
-    readonly stderr: string,
-    readonly exitCode?: number,
-  ) {
-    super(message);
-    this.name = 'PodExecError';
-  }
+export class PodExecError extends CustomErrorBase {
+  name = 'PodExecError' as const;
 }
 
 /** Where a command runs. */
@@ -88,8 +81,6 @@ export class PodExec {
                   `${label} did not finish within ${options.timeoutMs} ms${tail(
                     stderr.text() || stdout.text(),
                   )}`,
-                  stdout.text(),
-                  stderr.text(),
                 ),
               );
             }, options.timeoutMs);
@@ -97,26 +88,15 @@ export class PodExec {
         }, reject);
     }).catch(error => {
       if (error instanceof PodExecError) throw error;
-      throw new PodExecError(
-        `Could not run ${label}: ${errorMessage(error)}`,
-        stdout.text(),
-        stderr.text(),
-      );
+      throw new PodExecError(`Could not run ${label}: ${errorMessage(error)}`);
     });
     if (status.status === 'Success') {
       return { stdout: stdout.text(), stderr: stderr.text() };
     }
-    const exitCode = Number(
-      status.details?.causes?.find(cause => cause.reason === 'ExitCode')
-        ?.message,
-    );
     throw new PodExecError(
       `${label} failed: ${status.message ?? status.reason ?? 'unknown'}${tail(
         stderr.text() || stdout.text(),
       )}`,
-      stdout.text(),
-      stderr.text(),
-      Number.isFinite(exitCode) ? exitCode : undefined,
     );
   }
 }

@@ -25,7 +25,7 @@ import {
   instanceClaim,
   instanceVolume,
 } from './manifests/volume';
-import { LABELS, ObjectNames, volumeName } from './names';
+import { ObjectNames, ofCluster, volumeName } from './names';
 import { PodEngineHost } from './PodEngineHost';
 import { PodExec } from './PodExec';
 import {
@@ -73,8 +73,10 @@ export class PodInstances {
     request: InstanceRequest,
     kubeNamespace: string,
   ): Promise<RuntimeInstance> {
-    const key = `${kubeNamespace}/${request.cluster.uid}/${request.name}`;
-    return this.mutex.run(key, () => this.ensureNow(request, kubeNamespace));
+    return this.mutex.run(
+      this.mutexKey(kubeNamespace, request.cluster, request.name),
+      () => this.ensureNow(request, kubeNamespace),
+    );
   }
 
   /** Deletes the instance's Pod and waits until it is gone; keeps its data. */
@@ -84,11 +86,17 @@ export class PodInstances {
     name: string,
     mode: 'kill' | 'clean',
   ): Promise<void> {
-    const key = `${kubeNamespace}/${cluster.uid}/${name}`;
-    return this.mutex.run(key, async () => {
-      const objects = this.options.observer.find(cluster, kubeNamespace, name);
-      if (objects?.pod) await this.deletePod(objects.pod, objects.node, mode);
-    });
+    return this.mutex.run(
+      this.mutexKey(kubeNamespace, cluster, name),
+      async () => {
+        const objects = this.options.observer.find(
+          cluster,
+          kubeNamespace,
+          name,
+        );
+        if (objects?.pod) await this.deletePod(objects.pod, objects.node, mode);
+      },
+    );
   }
 
   /**
@@ -97,8 +105,7 @@ export class PodInstances {
    * released without being emptied, and the log says so.
    */
   remove(cluster: ClusterKey, kubeNamespace: string, name: string) {
-    const key = `${kubeNamespace}/${cluster.uid}/${name}`;
-    return this.mutex.run(key, () =>
+    return this.mutex.run(this.mutexKey(kubeNamespace, cluster, name), () =>
       this.discard(cluster, kubeNamespace, name),
     );
   }
@@ -141,8 +148,15 @@ export class PodInstances {
     if (pod && engineStarted(pod)) {
       return this.observe(name, kubeNamespace, cluster, image);
     }
-    pod ??= await this.createPod(request, kubeNamespace, image, objects.node);
-    const host = this.hostOf(kubeNamespace, pod.metadata!.name!, image);
+    const host = this.hostOf(kubeNamespace, cluster, name, image);
+    if (!pod) {
+      const owner = await this.options.ensureOwner(cluster, kubeNamespace);
+      pod = await this.createPod(request, kubeNamespace, image, {
+        node: objects.node,
+        owner,
+        host,
+      });
+    }
     if (request.role?.role === 'replica') {
       const { rewound } = await request.driver.prepareReplica(
         host,
@@ -190,24 +204,23 @@ export class PodInstances {
     try {
       await this.options.writer.createVolume(instanceVolume(input));
       await this.options.writer.createClaim(instanceClaim(input));
-      const pod = await this.createPod(request, kubeNamespace, image, node);
-      const host = this.hostOf(kubeNamespace, pod.metadata!.name!, image);
-      const recording = recordConfiguration(host);
+      const host = this.hostOf(kubeNamespace, cluster, name, image);
+      const pod = await this.createPod(request, kubeNamespace, image, {
+        node,
+        owner,
+        host,
+      });
       if (bootstrap.from === 'scratch') {
-        await driver.initializePrimary(recording.host, context);
+        await driver.initializePrimary(host, context);
       } else if (bootstrap.from === 'restore') {
-        await bootstrap.restore(recording.host);
+        await bootstrap.restore(host);
       } else {
-        await driver.initializeReplica(
-          recording.host,
-          context,
-          bootstrap.source,
-        );
+        await driver.initializeReplica(host, context, bootstrap.source);
       }
       await this.options.recordConfiguration(
         cluster,
         kubeNamespace,
-        recording.files,
+        driver.configurationFiles(host, context),
       );
       await this.options.writer.annotateClaim(
         kubeNamespace,
@@ -238,28 +251,28 @@ export class PodInstances {
     return this.observe(name, kubeNamespace, cluster, image);
   }
 
-  /** Creates the instance's Pod and waits until its engine container runs. */
+  /**
+   * Creates the instance's Pod (its engine to be reached as `host`) and
+   * waits until its engine container runs.
+   */
   private async createPod(
     request: InstanceRequest,
     kubeNamespace: string,
     image: EngineImage,
-    node: string,
+    {
+      node,
+      owner,
+      host,
+    }: { node: string; owner: OwnerObject; host: PodEngineHost },
   ): Promise<V1Pod> {
-    const owner = await this.options.ensureOwner(
-      request.cluster,
-      kubeNamespace,
-    );
-    const names = new ObjectNames(request.cluster);
-    const podName = names.pod(request.name);
+    const podName = new ObjectNames(request.cluster).pod(request.name);
     const template = instancePod({
       cluster: request.cluster,
       kubeNamespace,
       instance: request.name,
       node,
       image,
-      server: request.driver.serverCommand(
-        this.hostOf(kubeNamespace, podName, image),
-      ),
+      server: request.driver.serverCommand(host),
       owner,
       role: request.role?.role,
     });
@@ -352,11 +365,11 @@ export class PodInstances {
     const names = new ObjectNames(cluster);
     const claimName = names.claim(name);
     const objects = this.options.observer.find(cluster, kubeNamespace, name);
-    const pod =
-      objects?.pod ?? this.options.cache.getPod(kubeNamespace, names.pod(name));
-    if (pod?.metadata?.labels?.[LABELS.clusterUid] === cluster.uid) {
-      await this.deletePod(pod, objects?.node ?? '', 'kill');
-    }
+    const pod = ofCluster(
+      cluster,
+      this.options.cache.getPod(kubeNamespace, names.pod(name)),
+    );
+    if (pod) await this.deletePod(pod, objects?.node ?? '', 'kill');
     if (objects) await this.emptyVolume(cluster, kubeNamespace, name, objects);
     await this.options.writer.deleteClaim(kubeNamespace, claimName);
     await this.options.writer.deleteVolume(
@@ -417,17 +430,31 @@ export class PodInstances {
     }
   }
 
-  /** The engine host in a Pod; the engine listens on the Pod's host name. */
+  /**
+   * The engine host in an instance's Pod; the engine listens on the Pod's
+   * host name.
+   */
   private hostOf(
     namespace: string,
-    podName: string,
+    cluster: ClusterKey,
+    instance: string,
     image: EngineImage,
   ): PodEngineHost {
+    const podName = new ObjectNames(cluster).pod(instance);
     return new PodEngineHost(
       this.options.exec,
       { namespace, pod: podName, container: ENGINE_CONTAINER },
       { host: podName, port: image.port },
     );
+  }
+
+  /** One instance's operations run one at a time. */
+  private mutexKey(
+    kubeNamespace: string,
+    cluster: ClusterKey,
+    instance: string,
+  ): string {
+    return `${kubeNamespace}/${cluster.uid}/${instance}`;
   }
 
   private async observe(
@@ -473,19 +500,4 @@ function describePod(pod: V1Pod | undefined): string {
 
 function label(cluster: ClusterKey, name: string): string {
   return `${cluster.namespace}/${name}`;
-}
-
-/**
- * Wraps a host so that the configuration files the driver writes (rendered
- * from the engine template) are also kept for the cluster's ConfigMap.
- */
-function recordConfiguration(host: PodEngineHost) {
-  const files: Record<string, string> = {};
-  const recording = Object.create(host) as PodEngineHost;
-  recording.writeFile = async (relativePath: string, content: string) => {
-    await host.writeFile(relativePath, content);
-    // Top-level `*.conf` only: `*.auto.conf` may carry a replication password.
-    if (/^[a-z_]+\.conf$/.test(relativePath)) files[relativePath] = content;
-  };
-  return { host: recording, files };
 }

@@ -40,6 +40,18 @@ export function clusterSelector(cluster: ClusterKey): string {
 }
 
 /**
+ * The object when it is `cluster`'s, by its cluster-uid label (not an
+ * earlier namesake's); otherwise undefined.
+ */
+export function ofCluster<
+  T extends { metadata?: { labels?: Record<string, string> } },
+>(cluster: ClusterKey, object: T | undefined): T | undefined {
+  return object?.metadata?.labels?.[LABELS.clusterUid] === cluster.uid
+    ? object
+    : undefined;
+}
+
+/**
  * The cluster and instance an instance's Pod belongs to, read from its
  * labels; undefined for any other Pod (cleanup Pods, or not Basalt's).
  */

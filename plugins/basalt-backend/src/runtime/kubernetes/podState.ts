@@ -4,11 +4,7 @@ import { ENGINE_CONTAINER, STARTED_ANNOTATION } from './manifests/pod';
 /** Whether a Node is Ready (its kubelet reports in) and takes Pods. */
 export function nodeIsReady(node: V1Node | undefined): boolean {
   if (!node || node.spec?.unschedulable) return false;
-  return (
-    node.status?.conditions?.some(
-      condition => condition.type === 'Ready' && condition.status === 'True',
-    ) ?? false
-  );
+  return hasTrueCondition(node.status?.conditions, 'Ready');
 }
 
 /** The engine container's status, once the kubelet reported one. */
@@ -35,9 +31,17 @@ export function engineStarted(pod: V1Pod): boolean {
 
 /** The Pod's Ready condition (its engine answers its readiness probe). */
 export function podIsReady(pod: V1Pod): boolean {
+  return hasTrueCondition(pod.status?.conditions, 'Ready');
+}
+
+/** Whether `conditions` has one of `type` whose status is True. */
+function hasTrueCondition(
+  conditions: readonly { type: string; status: string }[] | undefined,
+  type: string,
+): boolean {
   return (
-    pod.status?.conditions?.some(
-      condition => condition.type === 'Ready' && condition.status === 'True',
+    conditions?.some(
+      condition => condition.type === type && condition.status === 'True',
     ) ?? false
   );
 }

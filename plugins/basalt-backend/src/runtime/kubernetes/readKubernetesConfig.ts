@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { Config, readDurationFromConfig } from '@backstage/config';
+import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { KubeConfig } from '@kubernetes/client-node';
-import { durationToMilliseconds } from '@backstage/types';
+import { durationMs } from '../../config';
 import { DEFAULT_ENGINE_IMAGES, EngineImage } from './engineImages';
 import { NamespaceMapping } from './NamespaceMapping';
 import { PodAccess } from './PodAddresses';
@@ -71,11 +71,7 @@ export function readKubernetesConfig(
     images: readImages(config),
     nodeSelector: config.getOptionalString('nodeSelector'),
     clusterDomain: config.getOptionalString('clusterDomain') ?? 'cluster.local',
-    podStartTimeoutMs: config.has('podStartTimeout')
-      ? durationToMilliseconds(
-          readDurationFromConfig(config, { key: 'podStartTimeout' }),
-        )
-      : 5 * 60_000,
+    podStartTimeoutMs: durationMs(config, 'podStartTimeout', { minutes: 5 }),
   };
 }
 

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { EndpointTargets, EngineAddress } from '@basalt/plugin-basalt-node';
+import { sameAddress } from '../addresses';
 
 type Side = 'readWrite' | 'readOnly';
 
@@ -40,9 +41,6 @@ interface Held {
   /** Stops waiting: clears the deadline and the listeners, leaves the queue. */
   release: () => void;
 }
-
-const sameAddress = (a?: EngineAddress, b?: EngineAddress) =>
-  a?.host === b?.host && a?.port === b?.port;
 
 /**
  * One cluster's stable endpoints: two TCP listeners that forward each

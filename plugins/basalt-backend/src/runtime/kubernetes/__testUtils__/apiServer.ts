@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { freePort } from '../../../__testUtils__/processes';
+import { sleep } from '../../local/processes';
 import { hasExited, spawnGuarded, stopChild, tailOfFile } from './processes';
 
 const run = promisify(execFile);
@@ -42,7 +43,7 @@ export interface TestApiServer {
  * The directory holding `kube-apiserver` and `etcd`: `KUBEBUILDER_ASSETS`
  * (the envtest convention) or the cache `scripts/test.sh` provisions.
  */
-export async function kubeAssetsDir(): Promise<string> {
+async function kubeAssetsDir(): Promise<string> {
   const cacheHome =
     process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
   const dir =
@@ -237,6 +238,6 @@ async function waitUntilReady(
         )}`,
       );
     }
-    await new Promise(resolve => setTimeout(resolve, 250));
+    await sleep(250);
   }
 }

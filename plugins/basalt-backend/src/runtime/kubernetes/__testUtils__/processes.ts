@@ -1,5 +1,6 @@
 import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
+import { signalServer, waitUntilGone } from '../../local/processes';
 
 /**
  * Spawns a long-running test process with its output appended to
@@ -43,25 +44,6 @@ export function waitForExit(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Signals a process group, ignoring a group that is already gone. Falls back
- * to the single process when it does not lead a group.
- */
-export function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') {
-      throw error;
-    }
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // gone already
-    }
-  }
-}
-
-/**
  * Stops a child started by {@link spawnGuarded}: SIGTERM to its group,
  * SIGKILL after `graceMs`, and resolves once it has exited.
  */
@@ -73,16 +55,16 @@ export async function stopChild(
     return;
   }
   const exited = waitForExit(child);
-  signalGroup(child.pid, 'SIGTERM');
+  signalServer(child.pid, 'SIGTERM', true);
   const timer = setTimeout(() => {
     if (child.pid !== undefined) {
-      signalGroup(child.pid, 'SIGKILL');
+      signalServer(child.pid, 'SIGKILL', true);
     }
   }, graceMs);
   try {
     await exited;
     if (!(await waitForGroupGone(child.pid, graceMs))) {
-      signalGroup(child.pid, 'SIGKILL');
+      signalServer(child.pid, 'SIGKILL', true);
       await waitForGroupGone(child.pid, graceMs);
     }
   } finally {
@@ -105,22 +87,19 @@ export function tailOfFile(file: string, maxLines = 30): string {
  * (then `false`). A group leader's exit does not mean its group is gone:
  * e.g. PostgreSQL's backends die a moment after the postmaster.
  */
-export async function waitForGroupGone(
+export function waitForGroupGone(
   pgid: number,
   timeoutMs = 5_000,
 ): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      process.kill(-pgid, 0);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ESRCH') {
-        return true;
-      }
-    }
-    if (Date.now() >= deadline) {
-      return false;
-    }
-    await new Promise(resolve => setTimeout(resolve, 20));
+  return waitUntilGone(async () => groupExists(pgid), timeoutMs);
+}
+
+/** Whether a process of group `pgid` is left (EPERM counts as one). */
+function groupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }

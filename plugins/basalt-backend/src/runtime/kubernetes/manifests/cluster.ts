@@ -1,6 +1,6 @@
 import { V1ConfigMap, V1Secret, V1Service } from '@kubernetes/client-node';
 import { ClusterCredentials, ClusterKey } from '@basalt/plugin-basalt-node';
-import { clusterLabels, LABELS, ObjectNames } from '../names';
+import { clusterLabels, LABELS, MANAGER, ObjectNames } from '../names';
 import { ownedBy, OwnerObject } from './owner';
 
 /** The Secret key holding the cluster's credentials (JSON). */
@@ -38,7 +38,7 @@ export function credentialsSecret(input: {
   cluster: ClusterKey;
   kubeNamespace: string;
   credentials: ClusterCredentials;
-  owner?: OwnerObject;
+  owner: OwnerObject;
 }): V1Secret {
   const { credentials } = input;
   return {
@@ -52,7 +52,7 @@ export function credentialsSecret(input: {
         ...clusterLabels(input.cluster),
         [LABELS.component]: 'credentials',
       },
-      ...(input.owner && { ownerReferences: ownedBy(input.owner) }),
+      ownerReferences: ownedBy(input.owner),
     },
     stringData: {
       [CREDENTIALS_KEY]: JSON.stringify(credentials),
@@ -81,7 +81,7 @@ export function endpointService(input: {
 }): V1Service {
   const names = new ObjectNames(input.cluster);
   const selector = {
-    [LABELS.managedBy]: 'basalt',
+    [LABELS.managedBy]: MANAGER,
     [LABELS.clusterUid]: input.cluster.uid,
     ...(input.kind === 'rw'
       ? { [LABELS.role]: 'primary' }

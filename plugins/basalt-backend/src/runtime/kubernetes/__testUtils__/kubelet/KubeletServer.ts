@@ -4,7 +4,7 @@ import net from 'node:net';
 import { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { serveContainerLogs } from './containerLogs';
-import { serveExec } from './execStream';
+import { EXEC_PROTOCOLS, serveExec } from './execStream';
 import { PodWorker } from './PodWorker';
 import {
   PORT_FORWARD_PROTOCOLS,
@@ -46,23 +46,18 @@ function statusBody(code: number, message: string): string {
 export class KubeletServer {
   private readonly server: https.Server;
   private readonly sockets = new Set<Duplex>();
-  private readonly execSockets: WebSocketServer;
+  private readonly execSockets = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    handleProtocols: negotiate(EXEC_PROTOCOLS),
+  });
   private readonly forwardSockets = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
     handleProtocols: negotiate(PORT_FORWARD_PROTOCOLS),
   });
 
-  constructor(
-    tls: TlsIdentity,
-    private readonly findPod: PodLookup,
-    execProtocols: string[],
-  ) {
-    this.execSockets = new WebSocketServer({
-      noServer: true,
-      perMessageDeflate: false,
-      handleProtocols: negotiate(execProtocols),
-    });
+  constructor(tls: TlsIdentity, private readonly findPod: PodLookup) {
     this.server = https.createServer({ key: tls.key, cert: tls.cert });
     this.server.on('secureConnection', socket => this.track(socket));
     this.server.on('request', (req, res) => void this.onRequest(req, res));
@@ -76,8 +71,8 @@ export class KubeletServer {
     socket.once('close', () => this.sockets.delete(socket));
   }
 
-  /** Listens on 127.0.0.1 (on `port`, or a free one) and says which port. */
-  listen(port = 0): Promise<number> {
+  /** Listens on 127.0.0.1 at `port` and says which port that is. */
+  listen(port: number): Promise<number> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, '127.0.0.1', () => {

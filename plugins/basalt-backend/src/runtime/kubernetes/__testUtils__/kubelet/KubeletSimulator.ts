@@ -9,12 +9,10 @@ import {
   ObjectCache,
   V1Pod,
 } from '@kubernetes/client-node';
-import { DEFAULT_EXEC_PROTOCOLS } from './execStream';
-import { defaultImages, ImageTable } from './images';
 import { freePort } from '../../../../__testUtils__/processes';
 import { KubeletServer } from './KubeletServer';
 import { heartbeat, markNodeUnknown, registerNode } from './nodeRegistration';
-import { PodWorker } from './PodWorker';
+import { confirmDeletion, PodWorker } from './PodWorker';
 import { makeSelfSignedCert, TlsIdentity } from './selfSignedCert';
 
 /** How a {@link KubeletSimulator} is set up. */
@@ -23,18 +21,17 @@ export interface KubeletSimulatorOptions {
   kubeConfig: KubeConfig;
   /** The Nodes it registers and runs Pods for. */
   nodes: string[];
-  /** The known images; {@link defaultImages} unless given. */
-  images?: ImageTable;
-  /**
-   * The exec WebSocket subprotocols accepted, most preferred first;
-   * {@link DEFAULT_EXEC_PROTOCOLS} unless given. Leave out
-   * `v5.channel.k8s.io` to behave like a kubelet older than 1.30.
-   */
-  execProtocols?: string[];
 }
 
 /** How often a kubelet posts node status. */
 const HEARTBEAT_MS = 10_000;
+
+/** The worker of a Pod running on a node, by `namespace/name` key. */
+interface WorkerEntry {
+  worker: PodWorker;
+  node: string;
+  key: string;
+}
 
 interface SimulatedNode {
   server: KubeletServer;
@@ -52,13 +49,9 @@ interface SimulatedNode {
  */
 export class KubeletSimulator {
   private readonly core: CoreV1Api;
-  private readonly images: ImageTable;
   private readonly nodes = new Map<string, SimulatedNode>();
-  private readonly workers = new Map<
-    string,
-    { worker: PodWorker; node: string; key: string }
-  >();
-  private readonly byName = new Map<string, PodWorker>();
+  /** By Pod uid, in the order the workers were started. */
+  private readonly workers = new Map<string, WorkerEntry>();
   private readonly disposing = new Set<Promise<void>>();
   private informer: (Informer<V1Pod> & ObjectCache<V1Pod>) | undefined;
   private baseDir: string | undefined;
@@ -67,7 +60,6 @@ export class KubeletSimulator {
 
   constructor(private readonly options: KubeletSimulatorOptions) {
     this.core = options.kubeConfig.makeApiClient(CoreV1Api);
-    this.images = options.images ?? defaultImages;
   }
 
   /** Registers the Nodes, starts their kubelet APIs and watches Pods. */
@@ -123,10 +115,8 @@ export class KubeletSimulator {
   }
 
   private async startNode(name: string, port = 0): Promise<void> {
-    const server = new KubeletServer(
-      this.tls!,
-      (namespace, pod) => this.findWorker(name, namespace, pod),
-      this.options.execProtocols ?? DEFAULT_EXEC_PROTOCOLS,
+    const server = new KubeletServer(this.tls!, (namespace, pod) =>
+      this.findWorker(name, namespace, pod),
     );
     const node: SimulatedNode = { server, port: 0, lost: false };
     this.nodes.set(name, node);
@@ -144,10 +134,10 @@ export class KubeletSimulator {
     namespace: string,
     name: string,
   ): PodWorker | undefined {
-    const worker = this.byName.get(`${namespace}/${name}`);
-    return worker && this.workers.get(worker.uid)?.node === node
-      ? worker
-      : undefined;
+    // The newest worker of that name: a re-created Pod's, not its predecessor's.
+    const key = `${namespace}/${name}`;
+    const entry = [...this.workers.values()].reverse().find(e => e.key === key);
+    return entry?.node === node ? entry.worker : undefined;
   }
 
   private onPod(pod: V1Pod): void {
@@ -168,28 +158,15 @@ export class KubeletSimulator {
     }
     if (pod.metadata?.deletionTimestamp) {
       // Never started here: nothing to stop, confirm the deletion at once.
-      void this.core
-        .deleteNamespacedPod({
-          name: pod.metadata.name!,
-          namespace: pod.metadata.namespace!,
-          gracePeriodSeconds: 0,
-          // With a body, a 1.20 API server ignores the query's grace period.
-          body: { gracePeriodSeconds: 0, preconditions: { uid } },
-        })
-        .catch(() => {});
+      void confirmDeletion(this.core, pod);
       return;
     }
     const worker = new PodWorker(
-      {
-        core: this.core,
-        images: this.images,
-        dir: path.join(this.baseDir!, 'pods', uid),
-      },
+      { core: this.core, dir: path.join(this.baseDir!, 'pods', uid) },
       pod,
     );
     const key = `${pod.metadata!.namespace}/${pod.metadata!.name}`;
     this.workers.set(uid, { worker, node: nodeName!, key });
-    this.byName.set(key, worker);
     worker.start();
   }
 
@@ -206,9 +183,6 @@ export class KubeletSimulator {
       return Promise.resolve();
     }
     this.workers.delete(uid);
-    if (this.byName.get(entry.key) === entry.worker) {
-      this.byName.delete(entry.key);
-    }
     const disposed = entry.worker
       .dispose()
       .finally(() => this.disposing.delete(disposed));
@@ -216,10 +190,10 @@ export class KubeletSimulator {
     return disposed;
   }
 
-  private workersOn(node: string): string[] {
-    return [...this.workers]
-      .filter(([, entry]) => entry.node === node)
-      .map(([uid]) => uid);
+  private workersOn(node: string): PodWorker[] {
+    return [...this.workers.values()]
+      .filter(entry => entry.node === node)
+      .map(entry => entry.worker);
   }
 
   /**
@@ -249,9 +223,7 @@ export class KubeletSimulator {
     node.lost = true;
     clearInterval(node.heartbeat);
     await node.server.close();
-    await Promise.all(
-      this.workersOn(name).map(uid => this.workers.get(uid)!.worker.lose()),
-    );
+    await Promise.all(this.workersOn(name).map(worker => worker.lose()));
     await markNodeUnknown(this.core, name, node.port);
   }
 
@@ -265,7 +237,9 @@ export class KubeletSimulator {
     if (!node?.lost) {
       return;
     }
-    await Promise.all(this.workersOn(name).map(uid => this.disposeWorker(uid)));
+    await Promise.all(
+      this.workersOn(name).map(worker => this.disposeWorker(worker.uid)),
+    );
     await this.startNode(name, node.port);
     for (const pod of this.informer?.list() ?? []) {
       if (pod.spec?.nodeName === name) {

@@ -14,8 +14,11 @@ import {
  * they can all be stopped together.
  */
 export class PodProcesses {
-  private readonly main = new Map<string, ChildProcess>();
-  private readonly wrappers = new Map<string, string>();
+  /** Each running container's main process and its wrapper. */
+  private readonly main = new Map<
+    string,
+    { child: ChildProcess; wrapper: string }
+  >();
   private readonly execs = new Set<ChildProcess>();
 
   /**
@@ -29,19 +32,13 @@ export class PodProcesses {
     logFd: number,
   ): ChildProcess {
     const child = spawnInContainer(wrapper, command, ['ignore', logFd, logFd]);
-    this.main.set(container, child);
-    this.wrappers.set(container, wrapper);
+    this.main.set(container, { child, wrapper });
     child.once('exit', () => {
-      if (this.main.get(container) === child) {
+      if (this.main.get(container)?.child === child) {
         this.main.delete(container);
       }
     });
     return child;
-  }
-
-  /** Whether the container's main process is running. */
-  isRunning(container: string): boolean {
-    return this.main.has(container);
   }
 
   /**
@@ -53,13 +50,12 @@ export class PodProcesses {
     command: string[],
     stdio: StdioOptions,
   ): ChildProcess {
-    const wrapper = this.wrappers.get(container);
     const main = this.main.get(container);
-    const init = main && containerInit(main);
-    if (!wrapper || init === undefined) {
+    const init = main && containerInit(main.child);
+    if (!main || init === undefined) {
       throw new Error(`container ${container} is not running`);
     }
-    const child = spawnInRunningContainer(wrapper, init, command, stdio);
+    const child = spawnInRunningContainer(main.wrapper, init, command, stdio);
     this.execs.add(child);
     child.once('exit', () => this.execs.delete(child));
     return child;
@@ -86,7 +82,7 @@ export class PodProcesses {
    * SIGKILL to whatever is left after `graceMs`. Exec'd commands are killed.
    */
   async stop(graceMs: number): Promise<void> {
-    const children = [...this.main.values()];
+    const children = this.mainProcesses();
     children.forEach(child => signalContainer(child, 'SIGTERM'));
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise(resolve => {
@@ -100,7 +96,11 @@ export class PodProcesses {
   /** SIGKILLs every process at once and waits until all are gone. */
   async killAll(): Promise<void> {
     await Promise.all(
-      [...this.main.values(), ...this.execs].map(killContainer),
+      [...this.mainProcesses(), ...this.execs].map(killContainer),
     );
+  }
+
+  private mainProcesses(): ChildProcess[] {
+    return [...this.main.values()].map(main => main.child);
   }
 }

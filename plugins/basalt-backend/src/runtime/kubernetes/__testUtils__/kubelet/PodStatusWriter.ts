@@ -1,10 +1,6 @@
 import { CoreV1Api, V1Pod, V1PodStatus } from '@kubernetes/client-node';
-
-/** The HTTP status of a client-node API error, if it is one. */
-export function apiErrorCode(error: unknown): number | undefined {
-  const code = (error as { code?: unknown })?.code;
-  return typeof code === 'number' ? code : undefined;
-}
+import { sleep } from '../../../local/processes';
+import { isStatus } from '../../KubeWriter';
 
 /**
  * Writes a Pod's status through the `status` subresource, as kubelet does:
@@ -74,15 +70,12 @@ export class PodStatusWriter {
         this.lastWritten = json;
         return;
       } catch (error) {
-        const code = apiErrorCode(error);
-        if (code === 404) {
+        if (isStatus(error, 404)) {
           return;
         }
         // 409: someone wrote in between. Anything else: the API server may
         // be restarting; either way, try again shortly.
-        await new Promise(resolve =>
-          setTimeout(resolve, code === 409 ? 10 : 200),
-        );
+        await sleep(isStatus(error, 409) ? 10 : 200);
       }
     }
   }
@@ -119,7 +112,7 @@ export async function markPodNotReady(
       await core.replaceNamespacedPodStatus({ name, namespace, body: current });
       return;
     } catch {
-      await new Promise(resolve => setTimeout(resolve, 100)); // a conflict, or the Pod is gone: read again
+      await sleep(100); // a conflict, or the Pod is gone: read again
     }
   }
 }

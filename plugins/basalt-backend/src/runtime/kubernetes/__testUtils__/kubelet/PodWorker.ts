@@ -10,7 +10,7 @@ import {
   shouldRestart,
   terminatedState,
 } from './containerLifecycle';
-import { ImageTable } from './images';
+import { KNOWN_IMAGES } from './images';
 import { podAddresses } from './podAddresses';
 import { PodProcesses } from './PodProcesses';
 import {
@@ -28,10 +28,29 @@ import {
 } from './prepareContainer';
 import { ReadinessProber } from './readinessProbe';
 
+/**
+ * Confirms a Pod's deletion as kubelet does once its containers are gone:
+ * deletes it with grace period 0, only if it is still the same Pod (uid).
+ */
+export async function confirmDeletion(
+  core: CoreV1Api,
+  pod: V1Pod,
+): Promise<void> {
+  const { name, namespace, uid } = pod.metadata!;
+  await core
+    .deleteNamespacedPod({
+      name: name!,
+      namespace: namespace!,
+      gracePeriodSeconds: 0,
+      // With a body, a 1.20 API server ignores the query's grace period.
+      body: { gracePeriodSeconds: 0, preconditions: { uid } },
+    })
+    .catch(() => {}); // already gone (404) or re-created (409)
+}
+
 /** What a {@link PodWorker} needs from its simulator. */
 export interface PodWorkerContext {
   core: CoreV1Api;
-  images: ImageTable;
   /** A directory for the Pod's files, removed when the worker is disposed. */
   dir: string;
 }
@@ -109,8 +128,8 @@ export class PodWorker {
     const all = [...this.state.initContainers, ...this.state.containers];
     for (const record of all) {
       const image = record.spec.image ?? '';
-      if (!this.context.images[image]) {
-        const known = Object.keys(this.context.images).join(', ');
+      if (!KNOWN_IMAGES[image]) {
+        const known = Object.keys(KNOWN_IMAGES).join(', ');
         const message = `image "${image}" of container ${record.spec.name} is not known to the kubelet simulator (known: ${known})`;
         record.state = { kind: 'waiting', reason: 'ErrImagePull', message };
         this.fail('UnknownImage', message);
@@ -199,7 +218,7 @@ export class PodWorker {
       prepared = await prepareContainer(
         record.spec,
         this.pod,
-        this.context.images[record.spec.image!],
+        KNOWN_IMAGES[record.spec.image!],
         this.files!,
         this.context.core,
       );
@@ -335,9 +354,8 @@ export class PodWorker {
   private async terminateGracefully(): Promise<void> {
     this.terminating = true;
     this.stopTimersAndProbes();
-    const meta = this.pod.metadata!;
     const graceSeconds =
-      meta.deletionGracePeriodSeconds ??
+      this.pod.metadata!.deletionGracePeriodSeconds ??
       this.pod.spec?.terminationGracePeriodSeconds ??
       30;
     await this.processes.stop(graceSeconds * 1000);
@@ -346,15 +364,7 @@ export class PodWorker {
     }
     this.publish();
     await this.writer.flush();
-    await this.context.core
-      .deleteNamespacedPod({
-        name: meta.name!,
-        namespace: meta.namespace!,
-        gracePeriodSeconds: 0,
-        // With a body, a 1.20 API server ignores the query's grace period.
-        body: { gracePeriodSeconds: 0, preconditions: { uid: this.uid } },
-      })
-      .catch(() => {}); // already gone (404) or re-created (409)
+    await confirmDeletion(this.context.core, this.pod);
   }
 
   private stopTimersAndProbes(): void {

@@ -1,5 +1,6 @@
 import { CoreV1Api, V1Container, V1Pod } from '@kubernetes/client-node';
 import { SimulatedImage } from './images';
+import { decodeBase64Values } from './podVolumes';
 
 /** What a container's environment is worked out from. */
 export interface EnvSources {
@@ -70,34 +71,69 @@ function fieldValue(fieldPath: string, sources: EnvSources): string {
   return values[fieldPath] ?? '';
 }
 
+type ObjectKind = 'Secret' | 'ConfigMap';
+
+/** A Secret's or a ConfigMap's data (a Secret's decoded), by kind and name. */
+type ObjectReader = (
+  kind: ObjectKind,
+  name: string,
+) => Promise<Record<string, string>>;
+
+/**
+ * Reads the Secrets and ConfigMaps of the Pod's namespace, each at most
+ * once: several keys of one object come from a single read.
+ */
+function objectReader(sources: EnvSources): ObjectReader {
+  const namespace = sources.pod.metadata!.namespace!;
+  const reads = new Map<string, Promise<Record<string, string>>>();
+  return (kind, name) => {
+    const id = `${kind}/${name}`;
+    let read = reads.get(id);
+    if (!read) {
+      read =
+        kind === 'Secret'
+          ? sources.core
+              .readNamespacedSecret({ name, namespace })
+              .then(secret => {
+                const data: Record<string, string> = {};
+                const decoded = decodeBase64Values(secret.data);
+                for (const [key, value] of Object.entries(decoded)) {
+                  data[key] = value.toString('utf8');
+                }
+                return data;
+              })
+          : sources.core
+              .readNamespacedConfigMap({ name, namespace })
+              .then(map => map.data ?? {});
+      reads.set(id, read);
+    }
+    return read;
+  };
+}
+
+/** The Secret reference if there is one, else the ConfigMap one. */
+function referenced<S, C>(
+  secret: S | undefined,
+  configMap: C | undefined,
+): [ObjectKind, S | C] | undefined {
+  if (secret) {
+    return ['Secret', secret];
+  }
+  return configMap ? ['ConfigMap', configMap] : undefined;
+}
+
 /** Reads one key of a Secret or ConfigMap; `undefined` when optional and absent. */
 async function readKey(
-  kind: 'Secret' | 'ConfigMap',
+  read: ObjectReader,
+  kind: ObjectKind,
   name: string,
   key: string,
   optional: boolean,
-  sources: EnvSources,
+  namespace: string,
 ): Promise<string | undefined> {
-  const namespace = sources.pod.metadata!.namespace!;
   let value: string | undefined;
   try {
-    if (kind === 'Secret') {
-      const secret = await sources.core.readNamespacedSecret({
-        name,
-        namespace,
-      });
-      const data = secret.data?.[key];
-      value =
-        data !== undefined
-          ? Buffer.from(data, 'base64').toString('utf8')
-          : secret.stringData?.[key];
-    } else {
-      const map = await sources.core.readNamespacedConfigMap({
-        name,
-        namespace,
-      });
-      value = map.data?.[key];
-    }
+    value = (await read(kind, name))[key];
   } catch (error) {
     if (!optional) {
       throw new Error(`${kind} ${namespace}/${name}: ${String(error)}`);
@@ -122,54 +158,37 @@ export async function resolveContainerEnv(
   const vars = new Map<string, string>();
   vars.set('PATH', sources.image.path.join(':'));
   const namespace = sources.pod.metadata!.namespace!;
+  const read = objectReader(sources);
   for (const from of container.envFrom ?? []) {
-    const prefix = from.prefix ?? '';
-    let data: Record<string, string> = {};
-    if (from.secretRef) {
-      const secret = await sources.core
-        .readNamespacedSecret({ name: from.secretRef.name!, namespace })
-        .catch(error => {
-          if (from.secretRef?.optional) return undefined;
-          throw error;
-        });
-      for (const [key, value] of Object.entries(secret?.data ?? {})) {
-        data[key] = Buffer.from(value, 'base64').toString('utf8');
-      }
-    } else if (from.configMapRef) {
-      const map = await sources.core
-        .readNamespacedConfigMap({ name: from.configMapRef.name!, namespace })
-        .catch(error => {
-          if (from.configMapRef?.optional) return undefined;
-          throw error;
-        });
-      data = map?.data ?? {};
+    const source = referenced(from.secretRef, from.configMapRef);
+    if (!source) {
+      continue;
     }
+    const [kind, ref] = source;
+    const data = await read(kind, ref.name!).catch(error => {
+      if (ref.optional) return {};
+      throw error;
+    });
+    const prefix = from.prefix ?? '';
     for (const [key, value] of Object.entries(data)) {
       vars.set(prefix + key, value);
     }
   }
   for (const env of container.env ?? []) {
     const from = env.valueFrom;
+    const keyRef = from && referenced(from.secretKeyRef, from.configMapKeyRef);
     let value: string | undefined;
     if (!from) {
       value = expandVariables(env.value ?? '', vars);
-    } else if (from.secretKeyRef) {
-      const ref = from.secretKeyRef;
+    } else if (keyRef) {
+      const [kind, ref] = keyRef;
       value = await readKey(
-        'Secret',
+        read,
+        kind,
         ref.name!,
         ref.key,
         !!ref.optional,
-        sources,
-      );
-    } else if (from.configMapKeyRef) {
-      const ref = from.configMapKeyRef;
-      value = await readKey(
-        'ConfigMap',
-        ref.name!,
-        ref.key,
-        !!ref.optional,
-        sources,
+        namespace,
       );
     } else if (from.fieldRef) {
       value = fieldValue(from.fieldRef.fieldPath, sources);

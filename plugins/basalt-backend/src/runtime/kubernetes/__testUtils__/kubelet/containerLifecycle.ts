@@ -6,6 +6,17 @@ import { ContainerRecord, PodState, Terminated } from './podStatus';
 /** kubelet's restart back-off: 1 s, doubling, at most 10 s here. */
 const MAX_BACKOFF_MS = 10_000;
 
+/**
+ * A process's exit status as a shell reports it: its exit code, or 128 plus
+ * the number of the signal that killed it.
+ */
+export function exitStatus(
+  code: number | null,
+  signal: NodeJS.Signals | null,
+): number {
+  return code ?? 128 + (signal ? os.constants.signals[signal] : 0);
+}
+
 /** A container not started yet, waiting for `reason`. */
 export function newRecord(spec: V1Container, reason: string): ContainerRecord {
   return {
@@ -36,7 +47,7 @@ export function terminatedState(
   logFile: string,
 ): Terminated {
   const signo = signal ? os.constants.signals[signal] : undefined;
-  const exitCode = code ?? 128 + (signo ?? 0);
+  const exitCode = exitStatus(code, signal);
   return {
     kind: 'terminated',
     exitCode,

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import http from 'node:http';
+import { sleep } from '../../../local/processes';
 import { PodWorker } from './PodWorker';
 import { queryFlag } from './execStream';
 
@@ -80,7 +81,7 @@ export async function serveContainerLogs(
     if (!running) {
       break; // read once more after it stopped, then end like kubelet
     }
-    await new Promise(resolve => setTimeout(resolve, 200));
+    await sleep(200);
   }
   response.end();
 }

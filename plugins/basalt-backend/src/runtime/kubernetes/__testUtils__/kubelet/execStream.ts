@@ -1,5 +1,5 @@
-import os from 'node:os';
 import { WebSocket, RawData } from 'ws';
+import { exitStatus } from './containerLifecycle';
 import { killContainer } from './containerProcess';
 import { PodWorker } from './PodWorker';
 
@@ -9,7 +9,7 @@ import { PodWorker } from './PodWorker';
  * output; with v4 and older a client can only close the whole connection.
  * Kubelets serve v5 since Kubernetes 1.30.
  */
-export const DEFAULT_EXEC_PROTOCOLS = [
+export const EXEC_PROTOCOLS = [
   'v5.channel.k8s.io',
   'v4.channel.k8s.io',
   'v3.channel.k8s.io',
@@ -32,7 +32,8 @@ export function queryFlag(query: URLSearchParams, ...names: string[]): boolean {
   return names.some(name => ['1', 'true'].includes(query.get(name) ?? ''));
 }
 
-function toBuffer(data: RawData): Buffer {
+/** A WebSocket message's bytes, whichever form `ws` delivered them in. */
+export function toBuffer(data: RawData): Buffer {
   if (Array.isArray(data)) {
     return Buffer.concat(data);
   }
@@ -132,7 +133,7 @@ export function serveExec(
   process.once('close', (code, signal) => {
     exited = true;
     if (ws.readyState === WebSocket.OPEN) {
-      sendStatus(ws, code ?? 128 + (signal ? os.constants.signals[signal] : 0));
+      sendStatus(ws, exitStatus(code, signal));
       ws.close(1000);
     }
   });

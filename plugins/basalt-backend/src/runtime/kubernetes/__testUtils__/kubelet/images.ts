@@ -12,11 +12,8 @@ export interface SimulatedImage {
   writableDirs?: string[];
 }
 
-/** Images by reference, e.g. `postgres:15`. */
-export type ImageTable = Record<string, SimulatedImage>;
-
-/** The images a simulator knows unless told otherwise. */
-export const defaultImages: ImageTable = {
+/** The images the simulator knows, by reference, e.g. `postgres:15`. */
+export const KNOWN_IMAGES: Record<string, SimulatedImage> = {
   'postgres:15': {
     path: ['/usr/lib/postgresql/15/bin', '/usr/local/bin', '/usr/bin', '/bin'],
     // Debian's PostgreSQL puts its sockets there by default (the official

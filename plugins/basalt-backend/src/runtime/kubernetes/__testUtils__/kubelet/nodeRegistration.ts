@@ -5,7 +5,7 @@ import {
   V1NodeCondition,
   V1NodeStatus,
 } from '@kubernetes/client-node';
-import { apiErrorCode } from './PodStatusWriter';
+import { isStatus } from '../../KubeWriter';
 
 /** The version the simulated kubelets claim, that of the API server. */
 const KUBELET_VERSION = 'v1.20.2';
@@ -112,7 +112,7 @@ async function replaceStatus(
       await core.replaceNodeStatus({ name, body: node });
       return;
     } catch (error) {
-      if (apiErrorCode(error) !== 409 || attempt >= 10) {
+      if (!isStatus(error, 409) || attempt >= 10) {
         throw error;
       }
     }
@@ -143,7 +143,7 @@ export async function registerNode(
   try {
     await core.createNode({ body });
   } catch (error) {
-    if (apiErrorCode(error) !== 409) {
+    if (!isStatus(error, 409)) {
       throw error;
     }
     await replaceStatus(core, name, port, 'True');

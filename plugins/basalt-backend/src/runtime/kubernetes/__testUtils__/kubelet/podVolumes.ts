@@ -8,6 +8,17 @@ import {
 } from '@kubernetes/client-node';
 import { containerUserIds } from './nobody';
 
+/** The bytes of base64-encoded values, as in a Secret's `data`. */
+export function decodeBase64Values(
+  encoded: Record<string, string> | undefined,
+): Record<string, Buffer> {
+  const decoded: Record<string, Buffer> = {};
+  for (const [key, value] of Object.entries(encoded ?? {})) {
+    decoded[key] = Buffer.from(value, 'base64');
+  }
+  return decoded;
+}
+
 /**
  * Writes a ConfigMap's or Secret's keys as files (all keys, or the listed
  * `items`), as kubelet's projection does, owned by the container user.
@@ -136,10 +147,7 @@ async function prepareVolume(
       name: source.secretName!,
       namespace,
     });
-    const data: Record<string, Buffer> = {};
-    for (const [key, value] of Object.entries(secret.data ?? {})) {
-      data[key] = Buffer.from(value, 'base64');
-    }
+    const data = decodeBase64Values(secret.data);
     // Only the container user may even list a Secret's files.
     await fs.mkdir(own, { recursive: true, mode: 0o700 });
     await fs.chmod(own, 0o700);

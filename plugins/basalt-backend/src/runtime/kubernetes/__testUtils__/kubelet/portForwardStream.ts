@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { WebSocket, RawData } from 'ws';
-import { frame } from './execStream';
+import { frame, toBuffer } from './execStream';
 
 /** The port-forward subprotocols served, most preferred first. */
 export const PORT_FORWARD_PROTOCOLS = [
@@ -59,9 +59,7 @@ export function servePortForward(
     return socket;
   });
   ws.on('message', (raw: RawData) => {
-    const bytes = Buffer.isBuffer(raw)
-      ? raw
-      : Buffer.concat(Array.isArray(raw) ? raw : [Buffer.from(raw)]);
+    const bytes = toBuffer(raw);
     const channel = bytes[0];
     if (channel % 2 === 0) {
       sockets[channel / 2]?.write(bytes.subarray(1));
