@@ -80,6 +80,7 @@ export class KubernetesRuntime implements Runtime {
   private readonly usage: VolumeUsageReader;
   private readonly watcher: PodWatcher;
   private readonly warnings: PodWarnings;
+  private readonly unsubscribeFromCache: () => void;
 
   /** Creates the runtime and waits until its caches are filled. */
   static async create(
@@ -106,6 +107,13 @@ export class KubernetesRuntime implements Runtime {
       options.kubeConfig,
       options.logger,
     );
+    // A deleted Pod's port-forward listener is closed with it.
+    this.unsubscribeFromCache = cache.onChange(change => {
+      if (change.kind === 'pod' && change.verb === 'delete') {
+        const uid = change.object.metadata?.uid;
+        if (uid) this.addresses.forgetPod(uid);
+      }
+    });
     this.observer = new InstanceObserver(cache, this.addresses);
     this.objects = new ClusterObjects(
       cache,
@@ -293,6 +301,7 @@ export class KubernetesRuntime implements Runtime {
   /** Stops watching and closes port-forward listeners; Pods keep running. */
   async stop(): Promise<void> {
     this.events.clear();
+    this.unsubscribeFromCache();
     this.watcher.close();
     this.warnings.close();
     this.addresses.close();

@@ -50,14 +50,12 @@ export class PodAddresses {
     return podIP ? { host: podIP, port } : undefined;
   }
 
-  /** Closes the listeners of Pods that no longer exist. */
-  forget(livePodUids: Set<string>): void {
-    for (const [uid, forward] of this.forwards) {
-      if (!livePodUids.has(uid)) {
-        forward.server.close();
-        this.forwards.delete(uid);
-      }
-    }
+  /** Closes the listener of a Pod that no longer exists, if it has one. */
+  forgetPod(uid: string): void {
+    const forward = this.forwards.get(uid);
+    if (!forward) return;
+    forward.server.close();
+    this.forwards.delete(uid);
   }
 
   close(): void {
