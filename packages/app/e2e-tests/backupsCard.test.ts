@@ -1,5 +1,11 @@
-import { APIRequestContext, expect, Page, test } from '@playwright/test';
-import { applyAndCatalog, authHeaders, BACKEND, screenshot } from './support';
+import { expect, test } from '@playwright/test';
+import {
+  applyAndCatalog,
+  authHeaders,
+  BACKEND,
+  enterAsGuest,
+  screenshot,
+} from './support';
 
 const NAMESPACE = 'default';
 // Unique per run: backups outlive their cluster, and an earlier run's would
@@ -46,8 +52,7 @@ test('the backups card takes a backup and restores it into a new database', asyn
     },
   });
 
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
+  await enterAsGuest(page);
   await page.goto(`/catalog/${NAMESPACE}/resource/${NAME}`);
   const health = page.locator('article', {
     has: page.getByRole('heading', { name: 'Database health' }),

@@ -1,9 +1,15 @@
-import { APIRequestContext, expect, Page, test } from '@playwright/test';
+import { APIRequestContext, expect, test } from '@playwright/test';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { applyAndCatalog, authHeaders, BACKEND, screenshot } from './support';
+import {
+  applyAndCatalog,
+  authHeaders,
+  BACKEND,
+  enterAsGuest,
+  screenshot,
+} from './support';
 
 const NAMESPACE = 'default';
 const NAME = 'cards-db';
@@ -65,7 +71,6 @@ test('the database cards follow a real cluster: health, degradation, live logs a
   request,
 }) => {
   test.setTimeout(180_000);
-  const headers = await authHeaders(request);
   await applyAndCatalog(request, {
     apiVersion: 'basalt.dev/v1alpha1',
     kind: 'EngineCluster',
@@ -84,13 +89,7 @@ test('the database cards follow a real cluster: health, degradation, live logs a
       databases: ['cards'],
     },
   });
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(
-    page
-      .getByRole('navigation', { name: 'sidebar nav' })
-      .getByRole('link', { name: 'Basalt' }),
-  ).toBeVisible();
+  await enterAsGuest(page);
   await page.goto(`/catalog/${NAMESPACE}/resource/${NAME}`);
 
   const health = page.locator('article', {

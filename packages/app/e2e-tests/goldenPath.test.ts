@@ -1,5 +1,5 @@
-import { APIRequestContext, expect, Page, test } from '@playwright/test';
-import { BACKEND, guestToken, screenshot } from './support';
+import { expect, test } from '@playwright/test';
+import { BACKEND, enterAsGuest, guestToken, screenshot } from './support';
 
 const NAME = 'browser-db';
 
@@ -36,8 +36,7 @@ test('a developer creates a PostgreSQL database from the golden template and fin
   page,
 }) => {
   test.setTimeout(180_000);
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
+  await enterAsGuest(page);
   const nav = page.getByRole('navigation', { name: 'sidebar nav' });
   await nav.getByRole('link', { name: 'Create' }).click();
   // The second card: templates are listed by title.

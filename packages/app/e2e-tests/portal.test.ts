@@ -1,18 +1,5 @@
-import { expect, Page, test } from '@playwright/test';
-import { screenshot } from './support';
-
-/** Screenshots are test artifacts, git-ignored, for a person to look at. */
-async function enterAsGuest(page: Page) {
-  await page.goto('/');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible();
-  await enter.click();
-  await expect(
-    page
-      .getByRole('navigation', { name: 'sidebar nav' })
-      .getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
-}
+import { expect, test } from '@playwright/test';
+import { enterAsGuest, screenshot } from './support';
 
 test('a guest opens payments-service from the catalog', async ({ page }) => {
   await enterAsGuest(page);

@@ -1,4 +1,5 @@
 import { APIRequestContext, expect, Page } from '@playwright/test';
+import type { EngineClusterInput } from '@basalt/plugin-basalt-common';
 
 /** The started portal's backend. */
 export const BACKEND =
@@ -10,6 +11,21 @@ export const screenshot = (page: Page, name: string) =>
     path: `test-results/screenshots/${name}.png`,
     fullPage: true,
   });
+
+/**
+ * Opens the portal and signs in as the guest, waiting until the app shows
+ * its signed-in shell. The sign-in is asynchronous: navigating away before
+ * it has finished lands on the sign-in page again.
+ */
+export async function enterAsGuest(page: Page): Promise<void> {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await expect(
+    page
+      .getByRole('navigation', { name: 'sidebar nav' })
+      .getByRole('link', { name: 'Catalog', exact: true }),
+  ).toBeVisible();
+}
 
 /** A guest's Backstage token, as the app gets it after "Enter". */
 export async function guestToken(request: APIRequestContext): Promise<string> {
@@ -31,7 +47,7 @@ export async function authHeaders(request: APIRequestContext) {
  */
 export async function applyAndCatalog(
   request: APIRequestContext,
-  manifest: { metadata: { name: string; namespace: string } },
+  manifest: EngineClusterInput,
 ): Promise<void> {
   const headers = await authHeaders(request);
   const applied = await request.post(`${BACKEND}/api/basalt/clusters`, {
@@ -39,7 +55,8 @@ export async function applyAndCatalog(
     data: manifest,
   });
   expect(applied.status(), await applied.text()).toBeLessThan(300);
-  const { namespace, name } = manifest.metadata;
+  // The API's default namespace, as the schema applies it.
+  const { namespace = 'default', name } = manifest.metadata;
   await expect
     .poll(
       async () =>
