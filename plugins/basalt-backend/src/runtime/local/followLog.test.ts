@@ -73,8 +73,19 @@ describe('followLog', () => {
     await fs.writeFile(file, 'old 1\nold 2\n');
     const reader = open({ tailLines: 0 });
     const next = reader.take(1);
-    await fs.appendFile(file, 'new 1\n');
-    expect(await next).toEqual(['new 1']);
+    // Lines keep coming: one written before the reader has looked at the
+    // file is past too, so the first one sent is whichever came after.
+    let written = 0;
+    let writing = Promise.resolve();
+    const writer = setInterval(() => {
+      writing = writing.then(() => fs.appendFile(file, `new ${++written}\n`));
+    }, 20);
+    try {
+      expect(await next).toEqual([expect.stringMatching(/^new \d+$/)]);
+    } finally {
+      clearInterval(writer);
+      await writing;
+    }
   });
 
   it('ends after the tail without follow, with the unfinished last line', async () => {
@@ -104,9 +115,10 @@ describe('followLog', () => {
     expect(await reader.take(3)).toEqual(['one', 'two', 'three']);
     const next = reader.take(1);
     await fs.truncate(file, 0);
-    await new Promise(resolve => setTimeout(resolve, 50));
-    await fs.appendFile(file, 'after truncation\n');
-    expect(await next).toEqual(['after truncation']);
+    // Shorter than before, so the truncation shows whenever the reader looks
+    // (a file that has grown past the old end by then looks appended to).
+    await fs.appendFile(file, 'after\n');
+    expect(await next).toEqual(['after']);
   });
 
   it('follows a file that is replaced by a new one', async () => {
@@ -142,4 +154,25 @@ describe('followLog', () => {
     await expect(waiting).resolves.toEqual({ done: true, value: undefined });
     expect(Date.now() - abortedAt).toBeLessThan(1000);
   });
+
+  it('holds no descriptor of the file while a reader is between lines', async () => {
+    await fs.writeFile(file, 'old\n');
+    const reader = open({ tailLines: 1 });
+    // Once the tail is sent, what is appended is followed.
+    expect(await reader.take(1)).toEqual(['old']);
+    await fs.appendFile(file, 'one\ntwo\nthree\n');
+    expect(await reader.take(1)).toEqual(['one']);
+    // The reader stops asking, as a client that went away does: nothing may
+    // keep the file open until garbage collection closes it.
+    expect(await descriptorsOf(file)).toBe(0);
+  });
 });
+
+/** How many of this process's descriptors are open on `file`. */
+async function descriptorsOf(file: string): Promise<number> {
+  const fds = await fs.readdir('/proc/self/fd');
+  const targets = await Promise.all(
+    fds.map(fd => fs.readlink(`/proc/self/fd/${fd}`).catch(() => '')),
+  );
+  return targets.filter(target => target === file).length;
+}

@@ -94,6 +94,13 @@ async function readTail(
   }
 }
 
+/** Where following a file stands between two reads. */
+interface FollowState {
+  position: number;
+  identity?: FileIdentity;
+  pending: Buffer;
+}
+
 async function* followFrom(
   file: string,
   startPosition: number,
@@ -101,41 +108,55 @@ async function* followFrom(
   options: FollowLogOptions,
 ): AsyncGenerator<string> {
   const { signal, pollIntervalMs = 250 } = options;
-  let position = startPosition;
-  let identity = startIdentity;
-  let pending = Buffer.alloc(0);
+  const state: FollowState = {
+    position: startPosition,
+    identity: startIdentity,
+    pending: Buffer.alloc(0),
+  };
   while (!signal.aborted) {
-    const handle = await openIfExists(file);
-    let more = false;
-    try {
-      const stat = await handle?.stat();
-      if (handle && stat) {
-        const replaced =
-          identity && (identity.dev !== stat.dev || identity.ino !== stat.ino);
-        if (replaced || stat.size < position) {
-          // Rotated or truncated: what was unfinished will not be finished.
-          if (pending.length) yield decode(pending);
-          position = 0;
-          pending = Buffer.alloc(0);
-        }
-        identity = { dev: stat.dev, ino: stat.ino };
-        const length = Math.min(stat.size - position, MAX_READ_BYTES);
-        if (length > 0) {
-          const data = await readRange(handle, position, length);
-          position += data.length;
-          const split = splitComplete(Buffer.concat([pending, data]));
-          pending = split.rest;
-          for (const line of split.lines) {
-            if (signal.aborted) return;
-            yield line;
-          }
-          more = position < stat.size;
-        }
-      }
-    } finally {
-      await handle?.close();
+    const { lines, more } = await readAppended(file, state);
+    for (const line of lines) {
+      if (signal.aborted) return;
+      yield line;
     }
     if (!more) await sleep(pollIntervalMs, signal);
+  }
+}
+
+/**
+ * The lines appended to `file` since `state`, which it advances, and whether
+ * more is there already. The file is closed before any line is yielded: a
+ * reader abandoned between two lines must not hold a descriptor.
+ */
+async function readAppended(
+  file: string,
+  state: FollowState,
+): Promise<{ lines: string[]; more: boolean }> {
+  const handle = await openIfExists(file);
+  if (!handle) return { lines: [], more: false };
+  try {
+    const stat = await handle.stat();
+    const lines: string[] = [];
+    const replaced =
+      state.identity &&
+      (state.identity.dev !== stat.dev || state.identity.ino !== stat.ino);
+    if (replaced || stat.size < state.position) {
+      // Rotated or truncated: what was unfinished will not be finished.
+      if (state.pending.length) lines.push(decode(state.pending));
+      state.position = 0;
+      state.pending = Buffer.alloc(0);
+    }
+    state.identity = { dev: stat.dev, ino: stat.ino };
+    const length = Math.min(stat.size - state.position, MAX_READ_BYTES);
+    if (length <= 0) return { lines, more: false };
+    const data = await readRange(handle, state.position, length);
+    state.position += data.length;
+    const split = splitComplete(Buffer.concat([state.pending, data]));
+    state.pending = split.rest;
+    lines.push(...split.lines);
+    return { lines, more: state.position < stat.size };
+  } finally {
+    await handle.close();
   }
 }
 
