@@ -1,5 +1,10 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { ClusterResource } from '@basalt/plugin-basalt-common';
+import {
+  ClusterEvent,
+  ClusterReasons,
+  ClusterResource,
+  EngineClusterStatus,
+} from '@basalt/plugin-basalt-common';
 import {
   existsSync,
   mkdtempSync,
@@ -56,6 +61,29 @@ function entriesNamed(dir: string, pattern: RegExp): string[] {
   });
 }
 
+/**
+ * What applying a manifest can change in a status: all but what the probes
+ * see from moment to moment (readiness, lag and the phase and conditions
+ * that follow them), which one slow probe on a loaded machine can flip.
+ */
+function declaredPart(status: EngineClusterStatus) {
+  const { phase, conditions, instances, ...rest } = status;
+  return {
+    ...rest,
+    conditions: conditions.map(({ type, observedGeneration }) => ({
+      type,
+      observedGeneration,
+    })),
+    instances: instances.map(({ ready, lagBytes, ...instance }) => instance),
+  };
+}
+
+/** Events but those a probe's answers alone cause. */
+function withoutProbeEvents(events: ClusterEvent[]): ClusterEvent[] {
+  const probed: string[] = [ClusterReasons.InstancesNotReady, 'Ready'];
+  return events.filter(event => !probed.includes(event.reason));
+}
+
 describe('clusters on the local runtime (real PostgreSQL)', () => {
   let rootDir: string;
   let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
@@ -80,7 +108,11 @@ describe('clusters on the local runtime (real PostgreSQL)', () => {
             basalt: {
               controller: { resyncInterval: '1s' },
               runtimes: {
-                local: { rootDir, nodes: ['node-a', 'node-b', 'node-c'] },
+                local: {
+                  rootDir,
+                  nodes: ['node-a', 'node-b', 'node-c'],
+                  ports: { from: 32300, to: 32399 },
+                },
               },
             },
           },
@@ -186,8 +218,12 @@ describe('clusters on the local runtime (real PostgreSQL)', () => {
 
     // Several resyncs (one a second) later, nothing was written.
     await new Promise(resolve => setTimeout(resolve, 3000));
-    expect((await get()).status).toEqual(settled.status);
-    expect(await events()).toEqual(eventsBefore);
+    expect(declaredPart((await get()).status!)).toEqual(
+      declaredPart(settled.status!),
+    );
+    expect(withoutProbeEvents(await events())).toEqual(
+      withoutProbeEvents(eventsBefore),
+    );
   });
 
   it('scales 3 → 1 → 2', async () => {

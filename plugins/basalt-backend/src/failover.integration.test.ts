@@ -13,6 +13,7 @@ import {
 } from './__testUtils__/testBackend';
 import { ContinuousWriter, missingWrites } from './__testUtils__/writer';
 import { killProcessesUnder } from './testUtils/killProcessesUnder';
+import { releaseVolumesUnder } from './testUtils/releaseVolumesUnder';
 
 jest.setTimeout(120_000);
 
@@ -23,6 +24,10 @@ describe('high availability on the local runtime', () => {
     ports: { from: 30800, to: 30899 },
     nodes: NODES,
     resync: true,
+    // Wider than the defaults (500 ms, 3 in a row), so that probes slowed by
+    // a loaded test machine are not taken for a lost primary; a hung one is
+    // still found within seconds.
+    controller: { ha: { probeTimeout: '1s', failureThreshold: 5 } },
   });
   const writers: ContinuousWriter[] = [];
   const frozen: number[] = [];
@@ -179,7 +184,7 @@ describe('high availability on the local runtime', () => {
     const pid = pidOf(cluster, primary);
     const before = (await eventsOf('slow-db')).length;
 
-    // Shorter than 3 failed probes 250 ms apart.
+    // Far shorter than 5 failed probes 250 ms apart.
     process.kill(pid, 'SIGSTOP');
     frozen.push(pid);
     await new Promise(resolve => setTimeout(resolve, 400));
@@ -248,10 +253,14 @@ describe('high availability on the local runtime', () => {
     const old = primaryOf(cluster);
     const nodeDir = join(backend.rootDir, 'nodes', old.node);
 
-    // The whole node goes: its processes and its disk.
-    await killProcessesUnder(nodeDir);
+    // The whole node goes at once: first its disk, so the controller never
+    // sees the node without its processes and brings one back there; then
+    // its processes (their command lines still name the old path) and the
+    // volumes they held.
     renameSync(nodeDir, `${nodeDir}.lost`);
     try {
+      await killProcessesUnder(nodeDir);
+      await releaseVolumesUnder(`${nodeDir}.lost`);
       const after = await untilReady(
         backend.client(),
         ref('node-db'),

@@ -45,7 +45,12 @@ function start(basalt: object = {}, ...features: BackendFeature[]) {
     features: [
       basaltPlugin,
       mockServices.rootConfig.factory({
-        data: { basalt: { runtimes: { local: { rootDir } }, ...basalt } },
+        data: {
+          basalt: {
+            runtimes: { local: { rootDir, ports: { from: 31200, to: 31299 } } },
+            ...basalt,
+          },
+        },
       }),
       ...features,
     ],

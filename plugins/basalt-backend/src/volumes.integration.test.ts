@@ -60,11 +60,15 @@ describe('volumes on the local runtime: protection and online growth', () => {
     );
   }
 
-  /** Inserts ~8 MiB per call; the SQLSTATE when refused. */
-  async function insertChunk(db: Client): Promise<string | undefined> {
+  /** Inserts about `mib` MiB (and as much WAL); the SQLSTATE when refused. */
+  async function insertChunk(
+    db: Client,
+    mib: number,
+  ): Promise<string | undefined> {
     try {
       await db.query(
-        "insert into filler select repeat('x', 1024) from generate_series(1, 8000)",
+        "insert into filler select repeat('x', 1024) from generate_series(1, $1)",
+        [mib * 1000],
       );
       return undefined;
     } catch (error) {
@@ -90,11 +94,20 @@ describe('volumes on the local runtime: protection and online growth', () => {
         'create table marks (n int); insert into marks values (1), (2), (3)',
       );
       await db.query('create table filler (v text)');
-      // Fill slowly enough for the controller (resync every second) to see
-      // each step; the lock must come before the disk is full.
+      // Fill fast to 80 %, below the 90 % watermark, then slowly (about
+      // 2 MiB a second, so some 20 s from the watermark to a full disk),
+      // for the controller (resync every second) to lock writes before the
+      // disk is full, however loaded the machine.
       let refused: string | undefined;
-      for (let step = 0; step < 80 && !refused; step++) {
-        refused = await insertChunk(db);
+      const used = async () => {
+        const { bavail, blocks } = await statfs(cluster);
+        return 1 - bavail / blocks;
+      };
+      while (!refused && (await used()) < 0.8) {
+        refused = await insertChunk(db, 8);
+      }
+      for (let step = 0; step < 200 && !refused; step++) {
+        refused = await insertChunk(db, 1);
         await new Promise(resolve => setTimeout(resolve, 1000));
       }
       expect(refused).toBe('25006'); // read_only_sql_transaction, not disk full

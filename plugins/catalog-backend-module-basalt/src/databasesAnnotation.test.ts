@@ -54,7 +54,11 @@ describe('the basalt.dev/databases annotation', () => {
         schedulerServiceFactory,
         mockServices.rootConfig.factory({
           data: {
-            basalt: { runtimes: { local: { rootDir } } },
+            basalt: {
+              runtimes: {
+                local: { rootDir, ports: { from: 32100, to: 32199 } },
+              },
+            },
             catalog: {
               // Far longer than the test: only the provider's refresh of the
               // Component can bring the annotation in time.

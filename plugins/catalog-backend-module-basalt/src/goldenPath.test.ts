@@ -50,7 +50,9 @@ describe('the PostgreSQL database template, run for real', () => {
         mockServices.rootConfig.factory({
           data: {
             basalt: {
-              runtimes: { local: { rootDir } },
+              runtimes: {
+                local: { rootDir, ports: { from: 32000, to: 32099 } },
+              },
               engineTemplates: {
                 'postgresql-standalone': {
                   engine: 'postgresql',

@@ -31,7 +31,11 @@ describe('catalogModuleBasaltClusters', () => {
         schedulerServiceFactory,
         mockServices.rootConfig.factory({
           data: {
-            basalt: { runtimes: { local: { rootDir } } },
+            basalt: {
+              runtimes: {
+                local: { rootDir, ports: { from: 32200, to: 32299 } },
+              },
+            },
             catalog: {
               processingInterval: { seconds: 1 },
               providers: {

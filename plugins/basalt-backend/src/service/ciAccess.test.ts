@@ -48,7 +48,11 @@ describe('CI access with a static token (real auth services)', () => {
                 ],
               },
             },
-            basalt: { runtimes: { local: { rootDir } } },
+            basalt: {
+              runtimes: {
+                local: { rootDir, ports: { from: 30000, to: 30099 } },
+              },
+            },
           },
         }),
       ],

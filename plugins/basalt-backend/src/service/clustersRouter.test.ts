@@ -37,7 +37,13 @@ describe('the /clusters API', () => {
       features: [
         basaltPlugin,
         mockServices.rootConfig.factory({
-          data: { basalt: { runtimes: { local: { rootDir } } } },
+          data: {
+            basalt: {
+              runtimes: {
+                local: { rootDir, ports: { from: 31000, to: 31099 } },
+              },
+            },
+          },
         }),
         ...features,
       ],
@@ -287,7 +293,9 @@ describe('the /clusters API', () => {
         mockServices.rootConfig.factory({
           data: {
             basalt: {
-              runtimes: { local: { rootDir } },
+              runtimes: {
+                local: { rootDir, ports: { from: 31000, to: 31099 } },
+              },
               engineTemplates: {
                 'redis-cache': {
                   engine: 'redis',

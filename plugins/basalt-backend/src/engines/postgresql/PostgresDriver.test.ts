@@ -201,7 +201,9 @@ describe('PostgresDriver', () => {
         await expect(
           driver.probe({ host: '127.0.0.1', port }, context),
         ).resolves.toEqual({ ready: false, role: 'unknown' });
-        expect(Date.now() - started).toBeLessThan(2500);
+        // Gives up near its 1 s timeout rather than waiting on the socket
+        // (with room for a loaded machine).
+        expect(Date.now() - started).toBeLessThan(10_000);
       } finally {
         sockets.forEach(socket => socket.destroy());
         await new Promise(resolve => silent.close(resolve));

@@ -21,6 +21,7 @@ import {
   Testbed,
 } from './__testUtils__/testbed';
 import { LocalRuntime } from './LocalRuntime';
+import { sleep } from './processes';
 
 jest.setTimeout(60_000);
 
@@ -320,18 +321,24 @@ describe('LocalRuntime', () => {
     expect(tail.length).toBeLessThanOrEqual(5);
 
     const followed: string[] = [];
+    let marked = false;
     const reading = (async () => {
       for await (const line of read(true, 0)) {
         followed.push(line);
         if (line.includes('marker-from-test')) abort.abort();
       }
+      marked = true;
     })();
-    await query(
-      primary.address,
-      ctx.credentials.superuser,
-      "DO $$ BEGIN RAISE LOG 'marker-from-test'; END $$",
-    );
-    await reading;
+    // A marker logged before the reader has taken its place is past (tail
+    // 0): log one until one is followed.
+    while (!marked) {
+      await query(
+        primary.address,
+        ctx.credentials.superuser,
+        "DO $$ BEGIN RAISE LOG 'marker-from-test'; END $$",
+      );
+      await Promise.race([reading, sleep(250)]);
+    }
     expect(followed.some(line => line.includes('marker-from-test'))).toBe(true);
 
     await expect(
@@ -356,7 +363,10 @@ describe('LocalRuntime', () => {
     await runtime.ensureInstance(primaryRequest(cluster, ctx));
 
     process.kill(await serverPid(runtime, cluster), 'SIGKILL');
-    const event = await eventually(async () => events[0], { timeoutMs: 2000 });
+    // Pushed when the process exits: no resync runs here to find it later.
+    const event = await eventually(async () => events[0], {
+      timeoutMs: 10_000,
+    });
     expect(event).toMatchObject({
       type: 'instance-exited',
       instance: 'events-0',

@@ -152,7 +152,8 @@ describe('followLog', () => {
     const abortedAt = Date.now();
     reader.abort.abort();
     await expect(waiting).resolves.toEqual({ done: true, value: undefined });
-    expect(Date.now() - abortedAt).toBeLessThan(1000);
+    // Far less than the 60 s poll interval, with room for a loaded machine.
+    expect(Date.now() - abortedAt).toBeLessThan(10_000);
   });
 
   it('holds no descriptor of the file while a reader is between lines', async () => {
