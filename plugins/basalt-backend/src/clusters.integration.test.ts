@@ -1,7 +1,5 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import {
-  ClusterEvent,
-  ClusterReasons,
   ClusterResource,
   EngineClusterStatus,
 } from '@basalt/plugin-basalt-common';
@@ -18,7 +16,11 @@ import { join } from 'path';
 import request from 'supertest';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { basaltPlugin } from './plugin';
-import { connect, waitReady } from './__testUtils__/clusterApi';
+import {
+  connect,
+  waitReady,
+  withoutProbeEvents,
+} from './__testUtils__/clusterApi';
 import { eventually } from './testUtils/eventually';
 import { killProcessesUnder } from './testUtils/killProcessesUnder';
 
@@ -76,12 +78,6 @@ function declaredPart(status: EngineClusterStatus) {
     })),
     instances: instances.map(({ ready, lagBytes, ...instance }) => instance),
   };
-}
-
-/** Events but those a probe's answers alone cause. */
-function withoutProbeEvents(events: ClusterEvent[]): ClusterEvent[] {
-  const probed: string[] = [ClusterReasons.InstancesNotReady, 'Ready'];
-  return events.filter(event => !probed.includes(event.reason));
 }
 
 describe('clusters on the local runtime (real PostgreSQL)', () => {

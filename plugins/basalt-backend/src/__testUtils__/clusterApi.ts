@@ -1,4 +1,8 @@
-import { ClusterResource } from '@basalt/plugin-basalt-common';
+import {
+  ClusterEvent,
+  ClusterReasons,
+  ClusterResource,
+} from '@basalt/plugin-basalt-common';
 import { readFileSync } from 'fs';
 import { Client } from 'pg';
 import request from 'supertest';
@@ -43,4 +47,14 @@ export async function connect(
   });
   await client.connect();
   return client;
+}
+
+/**
+ * Events but those a probe's answer alone causes (instances found not ready,
+ * the cluster ready again), which one slow probe on a loaded test machine
+ * can add at any moment.
+ */
+export function withoutProbeEvents(events: ClusterEvent[]): ClusterEvent[] {
+  const probed: string[] = [ClusterReasons.InstancesNotReady, 'Ready'];
+  return events.filter(event => !probed.includes(event.reason));
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Readable } from 'stream';
 import { FilesystemRepository } from './FilesystemRepository';
+import { eventually } from '../testUtils/eventually';
 import { describeRepositoryContract } from './__testUtils__/describeRepositoryContract';
 
 async function filesUnder(directory: string): Promise<string[]> {
@@ -67,9 +68,13 @@ describe('FilesystemRepository', () => {
     const body = new Readable({ read() {} });
     body.push(Buffer.alloc(1024));
     const stored = repository.put('team/db/b-1/base.tar.gz', body);
-    await new Promise(resolve => setTimeout(resolve, 50));
-
-    expect(await filesUnder(root)).toEqual([
+    // The upload has begun once its temporary file is there.
+    expect(
+      await eventually(async () => {
+        const files = await filesUnder(root);
+        return files.length ? files : undefined;
+      }),
+    ).toEqual([
       expect.stringMatching(/^team\/db\/b-1\/\.base\.tar\.gz\..+\.partial$/),
     ]);
     expect(await repository.list('')).toEqual([]);

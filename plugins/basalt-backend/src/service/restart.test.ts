@@ -2,7 +2,7 @@ import { ClusterEvent, ClusterResource } from '@basalt/plugin-basalt-common';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import request from 'supertest';
-import { connect } from '../__testUtils__/clusterApi';
+import { connect, withoutProbeEvents } from '../__testUtils__/clusterApi';
 import {
   postgresManifest,
   untilReady,
@@ -54,7 +54,7 @@ describe('POST /clusters/:namespace/:name/restart', () => {
     const newer = after
       ? items.filter(e => Number(e.id) > Number(after.id))
       : items;
-    return newer.reverse();
+    return withoutProbeEvents(newer).reverse();
   };
 
   it('restarts every instance, replicas first and one at a time, and returns to Ready', async () => {

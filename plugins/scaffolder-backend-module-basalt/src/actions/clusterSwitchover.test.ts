@@ -143,7 +143,7 @@ describe('basalt:cluster:switchover (real PostgreSQL)', () => {
 
   it('without a target promotes the most advanced replica', async () => {
     const before = await ready(REF, 2);
-    const ctx = context({ ...REF, timeoutSeconds: 30 });
+    const ctx = context({ ...REF, timeoutSeconds: 90 });
     await action().handler(ctx);
 
     expect(ctx.output).toHaveBeenCalledWith(

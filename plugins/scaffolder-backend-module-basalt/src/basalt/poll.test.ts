@@ -27,16 +27,19 @@ describe('poll', () => {
 
   it('times out with what the last look showed, after a last look at the deadline', async () => {
     let looks = 0;
+    let lastLookAt = 0;
     const started = Date.now();
-    await expect(
-      poll(async () => waiting(`look ${++looks}`), {
-        timeoutMs: 120,
-        intervalMs: 50,
-        timedOut,
-      }),
-    ).rejects.toThrow(/^timed out: look [3-5]$/);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(120);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    const error = await poll(
+      async () => {
+        lastLookAt = Date.now();
+        return waiting(`look ${++looks}`);
+      },
+      { timeoutMs: 120, intervalMs: 50, timedOut },
+    ).catch((e: Error) => e);
+    // How many looks fit depends on the machine; the message is the last's.
+    expect(error).toEqual(new Error(`timed out: look ${looks}`));
+    expect(looks).toBeGreaterThanOrEqual(2);
+    expect(lastLookAt - started).toBeGreaterThanOrEqual(120);
   });
 
   it('stops at once when the task is cancelled, not after the pause', async () => {
@@ -50,6 +53,7 @@ describe('poll', () => {
     });
     setTimeout(() => controller.abort(), 20);
     await expect(waited).rejects.toThrow('timed out: still running');
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // Far sooner than the 30 s pause, with room for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
