@@ -121,7 +121,8 @@ describe('high availability on the local runtime', () => {
     const writer = await startWriter(cluster);
 
     process.kill(pidOf(cluster, old), 'SIGKILL');
-    await writer.waitForWrites(20);
+    // In sync mode these writes wait for the failover to finish.
+    await writer.waitForWrites(20, 90_000);
     const after = await untilFailedOver('killed-db', old.name);
 
     expect(after.status!.lastFailover).toMatchObject({

@@ -12,13 +12,23 @@ import { Client, ClientConfig } from 'pg';
  */
 const FREE_PORTS = { from: 20000, to: 29999 };
 
-/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+/** Ports {@link freePort} handed out in this process, never handed out twice. */
+const handedOut = new Set<number>();
+
+/**
+ * A TCP port on 127.0.0.1 that nothing listens on right now, and that this
+ * process was not given before (callers often take several before binding
+ * any).
+ */
 export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 100; attempt++) {
     const port =
       FREE_PORTS.from +
       Math.floor(Math.random() * (FREE_PORTS.to - FREE_PORTS.from + 1));
-    if (await canListen(port)) return port;
+    if (!handedOut.has(port) && (await canListen(port))) {
+      handedOut.add(port);
+      return port;
+    }
   }
   throw new Error(
     `No free port in ${FREE_PORTS.from}-${FREE_PORTS.to} after 100 tries`,

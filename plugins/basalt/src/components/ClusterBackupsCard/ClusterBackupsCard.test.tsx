@@ -202,13 +202,16 @@ describe('ClusterBackupsCard', () => {
       sizeBytes: 0,
     });
     const createBackup = jest.fn().mockResolvedValue(running);
-    const listBackups = jest
-      .fn()
-      .mockResolvedValueOnce([])
-      .mockResolvedValueOnce([{ ...running, sizeBytes: 5 * MiB }])
-      .mockResolvedValue([
-        backup('b9', { method: 'logical', trigger: 'manual' }),
-      ]);
+    // The list answers by what the backend has done, not by how often it is
+    // asked: the card also polls on a timer, so a count would depend on how
+    // long the clicks below take. Nothing until the backup is started, then
+    // the running backup until the test lets it complete.
+    let completed = false;
+    const listBackups = jest.fn(async () => {
+      if (createBackup.mock.calls.length === 0) return [];
+      if (!completed) return [{ ...running, sizeBytes: 5 * MiB }];
+      return [backup('b9', { method: 'logical', trigger: 'manual' })];
+    });
     await render({ listBackups, createBackup });
 
     await userEvent.click(
@@ -226,12 +229,16 @@ describe('ClusterBackupsCard', () => {
     expect(
       await screen.findByText(/5.0 MiB written so far/),
     ).toBeInTheDocument();
+    expect(screen.queryByText('Backup b9 completed')).not.toBeInTheDocument();
+
+    // The backend finishes it; the card notices on its next poll (every 3 s).
+    completed = true;
     expect(
       await screen.findByText('Backup b9 completed', undefined, {
-        timeout: 5000,
+        timeout: 10_000,
       }),
     ).toBeInTheDocument();
-  }, 15_000);
+  }, 20_000);
 
   it('takes backups by the method the manifest declares by default', async () => {
     const createBackup = jest.fn().mockRejectedValue(

@@ -51,7 +51,7 @@ describe('startTestApiServer', () => {
     await server.stop();
     await server.stop();
     expect(processesMatching(`secure-port=${marker}`)).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 
   it('says how to provision the binaries when they are missing', async () => {
     const saved = process.env.KUBEBUILDER_ASSETS;

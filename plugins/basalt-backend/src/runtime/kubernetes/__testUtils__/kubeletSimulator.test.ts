@@ -219,7 +219,7 @@ describe('KubeletSimulator', () => {
       await server?.stop();
       fs.rmSync(hostDir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 120_000);
 
   it('registers its nodes Ready at their kubelet ports', async () => {
     const node = await core.readNode({ name: 'node-a' });
@@ -331,7 +331,7 @@ describe('KubeletSimulator', () => {
     expect(isAlive(pid)).toBe(false);
     await followEnded; // following stops with the container
     expect(follow.signal.aborted).toBe(false);
-  }, 60_000);
+  }, 120_000);
 
   it('mounts a hostPath PersistentVolume that outlives the Pod', async () => {
     const hostPath = await createBoundClaim('data');
@@ -369,7 +369,7 @@ describe('KubeletSimulator', () => {
       namespace: NS,
       gracePeriodSeconds: 0,
     });
-  }, 60_000);
+  }, 120_000);
   it('runs PostgreSQL: initdb by exec, a pg_isready probe, clients on the Pod IP and through a port-forward', async () => {
     const password = 'sim-secret';
     await createBoundClaim('pg-data');
@@ -496,7 +496,7 @@ describe('KubeletSimulator', () => {
     await core.deleteNamespacedPod({ name: 'pg-0', namespace: NS });
     await waitUntilGone('pg-0');
     expect(isAlive(pid)).toBe(false);
-  }, 60_000);
+  }, 120_000);
 
   it('fails a Pod whose image it does not know', async () => {
     const body = podSpec('unknown', 'node-a');
@@ -576,5 +576,5 @@ describe('KubeletSimulator', () => {
       },
     );
     expect(apiServers).not.toContain(`--secure-port=${port}`);
-  }, 60_000);
+  }, 120_000);
 });
