@@ -279,7 +279,8 @@ export interface Config {
 interface VolumePoolSettings {
   /**
    * Directory on the node holding the pool's volumes. Default: the pool's
-   * `path`, else `<runtimes.local.rootDir>/pools/<pool>`.
+   * `path`, else `<runtimes.local.rootDir>/pools/<pool>` (on Kubernetes
+   * nodes, `/var/lib/basalt/pools/<pool>`).
    */
   path?: string;
   /** Physical capacity, e.g. `200Gi`. Default `100Gi`. */

@@ -1,12 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { BACKEND, enterAsGuest, guestToken, screenshot } from './support';
+import { authHeaders, BACKEND, enterAsGuest, screenshot } from './support';
 
 const NAME = 'browser-db';
 
 // The template creates a BackupThenDelete cluster; the test lets it go and
 // deletes it, so no engine keeps running after the test, even when it failed.
 test.afterAll(async ({ request }) => {
-  const headers = { Authorization: `Bearer ${await guestToken(request)}` };
+  const headers = await authHeaders(request);
   const url = `${BACKEND}/api/basalt/clusters/default/${NAME}`;
   const existing = await request.get(url, { headers });
   if (!existing.ok()) return;

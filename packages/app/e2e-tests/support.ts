@@ -28,7 +28,7 @@ export async function enterAsGuest(page: Page): Promise<void> {
 }
 
 /** A guest's Backstage token, as the app gets it after "Enter". */
-export async function guestToken(request: APIRequestContext): Promise<string> {
+async function guestToken(request: APIRequestContext): Promise<string> {
   const response = await request.get(
     `${BACKEND}/api/auth/guest/refresh?env=development`,
     { headers: { 'X-Requested-With': 'XMLHttpRequest' } },

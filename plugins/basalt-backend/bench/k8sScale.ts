@@ -36,10 +36,13 @@ import {
   V1Service,
 } from '@kubernetes/client-node';
 import { ClusterKey, EngineAddress } from '@basalt/plugin-basalt-node';
-import { DEFAULT_ENGINE_IMAGES } from '../src/runtime/kubernetes/engineImages';
+import {
+  DEFAULT_ENGINE_IMAGES,
+  POSTGRESQL_IMAGE,
+} from '../src/runtime/kubernetes/engineImages';
 import { KubernetesRuntime } from '../src/runtime/kubernetes/KubernetesRuntime';
 import {
-  CREDENTIALS_KEY,
+  credentialsIn,
   endpointService,
   READ_ONLY_LABEL,
 } from '../src/runtime/kubernetes/manifests/cluster';
@@ -56,11 +59,11 @@ import {
   nodeIsReady,
 } from '../src/runtime/kubernetes/podState';
 import {
+  KUBE_VERSION,
   startTestApiServer,
   TestApiServer,
 } from '../src/runtime/kubernetes/__testUtils__/apiServer';
 import {
-  ENGINE_IMAGE,
   engineStatusAt,
   mapLimited,
   SEED_REQUESTS_PER_CLUSTER,
@@ -162,10 +165,7 @@ async function measure<T>(
   client: CountingKubeConfig,
   fn: () => Promise<T>,
 ): Promise<{ value: T; cost: Cost }> {
-  const serverBefore = await serverRequestCounts(
-    apiServer.url,
-    apiServer.adminToken,
-  );
+  const serverBefore = await serverRequestCounts(apiServer);
   const clientBefore = client.snapshot();
   const childrenBefore = childCpuMs();
   const cpuBefore = process.cpuUsage();
@@ -175,10 +175,7 @@ async function measure<T>(
   const cpu = process.cpuUsage(cpuBefore);
   const childrenAfter = childCpuMs();
   const clientAfter = client.snapshot();
-  const serverAfter = await serverRequestCounts(
-    apiServer.url,
-    apiServer.adminToken,
-  );
+  const serverAfter = await serverRequestCounts(apiServer);
   return {
     value,
     cost: {
@@ -271,7 +268,7 @@ function decide(
   secrets: V1Secret[],
 ): Seen {
   const names = new ObjectNames(key);
-  const port = ENGINE_IMAGE.port;
+  const port = POSTGRESQL_IMAGE.port;
   // listInstances
   const instances = claims.flatMap(claim => {
     const instance = claim.metadata?.labels?.[LABELS.instance];
@@ -292,10 +289,8 @@ function decide(
   const secret = secrets.find(
     s => s.metadata?.name === names.credentialsSecret,
   );
-  const stored = secret?.data?.[CREDENTIALS_KEY];
-  // Without one, a polling runtime would create the Secret.
-  let changes = stored ? 0 : 1;
-  if (stored) JSON.parse(Buffer.from(stored, 'base64').toString('utf8'));
+  // Without them, a polling runtime would create the Secret.
+  let changes = credentialsIn(secret) ? 0 : 1;
   // ensureEndpoints
   const primary = instances.find(instance => instance.running)?.address;
   for (const { pod, address } of instances) {
@@ -683,7 +678,7 @@ function report(r: {
 
   console.log(
     `\nbench:k8s-scale — ${CLUSTERS} clusters of 1 instance on ${NODES} Nodes, one backend;` +
-      ` kube-apiserver 1.20.2 + etcd on this host; resync ${RESYNC_CONCURRENCY} clusters at a time` +
+      ` kube-apiserver ${KUBE_VERSION} + etcd on this host; resync ${RESYNC_CONCURRENCY} clusters at a time` +
       ` (the controller's default); medians of ${RUNS} resyncs (Basalt) and ${BASELINE_RUNS} (baseline) after a warm-up` +
       `; memory ${
         gc

@@ -4,7 +4,10 @@ import { join } from 'path';
 import { connect } from './__testUtils__/clusterApi';
 import {
   postgresManifest,
+  primaryOf,
+  untilBackupFinished,
   untilReady,
+  untilRestored,
   useTestBackend,
 } from './__testUtils__/testBackend';
 import { eventually } from './testUtils/eventually';
@@ -37,24 +40,6 @@ describe('backups and restores on the local runtime', () => {
     }
   }
 
-  async function untilFinished(name: string, id: string) {
-    return eventually(
-      async () => {
-        const backup = await backend.client().getBackup(ref(name), id);
-        return backup.phase === 'Running' ? undefined : backup;
-      },
-      { what: `backup ${id} to finish`, timeoutMs: 120_000 },
-    );
-  }
-
-  async function untilRestored(name: string, replicas = 1) {
-    return untilReady(backend.client(), ref(name), replicas, cluster =>
-      cluster.status!.conditions.some(
-        c => c.type === 'Restored' && c.status === 'True',
-      ),
-    );
-  }
-
   const ROWS = `create table items (id int primary key, label text, price numeric(10,2), seen timestamptz);
     insert into items select g, 'item ' || g || ' ' || md5(g::text), g * 1.25, '2026-01-01'::timestamptz + g * interval '1 minute' from generate_series(1, 2000) g;`;
 
@@ -75,7 +60,11 @@ describe('backups and restores on the local runtime', () => {
         method,
         trigger: 'manual',
       });
-      const backup = await untilFinished(source.metadata.name, started.id);
+      const backup = await untilBackupFinished(
+        backend.client(),
+        ref(source.metadata.name),
+        started.id,
+      );
       expect(backup).toMatchObject({ phase: 'Completed', method });
       expect(backup.sizeBytes).toBeGreaterThan(0);
       for (const object of backup.objects!) {
@@ -91,7 +80,10 @@ describe('backups and restores on the local runtime', () => {
         backup: backup.id,
       });
       expect(restored.spec.restore).toEqual({ backup: backup.id });
-      const target = await untilRestored(`dst-${method}`);
+      const target = await untilRestored(
+        backend.client(),
+        ref(`dst-${method}`),
+      );
       expect(await rowsOf(target)).toEqual(await rowsOf(source));
       // The restored cluster has its own credentials, which work.
       expect(target.status!.credentials!.location).not.toEqual(
@@ -112,13 +104,16 @@ describe('backups and restores on the local runtime', () => {
     const source = await untilReady(client, ref('ha-src'), 2);
     await sql(source, ROWS);
     const started = await client.createBackup(ref('ha-src'));
-    expect((await untilFinished('ha-src', started.id)).phase).toBe('Completed');
+    expect(
+      (await untilBackupFinished(backend.client(), ref('ha-src'), started.id))
+        .phase,
+    ).toBe('Completed');
 
     await client.restoreCluster(ref('ha-src'), {
       name: 'ha-dst',
       backup: started.id,
     });
-    const target = await untilRestored('ha-dst', 2);
+    const target = await untilRestored(backend.client(), ref('ha-dst'), 2);
     const replica = await connect(target, 'readOnly', 'orders');
     try {
       const { rows } = await replica.query(
@@ -141,7 +136,10 @@ describe('backups and restores on the local runtime', () => {
     const base = await client.createBackup(ref('pitr-src'), {
       method: 'physical',
     });
-    expect((await untilFinished('pitr-src', base.id)).phase).toBe('Completed');
+    expect(
+      (await untilBackupFinished(backend.client(), ref('pitr-src'), base.id))
+        .phase,
+    ).toBe('Completed');
 
     await sql(source, "insert into marks (name) values ('before')");
     await new Promise(resolve => setTimeout(resolve, 1500));
@@ -178,7 +176,7 @@ describe('backups and restores on the local runtime', () => {
       name: 'pitr-dst',
       time: moment,
     });
-    const target = await untilRestored('pitr-dst');
+    const target = await untilRestored(backend.client(), ref('pitr-dst'));
     const names = (await sql(target, 'select name from marks order by at'))
       .rows;
     expect(names).toEqual([{ name: 'before' }]);
@@ -192,11 +190,14 @@ describe('backups and restores on the local runtime', () => {
     const source = await untilReady(client, ref('tl-src'), 2);
     await sql(source, 'create table marks (name text)');
     const started = await client.createBackup(ref('tl-src'));
-    expect((await untilFinished('tl-src', started.id)).phase).toBe('Completed');
+    expect(
+      (await untilBackupFinished(backend.client(), ref('tl-src'), started.id))
+        .phase,
+    ).toBe('Completed');
     await sql(source, "insert into marks values ('before the failover')");
 
     // Kill the primary: the replica is promoted onto timeline 2.
-    const primary = source.status!.instances.find(i => i.role === 'primary')!;
+    const primary = primaryOf(source);
     const pidFile = join(
       backend.rootDir,
       'nodes',
@@ -242,7 +243,7 @@ describe('backups and restores on the local runtime', () => {
     );
 
     await client.restoreCluster(ref('tl-src'), { name: 'tl-dst' });
-    const target = await untilRestored('tl-dst', 2);
+    const target = await untilRestored(backend.client(), ref('tl-dst'), 2);
     const names = (await sql(target, 'select name from marks order by name'))
       .rows;
     expect(names).toEqual([
@@ -255,7 +256,11 @@ describe('backups and restores on the local runtime', () => {
     const source = await createCluster('corrupt-src');
     const client = backend.client();
     const started = await client.createBackup(ref('corrupt-src'));
-    const backup = await untilFinished('corrupt-src', started.id);
+    const backup = await untilBackupFinished(
+      backend.client(),
+      ref('corrupt-src'),
+      started.id,
+    );
     const file = join(backend.rootDir, 'backups', backup.objects![0].key);
     const bytes = await fs.readFile(file);
     bytes[Math.floor(bytes.length / 2)] ^= 0xff;

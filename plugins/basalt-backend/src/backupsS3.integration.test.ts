@@ -8,7 +8,9 @@ import {
 } from './__testUtils__/s3rver';
 import {
   postgresManifest,
+  untilBackupFinished,
   untilReady,
+  untilRestored,
   useTestBackend,
 } from './__testUtils__/testBackend';
 import { eventually } from './testUtils/eventually';
@@ -57,13 +59,7 @@ describe('backups in an S3-compatible repository', () => {
       'create table t as select g as id, md5(g::text) as v from generate_series(1, 3000) g',
     );
     const started = await client.createBackup(ref('s3-src'));
-    const backup = await eventually(
-      async () => {
-        const current = await client.getBackup(ref('s3-src'), started.id);
-        return current.phase === 'Running' ? undefined : current;
-      },
-      { what: 'the backup to finish' },
-    );
+    const backup = await untilBackupFinished(client, ref('s3-src'), started.id);
     expect(backup).toMatchObject({ phase: 'Completed', repository: 'default' });
     expect(backup.objects![0].key).toMatch(
       new RegExp(
@@ -98,11 +94,7 @@ describe('backups in an S3-compatible repository', () => {
     );
 
     await client.restoreCluster(ref('s3-src'), { name: 's3-copy' });
-    const copy = await untilReady(client, ref('s3-copy'), 1, cluster =>
-      cluster.status!.conditions.some(
-        c => c.type === 'Restored' && c.status === 'True',
-      ),
-    );
+    const copy = await untilRestored(client, ref('s3-copy'));
     const check = await connect(copy, 'readWrite');
     const { rows: restored } = await check.query(
       'select count(*)::int as n, max(v) filter (where id = 3001) as last from t',

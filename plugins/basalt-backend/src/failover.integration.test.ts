@@ -8,6 +8,7 @@ import { join } from 'path';
 import { connect } from './__testUtils__/clusterApi';
 import {
   postgresManifest,
+  primaryOf,
   untilReady,
   useTestBackend,
 } from './__testUtils__/testBackend';
@@ -55,9 +56,6 @@ describe('high availability on the local runtime', () => {
     );
     return untilReady(client, ref(name), 3);
   }
-
-  const primaryOf = (cluster: ClusterResource): InstanceStatus =>
-    cluster.status!.instances.find(i => i.role === 'primary')!;
 
   /** The engine's postmaster pid, from the file the runtime keeps. */
   const pidOf = (cluster: ClusterResource, instance: InstanceStatus) =>

@@ -7,7 +7,11 @@ import {
   withRole,
 } from './__testUtils__/kubernetesBackend';
 import { LABELS } from './runtime/kubernetes/names';
-import { postgresManifest, untilReady } from './__testUtils__/testBackend';
+import {
+  postgresManifest,
+  primaryOf,
+  untilReady,
+} from './__testUtils__/testBackend';
 import { eventually } from './testUtils/eventually';
 
 jest.setTimeout(240_000);
@@ -102,9 +106,7 @@ describe('the kubernetes runtime on a real API server', () => {
       [LABELS.role]: 'primary',
     });
     const [primary] = withRole(objects.podObjects, 'primary');
-    const primaryStatus = cluster.status!.instances.find(
-      i => i.role === 'primary',
-    )!;
+    const primaryStatus = primaryOf(cluster);
     expect(primary.metadata!.labels![LABELS.instance]).toBe(primaryStatus.name);
     expect(cluster.status!.endpoints.readWrite).toBe(
       'payments-orders-rw.basalt.svc.cluster.local:5432',
@@ -163,7 +165,7 @@ describe('the kubernetes runtime on a real API server', () => {
     await client.applyCluster(postgresManifest('ledger', { replicas: 2 }));
     const cluster = await untilReady(client, ref('ledger'), 2);
     const [oldPrimary] = withRole(
-      (await objectsOf(cluster)).podObjects,
+      await podsOf(kube.admin(), cluster),
       'primary',
     );
     await query(
@@ -180,8 +182,10 @@ describe('the kubernetes runtime on a real API server', () => {
 
     const promoted = await eventually(
       async () => {
-        const pods = (await objectsOf(cluster)).podObjects;
-        const primaries = withRole(pods, 'primary');
+        const primaries = withRole(
+          await podsOf(kube.admin(), cluster),
+          'primary',
+        );
         return primaries.length === 1 &&
           primaries[0].metadata!.name !== oldPrimary.metadata!.name
           ? primaries[0]
@@ -198,8 +202,7 @@ describe('the kubernetes runtime on a real API server', () => {
       ref('ledger'),
       2,
       current =>
-        current.status!.instances.find(i => i.role === 'primary')?.name ===
-        promoted.metadata!.labels![LABELS.instance],
+        primaryOf(current).name === promoted.metadata!.labels![LABELS.instance],
     );
     expect(healed.status!.instances.map(i => i.role).sort()).toEqual([
       'primary',
@@ -212,7 +215,7 @@ describe('the kubernetes runtime on a real API server', () => {
     await client.applyCluster(postgresManifest('billing', { replicas: 2 }));
     const cluster = await untilReady(client, ref('billing'), 2);
     const [oldPrimary] = withRole(
-      (await objectsOf(cluster)).podObjects,
+      await podsOf(kube.admin(), cluster),
       'primary',
     );
     const lostNode = oldPrimary.spec!.nodeName!;
@@ -222,7 +225,7 @@ describe('the kubernetes runtime on a real API server', () => {
     const promoted = await eventually(
       async () => {
         const primaries = withRole(
-          (await objectsOf(cluster)).podObjects,
+          await podsOf(kube.admin(), cluster),
           'primary',
         );
         return primaries.length === 1 &&
@@ -258,7 +261,7 @@ describe('the kubernetes runtime on a real API server', () => {
     const client = kube.client();
     await client.applyCluster(postgresManifest('alerts'));
     const cluster = await untilReady(client, ref('alerts'), 1);
-    const [pod] = (await objectsOf(cluster)).podObjects;
+    const [pod] = await podsOf(kube.admin(), cluster);
     /** A warning Event about the Pod, as kubelet records one. */
     const warn = (name: string, reason: string, message: string) =>
       core.createNamespacedEvent({

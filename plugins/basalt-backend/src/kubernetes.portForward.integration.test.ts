@@ -6,7 +6,12 @@ import {
   useKubernetesBackend,
   withRole,
 } from './__testUtils__/kubernetesBackend';
-import { postgresManifest, untilReady } from './__testUtils__/testBackend';
+import {
+  postgresManifest,
+  untilBackupFinished,
+  untilReady,
+  untilRestored,
+} from './__testUtils__/testBackend';
 import { eventually } from './testUtils/eventually';
 
 jest.setTimeout(300_000);
@@ -33,31 +38,6 @@ describe('the kubernetes runtime through port-forward', () => {
       pod,
       'select id, label from items order by id',
       'orders',
-    );
-  }
-
-  async function untilBackedUp(name: string, method: 'physical' | 'logical') {
-    const client = kube.client();
-    const started = await client.createBackup(ref(name), { method });
-    return eventually(
-      async () => {
-        const backup = await client.getBackup(ref(name), started.id);
-        return backup.phase === 'Running' ? undefined : backup;
-      },
-      { what: `the ${method} backup of ${name}`, timeoutMs: 120_000 },
-    );
-  }
-
-  async function untilRestored(name: string, replicas: number) {
-    return untilReady(
-      kube.client(),
-      ref(name),
-      replicas,
-      cluster =>
-        cluster.status!.conditions.some(
-          c => c.type === 'Restored' && c.status === 'True',
-        ),
-      180_000,
     );
   }
 
@@ -105,22 +85,32 @@ describe('the kubernetes runtime through port-forward', () => {
     // into the new Pod's volume through exec and recovered there.
     // Logical: dumped and loaded through the forward.
     for (const method of ['physical', 'logical'] as const) {
-      const backup = await untilBackedUp('ledger', method);
+      const started = await client.createBackup(ref('ledger'), { method });
+      const backup = await untilBackupFinished(
+        client,
+        ref('ledger'),
+        started.id,
+      );
       expect(backup.phase).toBe('Completed');
       await client.restoreCluster(ref('ledger'), {
         name: `ledger-${method}`,
         backup: backup.id,
       });
-      const restored = await untilRestored(`ledger-${method}`, 2);
+      const restored = await untilRestored(
+        client,
+        ref(`ledger-${method}`),
+        2,
+        180_000,
+      );
       expect(await rowsOf(restored, 'primary')).toEqual(written);
     }
 
     for (const name of ['ledger', 'ledger-physical', 'ledger-logical']) {
       await client.deleteCluster(ref(name));
     }
+    const core = kube.admin().makeApiClient(CoreV1Api);
     await eventually(
       async () => {
-        const core = kube.admin().makeApiClient(CoreV1Api);
         const { items } = await core.listNamespacedPod({ namespace: 'basalt' });
         return items.length === 0 || undefined;
       },

@@ -83,26 +83,22 @@ export const basaltPlugin = createBackendPlugin({
         const knex = await connectAndMigrate(database);
         const clusters = new ClusterStore(knex);
 
-        const { runtime, localRuntime, ...runtimeControl } =
-          await createRuntime({
-            config,
-            settings,
-            profiles: offerings.profiles,
-            moduleRuntimes,
-            logger,
-          });
+        const {
+          runtime,
+          pools: poolPlacement,
+          localRuntime,
+          ...runtimeControl
+        } = await createRuntime({
+          config,
+          settings,
+          profiles: offerings.profiles,
+          moduleRuntimes,
+          logger,
+        });
         const pools = await VolumePools.create({
-          listNodes: async () =>
-            (await runtime.listNodes()).map(node => node.name),
+          listNodes: poolPlacement.listNodes,
           poolsOn: nodes =>
-            readPoolConfig(config, {
-              nodes,
-              // On Kubernetes nodes, unconfigured pools are under
-              // /var/lib/basalt.
-              rootDir: localRuntime
-                ? settings.local.rootDir
-                : '/var/lib/basalt',
-            }),
+            readPoolConfig(config, { nodes, rootDir: poolPlacement.rootDir }),
         });
         const drivers = new Map<string, EngineDriver>(
           [

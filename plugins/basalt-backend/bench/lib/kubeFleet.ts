@@ -16,8 +16,8 @@ import {
 import {
   generateCredentials,
   REPLICATION_USER_NAME,
-} from '../../src/runtime/local/CredentialsStore';
-import { DEFAULT_ENGINE_IMAGES } from '../../src/runtime/kubernetes/engineImages';
+} from '../../src/runtime/credentials';
+import { POSTGRESQL_IMAGE } from '../../src/runtime/kubernetes/engineImages';
 import {
   clusterConfigMap,
   credentialsSecret,
@@ -37,8 +37,6 @@ import {
 } from '../../src/runtime/kubernetes/manifests/volume';
 import { ObjectNames } from '../../src/runtime/kubernetes/names';
 
-/** The image the seeded Pods name (nothing pulls it: there is no kubelet). */
-export const ENGINE_IMAGE = DEFAULT_ENGINE_IMAGES.postgresql!;
 const POOL_PATH = '/var/lib/basalt/pools/default';
 const Gi = 2 ** 30;
 
@@ -191,7 +189,7 @@ const BENCH_SPEC = parseEngineCluster({
 function configuration(host: string): Record<string, string> {
   const input = {
     dataDir: DATA_DIR,
-    address: { host, port: ENGINE_IMAGE.port },
+    address: { host, port: POSTGRESQL_IMAGE.port },
     spec: BENCH_SPEC,
     replicationUser: REPLICATION_USER_NAME,
   };
@@ -323,7 +321,7 @@ export async function seedCluster(
     kubeNamespace,
     instance,
     node,
-    image: ENGINE_IMAGE,
+    image: POSTGRESQL_IMAGE,
     server: { program: 'postgres', args: ['-D', DATA_DIR] },
     owner,
     role: 'primary',
@@ -356,7 +354,7 @@ export async function seedCluster(
       cluster: key,
       kubeNamespace,
       kind,
-      port: ENGINE_IMAGE.port,
+      port: POSTGRESQL_IMAGE.port,
       owner,
     });
     if (!options.serviceIPs.exhausted) {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import https from 'node:https';
 import { KubeConfig, RequestContext } from '@kubernetes/client-node';
+import type { TestApiServer } from '../../src/runtime/kubernetes/__testUtils__/apiServer';
 
 /** Requests by kind, e.g. `LIST pods` → 1000. */
 export type RequestCounts = Map<string, number>;
@@ -119,10 +119,9 @@ export function describeCounts(counts: RequestCounts, per = 1): string {
  * counted when it ends.
  */
 export async function serverRequestCounts(
-  url: string,
-  token: string,
+  apiServer: Pick<TestApiServer, 'get'>,
 ): Promise<RequestCounts> {
-  const text = await getText(`${url}/metrics`, token);
+  const text = await apiServer.get('/metrics');
   const counts: RequestCounts = new Map();
   for (const line of text.split('\n')) {
     if (!line.startsWith('apiserver_request_total{')) continue;
@@ -138,34 +137,6 @@ export async function serverRequestCounts(
     counts.set(kind, (counts.get(kind) ?? 0) + value);
   }
   return counts;
-}
-
-function getText(url: string, token: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const request = https.get(
-      url,
-      {
-        headers: { Authorization: `Bearer ${token}` },
-        // The test API server's certificate is self-signed.
-        rejectUnauthorized: false,
-        timeout: 10_000,
-      },
-      response => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', chunk => (body += chunk));
-        response.on('end', () =>
-          response.statusCode === 200
-            ? resolve(body)
-            : reject(new Error(`GET ${url}: ${response.statusCode} ${body}`)),
-        );
-      },
-    );
-    request.on('timeout', () =>
-      request.destroy(new Error(`GET ${url}: timeout`)),
-    );
-    request.on('error', reject);
-  });
 }
 
 /**

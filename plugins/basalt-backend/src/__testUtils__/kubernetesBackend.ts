@@ -19,15 +19,16 @@ import {
   startTestApiServer,
   TestApiServer,
 } from '../runtime/kubernetes/__testUtils__/apiServer';
-import { KubeletSimulator } from '../runtime/kubernetes/__testUtils__/kubelet/KubeletSimulator';
+import { KubeletSimulator } from '../runtime/kubernetes/__testUtils__/kubelet';
 import { LABELS, ObjectNames } from '../runtime/kubernetes/names';
 import { PodAccess } from '../runtime/kubernetes/PodAddresses';
+import { credentialsIn } from '../runtime/kubernetes/manifests/cluster';
 
 /** The repository's RBAC and namespace manifests for the runtime. */
 const DEPLOY_DIR = resolve(__dirname, '../../../../deploy/kubernetes');
 
 /** Applies every object of a YAML file, as `kubectl create -f` would. */
-export async function applyManifests(kubeConfig: KubeConfig, file: string) {
+async function applyManifests(kubeConfig: KubeConfig, file: string) {
   const api = KubernetesObjectApi.makeApiClient(kubeConfig);
   const documents = parseAllDocuments(readFileSync(file, 'utf8'));
   for (const document of documents) {
@@ -188,9 +189,7 @@ export async function queryPod(
       namespace: 'basalt',
       name: new ObjectNames(cluster.metadata).credentialsSecret,
     });
-  const credentials = JSON.parse(
-    Buffer.from(secret.data!['credentials.json'], 'base64').toString(),
-  );
+  const credentials = credentialsIn(secret)!;
   const client = new Client({
     host: pod.status!.podIP,
     port: 5432,

@@ -7,9 +7,11 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { JsonObject } from '@backstage/types';
 import {
+  BackupRecord,
   BasaltClient,
   ClusterResource,
   EngineClusterInput,
+  InstanceStatus,
 } from '@basalt/plugin-basalt-common';
 import { chmodSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
@@ -215,6 +217,51 @@ export function untilReady(
       timeoutMs,
     },
   );
+}
+
+/** Waits until the cluster, a restore, is ready and reports Restored. */
+export function untilRestored(
+  client: BasaltClient,
+  ref: { namespace: string; name: string },
+  replicas = 1,
+  timeoutMs = 60_000,
+): Promise<ClusterResource> {
+  return untilReady(
+    client,
+    ref,
+    replicas,
+    cluster =>
+      cluster.status!.conditions.some(
+        c => c.type === 'Restored' && c.status === 'True',
+      ),
+    timeoutMs,
+  );
+}
+
+/** Waits until a backup has finished, completed or failed. */
+export function untilBackupFinished(
+  client: BasaltClient,
+  ref: { namespace: string; name: string },
+  id: string,
+  timeoutMs = 120_000,
+): Promise<BackupRecord> {
+  return eventually(
+    async () => {
+      const backup = await client.getBackup(ref, id);
+      return backup.phase === 'Running' ? undefined : backup;
+    },
+    {
+      what: `backup ${id} of ${ref.namespace}/${ref.name} to finish`,
+      timeoutMs,
+    },
+  );
+}
+
+/** The cluster's primary instance; throws when it has none. */
+export function primaryOf(cluster: ClusterResource): InstanceStatus {
+  const primary = cluster.status?.instances.find(i => i.role === 'primary');
+  if (!primary) throw new Error(`${describeStatus(cluster)}: no primary`);
+  return primary;
 }
 
 /** The cluster's conditions and instances, in one line. */

@@ -13,6 +13,8 @@ export type StoreDatabase = (typeof STORE_DATABASES)[number];
  * Registers its own `beforeAll`/`afterAll`; call at the top of a describe.
  */
 export function useStoreDatabases() {
+  // Each PostgreSQL `connect` creates and migrates a database of its own.
+  jest.setTimeout(30_000);
   const sqlite = TestDatabases.create({ ids: ['SQLITE_3'] });
   let postgres: TestPostgres | undefined;
   const opened: Knex[] = [];

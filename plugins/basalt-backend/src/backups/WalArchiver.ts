@@ -4,7 +4,7 @@ import { ArchiveSpool, ClusterKey, Runtime } from '@basalt/plugin-basalt-node';
 import { BackupStore, ClusterStore } from '../store';
 import { BackupRepositories } from './BackupRepositories';
 import { walPrefix } from './backupKeys';
-import { KeyedMutex } from '../runtime/local/KeyedMutex';
+import { KeyedMutex } from '../runtime/KeyedMutex';
 
 /**
  * Continuous WAL archiving: moves the WAL files each cluster's instances

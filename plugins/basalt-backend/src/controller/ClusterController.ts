@@ -38,7 +38,7 @@ import { WorkQueue, WorkResult } from './WorkQueue';
  * How long stopping waits for reconciles in progress: within Kubernetes'
  * default termination grace period (30 s), so a backend Pod ends in order.
  */
-export const STOP_GRACE_MS = 20_000;
+const STOP_GRACE_MS = 20_000;
 
 /** Options of {@link ClusterController.create}. */
 export interface ClusterControllerOptions {

@@ -4,9 +4,6 @@ import {
 } from '../__testUtils__/testDatabases';
 import { Lease } from './Lease';
 
-// Each test creates and migrates a database of its own on PostgreSQL.
-jest.setTimeout(30_000);
-
 describe.each(STORE_DATABASES)('Lease on %s', kind => {
   const databases = useStoreDatabases();
 

@@ -8,7 +8,6 @@ export type {
 } from './types';
 export { readPoolConfig, POOL_DEFAULTS } from './readPoolConfig';
 export { VolumePools } from './VolumePools';
-export type { VolumePoolsOptions } from './VolumePools';
 export type { PoolConfigOptions } from './readPoolConfig';
 export { PlacementEngine } from './placement';
 export type { PlacementEngineOptions } from './placement';

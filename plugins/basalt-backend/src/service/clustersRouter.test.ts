@@ -24,6 +24,9 @@ const manifest = (name: string, spec: object = {}, metadata: object = {}) => ({
 
 jest.setTimeout(30_000);
 
+// This file's own ports: test files run in parallel.
+const PORTS = { from: 31000, to: 31099 };
+
 describe('the /clusters API', () => {
   let rootDir: string;
   beforeAll(() => {
@@ -40,7 +43,7 @@ describe('the /clusters API', () => {
           data: {
             basalt: {
               runtimes: {
-                local: { rootDir, ports: { from: 31000, to: 31099 } },
+                local: { rootDir, ports: PORTS },
               },
             },
           },
@@ -294,7 +297,7 @@ describe('the /clusters API', () => {
           data: {
             basalt: {
               runtimes: {
-                local: { rootDir, ports: { from: 31000, to: 31099 } },
+                local: { rootDir, ports: PORTS },
               },
               engineTemplates: {
                 'redis-cache': {

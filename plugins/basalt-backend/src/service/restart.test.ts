@@ -5,6 +5,7 @@ import request from 'supertest';
 import { connect, withoutProbeEvents } from '../__testUtils__/clusterApi';
 import {
   postgresManifest,
+  primaryOf,
   untilReady,
   useTestBackend,
 } from '../__testUtils__/testBackend';
@@ -111,7 +112,7 @@ describe('POST /clusters/:namespace/:name/restart', () => {
     const events = (await eventsSince(lastEvent)).map(
       e => `${e.reason}: ${e.message.replace(/ on node-\w in \d+ ms$/, '')}`,
     );
-    const primary = cluster.status!.instances.find(i => i.role === 'primary')!;
+    const primary = primaryOf(cluster);
     const replicas = cluster
       .status!.instances.filter(i => i.role === 'replica')
       .map(i => i.name)

@@ -7,9 +7,6 @@ import {
 import { ClusterStore } from './ClusterStore';
 import { EventStore } from './EventStore';
 
-// Each test creates and migrates a database of its own on PostgreSQL.
-jest.setTimeout(30_000);
-
 const manifest = (spec: object = {}, metadata: object = {}) =>
   parseEngineCluster({
     apiVersion: 'basalt.dev/v1alpha1',

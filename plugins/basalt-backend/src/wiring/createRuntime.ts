@@ -5,8 +5,19 @@ import { RegionProfile } from '@basalt/plugin-basalt-common';
 import { Runtime } from '@basalt/plugin-basalt-node';
 import { BasaltConfig } from '../config';
 import { LocalRuntime } from '../runtime/local';
-import { KubernetesRuntime } from '../runtime/kubernetes';
+import { KubernetesRuntime, NODE_POOL_ROOT } from '../runtime/kubernetes';
 import { readKubernetesConfig } from '../runtime/kubernetes/readKubernetesConfig';
+
+/**
+ * Where a runtime's volume pools are: the nodes that hold them, and the
+ * directory under which a pool configured without a `path` keeps its volumes
+ * (`<rootDir>/pools/<pool>`).
+ */
+export interface PoolPlacement {
+  rootDir: string;
+  /** The nodes' names now; read on every reconcile, so cheap. */
+  listNodes(): Promise<string[]>;
+}
 
 /** The runtimes Basalt has built in, as region profiles name them. */
 const BUILT_IN = ['local', 'kubernetes'];
@@ -15,8 +26,8 @@ const BUILT_IN = ['local', 'kubernetes'];
  * The runtime clusters run on: one a module installed, or else the built-in
  * runtime the region profiles name (`local` unless they say `kubernetes`).
  * One backend drives one runtime, so profiles naming different ones are a
- * configuration error. Returned with a way to stop it, and the local
- * runtime separately for its health check.
+ * configuration error. Returned with where its volume pools are, a way to
+ * stop it, and the local runtime separately for its health check.
  */
 export async function createRuntime(options: {
   config: Config;
@@ -27,12 +38,22 @@ export async function createRuntime(options: {
   logger: LoggerService;
 }): Promise<{
   runtime: Runtime;
+  pools: PoolPlacement;
   localRuntime?: LocalRuntime;
   stop(): Promise<void>;
 }> {
   const { config, settings, profiles, moduleRuntimes, logger } = options;
+  // The configured nodes, which never change while the backend runs.
+  const configuredPools: PoolPlacement = {
+    rootDir: settings.local.rootDir,
+    listNodes: async () => settings.local.nodes,
+  };
   if (moduleRuntimes.length) {
-    return { runtime: moduleRuntimes[0], stop: async () => {} };
+    return {
+      runtime: moduleRuntimes[0],
+      pools: configuredPools,
+      stop: async () => {},
+    };
   }
   const name = builtInRuntimeOf(profiles);
   if (name === 'kubernetes') {
@@ -43,7 +64,16 @@ export async function createRuntime(options: {
       ),
       logger: logger.child({ runtime: 'kubernetes' }),
     });
-    return { runtime, stop: () => runtime.stop() };
+    return {
+      runtime,
+      // Nodes can join: read from the runtime's cache of Nodes.
+      pools: {
+        rootDir: NODE_POOL_ROOT,
+        listNodes: async () =>
+          (await runtime.listNodes()).map(node => node.name),
+      },
+      stop: () => runtime.stop(),
+    };
   }
   const localRuntime = await LocalRuntime.create({
     rootDir: settings.local.rootDir,
@@ -56,6 +86,7 @@ export async function createRuntime(options: {
   });
   return {
     runtime: localRuntime,
+    pools: configuredPools,
     localRuntime,
     stop: () => localRuntime.stop(),
   };

@@ -16,4 +16,5 @@ export type {
   RuntimeInstance,
   RuntimeNode,
 } from './types';
+export { initializeData } from './initializeData';
 export { replicationSourceOf } from './replicationSource';

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { V1Pod, V1Secret } from '@kubernetes/client-node';
+import { V1Pod } from '@kubernetes/client-node';
 import {
   ClusterEndpoints,
   CredentialsReference,
@@ -11,13 +11,13 @@ import {
   EngineAddress,
 } from '@basalt/plugin-basalt-node';
 import { sameAddress } from '../addresses';
-import { KeyedMutex } from '../local/KeyedMutex';
-import { completeCredentials } from '../local/CredentialsStore';
+import { KeyedMutex } from '../KeyedMutex';
+import { completeCredentials } from '../credentials';
 import { KubeCache } from './KubeCache';
 import { KubeWriter } from './KubeWriter';
 import {
   clusterConfigMap,
-  CREDENTIALS_KEY,
+  credentialsIn,
   credentialsSecret,
   endpointService,
   READ_ONLY_LABEL,
@@ -242,16 +242,4 @@ export class ClusterObjects {
       await this.writer.deleteConfigMap(kubeNamespace, names.configMap);
     }
   }
-}
-
-/** The credentials a Secret of {@link credentialsSecret} holds, if any. */
-function credentialsIn(
-  secret: V1Secret | undefined,
-): ClusterCredentials | undefined {
-  const stored = secret?.data?.[CREDENTIALS_KEY];
-  return stored
-    ? (JSON.parse(
-        Buffer.from(stored, 'base64').toString('utf8'),
-      ) as ClusterCredentials)
-    : undefined;
 }

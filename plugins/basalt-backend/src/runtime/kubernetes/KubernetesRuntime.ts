@@ -22,7 +22,7 @@ import {
   VolumeUsage,
 } from '@basalt/plugin-basalt-node';
 import { ClusterObjects } from './ClusterObjects';
-import { EngineImage } from './engineImages';
+import { EngineImage, POSTGRESQL_IMAGE } from './engineImages';
 import { InstanceObserver } from './InstanceObserver';
 import { KubeCache } from './KubeCache';
 import { KubeWriter } from './KubeWriter';
@@ -59,6 +59,12 @@ export interface KubernetesRuntimeOptions {
   podStartTimeoutMs?: number;
   logger: LoggerService;
 }
+
+/**
+ * Where on a Kubernetes node a volume pool configured without a `path`
+ * keeps its volumes: `<this>/pools/<pool>`.
+ */
+export const NODE_POOL_ROOT = '/var/lib/basalt';
 
 /**
  * The `kubernetes` runtime: each instance is a Pod of the engine's official
@@ -313,6 +319,6 @@ export class KubernetesRuntime implements Runtime {
     const container = pod?.spec?.containers.find(
       candidate => candidate.name === ENGINE_CONTAINER,
     );
-    return container?.ports?.[0]?.containerPort ?? 5432;
+    return container?.ports?.[0]?.containerPort ?? POSTGRESQL_IMAGE.port;
   }
 }

@@ -4,11 +4,12 @@ import { V1Pod } from '@kubernetes/client-node';
 import {
   ClusterKey,
   EngineUnavailableError,
+  initializeData,
   InstanceRequest,
   RuntimeInstance,
 } from '@basalt/plugin-basalt-node';
 import { EngineImage } from './engineImages';
-import { KeyedMutex } from '../local/KeyedMutex';
+import { KeyedMutex } from '../KeyedMutex';
 import { KubeCache } from './KubeCache';
 import { KubeWriter } from './KubeWriter';
 import { InstanceObjects, InstanceObserver } from './InstanceObserver';
@@ -210,13 +211,7 @@ export class PodInstances {
         owner,
         host,
       });
-      if (bootstrap.from === 'scratch') {
-        await driver.initializePrimary(host, context);
-      } else if (bootstrap.from === 'restore') {
-        await bootstrap.restore(host);
-      } else {
-        await driver.initializeReplica(host, context, bootstrap.source);
-      }
+      await initializeData(request, host);
       await this.options.recordConfiguration(
         cluster,
         kubeNamespace,

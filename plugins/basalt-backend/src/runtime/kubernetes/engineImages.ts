@@ -22,24 +22,25 @@ export interface EngineImage {
   readinessCommand(listenHost: string, port: number): string[];
 }
 
+/** PostgreSQL's official image. */
+export const POSTGRESQL_IMAGE: EngineImage = {
+  image: 'postgres:15',
+  port: 5432,
+  // The `postgres` user of the official image.
+  uid: 999,
+  gid: 999,
+  // SIGTERM is PostgreSQL's "smart" shutdown, which waits for every
+  // client to leave; SIGINT ("fast") still ends in a clean checkpoint.
+  stopSignal: 'INT',
+  readinessCommand: (host, port) => [
+    'pg_isready',
+    '--quiet',
+    `--host=${host}`,
+    `--port=${port}`,
+  ],
+};
+
 /** The official images, by engine. */
 export const DEFAULT_ENGINE_IMAGES: Partial<
   Record<EngineCluster['spec']['engine'], EngineImage>
-> = {
-  postgresql: {
-    image: 'postgres:15',
-    port: 5432,
-    // The `postgres` user of the official image.
-    uid: 999,
-    gid: 999,
-    // SIGTERM is PostgreSQL's "smart" shutdown, which waits for every
-    // client to leave; SIGINT ("fast") still ends in a clean checkpoint.
-    stopSignal: 'INT',
-    readinessCommand: (host, port) => [
-      'pg_isready',
-      '--quiet',
-      `--host=${host}`,
-      `--port=${port}`,
-    ],
-  },
-};
+> = { postgresql: POSTGRESQL_IMAGE };

@@ -1,4 +1,4 @@
-export { KubernetesRuntime } from './KubernetesRuntime';
+export { KubernetesRuntime, NODE_POOL_ROOT } from './KubernetesRuntime';
 export type { KubernetesRuntimeOptions } from './KubernetesRuntime';
 export { NamespaceMapping } from './NamespaceMapping';
 export { DEFAULT_ENGINE_IMAGES } from './engineImages';

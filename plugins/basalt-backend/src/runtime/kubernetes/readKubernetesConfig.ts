@@ -70,7 +70,7 @@ export function readKubernetesConfig(
     access: readAccess(config, inCluster),
     images: readImages(config),
     nodeSelector: config.getOptionalString('nodeSelector'),
-    clusterDomain: config.getOptionalString('clusterDomain') ?? 'cluster.local',
+    clusterDomain: config.getOptionalString('clusterDomain'),
     podStartTimeoutMs: durationMs(config, 'podStartTimeout', { minutes: 5 }),
   };
 }

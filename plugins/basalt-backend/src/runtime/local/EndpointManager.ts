@@ -5,7 +5,7 @@ import { ClusterEndpoints } from '@basalt/plugin-basalt-common';
 import { ClusterKey, EndpointTargets } from '@basalt/plugin-basalt-node';
 import { EndpointProxy } from './EndpointProxy';
 import { readJsonFile, removeDirAndEmptyParents, writeJsonFile } from './files';
-import { KeyedMutex } from './KeyedMutex';
+import { KeyedMutex } from '../KeyedMutex';
 import { PortAllocator } from './PortAllocator';
 
 /** What `endpoints/<namespace>/<cluster>.json` holds. */

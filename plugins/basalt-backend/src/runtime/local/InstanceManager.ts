@@ -9,6 +9,7 @@ import {
 import {
   ClusterKey,
   EngineUnavailableError,
+  initializeData,
   InstanceRequest,
   ReplicationSource,
   RuntimeEvent,
@@ -18,10 +19,11 @@ import {
 import {
   checkEngineUserCanReach,
   chownToEngineUser,
+  makeEngineDir,
   EngineUser,
 } from './engineUser';
-import { makeDir, makeDirsBelow, removeDirAndEmptyParents } from './files';
-import { KeyedMutex } from './KeyedMutex';
+import { makeDirsBelow, removeDirAndEmptyParents } from './files';
+import { KeyedMutex } from '../KeyedMutex';
 import {
   instanceLabel,
   InstancePaths,
@@ -344,7 +346,6 @@ export class InstanceManager {
     record: InstanceRecord,
     binDir: string,
   ): Promise<void> {
-    const { driver, context, bootstrap } = request;
     if (record.volume) {
       await this.options.volumes.ensure(
         record.volume,
@@ -357,19 +358,13 @@ export class InstanceManager {
     }
     const host = this.engineHost(paths, record.port, binDir);
     const startedAt = Date.now();
-    if (bootstrap.from === 'scratch') {
-      await driver.initializePrimary(host, context);
-    } else if (bootstrap.from === 'restore') {
-      await bootstrap.restore(host);
-    } else {
-      await driver.initializeReplica(host, context, bootstrap.source);
-    }
+    await initializeData(request, host);
     const ms = Date.now() - startedAt;
     this.options.logger.info(
       `Created instance ${instanceLabel(
         request.cluster,
         request.name,
-      )} on node ${record.node} (from ${bootstrap.from}) in ${ms} ms`,
+      )} on node ${record.node} (from ${request.bootstrap.from}) in ${ms} ms`,
     );
   }
 
@@ -378,9 +373,7 @@ export class InstanceManager {
    * only the engine's user (and the backend) may enter it.
    */
   private async ensureArchiveDir(paths: InstancePaths): Promise<void> {
-    if (await makeDir(paths.archiveDir, 0o700)) {
-      await chownToEngineUser(paths.archiveDir, this.options.user);
-    }
+    await makeEngineDir(paths.archiveDir, this.options.user);
   }
 
   /**

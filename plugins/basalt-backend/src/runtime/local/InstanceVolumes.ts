@@ -9,8 +9,7 @@ import {
   VolumeRequest,
   VolumeUsage,
 } from '@basalt/plugin-basalt-node';
-import { chownToEngineUser, EngineUser } from './engineUser';
-import { makeDir } from './files';
+import { EngineUser, makeEngineDir } from './engineUser';
 import { instanceLabel, InstancePaths, InstanceVolumeRecord } from './layout';
 import { BlkioThrottle } from './volumes/BlkioThrottle';
 import { volumeCapabilities } from './volumes/capabilities';
@@ -185,9 +184,7 @@ export class InstanceVolumes {
   }
 
   private async ensureDataDir(dataDir: string): Promise<void> {
-    if (await makeDir(dataDir, 0o700)) {
-      await chownToEngineUser(dataDir, this.options.user);
-    }
+    await makeEngineDir(dataDir, this.options.user);
   }
 
   private throttle(record: InstanceVolumeRecord): Promise<BlkioThrottle> {

@@ -7,8 +7,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InputError } from '@backstage/errors';
 import { EngineAddress, EngineHost } from '@basalt/plugin-basalt-node';
-import { chownToEngineUser, EngineUser } from './engineUser';
-import { lastLines, makeDir } from './files';
+import { chownToEngineUser, EngineUser, makeEngineDir } from './engineUser';
+import { lastLines } from './files';
 import { signalServer } from './processes';
 import { EngineCommandError, runProgram } from './runProgram';
 
@@ -185,9 +185,7 @@ export class LocalEngineHost implements EngineHost {
     );
     if (exists) return;
     await this.ensureDirectories(path.dirname(dir));
-    if (await makeDir(dir, 0o700)) {
-      await chownToEngineUser(dir, this.options.user);
-    }
+    await makeEngineDir(dir, this.options.user);
   }
 
   /** The absolute path of a file in the data directory, never outside it. */

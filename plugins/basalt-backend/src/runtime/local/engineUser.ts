@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { InputError } from '@backstage/errors';
 import { EngineUnavailableError } from '@basalt/plugin-basalt-node';
+import { makeDir } from './files';
 
 const execFileAsync = promisify(execFile);
 
@@ -51,6 +52,19 @@ export async function chownToEngineUser(
 ): Promise<void> {
   if (user.switched) {
     await fs.chown(file, user.uid, user.gid);
+  }
+}
+
+/**
+ * Creates a directory only the engine's user may enter (0700, theirs),
+ * unless it is there already; its parent must exist.
+ */
+export async function makeEngineDir(
+  dir: string,
+  user: EngineUser,
+): Promise<void> {
+  if (await makeDir(dir, 0o700)) {
+    await chownToEngineUser(dir, user);
   }
 }
 

@@ -8,12 +8,18 @@ import { promisify } from 'node:util';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { freePort } from '../../../__testUtils__/processes';
 import { sleep } from '../../local/processes';
-import { hasExited, spawnGuarded, stopChild, tailOfFile } from './processes';
+import {
+  hasExited,
+  programOf,
+  spawnGuarded,
+  stopChild,
+  tailOfFile,
+} from './processes';
 
 const run = promisify(execFile);
 
 /** The Kubernetes version whose binaries `scripts/test.sh` provisions. */
-const KUBE_VERSION = '1.20.2';
+export const KUBE_VERSION = '1.20.2';
 
 /** A real kube-apiserver backed by its own etcd, for one test suite. */
 export interface TestApiServer {
@@ -32,6 +38,8 @@ export interface TestApiServer {
    * TokenRequest API, as a Pod's projected token would be.
    */
   serviceAccountToken(namespace: string, name: string): Promise<string>;
+  /** GETs a path (e.g. `/metrics`) as the administrator; rejects unless 200. */
+  get(path: string): Promise<string>;
   /**
    * Stops the API server, then etcd, waits for both to exit and removes
    * their directory. Safe to call more than once.
@@ -115,7 +123,6 @@ export async function startTestApiServer(): Promise<TestApiServer> {
     });
 
     const securePort = await freePort();
-    const apiLog = path.join(dir, 'kube-apiserver.log');
     children.push(
       spawnGuarded(
         path.join(assets, 'kube-apiserver'),
@@ -142,12 +149,12 @@ export async function startTestApiServer(): Promise<TestApiServer> {
           // No --kubelet-certificate-authority: the API server then does not
           // verify the (simulated) kubelets' self-signed certificates.
         ],
-        apiLog,
+        path.join(dir, 'kube-apiserver.log'),
       ),
     );
 
     const url = `https://127.0.0.1:${securePort}`;
-    await waitUntilReady(url, adminToken, children, apiLog);
+    await waitUntilReady(url, adminToken, children, dir);
 
     const kubeConfig = (token?: string) =>
       makeKubeConfig(url, token ?? adminToken);
@@ -168,6 +175,7 @@ export async function startTestApiServer(): Promise<TestApiServer> {
         }
         return token;
       },
+      get: urlPath => getText(`${url}${urlPath}`, adminToken, 10_000),
       stop,
     };
   } catch (error) {
@@ -188,39 +196,56 @@ function makeKubeConfig(server: string, token: string): KubeConfig {
   return kc;
 }
 
-/** GETs `/readyz` once; resolves whether it answered 200 `ok`. */
-function isReady(url: string, token: string): Promise<boolean> {
-  return new Promise(resolve => {
+/** GETs `url` with a bearer token; resolves with the body of a 200. */
+function getText(
+  url: string,
+  token: string,
+  timeoutMs: number,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
     const request = https.get(
-      `${url}/readyz`,
+      url,
       {
         headers: { Authorization: `Bearer ${token}` },
+        // The serving certificate is self-signed.
         rejectUnauthorized: false,
-        timeout: 2_000,
+        timeout: timeoutMs,
       },
       response => {
         let body = '';
         response.setEncoding('utf8');
         response.on('data', chunk => (body += chunk));
         response.on('end', () =>
-          resolve(response.statusCode === 200 && body.trim() === 'ok'),
+          response.statusCode === 200
+            ? resolve(body)
+            : reject(new Error(`GET ${url}: ${response.statusCode} ${body}`)),
         );
       },
     );
-    request.on('timeout', () => request.destroy());
-    request.on('error', () => resolve(false));
+    request.on('timeout', () =>
+      request.destroy(new Error(`GET ${url}: timeout`)),
+    );
+    request.on('error', reject);
   });
 }
 
+/** GETs `/readyz` once; resolves whether it answered 200 `ok`. */
+function isReady(url: string, token: string): Promise<boolean> {
+  return getText(`${url}/readyz`, token, 2_000).then(
+    body => body.trim() === 'ok',
+    () => false,
+  );
+}
+
 /**
- * Polls `/readyz` for up to 60 s, failing early (with the API server's log)
- * when one of the processes exits.
+ * Polls `/readyz` for up to 60 s, failing early when one of the processes
+ * exits, with the end of that process's log (`<dir>/<program>.log`).
  */
 async function waitUntilReady(
   url: string,
   token: string,
   children: ChildProcess[],
-  apiLog: string,
+  dir: string,
 ): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -229,12 +254,13 @@ async function waitUntilReady(
     }
     const dead = children.find(hasExited);
     if (dead || Date.now() >= deadline) {
+      const program = dead ? programOf(dead) : 'kube-apiserver';
       const why = dead
-        ? `${dead.spawnargs[3]} exited (${dead.exitCode ?? dead.signalCode})`
+        ? `${program} exited (${dead.exitCode ?? dead.signalCode})`
         : 'it did not become ready within 60 s';
       throw new Error(
-        `kube-apiserver failed to start: ${why}. Its log ends with:\n${tailOfFile(
-          apiLog,
+        `kube-apiserver failed to start: ${why}. The log of ${program} ends with:\n${tailOfFile(
+          path.join(dir, `${program}.log`),
         )}`,
       );
     }

@@ -16,6 +16,7 @@ import {
 import { Client } from 'pg';
 import { startTestApiServer, TestApiServer } from './apiServer';
 import { KubeletSimulator } from './kubelet';
+import { podIsReady } from '../podState';
 import { eventually } from '../../../testUtils/eventually';
 
 const NS = 'sim';
@@ -104,12 +105,6 @@ function containerPid(pod: V1Pod, container: string): number {
     c => c.name === container,
   )?.containerID;
   return Number(id?.replace('simulated://', ''));
-}
-
-function isReady(pod: V1Pod): boolean {
-  return !!pod.status?.conditions?.some(
-    c => c.type === 'Ready' && c.status === 'True',
-  );
 }
 
 function podSpec(
@@ -242,7 +237,7 @@ describe('KubeletSimulator', () => {
         subdomain: 'db',
       }),
     });
-    const pod = await waitForPod('shell', isReady, 'Running and Ready');
+    const pod = await waitForPod('shell', podIsReady, 'Running and Ready');
     expect(pod.status?.phase).toBe('Running');
     const podIP = pod.status?.podIP ?? '';
     expect(podIP).toMatch(/^127\.1\.\d+\.\d+$/);
@@ -342,7 +337,7 @@ describe('KubeletSimulator', () => {
       { name: 'data', mountPath: '/var/lib/basalt/data' },
     ];
     await core.createNamespacedPod({ namespace: NS, body });
-    await waitForPod('writer', isReady, 'Ready');
+    await waitForPod('writer', podIsReady, 'Ready');
     const wrote = await execIn(kc, 'writer', 'main', [
       'sh',
       '-c',
@@ -358,7 +353,7 @@ describe('KubeletSimulator', () => {
     });
     await waitUntilGone('writer');
     await core.createNamespacedPod({ namespace: NS, body });
-    await waitForPod('writer', isReady, 'Ready again');
+    await waitForPod('writer', podIsReady, 'Ready again');
     const read = await execIn(kc, 'writer', 'main', [
       'cat',
       '/var/lib/basalt/data/file',
@@ -431,7 +426,7 @@ describe('KubeletSimulator', () => {
       p => p.status?.phase === 'Running',
       'Running',
     );
-    expect(isReady(running)).toBe(false);
+    expect(podIsReady(running)).toBe(false);
     const initdb = await execIn(kc, 'pg-0', 'postgres', [
       'sh',
       '-c',
@@ -441,7 +436,7 @@ describe('KubeletSimulator', () => {
         'initdb -D new -U postgres --pwfile=pw --auth=scram-sha-256; rm pw; mv new "$PGDATA"',
     ]);
     expect(initdb).toMatchObject({ status: { status: 'Success' } });
-    const ready = await waitForPod('pg-0', isReady, 'Ready (pg_isready)');
+    const ready = await waitForPod('pg-0', podIsReady, 'Ready (pg_isready)');
     const podIP = ready.status!.podIP!;
 
     const direct = new Client({
@@ -517,7 +512,7 @@ describe('KubeletSimulator', () => {
       namespace: NS,
       body: podSpec('victim', 'node-b'),
     });
-    const pod = await waitForPod('victim', isReady, 'Ready');
+    const pod = await waitForPod('victim', podIsReady, 'Ready');
     const pid = containerPid(pod, 'main');
     await simulator!.loseNode('node-b');
     expect(isAlive(pid)).toBe(false);
@@ -529,7 +524,7 @@ describe('KubeletSimulator', () => {
       status: 'Unknown',
       reason: 'NodeStatusUnknown',
     });
-    expect(isReady(await readPod('victim'))).toBe(false);
+    expect(podIsReady(await readPod('victim'))).toBe(false);
     await expect(execIn(kc, 'victim', 'main', ['true'])).rejects.toBeDefined();
 
     // Nothing confirms a graceful delete on a lost node...
@@ -561,7 +556,7 @@ describe('KubeletSimulator', () => {
       namespace: NS,
       body: podSpec('left', 'node-a'),
     });
-    await waitForPod('left', isReady, 'Ready');
+    await waitForPod('left', podIsReady, 'Ready');
     expect(processesMounting(dir)).not.toEqual([]);
     await simulator!.stop();
     await simulator!.stop(); // idempotent

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { signalServer, waitUntilGone } from '../../local/processes';
 
 /**
@@ -28,6 +29,12 @@ export function spawnGuarded(
   } finally {
     fs.closeSync(log);
   }
+}
+
+/** The program a {@link spawnGuarded} child runs, e.g. `etcd`. */
+export function programOf(child: ChildProcess): string {
+  const args = child.spawnargs;
+  return path.basename(args[args.indexOf('--') + 1]);
 }
 
 /** Whether the child has exited (its exit status is known). */
@@ -87,10 +94,7 @@ export function tailOfFile(file: string, maxLines = 30): string {
  * (then `false`). A group leader's exit does not mean its group is gone:
  * e.g. PostgreSQL's backends die a moment after the postmaster.
  */
-export function waitForGroupGone(
-  pgid: number,
-  timeoutMs = 5_000,
-): Promise<boolean> {
+function waitForGroupGone(pgid: number, timeoutMs = 5_000): Promise<boolean> {
   return waitUntilGone(async () => groupExists(pgid), timeoutMs);
 }
 

@@ -114,3 +114,15 @@ export function endpointService(input: {
     },
   };
 }
+
+/** The credentials a Secret of {@link credentialsSecret} holds, if any. */
+export function credentialsIn(
+  secret: V1Secret | undefined,
+): ClusterCredentials | undefined {
+  const stored = secret?.data?.[CREDENTIALS_KEY];
+  return stored
+    ? (JSON.parse(
+        Buffer.from(stored, 'base64').toString('utf8'),
+      ) as ClusterCredentials)
+    : undefined;
+}

@@ -25,7 +25,7 @@ export const STARTED_ANNOTATION = 'basalt.dev/started';
  * again, so data is never served before Basalt has checked its role.
  * SIGTERM from Kubernetes becomes the engine's own prompt-shutdown signal.
  */
-export function startScript(stopSignal: string): string {
+function startScript(stopSignal: string): string {
   return [
     'set -eu',
     `marker="${STATE_DIR}/start-$POD_UID"`,

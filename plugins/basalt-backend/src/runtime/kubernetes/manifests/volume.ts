@@ -12,7 +12,7 @@ export const INITIALIZED_ANNOTATION = 'basalt.dev/initialized';
 export const NODE_ANNOTATION = 'basalt.dev/node';
 
 /** The storage class name Basalt's volumes of `pool` carry (no provisioner). */
-export function storageClassOf(pool: string): string {
+function storageClassOf(pool: string): string {
   return `basalt-${pool}`;
 }
 

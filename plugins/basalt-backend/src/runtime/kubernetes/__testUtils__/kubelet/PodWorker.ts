@@ -75,6 +75,11 @@ export class PodWorker {
   private lost = false;
   private disposed: Promise<void> | undefined;
 
+  /** Whether the Pod is gone from this node: its node lost, or disposed. */
+  private get gone(): boolean {
+    return this.lost || this.disposed !== undefined;
+  }
+
   constructor(private readonly context: PodWorkerContext, pod: V1Pod) {
     this.pod = pod;
     this.uid = pod.metadata!.uid!;
@@ -98,12 +103,12 @@ export class PodWorker {
 
   /** The Pod's IP once assigned, while the Pod runs here. */
   get podIP(): string | undefined {
-    return this.lost || this.disposed ? undefined : this.state.podIP;
+    return this.gone ? undefined : this.state.podIP;
   }
 
   /** Whether the worker has stopped acting on its Pod. */
   private get stopping(): boolean {
-    return this.terminating || this.lost || this.disposed !== undefined;
+    return this.terminating || this.gone;
   }
 
   /** Starts running the Pod in the background. */
@@ -310,7 +315,7 @@ export class PodWorker {
   }
 
   private publish(): void {
-    if (this.lost || this.disposed) {
+    if (this.gone) {
       return;
     }
     this.state.phase = podPhase(this.state);
@@ -327,7 +332,7 @@ export class PodWorker {
         `container ${container} is not valid for pod ${this.pod.metadata?.name}`,
       );
     }
-    if (this.lost || this.disposed) {
+    if (this.gone) {
       throw new Error(`container ${container} is not running`);
     }
     return this.processes.exec(container, command, stdio);
@@ -359,7 +364,7 @@ export class PodWorker {
       this.pod.spec?.terminationGracePeriodSeconds ??
       30;
     await this.processes.stop(graceSeconds * 1000);
-    if (this.lost || this.disposed) {
+    if (this.gone) {
       return; // a lost node confirms nothing
     }
     this.publish();

@@ -15,7 +15,7 @@ export interface EnvSources {
  * and args: defined names are replaced, unknown ones stay as written, and
  * `$$` escapes a `$`.
  */
-export function expandVariables(
+function expandVariables(
   input: string,
   vars: ReadonlyMap<string, string>,
 ): string {

@@ -1,3 +1,6 @@
+import { POSTGRES_BIN } from '../../../../__testUtils__/processes';
+import { POSTGRESQL_IMAGE } from '../../engineImages';
+
 /**
  * What the simulator knows of a container image. Nothing is pulled: an
  * image only names which of this host's programs its containers see.
@@ -14,8 +17,8 @@ export interface SimulatedImage {
 
 /** The images the simulator knows, by reference, e.g. `postgres:15`. */
 export const KNOWN_IMAGES: Record<string, SimulatedImage> = {
-  'postgres:15': {
-    path: ['/usr/lib/postgresql/15/bin', '/usr/local/bin', '/usr/bin', '/bin'],
+  [POSTGRESQL_IMAGE.image]: {
+    path: [POSTGRES_BIN, '/usr/local/bin', '/usr/bin', '/bin'],
     // Debian's PostgreSQL puts its sockets there by default (the official
     // image makes it writable for the postgres user).
     writableDirs: ['/var/run/postgresql'],

@@ -1,2 +1,1 @@
 export { KubeletSimulator } from './KubeletSimulator';
-export type { KubeletSimulatorOptions } from './KubeletSimulator';

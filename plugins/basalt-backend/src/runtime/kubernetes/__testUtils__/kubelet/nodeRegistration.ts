@@ -6,9 +6,10 @@ import {
   V1NodeStatus,
 } from '@kubernetes/client-node';
 import { isStatus } from '../../KubeWriter';
+import { KUBE_VERSION } from '../apiServer';
 
 /** The version the simulated kubelets claim, that of the API server. */
-const KUBELET_VERSION = 'v1.20.2';
+const KUBELET_VERSION = `v${KUBE_VERSION}`;
 
 type ConditionStatus = 'True' | 'Unknown';
 
