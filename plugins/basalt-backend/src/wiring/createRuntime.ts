@@ -43,15 +43,10 @@ export async function createRuntime(options: {
   stop(): Promise<void>;
 }> {
   const { config, settings, profiles, moduleRuntimes, logger } = options;
-  // The configured nodes, which never change while the backend runs.
-  const configuredPools: PoolPlacement = {
-    rootDir: settings.local.rootDir,
-    listNodes: async () => settings.local.nodes,
-  };
   if (moduleRuntimes.length) {
     return {
       runtime: moduleRuntimes[0],
-      pools: configuredPools,
+      pools: configuredPools(settings),
       stop: async () => {},
     };
   }
@@ -86,9 +81,17 @@ export async function createRuntime(options: {
   });
   return {
     runtime: localRuntime,
-    pools: configuredPools,
+    pools: configuredPools(settings),
     localRuntime,
     stop: () => localRuntime.stop(),
+  };
+}
+
+/** Pools on the configured nodes, which never change while the backend runs. */
+function configuredPools(settings: BasaltConfig): PoolPlacement {
+  return {
+    rootDir: settings.local.rootDir,
+    listNodes: async () => settings.local.nodes,
   };
 }
 
