@@ -138,8 +138,54 @@ export interface Config {
         /** `postgresql`, `mysql` or `redis`. */
         engine: string;
         description?: string;
-        /** Engine parameters, e.g. `max_connections: '200'`. */
+        /**
+         * Tuned engine parameters, e.g. `max_connections: '200'`; each must
+         * be one the engine declares (`GET /api/basalt/offerings`, or
+         * `basalt.engines`). A manifest's own values win unless locked.
+         */
         parameters?: { [name: string]: string };
+        /**
+         * The only parameters a manifest of this template may set. Default:
+         * every parameter the engine declares.
+         */
+        allowedParameters?: string[];
+        /** Parameters whose template value a manifest may not change. Default: none. */
+        lockedParameters?: string[];
+      };
+    };
+    /**
+     * Per installed engine (`postgresql`), what the platform team adds to
+     * the parameters a manifest may set. An added definition of a name the
+     * engine already declares replaces it. A definition may never name a
+     * command, library, path or a setting Basalt manages: the backend
+     * refuses to start with one.
+     */
+    engines?: {
+      [engine: string]: {
+        parameters?: {
+          [name: string]: {
+            /** `integer`, `real`, `bool`, `enum` or `string`. */
+            type: string;
+            /** `reload` (applied in place) or `restart` (a rolling restart). */
+            apply: string;
+            description?: string;
+            /** integer and real: the allowed range (in `baseUnit` for integers). */
+            min?: number;
+            max?: number;
+            /** integer: `memory` or `time`, when the value may carry a unit. */
+            unit?: string;
+            /** integer with a unit: the engine's base unit, e.g. `kB`, `8kB`, `ms`, `s`. */
+            baseUnit?: string;
+            /** enum: the allowed values. */
+            values?: string[];
+            /** string: a regular expression the whole value must match. */
+            pattern?: string;
+            /** string: the longest value. */
+            maxLength?: number;
+            /** Whether region profiles may forbid it or its values. Default: false. */
+            profileMayForbid?: boolean;
+          };
+        };
       };
     };
     /**
@@ -161,6 +207,22 @@ export interface Config {
           schedule?: string;
           /** e.g. `7d`. */
           retention?: string;
+        };
+        /**
+         * Rules on `spec.parameters` per engine, e.g.
+         * `postgresql: { forbiddenValues: { fsync: ['off'] } }`. Only
+         * parameters whose definition says a profile may forbid them can be
+         * forbidden; any declared one can be pinned.
+         */
+        parameters?: {
+          [engine: string]: {
+            /** Parameters a manifest may not set. Default: none. */
+            forbidden?: string[];
+            /** Values a manifest may not give, by parameter. Default: none. */
+            forbiddenValues?: { [name: string]: string[] };
+            /** Values every cluster gets; a manifest may not differ. Default: none. */
+            pinned?: { [name: string]: string };
+          };
         };
       };
     };

@@ -78,7 +78,13 @@ export const basaltPlugin = createBackendPlugin({
         const { config, database, httpAuth, httpRouter, lifecycle, logger } =
           deps;
         const settings = readBasaltConfig(config);
-        const offerings = readOfferings(config);
+        const drivers = new Map<string, EngineDriver>(
+          [
+            new PostgresDriver({ binDir: settings.local.postgresqlBinDir }),
+            ...moduleDrivers,
+          ].map(d => [d.engine, d]),
+        );
+        const offerings = readOfferings(config, [...drivers.values()]);
         const stopping = new AbortController();
         const knex = await connectAndMigrate(database);
         const clusters = new ClusterStore(knex);
@@ -100,12 +106,6 @@ export const basaltPlugin = createBackendPlugin({
           poolsOn: nodes =>
             readPoolConfig(config, { nodes, rootDir: poolPlacement.rootDir }),
         });
-        const drivers = new Map<string, EngineDriver>(
-          [
-            new PostgresDriver({ binDir: settings.local.postgresqlBinDir }),
-            ...moduleDrivers,
-          ].map(d => [d.engine, d]),
-        );
 
         const events = new EventStore(knex);
         const primaries = new PrimaryStore(knex);
@@ -169,6 +169,7 @@ export const basaltPlugin = createBackendPlugin({
           primaries,
           permissions: deps.permissions,
           offerings,
+          drivers,
           restores: backups.controller.planner,
           repositories: backups.repositories,
           pools,

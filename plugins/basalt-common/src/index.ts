@@ -14,4 +14,5 @@ export * from './format';
 export * from './health';
 export * from './manifest';
 export * from './offerings';
+export * from './parameters';
 export * from './permissions';

@@ -4,7 +4,7 @@ import {
   BackstageUserPrincipal,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   ClusterEvent,
@@ -18,17 +18,18 @@ import {
   EngineCluster,
   clusterRefOf,
   Offerings,
-  applyOfferings,
   backupPolicyOf,
-  parseEngineCluster,
 } from '@basalt/plugin-basalt-common';
+import { EngineDriver } from '@basalt/plugin-basalt-node';
 import { isDeepStrictEqual } from 'util';
 import { BackupRepositories } from '../backups/BackupRepositories';
 import { RestorePlanner } from '../backups/RestorePlanner';
 import { ClusterController } from '../controller';
 import { VolumePools } from '../pools';
+import { admitManifest } from './admitManifest';
 import { checkStorageChange } from './checkStorageChange';
 import {
+  ApplyResult,
   ClusterFilter,
   ClusterStore,
   EventStore,
@@ -51,6 +52,7 @@ export class ClusterService {
       primaries: PrimaryStore;
       permissions: PermissionsService;
       offerings: Offerings;
+      drivers: ReadonlyMap<string, EngineDriver>;
       restores: RestorePlanner;
       repositories: BackupRepositories;
       /** The volume pools of every node. */
@@ -59,23 +61,54 @@ export class ClusterService {
     },
   ) {}
 
-  /** Creates or updates a cluster from a manifest; idempotent. */
+  /**
+   * Creates or updates a cluster from a manifest; idempotent. Every check
+   * comes before anything is stored.
+   */
   async apply(
     body: unknown,
     credentials: BackstageCredentials<
       BackstageUserPrincipal | BackstageServicePrincipal
     >,
-  ) {
-    // Validate, then apply the named engine template and region profile:
-    // what is stored is what runs.
-    const manifest = applyOfferings(
-      parseEngineCluster(body),
+  ): Promise<ApplyResult> {
+    const { manifest } = await this.#admit(body, credentials);
+    const userRef = actorRef(credentials);
+    const owner = manifest.metadata.annotations[OWNER_ANNOTATION] ?? userRef;
+    const result = await this.deps.clusters.apply(manifest, { owner, userRef });
+    if (result.specChanged) {
+      this.deps.controller.enqueue(result.cluster.metadata.uid);
+    }
+    return result;
+  }
+
+  /**
+   * Every check of {@link ClusterService.apply}, the permission too, and
+   * nothing stored: the manifest as it would run, for the scaffolder's
+   * dry-run and for plans.
+   */
+  async dryRun(
+    body: unknown,
+    credentials: BackstageCredentials,
+  ): Promise<{ manifest: EngineCluster; created: boolean }> {
+    const { manifest, existing } = await this.#admit(body, credentials);
+    return { manifest, created: !existing };
+  }
+
+  async #admit(body: unknown, credentials: BackstageCredentials) {
+    // What is stored is what runs: the named engine template and region
+    // profile applied, every parameter admitted.
+    const manifest = admitManifest(
+      body,
       this.deps.offerings,
+      this.deps.drivers,
     );
     const { namespace, name } = manifest.metadata;
     const existing = await this.deps.clusters
       .get(namespace, name)
-      .catch(() => undefined);
+      .catch(error => {
+        if (error instanceof NotFoundError) return undefined;
+        throw error;
+      });
     if (existing) {
       await this.#require(
         basaltClusterUpdatePermission,
@@ -89,13 +122,7 @@ export class ClusterService {
     await this.#checkStorage(manifest, existing);
     this.deps.repositories.get(backupPolicyOf(manifest.spec).repository);
     await this.#checkRestore(manifest, existing, credentials);
-    const userRef = actorRef(credentials);
-    const owner = manifest.metadata.annotations[OWNER_ANNOTATION] ?? userRef;
-    const result = await this.deps.clusters.apply(manifest, { owner, userRef });
-    if (result.specChanged) {
-      this.deps.controller.enqueue(result.cluster.metadata.uid);
-    }
-    return result;
+    return { manifest, existing };
   }
 
   /**
@@ -317,9 +344,10 @@ export class ClusterService {
     );
     const replicas = replicasFrom(body);
     const { manifest } = applied;
-    const scaled = applyOfferings(
-      parseEngineCluster({ ...manifest, spec: { ...manifest.spec, replicas } }),
+    const scaled = admitManifest(
+      { ...manifest, spec: { ...manifest.spec, replicas } },
       this.deps.offerings,
+      this.deps.drivers,
     );
     const result = await this.deps.clusters.apply(
       scaled,

@@ -36,6 +36,12 @@ function limitFrom(query: express.Request['query']): number {
   return limit;
 }
 
+function isDryRun(value: unknown): boolean {
+  if (value === undefined) return false;
+  if (value === 'All' || value === 'true') return true;
+  throw new InputError(`dryRun must be All (or true), got '${String(value)}'`);
+}
+
 /** `/clusters` routes; every one authenticates and checks its permission. */
 export function createClustersRouter(options: {
   httpAuth: HttpAuthService;
@@ -55,11 +61,15 @@ export function createClustersRouter(options: {
     res.json(service.offerings());
   });
 
+  // `?dryRun=All` (Kubernetes' spelling; `true` too) admits the manifest
+  // and stores nothing: 200 with the manifest as it would run.
   router.post('/clusters', async (req, res) => {
-    const result = await service.apply(
-      parseManifestBody(req),
-      await credentials(req),
-    );
+    const body = parseManifestBody(req);
+    if (isDryRun(req.query.dryRun)) {
+      res.json(await service.dryRun(body, await credentials(req)));
+      return;
+    }
+    const result = await service.apply(body, await credentials(req));
     res.status(result.created ? 201 : 200).json(result.cluster);
   });
 

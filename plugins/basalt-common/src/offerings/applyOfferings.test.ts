@@ -1,14 +1,83 @@
-import { parseEngineCluster } from '../manifest';
+import { ManifestValidationError, parseEngineCluster } from '../manifest';
+import { EngineOffering } from '../parameters';
 import { applyOfferings, PolicyViolationError } from './applyOfferings';
 import { Offerings } from './types';
 
+const postgresql: EngineOffering = {
+  engine: 'postgresql',
+  versions: ['15', '16'],
+  parameters: [
+    {
+      name: 'max_connections',
+      description: 'Most connections',
+      type: 'integer',
+      min: 10,
+      max: 10_000,
+      apply: 'restart',
+      profileMayForbid: false,
+    },
+    {
+      name: 'log_connections',
+      description: 'Logs connections',
+      type: 'bool',
+      apply: 'reload',
+      profileMayForbid: false,
+    },
+    {
+      name: 'checkpoint_timeout',
+      description: 'Time between checkpoints',
+      type: 'integer',
+      unit: 'time',
+      baseUnit: 's',
+      min: 30,
+      max: 86_400,
+      apply: 'reload',
+      profileMayForbid: false,
+    },
+    {
+      name: 'fsync',
+      description: 'Forces writes to disk',
+      type: 'bool',
+      apply: 'reload',
+      profileMayForbid: true,
+    },
+  ],
+  refusedParameters: [
+    { pattern: '_command$', reason: 'runs a command on the host' },
+    { names: ['port'], reason: 'is managed by Basalt' },
+  ],
+  reservedNames: {
+    accounts: ['basalt'],
+    accountPrefixes: ['pg_'],
+    databases: ['postgres'],
+  },
+};
+
 const offerings: Offerings = {
+  engines: [
+    postgresql,
+    {
+      engine: 'redis',
+      versions: ['7'],
+      parameters: [],
+      refusedParameters: [],
+      reservedNames: { accounts: [], accountPrefixes: [], databases: [] },
+    },
+  ],
   engineTemplates: [
     {
       name: 'postgresql-ha',
       engine: 'postgresql',
       description: 'HA baseline',
       parameters: { max_connections: '200', log_connections: 'on' },
+    },
+    {
+      name: 'postgresql-locked',
+      engine: 'postgresql',
+      description: 'A narrow template',
+      parameters: { log_connections: 'on' },
+      allowedParameters: ['checkpoint_timeout'],
+      lockedParameters: ['log_connections'],
     },
   ],
   profiles: [
@@ -19,6 +88,13 @@ const offerings: Offerings = {
       engines: { postgresql: ['15'] },
       maxReplicas: 3,
       backup: { schedule: '0 2 * * *', retention: '14d' },
+      parameters: {
+        postgresql: {
+          forbidden: [],
+          forbiddenValues: { fsync: ['off'] },
+          pinned: { log_connections: 'on' },
+        },
+      },
     },
   ],
   resourceClasses: [],
@@ -32,15 +108,18 @@ const cluster = (spec: object) =>
     spec: { engine: 'postgresql', ...spec },
   });
 
-const refusal = (spec: object) => {
+const refusal = (spec: object, type: Function = PolicyViolationError) => {
   try {
     applyOfferings(cluster(spec), offerings);
   } catch (error) {
-    expect(error).toBeInstanceOf(PolicyViolationError);
+    expect(error).toBeInstanceOf(type);
     return (error as Error).message;
   }
   throw new Error('expected a refusal');
 };
+
+const parameterRefusal = (spec: object) =>
+  refusal(spec, ManifestValidationError);
 
 describe('applyOfferings', () => {
   it('applies template parameters under the manifest’s own', () => {
@@ -55,6 +134,114 @@ describe('applyOfferings', () => {
       max_connections: '50',
       log_connections: 'on',
     });
+  });
+
+  it('writes values as the engine reads them and adds pinned ones', () => {
+    const { spec } = applyOfferings(
+      cluster({
+        profile: 'sg-prod',
+        parameters: { fsync: 'true', checkpoint_timeout: ' 5min ' },
+      }),
+      offerings,
+    );
+    expect(spec.parameters).toEqual({
+      fsync: 'on',
+      checkpoint_timeout: '5min',
+      log_connections: 'on',
+    });
+  });
+
+  it('admits a stored manifest again unchanged (as a scale does)', () => {
+    const once = applyOfferings(
+      cluster({
+        template: 'postgresql-locked',
+        profile: 'sg-prod',
+        parameters: { checkpoint_timeout: '60' },
+      }),
+      offerings,
+    );
+    expect(applyOfferings(once, offerings)).toEqual(once);
+  });
+
+  it.each([
+    [
+      { parameters: { archive_cleanup_command: 'touch /tmp/x' } },
+      'spec.parameters.archive_cleanup_command: runs a command on the host; no manifest may set it',
+    ],
+    [
+      { parameters: { port: '5433' } },
+      'spec.parameters.port: is managed by Basalt; no manifest may set it',
+    ],
+    [
+      { parameters: { shared_preload_libraries: 'x' } },
+      'spec.parameters.shared_preload_libraries: not a parameter a manifest may set for postgresql; GET /api/basalt/offerings lists those that are (engines[].parameters)',
+    ],
+    [
+      { parameters: { max_connections: '5' } },
+      'spec.parameters.max_connections: must be a whole number from 10 to 10000',
+    ],
+    [
+      { parameters: { max_connections: '100\nfsync = off' } },
+      'spec.parameters.max_connections: must be a whole number from 10 to 10000',
+    ],
+    [
+      { parameters: { checkpoint_timeout: '1500ms' } },
+      'spec.parameters.checkpoint_timeout: must be a whole number from 30 to 86400 s, bare or with a unit (us, ms, s, min, h, d) that converts to whole s',
+    ],
+    [
+      { parameters: { fsync: 'maybe' } },
+      'spec.parameters.fsync: must be on or off',
+    ],
+    [
+      { profile: 'sg-prod', parameters: { fsync: 'false' } },
+      "spec.parameters.fsync: profile sg-prod does not allow 'false' (forbidden: off)",
+    ],
+    [
+      { profile: 'sg-prod', parameters: { log_connections: 'off' } },
+      "spec.parameters.log_connections: profile sg-prod requires 'on'",
+    ],
+    [
+      { template: 'postgresql-locked', parameters: { log_connections: 'off' } },
+      "spec.parameters.log_connections: engine template postgresql-locked sets it to 'on' and does not let a manifest change it",
+    ],
+    [
+      { template: 'postgresql-locked', parameters: { fsync: 'on' } },
+      'spec.parameters.fsync: engine template postgresql-locked lets a manifest set only checkpoint_timeout',
+    ],
+    [
+      { accounts: [{ name: 'basalt' }] },
+      "spec.accounts.0.name: 'basalt' is reserved by postgresql or Basalt (reserved: basalt, pg_*)",
+    ],
+    [
+      { accounts: [{ name: 'pg_monitor' }] },
+      "spec.accounts.0.name: 'pg_monitor' is reserved by postgresql or Basalt (reserved: basalt, pg_*)",
+    ],
+    [
+      { databases: ['postgres'] },
+      "spec.databases.0: 'postgres' is reserved by postgresql (reserved: postgres)",
+    ],
+  ])('refuses %j naming the field', (spec, message) => {
+    expect(parameterRefusal(spec)).toBe(
+      `Invalid EngineCluster manifest: ${message}`,
+    );
+  });
+
+  it('reports every refused parameter at once', () => {
+    const error = (() => {
+      try {
+        applyOfferings(
+          cluster({ parameters: { fsync: 'x', restore_command: 'y' } }),
+          offerings,
+        );
+      } catch (e) {
+        return e as ManifestValidationError;
+      }
+      throw new Error('expected a refusal');
+    })();
+    expect(error.issues.map(i => i.path)).toEqual([
+      'spec.parameters.fsync',
+      'spec.parameters.restore_command',
+    ]);
   });
 
   it('fills in the profile’s backup policy', () => {
@@ -80,7 +267,7 @@ describe('applyOfferings', () => {
   it.each([
     [
       { template: 'mysql-ha' },
-      "spec.template: no engine template 'mysql-ha'; available: postgresql-ha",
+      "spec.template: no engine template 'mysql-ha'; available: postgresql-ha, postgresql-locked",
     ],
     [
       { profile: 'eu-prod' },
@@ -89,6 +276,14 @@ describe('applyOfferings', () => {
     [
       { profile: 'sg-prod', engine: 'redis' },
       'spec.engine: profile sg-prod allows postgresql, not redis',
+    ],
+    [
+      { engine: 'mysql' },
+      'spec.engine: no driver for mysql is installed; installed: postgresql, redis',
+    ],
+    [
+      { version: '14' },
+      'spec.version: postgresql 14 is not supported; supported: 15, 16',
     ],
     [
       { profile: 'sg-prod', version: '16' },

@@ -1,6 +1,12 @@
 import { InputError } from '@backstage/errors';
-import { DEFAULT_BACKUP_POLICY, EngineCluster } from '../manifest';
-import { Offerings } from './types';
+import {
+  DEFAULT_BACKUP_POLICY,
+  EngineCluster,
+  ManifestIssue,
+  ManifestValidationError,
+} from '../manifest';
+import { admitParameters, EngineOffering } from '../parameters';
+import { EngineTemplate, Offerings, RegionProfile } from './types';
 
 /**
  * A manifest that breaks its region profile, or names a template or profile
@@ -11,11 +17,16 @@ import { Offerings } from './types';
 export class PolicyViolationError extends InputError {}
 
 /**
- * Applies the manifest's engine template and region profile: template
- * parameters under the manifest's own, the profile's backup policy filled
- * in, and every profile rule checked.
+ * Admits a manifest against what the platform offers, deciding everything
+ * that the manifest alone decides, before anything is stored: the engine
+ * and version are installed, the engine template and region profile exist
+ * and their rules hold, account and database names are not the engine's
+ * own, and every parameter is declared with a value in range. Returns the
+ * manifest as it will run: the template's parameters under the manifest's
+ * own, the profile's pinned parameters and backup policy filled in.
  *
- * @throws {@link PolicyViolationError} naming the rule that is broken.
+ * @throws {@link PolicyViolationError} naming the rule that is broken, or
+ *   {@link ManifestValidationError} naming each parameter that is refused.
  * @public
  */
 export function applyOfferings(
@@ -23,63 +34,145 @@ export function applyOfferings(
   offerings: Offerings,
 ): EngineCluster {
   const { spec } = cluster;
-  let next = spec;
-  if (spec.template) {
-    const template = offerings.engineTemplates.find(
-      t => t.name === spec.template,
+  const engine = engineOffering(spec, offerings);
+  const template = templateOf(spec, offerings);
+  const profile = profileOf(spec, offerings);
+  checkReservedNames(spec, engine);
+  const admitted = admitParameters({
+    engine,
+    parameters: spec.parameters,
+    template,
+    profile,
+  });
+  if (!admitted.ok) throw new ManifestValidationError(admitted.issues);
+  return {
+    ...cluster,
+    spec: {
+      ...spec,
+      parameters: admitted.parameters,
+      ...(profile && {
+        backup: enforcedBackup(spec, profile.name, profile.backup),
+      }),
+    },
+  };
+}
+
+/** The installed engine the manifest names, at a version it runs. */
+function engineOffering(
+  spec: EngineCluster['spec'],
+  offerings: Offerings,
+): EngineOffering {
+  const engine = offerings.engines.find(e => e.engine === spec.engine);
+  if (!engine) {
+    throw new PolicyViolationError(
+      `spec.engine: no driver for ${spec.engine} is installed; installed: ${
+        offerings.engines.map(e => e.engine).join(', ') || 'none'
+      }`,
     );
-    if (!template) {
-      throw new PolicyViolationError(
-        `spec.template: no engine template '${
-          spec.template
-        }'; available: ${names(offerings.engineTemplates)}`,
-      );
-    }
-    if (template.engine !== spec.engine) {
-      throw new PolicyViolationError(
-        `spec.template: engine template '${template.name}' is for ${template.engine}, not ${spec.engine}`,
-      );
-    }
-    next = {
-      ...next,
-      parameters: { ...template.parameters, ...spec.parameters },
-    };
   }
-  if (spec.profile) {
-    const profile = offerings.profiles.find(p => p.name === spec.profile);
-    if (!profile) {
-      throw new PolicyViolationError(
-        `spec.profile: no region profile '${spec.profile}'; available: ${names(
-          offerings.profiles,
-        )}`,
-      );
-    }
-    const versions = profile.engines[spec.engine];
-    if (!versions) {
-      throw new PolicyViolationError(
-        `spec.engine: profile ${profile.name} allows ${
-          Object.keys(profile.engines).join(', ') || 'no engines'
-        }, not ${spec.engine}`,
-      );
-    }
-    if (!versions.includes(spec.version)) {
-      throw new PolicyViolationError(
-        `spec.version: profile ${profile.name} allows ${
-          spec.engine
-        } ${versions.join(', ')}, not ${spec.version}`,
-      );
-    }
-    if (spec.replicas > profile.maxReplicas) {
-      throw new PolicyViolationError(
-        `spec.replicas: profile ${profile.name} allows at most ${profile.maxReplicas} replicas, not ${spec.replicas}`,
-      );
-    }
-    next = {
-      ...next,
-      backup: enforcedBackup(next, profile.name, profile.backup),
-    };
+  if (!engine.versions.includes(spec.version)) {
+    throw new PolicyViolationError(
+      `spec.version: ${spec.engine} ${
+        spec.version
+      } is not supported; supported: ${engine.versions.join(', ')}`,
+    );
   }
-  return { ...cluster, spec: next };
+  return engine;
+}
+
+function templateOf(
+  spec: EngineCluster['spec'],
+  offerings: Offerings,
+): EngineTemplate | undefined {
+  if (!spec.template) return undefined;
+  const template = offerings.engineTemplates.find(
+    t => t.name === spec.template,
+  );
+  if (!template) {
+    throw new PolicyViolationError(
+      `spec.template: no engine template '${spec.template}'; available: ${names(
+        offerings.engineTemplates,
+      )}`,
+    );
+  }
+  if (template.engine !== spec.engine) {
+    throw new PolicyViolationError(
+      `spec.template: engine template '${template.name}' is for ${template.engine}, not ${spec.engine}`,
+    );
+  }
+  return template;
+}
+
+function profileOf(
+  spec: EngineCluster['spec'],
+  offerings: Offerings,
+): RegionProfile | undefined {
+  if (!spec.profile) return undefined;
+  const profile = offerings.profiles.find(p => p.name === spec.profile);
+  if (!profile) {
+    throw new PolicyViolationError(
+      `spec.profile: no region profile '${spec.profile}'; available: ${names(
+        offerings.profiles,
+      )}`,
+    );
+  }
+  const versions = profile.engines[spec.engine];
+  if (!versions) {
+    throw new PolicyViolationError(
+      `spec.engine: profile ${profile.name} allows ${
+        Object.keys(profile.engines).join(', ') || 'no engines'
+      }, not ${spec.engine}`,
+    );
+  }
+  if (!versions.includes(spec.version)) {
+    throw new PolicyViolationError(
+      `spec.version: profile ${profile.name} allows ${
+        spec.engine
+      } ${versions.join(', ')}, not ${spec.version}`,
+    );
+  }
+  if (spec.replicas > profile.maxReplicas) {
+    throw new PolicyViolationError(
+      `spec.replicas: profile ${profile.name} allows at most ${profile.maxReplicas} replicas, not ${spec.replicas}`,
+    );
+  }
+  return profile;
+}
+
+/** Accounts and databases may not take the names the engine keeps. */
+function checkReservedNames(
+  spec: EngineCluster['spec'],
+  engine: EngineOffering,
+): void {
+  const reserved = engine.reservedNames;
+  const issues: ManifestIssue[] = [];
+  spec.accounts.forEach((account, index) => {
+    const prefix = reserved.accountPrefixes.find(p =>
+      account.name.startsWith(p),
+    );
+    if (reserved.accounts.includes(account.name) || prefix) {
+      issues.push({
+        path: `spec.accounts.${index}.name`,
+        message: `'${account.name}' is reserved by ${
+          engine.engine
+        } or Basalt (reserved: ${[
+          ...reserved.accounts,
+          ...reserved.accountPrefixes.map(p => `${p}*`),
+        ].join(', ')})`,
+      });
+    }
+  });
+  spec.databases.forEach((database, index) => {
+    if (reserved.databases.includes(database)) {
+      issues.push({
+        path: `spec.databases.${index}`,
+        message: `'${database}' is reserved by ${
+          engine.engine
+        } (reserved: ${reserved.databases.join(', ')})`,
+      });
+    }
+  });
+  if (issues.length > 0) throw new ManifestValidationError(issues);
 }
 
 function enforcedBackup(

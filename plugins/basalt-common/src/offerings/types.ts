@@ -1,4 +1,5 @@
 import { ENGINES, RESOURCE_CLASSES } from '../manifest';
+import type { EngineOffering, ProfileParameterRules } from '../parameters';
 
 /** @public */
 export type Engine = (typeof ENGINES)[number];
@@ -14,7 +15,15 @@ export interface EngineTemplate {
   name: string;
   engine: Engine;
   description: string;
+  /** Tuned values; a manifest's own win unless the name is locked. */
   parameters: Record<string, string>;
+  /**
+   * The only parameters a manifest may set (besides locked ones at their
+   * template value); undefined: every one the engine declares.
+   */
+  allowedParameters?: string[];
+  /** Parameters whose template value a manifest may not change. */
+  lockedParameters?: string[];
 }
 
 /**
@@ -35,6 +44,8 @@ export interface RegionProfile {
   maxReplicas: number;
   /** Backups every cluster of the profile gets; a manifest may not differ. */
   backup?: { schedule?: string; retention?: string };
+  /** What the profile rules about `spec.parameters`, by engine. */
+  parameters?: Record<string, ProfileParameterRules>;
 }
 
 /**
@@ -54,6 +65,8 @@ export interface ResourceClass {
  * @public
  */
 export interface Offerings {
+  /** The installed engines, each with the parameters a manifest may set. */
+  engines: EngineOffering[];
   engineTemplates: EngineTemplate[];
   profiles: RegionProfile[];
   resourceClasses: ResourceClass[];

@@ -3,6 +3,10 @@ import {
   EngineCluster,
   InstanceRole,
   LogLevel,
+  ManifestIssue,
+  ParameterDefinition,
+  RefusedParameterRule,
+  ReservedNames,
 } from '@basalt/plugin-basalt-common';
 import type { EngineBackups } from './backups';
 
@@ -177,6 +181,26 @@ export interface EngineDriver {
    * runtime can check they are there before it creates anything.
    */
   readonly programs: string[];
+  /**
+   * Every parameter a manifest may set in `spec.parameters`, with its type,
+   * range and whether a change reloads or restarts. Nothing else can be
+   * set: the API refuses it before the manifest is stored.
+   */
+  readonly parameters: ParameterDefinition[];
+  /**
+   * Parameters no manifest and no added definition may ever name, and why
+   * (commands, libraries, paths, what Basalt manages itself).
+   */
+  readonly refusedParameters: RefusedParameterRule[];
+  /** Account and database names a manifest may not declare. */
+  readonly reservedNames: ReservedNames;
+  /**
+   * Rules between fields that only this engine knows, checked at apply
+   * with the manifest as it will run (e.g. PostgreSQL's
+   * `synchronous_commit` must wait for replicas when `ha.replication` is
+   * `sync`). Returns every problem with its field; none when it is fine.
+   */
+  checkSpec(spec: EngineCluster['spec']): ManifestIssue[];
   /** Creates the data of a new primary (e.g. initdb and configuration). */
   initializePrimary(host: EngineHost, context: EngineContext): Promise<void>;
   /** Creates the data of a replica as a copy of `source`, ready to stream from it. */
@@ -198,6 +222,16 @@ export interface EngineDriver {
     host: EngineHost,
     context: EngineContext,
   ): Record<string, string>;
+  /**
+   * Makes a running instance read its configuration files again, as the
+   * runtime just rewrote them, and resolves once it has: the parameters
+   * whose definitions say `reload` take effect in place; the others wait
+   * for the instance's next restart.
+   */
+  reloadConfiguration(
+    address: EngineAddress,
+    context: EngineContext,
+  ): Promise<void>;
   /**
    * Connects to the instance and reports readiness, role, lag and position;
    * never throws (an instance that does not answer within `timeoutMs`, or

@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import { EngineCluster, ManifestIssue } from '@basalt/plugin-basalt-common';
 import {
   EngineAddress,
   EngineContext,
@@ -17,7 +18,13 @@ import {
 import { Timeouts, withClient } from './connection';
 import { PostgresBackups } from './backup/PostgresBackups';
 import { parsePostgresLogLine } from './logLines';
+import {
+  POSTGRES_PARAMETERS,
+  POSTGRES_REFUSED_PARAMETERS,
+  POSTGRES_RESERVED_NAMES,
+} from './parameters';
 import { probeInstance } from './probe';
+import { reloadConfiguration } from './reload';
 import { setWritesLocked } from './writesLock';
 import {
   ensureSynchronousCommit,
@@ -74,6 +81,9 @@ export class PostgresDriver implements EngineDriver {
     'pg_ctl',
     'psql',
   ];
+  readonly parameters = POSTGRES_PARAMETERS;
+  readonly refusedParameters = POSTGRES_REFUSED_PARAMETERS;
+  readonly reservedNames = POSTGRES_RESERVED_NAMES;
   readonly backups: PostgresBackups;
 
   private readonly probeTimeouts: Timeouts;
@@ -160,6 +170,33 @@ export class PostgresDriver implements EngineDriver {
     // directory); the replica gets its own. The recovery settings written
     // by --write-recovery-conf live in postgresql.auto.conf and are kept.
     await writeFiles(host, files);
+  }
+
+  checkSpec(spec: EngineCluster['spec']): ManifestIssue[] {
+    const commit = spec.parameters.synchronous_commit;
+    if (
+      spec.ha.replication === 'sync' &&
+      (commit === 'off' || commit === 'local')
+    ) {
+      return [
+        {
+          path: 'spec.parameters.synchronous_commit',
+          message: `'${commit}' does not wait for a replica, which ha.replication sync promises; use on, remote_write or remote_apply`,
+        },
+      ];
+    }
+    return [];
+  }
+
+  reloadConfiguration(
+    address: EngineAddress,
+    context: EngineContext,
+  ): Promise<void> {
+    return reloadConfiguration(
+      address,
+      context.credentials.superuser,
+      this.adminTimeouts,
+    );
   }
 
   serverCommand(host: EngineHost): { program: string; args: string[] } {

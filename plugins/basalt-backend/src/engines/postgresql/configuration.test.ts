@@ -41,10 +41,10 @@ describe('renderPostgresqlConf', () => {
 
   it('lets spec.parameters override defaults, quoted safely', () => {
     const conf = renderPostgresqlConf(
-      input({ Work_Mem: '64MB', application_name: "it's \\ fine" }),
+      input({ work_mem: '64MB', cluster_name: "it's \\ fine" }),
     );
     expect(conf).toContain("work_mem = '64MB'");
-    expect(conf).toContain("application_name = 'it''s \\\\ fine'");
+    expect(conf).toContain("cluster_name = 'it''s \\\\ fine'");
     expect(conf.match(/^shared_buffers/gm)).toHaveLength(1);
     const overridden = renderPostgresqlConf(input({ shared_buffers: '1GB' }));
     expect(overridden.match(/^shared_buffers.*$/gm)).toEqual([
@@ -56,9 +56,13 @@ describe('renderPostgresqlConf', () => {
     [{ port: '1' }, /managed by Basalt/],
     [{ listen_addresses: '*' }, /managed by Basalt/],
     [{ 'bad name': '1' }, /not a PostgreSQL parameter name/],
+    [{ Work_Mem: '1MB' }, /not a PostgreSQL parameter name/],
     [{ work_mem: '1MB\nport = 1' }, /control character/],
-    [{ archive_command: 'true' }, /managed by Basalt/],
-    [{ restore_command: 'true' }, /managed by Basalt/],
+    [{ archive_command: 'true' }, /runs a command on the host/],
+    [{ archive_cleanup_command: 'true' }, /runs a command on the host/],
+    [{ shared_preload_libraries: 'x' }, /loads a library/],
+    [{ log_directory: '/tmp' }, /names a file or directory/],
+    [{ ssl_passphrase_command: 'x' }, /runs a command on the host/],
   ])('refuses %j', (parameters, message) => {
     expect(() => renderPostgresqlConf(input(parameters))).toThrow(InputError);
     expect(() => renderPostgresqlConf(input(parameters))).toThrow(message);

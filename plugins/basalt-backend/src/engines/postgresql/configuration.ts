@@ -1,31 +1,12 @@
 import { InputError } from '@backstage/errors';
-import { backupPolicyOf, EngineCluster } from '@basalt/plugin-basalt-common';
+import {
+  backupPolicyOf,
+  EngineCluster,
+  refusedParameterReason,
+} from '@basalt/plugin-basalt-common';
 import { EngineAddress } from '@basalt/plugin-basalt-node';
 import { parseQuantity } from '../../pools/quantity';
-
-/**
- * Settings Basalt decides and `spec.parameters` may not change: where the
- * server listens and keeps its files, and how clients must authenticate.
- */
-const RESERVED_PARAMETERS = new Set([
-  'listen_addresses',
-  'port',
-  'unix_socket_directories',
-  'unix_socket_group',
-  'unix_socket_permissions',
-  'data_directory',
-  'config_file',
-  'hba_file',
-  'ident_file',
-  'external_pid_file',
-  'password_encryption',
-  'primary_conninfo',
-  'synchronous_standby_names',
-  'archive_mode',
-  'archive_command',
-  'archive_library',
-  'restore_command',
-]);
+import { POSTGRES_REFUSED_PARAMETERS } from './parameters';
 
 const PARAMETER_NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/;
 
@@ -185,31 +166,32 @@ export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
+/**
+ * The manifest's parameters, which the API admitted against the
+ * definitions before storing them. Checked again here, so that no path
+ * (a stored manifest from before admission existed, a module's caller)
+ * can make the server run a command, load a library or use a path.
+ */
 function checkedParameters(
   parameters: Record<string, string>,
 ): Record<string, string> {
-  const checked: Record<string, string> = {};
-  for (const [rawName, value] of Object.entries(parameters)) {
-    const name = rawName.toLowerCase();
-    if (!PARAMETER_NAME.test(name)) {
+  for (const [name, value] of Object.entries(parameters)) {
+    const refused = refusedParameterReason(name, POSTGRES_REFUSED_PARAMETERS);
+    if (refused || !PARAMETER_NAME.test(name)) {
       throw new InputError(
-        `spec.parameters: '${rawName}' is not a PostgreSQL parameter name`,
-      );
-    }
-    if (RESERVED_PARAMETERS.has(name)) {
-      throw new InputError(
-        `spec.parameters: '${rawName}' is managed by Basalt and cannot be set`,
+        `spec.parameters.${name}: ${
+          refused ?? 'is not a PostgreSQL parameter name'
+        }`,
       );
     }
     // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f]/.test(value)) {
+    if (/[\u0000-\u001f\u007f]/.test(value)) {
       throw new InputError(
-        `spec.parameters: the value of '${rawName}' contains a control character`,
+        `spec.parameters.${name}: the value contains a control character`,
       );
     }
-    checked[name] = value;
   }
-  return checked;
+  return parameters;
 }
 
 /** A postgresql.conf string literal (any setting may be given quoted). */

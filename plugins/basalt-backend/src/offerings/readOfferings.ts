@@ -9,6 +9,9 @@ import {
   RegionProfile,
   ResourceClass,
 } from '@basalt/plugin-basalt-common';
+import { EngineDriver } from '@basalt/plugin-basalt-node';
+import { checkOfferings } from './checkOfferings';
+import { readEngineOfferings } from './readEngineOfferings';
 
 const DEFAULT_RESOURCE_CLASSES: ResourceClass[] = [
   { name: 's', cpu: '1', memory: '1Gi' },
@@ -41,7 +44,35 @@ function readTemplate(config: Config, name: string): EngineTemplate {
     ),
     description: config.getOptionalString('description') ?? '',
     parameters: stringMap(config.getOptionalConfig('parameters')),
+    ...(config.has('allowedParameters') && {
+      allowedParameters: config.getStringArray('allowedParameters'),
+    }),
+    lockedParameters: config.getOptionalStringArray('lockedParameters') ?? [],
   };
+}
+
+function readParameterRules(
+  config: Config | undefined,
+): RegionProfile['parameters'] {
+  return Object.fromEntries(
+    (config?.keys() ?? []).map(engine => {
+      const rules = config!.getConfig(engine);
+      const forbiddenValues = rules.getOptionalConfig('forbiddenValues');
+      return [
+        engine,
+        {
+          forbidden: rules.getOptionalStringArray('forbidden') ?? [],
+          forbiddenValues: Object.fromEntries(
+            (forbiddenValues?.keys() ?? []).map(name => [
+              name,
+              forbiddenValues!.getStringArray(name),
+            ]),
+          ),
+          pinned: stringMap(rules.getOptionalConfig('pinned')),
+        },
+      ];
+    }),
+  );
 }
 
 function readProfile(config: Config, name: string): RegionProfile {
@@ -59,6 +90,7 @@ function readProfile(config: Config, name: string): RegionProfile {
         ]),
     ),
     maxReplicas: config.getOptionalNumber('maxReplicas') ?? 9,
+    parameters: readParameterRules(config.getOptionalConfig('parameters')),
     ...(config.has('backup') && {
       backup: {
         schedule: config.getOptionalString('backup.schedule'),
@@ -69,16 +101,23 @@ function readProfile(config: Config, name: string): RegionProfile {
 }
 
 /**
- * What the platform team offers, from `basalt.engineTemplates`,
- * `basalt.profiles` and `basalt.resourceClasses` (see `config.d.ts`).
+ * What the platform team offers, from `basalt.engines`,
+ * `basalt.engineTemplates`, `basalt.profiles` and `basalt.resourceClasses`
+ * (see `config.d.ts`), over the installed engine drivers. Templates and
+ * profiles are checked against the engines' parameter definitions, so a
+ * backend with a template that could never be applied does not start.
  */
-export function readOfferings(root: Config): Offerings {
+export function readOfferings(
+  root: Config,
+  drivers: EngineDriver[],
+): Offerings {
   const config = root.getOptionalConfig('basalt');
   const section = (key: string) => config?.getOptionalConfig(key);
   const templates = section('engineTemplates');
   const profiles = section('profiles');
   const classes = section('resourceClasses');
-  return {
+  return checkOfferings({
+    engines: readEngineOfferings(root, drivers),
     engineTemplates: (templates?.keys() ?? []).map(name =>
       readTemplate(templates!.getConfig(name), name),
     ),
@@ -92,5 +131,5 @@ export function readOfferings(root: Config): Offerings {
           memory: classes.getString(`${name}.memory`),
         }))
       : DEFAULT_RESOURCE_CLASSES,
-  };
+  });
 }

@@ -1,0 +1,1 @@
+export { readOfferings } from './readOfferings';
