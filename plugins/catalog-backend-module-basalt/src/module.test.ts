@@ -33,7 +33,12 @@ describe('catalogModuleBasaltClusters', () => {
           data: {
             basalt: {
               runtimes: {
-                local: { rootDir, ports: { from: 32200, to: 32299 } },
+                // No engine runs: PostgreSQL's programs are not there.
+                local: {
+                  rootDir,
+                  ports: { from: 32200, to: 32299 },
+                  postgresql: { binDir: '/nonexistent/bin' },
+                },
               },
             },
             catalog: {
@@ -51,7 +56,6 @@ describe('catalogModuleBasaltClusters', () => {
         }),
       ],
     });
-    // Redis has no driver yet: the cluster exists without engine processes.
     await request(server)
       .post('/api/basalt/clusters')
       .send({
@@ -65,7 +69,7 @@ describe('catalogModuleBasaltClusters', () => {
             'basalt.dev/component': 'component:default/payments-service',
           },
         },
-        spec: { engine: 'redis', terminationPolicy: 'Delete' },
+        spec: { engine: 'postgresql', terminationPolicy: 'Delete' },
       })
       .expect(201);
 
@@ -86,7 +90,7 @@ describe('catalogModuleBasaltClusters', () => {
         annotations: { 'basalt.dev/cluster': 'payments/sessions' },
       },
       spec: {
-        type: 'cache',
+        type: 'database',
         owner: 'group:default/payments-team',
         dependencyOf: ['component:default/payments-service'],
       },

@@ -13,13 +13,11 @@ import { BasaltClient, EngineClusterInput } from '@basalt/plugin-basalt-common';
 import { basaltPlugin } from '../plugin';
 import { eventually } from '../testUtils/eventually';
 
-// Redis has no driver yet, so these clusters are validated, stored and
-// reported on without starting any engine process.
 const manifest = (name: string, spec: object = {}, metadata: object = {}) => ({
   apiVersion: 'basalt.dev/v1alpha1',
   kind: 'EngineCluster',
   metadata: { name, namespace: 'payments', ...metadata },
-  spec: { engine: 'redis', ...spec },
+  spec: { engine: 'postgresql', ...spec },
 });
 
 jest.setTimeout(30_000);
@@ -35,18 +33,21 @@ describe('the /clusters API', () => {
   });
   afterAll(() => rmSync(rootDir, { recursive: true, force: true }));
 
+  // PostgreSQL's programs are not where this backend looks, so clusters
+  // are validated, stored and reported on without starting any engine.
+  const withoutEngines = () => ({
+    local: {
+      rootDir,
+      ports: PORTS,
+      postgresql: { binDir: '/nonexistent/bin' },
+    },
+  });
   const start = (...features: BackendFeature[]) =>
     startTestBackend({
       features: [
         basaltPlugin,
         mockServices.rootConfig.factory({
-          data: {
-            basalt: {
-              runtimes: {
-                local: { rootDir, ports: PORTS },
-              },
-            },
-          },
+          data: { basalt: { runtimes: withoutEngines() } },
         }),
         ...features,
       ],
@@ -122,29 +123,49 @@ describe('the /clusters API', () => {
     ).toBe(400);
   });
 
-  it('reports an engine without a driver as a Degraded condition', async () => {
+  it('refuses an engine without a driver, storing nothing', async () => {
     const { server } = await start();
-    await request(server)
+    const response = await request(server)
       .post('/api/basalt/clusters')
-      .send(manifest('cache-c'))
-      .expect(201);
-
-    const degraded = await eventually(
-      async () => {
-        const { body } = await request(server).get(
-          '/api/basalt/clusters/payments/cache-c',
-        );
-        return body.status?.conditions.find(
-          (c: any) => c.type === 'Degraded' && c.status === 'True',
-        );
-      },
-      { what: 'the Degraded condition' },
+      .send(manifest('cache-c', { engine: 'redis' }));
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toBe(
+      'spec.engine: no driver for redis is installed; installed: postgresql',
     );
-    expect(degraded).toMatchObject({
-      reason: 'EngineUnavailable',
-      message: 'No driver for engine redis is installed; installed: postgresql',
-      observedGeneration: 1,
+    expect(
+      (await request(server).get('/api/basalt/clusters/payments/cache-c'))
+        .status,
+    ).toBe(404);
+  });
+
+  it('admits a manifest without storing it on a dry run', async () => {
+    const { server } = await start();
+    const dryRun = await request(server)
+      .post('/api/basalt/clusters?dryRun=All')
+      .send(manifest('planned', { parameters: { log_connections: 'true' } }));
+    expect(dryRun.status).toBe(200);
+    expect(dryRun.body).toMatchObject({
+      created: true,
+      manifest: { spec: { parameters: { log_connections: 'on' } } },
     });
+    expect(
+      (await request(server).get('/api/basalt/clusters/payments/planned'))
+        .status,
+    ).toBe(404);
+    const refused = await request(server)
+      .post('/api/basalt/clusters?dryRun=All')
+      .send(manifest('planned', { parameters: { fsync: 'sometimes' } }));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toBe(
+      'Invalid EngineCluster manifest: spec.parameters.fsync: must be on or off',
+    );
+    expect(
+      (
+        await request(server)
+          .post('/api/basalt/clusters?dryRun=yes')
+          .send(manifest('planned'))
+      ).status,
+    ).toBe(400);
   });
 
   it('says what to install when the engine programs are missing, creating nothing', async () => {
@@ -300,21 +321,21 @@ describe('the /clusters API', () => {
                 local: { rootDir, ports: PORTS },
               },
               engineTemplates: {
-                'redis-cache': {
-                  engine: 'redis',
-                  description: 'Cache baseline',
-                  parameters: {
-                    maxmemory_policy: 'allkeys-lru',
-                    timeout: '300',
-                  },
+                'postgresql-tuned': {
+                  engine: 'postgresql',
+                  description: 'Tuned baseline',
+                  parameters: { log_connections: true, work_mem: '8MB' },
                 },
               },
               profiles: {
                 'sg-prod': {
                   description: 'Singapore production',
-                  engines: { redis: ['7'] },
+                  engines: { postgresql: ['15'] },
                   maxReplicas: 3,
                   backup: { schedule: '0 2 * * *', retention: '14d' },
+                  parameters: {
+                    postgresql: { forbiddenValues: { fsync: ['off'] } },
+                  },
                 },
               },
             },
@@ -326,12 +347,37 @@ describe('the /clusters API', () => {
     const offerings = await request(server).get('/api/basalt/offerings');
     expect(offerings.status).toBe(200);
     expect(offerings.body.engineTemplates.map((t: any) => t.name)).toEqual([
-      'redis-cache',
+      'postgresql-tuned',
     ]);
+    const [postgresql] = offerings.body.engines;
+    expect(postgresql).toMatchObject({
+      engine: 'postgresql',
+      versions: ['15'],
+    });
+    expect(
+      postgresql.parameters.find((d: any) => d.name === 'work_mem'),
+    ).toEqual({
+      name: 'work_mem',
+      description: 'Memory per sort or hash operation',
+      type: 'integer',
+      unit: 'memory',
+      baseUnit: 'kB',
+      min: 64,
+      max: 2147483647,
+      apply: 'reload',
+      profileMayForbid: false,
+    });
     expect(offerings.body.profiles[0]).toMatchObject({
       name: 'sg-prod',
       runtime: 'local',
       maxReplicas: 3,
+      parameters: {
+        postgresql: {
+          forbidden: [],
+          forbiddenValues: { fsync: ['off'] },
+          pinned: {},
+        },
+      },
     });
     expect(offerings.body.resourceClasses.map((c: any) => c.name)).toEqual([
       's',
@@ -343,15 +389,15 @@ describe('the /clusters API', () => {
       .post('/api/basalt/clusters')
       .send(
         manifest('cache', {
-          template: 'redis-cache',
+          template: 'postgresql-tuned',
           profile: 'sg-prod',
-          parameters: { timeout: '60' },
+          parameters: { work_mem: '16MB' },
         }),
       );
     expect(applied.status).toBe(201);
     expect(applied.body.spec.parameters).toEqual({
-      maxmemory_policy: 'allkeys-lru',
-      timeout: '60',
+      log_connections: 'on',
+      work_mem: '16MB',
     });
     expect(applied.body.spec.backup).toEqual({
       schedule: '0 2 * * *',
@@ -373,6 +419,18 @@ describe('the /clusters API', () => {
       (await request(server).get('/api/basalt/clusters/payments/big-cache'))
         .status,
     ).toBe(404);
+    const unsafe = await request(server)
+      .post('/api/basalt/clusters')
+      .send(
+        manifest('unsafe', {
+          profile: 'sg-prod',
+          parameters: { fsync: 'off' },
+        }),
+      );
+    expect(unsafe.status).toBe(400);
+    expect(unsafe.body.error.message).toBe(
+      "Invalid EngineCluster manifest: spec.parameters.fsync: profile sg-prod does not allow 'off' (forbidden: off)",
+    );
   });
 
   it('checks permissions on every route', async () => {

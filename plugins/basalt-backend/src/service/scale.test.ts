@@ -94,7 +94,7 @@ describe('POST /clusters/:namespace/:name/scale', () => {
     // The manifest's other rules hold too: sync replication needs 2.
     await backend.client().applyCluster({
       ...postgresManifest('sync-cache'),
-      spec: { engine: 'redis', replicas: 2, ha: { replication: 'sync' } },
+      spec: { engine: 'postgresql', replicas: 2, ha: { replication: 'sync' } },
     });
     expect(
       await message(
@@ -108,10 +108,7 @@ describe('POST /clusters/:namespace/:name/scale', () => {
   });
 
   it('answers 403 without update permission and 404 for an unknown cluster', async () => {
-    await backend.client().applyCluster({
-      ...postgresManifest('locked-cache'),
-      spec: { engine: 'redis' },
-    });
+    await backend.client().applyCluster(postgresManifest('locked-cache'));
     await expect(
       backend
         .client()
