@@ -10,6 +10,8 @@ import { Client } from 'pg';
  */
 export class ContinuousWriter {
   readonly acknowledged: number[] = [];
+  /** When each write was acknowledged (ms since epoch), in order. */
+  readonly acknowledgedAt: number[] = [];
   #next = 1;
   #running = false;
   #loop?: Promise<void>;
@@ -40,6 +42,20 @@ export class ContinuousWriter {
     }
   }
 
+  /**
+   * The longest time without an acknowledged write since `since` (ms since
+   * epoch), up to the last acknowledged one: how long writers waited.
+   */
+  longestPauseMs(since: number): number {
+    let longest = 0;
+    let previous = since;
+    for (const at of this.acknowledgedAt.filter(t => t >= since)) {
+      longest = Math.max(longest, at - previous);
+      previous = at;
+    }
+    return longest;
+  }
+
   async stop(): Promise<void> {
     this.#running = false;
     await this.#loop;
@@ -53,6 +69,7 @@ export class ContinuousWriter {
         const id = this.#next++;
         await client.query('insert into acks (id) values ($1)', [id]);
         this.acknowledged.push(id);
+        this.acknowledgedAt.push(Date.now());
       } catch {
         await this.#client?.end().catch(() => {});
         this.#client = undefined;

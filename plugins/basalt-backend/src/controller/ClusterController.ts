@@ -3,6 +3,7 @@ import {
   ClusterReasons,
   ClusterResource,
   clusterRefOf,
+  Offerings,
 } from '@basalt/plugin-basalt-common';
 import {
   EngineContext,
@@ -64,6 +65,8 @@ export interface ClusterControllerOptions {
   pools: VolumePools;
   /** When volume protection locks and unlocks writes (percent full). */
   volumeWatermarks: { high: number; low: number };
+  /** What the platform offers, e.g. each engine's parameter definitions. */
+  offerings: Offerings;
 }
 
 /** What the controller needs of backups. */
@@ -240,6 +243,10 @@ export class ClusterController {
     // it for the steps after them.
     const ctx: ReconcileContext = Object.assign(scope, {
       driver: driver.driver,
+      parameterDefinitions:
+        this.#options.offerings.engines.find(
+          e => e.engine === cluster.spec.engine,
+        )?.parameters ?? driver.driver.parameters,
     });
     const { observation, settled, engine } = await reconcileCluster(ctx);
     if (cluster.spec.restore && stored.lifecycle.restoredAt) {
@@ -271,7 +278,8 @@ export class ClusterController {
   }
 
   async #scope(stored: StoredCluster): Promise<ClusterScope> {
-    const { runtime, logger, events, instances, primaries } = this.#options;
+    const { runtime, logger, events, instances, primaries, clusters } =
+      this.#options;
     const { cluster } = stored;
     const { uid } = cluster.metadata;
     const ref = clusterRefOf(cluster);
@@ -289,6 +297,14 @@ export class ClusterController {
       pools: await this.#options.pools.current(),
       allocations: volumeAllocations(await instances.withStorage()),
       restartRequestedAt: stored.restartRequestedAt,
+      requestRestart: async at => {
+        await clusters.requestRestart(
+          cluster.metadata.namespace,
+          cluster.metadata.name,
+          at,
+        );
+        scope.restartRequestedAt = at;
+      },
       primaryInstance: stored.primaryInstance,
       setPrimary: async instance => {
         await primaries.setPrimary(uid, instance);

@@ -2,7 +2,10 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { NodePool, VolumeAllocation } from '../pools';
 import { DeletionBlock, SwitchoverRequest } from '../store';
 import { ClusterEvent, ClusterResource } from '@basalt/plugin-basalt-common';
-import { BackupMethod } from '@basalt/plugin-basalt-common';
+import {
+  BackupMethod,
+  ParameterDefinition,
+} from '@basalt/plugin-basalt-common';
 import {
   ClusterKey,
   EngineAddress,
@@ -38,6 +41,8 @@ export interface ClusterScope {
    * process started before it are still to restart.
    */
   restartRequestedAt?: string;
+  /** Requests a rolling restart as of `at` (ISO 8601), as the API does. */
+  requestRestart(at: string): Promise<void>;
   /** The instance the controller made primary, once there is one. */
   primaryInstance?: string;
   /** Records (and remembers for this pass) a new primary. */
@@ -85,6 +90,11 @@ export interface PendingRestore {
 /** Everything one reconcile of one cluster works with. */
 export interface ReconcileContext extends ClusterScope {
   driver: EngineDriver;
+  /**
+   * The parameters a manifest of this engine may set: the driver's and
+   * those the platform team added in configuration.
+   */
+  parameterDefinitions: ParameterDefinition[];
 }
 
 /** An instance together with what probing it found. */

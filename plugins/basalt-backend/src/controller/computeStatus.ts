@@ -6,6 +6,7 @@ import {
   ClusterReasons,
   ClusterCondition,
   ClusterResource,
+  ConfigurationStatus,
   CredentialsReference,
   EngineClusterStatus,
   FailoverRecord,
@@ -37,6 +38,8 @@ export interface Observation {
   lastBackup?: LastBackup;
   /** Whether volume limits are enforced, and volume protection's lock. */
   volumes?: VolumeProtection;
+  /** The configuration the instances were last given. */
+  configuration?: ConfigurationStatus;
 }
 
 function instanceStatus({ instance, probe }: ObservedInstance): InstanceStatus {
@@ -301,6 +304,9 @@ export function computeStatus(
 ): EngineClusterStatus {
   const facts = factsOf(cluster, observation);
   const lastFailover = observation.lastFailover ?? cluster.status?.lastFailover;
+  // Kept through a pass that failed before the configuration step.
+  const configuration =
+    observation.configuration ?? cluster.status?.configuration;
   return {
     observedGeneration: cluster.metadata.generation,
     phase: phaseOf(
@@ -316,6 +322,7 @@ export function computeStatus(
     ...(observation.credentials && { credentials: observation.credentials }),
     ...(lastFailover && { lastFailover }),
     ...(observation.lastBackup && { lastBackup: observation.lastBackup }),
+    ...(configuration && { configuration }),
   };
 }
 

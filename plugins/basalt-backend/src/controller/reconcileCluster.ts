@@ -3,6 +3,7 @@ import { EngineContext } from '@basalt/plugin-basalt-node';
 import { Observation } from './computeStatus';
 import { reasonOf } from './errors';
 import { ReconcileContext } from './ReconcileContext';
+import { ensureConfigured } from './steps/ensureConfigured';
 import { ensureDatabases } from './steps/ensureDatabases';
 import { ensureEndpoints } from './steps/ensureEndpoints';
 import { ensureInstances } from './steps/ensureInstances';
@@ -29,7 +30,9 @@ export interface ReconcileOutcome {
 
 /**
  * One pass over one cluster, in the order the design names: credentials →
- * instances → (rolling restart) → endpoints → databases and accounts. Every step
+ * instances → volumes → configuration → (rolling restart) → restore →
+ * endpoints → databases and accounts → replication mode → volume
+ * protection → switchover. Every step
  * is idempotent; a failure stops the pass and is reported as a condition.
  */
 export async function reconcileCluster(
@@ -60,9 +63,21 @@ export async function reconcileCluster(
       engine,
       instances.map(o => o.instance),
     );
+    const configuration = await ensureConfigured(ctx, engine, instances);
     const restart = await ensureRestarted(ctx, engine, instances);
-    observation.observed = restart.observed;
+    observation.observed = restart.switchover
+      ? await probeInstances(
+          ctx,
+          engine,
+          await ctx.runtime.listInstances(ctx.key),
+        )
+      : restart.observed;
     observation.restart = restart.progress;
+    observation.lastFailover = restart.switchover ?? observation.lastFailover;
+    // What waited for a restart has it once the rolling restart is done.
+    observation.configuration = restart.progress
+      ? configuration
+      : { ...configuration, pendingRestart: [] };
     observation.restore = await ensureRestored(
       ctx,
       engine,

@@ -247,7 +247,8 @@ export class ClusterService {
 
   /**
    * Requests a rolling restart: the controller restarts every instance,
-   * replicas first, one at a time, each ready before the next.
+   * replicas first, one at a time, each ready before the next, and then
+   * switches over from the primary, which rejoins as a replica.
    */
   async restart(
     namespace: string,
@@ -264,7 +265,7 @@ export class ClusterService {
         reason: 'RestartRequested',
         message: `Rolling restart requested by ${actorRef(
           credentials,
-        )}: replicas first, one at a time, then the primary`,
+        )}: replicas first, one at a time, then the primary by a switchover where it has replicas`,
       };
     });
   }

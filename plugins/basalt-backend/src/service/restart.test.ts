@@ -110,20 +110,38 @@ describe('POST /clusters/:namespace/:name/restart', () => {
       expect(now[name]).not.toBe(before[name]);
     }
     const events = (await eventsSince(lastEvent)).map(
-      e => `${e.reason}: ${e.message.replace(/ on node-\w in \d+ ms$/, '')}`,
+      e =>
+        `${e.reason}: ${e.message
+          .replace(/ on node-\w in \d+ ms$/, '')
+          .replace(/ in \d+ ms \(.*$/, '')}`,
     );
     const primary = primaryOf(cluster);
     const replicas = cluster
       .status!.instances.filter(i => i.role === 'replica')
       .map(i => i.name)
       .sort();
+    // The primary's turn is a switchover to the most advanced replica; it
+    // then starts again as a replica.
+    const switchover = events.find(e => e.startsWith('Switchover:'));
     expect(events).toEqual([
-      'RestartRequested: Rolling restart requested by user:default/mock: replicas first, one at a time, then the primary',
+      'RestartRequested: Rolling restart requested by user:default/mock: replicas first, one at a time, then the primary by a switchover where it has replicas',
       `InstanceRestarted: Restarted instance ${replicas[0]} (replica)`,
       `InstanceRestarted: Restarted instance ${replicas[1]} (replica)`,
-      `InstanceRestarted: Restarted instance ${primary.name} (primary)`,
+      expect.stringMatching(
+        new RegExp(
+          `^Switchover: Switched over from ${primary.name} to (${replicas.join(
+            '|',
+          )})$`,
+        ),
+      ),
       'Restarted: Restarted all 3 instances, replicas first',
     ]);
+    expect(after.status!.lastFailover).toMatchObject({
+      kind: 'switchover',
+      from: primary.name,
+      reason: 'the primary’s turn in a rolling restart',
+    });
+    expect(switchover).toBeDefined();
 
     const writer = await connect(after, 'readWrite');
     await expect(writer.query('SELECT 1 AS one')).resolves.toMatchObject({
@@ -144,11 +162,8 @@ describe('POST /clusters/:namespace/:name/restart', () => {
   });
 
   it('answers 403 without update permission and 404 for an unknown cluster', async () => {
-    // No engine needed: the policy refuses before anything runs.
-    await backend.client().applyCluster({
-      ...postgresManifest('locked-db'),
-      spec: { engine: 'redis' },
-    });
+    // The policy refuses before anything is done to the cluster.
+    await backend.client().applyCluster(postgresManifest('locked-db'));
     await expect(
       backend
         .client()

@@ -1,4 +1,5 @@
 import { LastBackup } from '../backups';
+import type { EngineCluster } from '../manifest';
 import { ClusterCondition } from './conditions';
 
 /**
@@ -100,4 +101,27 @@ export interface EngineClusterStatus {
   lastFailover?: FailoverRecord;
   /** The most recent completed backup, once there is one. */
   lastBackup?: LastBackup;
+  /** The configuration the instances were last given. */
+  configuration?: ConfigurationStatus;
+}
+
+/**
+ * The configuration the controller last wrote into every instance, and
+ * what of it waits for a restart.
+ *
+ * @public
+ */
+export interface ConfigurationStatus {
+  /** The generation whose parameters and resources these are. */
+  generation: number;
+  /** `spec.parameters` as written into the instances' configuration. */
+  parameters: Record<string, string>;
+  /** `spec.resources` the instances are sized with. */
+  resources: EngineCluster['spec']['resources'];
+  /**
+   * Changed parameters (and `resources`) that take effect only when each
+   * instance restarts: a rolling restart is under way while this is not
+   * empty.
+   */
+  pendingRestart: string[];
 }

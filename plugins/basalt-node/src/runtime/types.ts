@@ -266,6 +266,15 @@ export interface Runtime {
   /** Creates the instance's data if it has none, and runs it. */
   ensureInstance(request: InstanceRequest): Promise<RuntimeInstance>;
   /**
+   * Writes the driver's configuration files
+   * ({@link EngineDriver.configurationFiles}, rendered for
+   * `request.context` as it is now) into an existing instance again,
+   * replacing the ones it was created with. A running engine reads them at
+   * its next reload ({@link EngineDriver.reloadConfiguration}) or restart.
+   * Throws `NotFoundError` for an instance that does not exist.
+   */
+  writeConfiguration(request: InstanceRequest): Promise<void>;
+  /**
    * Reads an instance's engine log as raw lines, oldest first: the last
    * `tailLines`, then (with `follow`) each new line as it is written, until
    * `signal` aborts. Without `follow` it ends after the tail. Lines are the

@@ -1,8 +1,10 @@
-import { ClusterReasons } from '@basalt/plugin-basalt-common';
+import { ClusterReasons, FailoverRecord } from '@basalt/plugin-basalt-common';
 import { EngineContext } from '@basalt/plugin-basalt-node';
 import { ClusterReconcileError } from '../errors';
 import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
+import { switchOver } from './ensureSwitchover';
 import { instanceRequest } from './instanceRequest';
+import { bestCandidate } from './promotion';
 import { primaryOf, waitUntilReady } from './probeInstances';
 
 /** How far a rolling restart has come. */
@@ -11,21 +13,32 @@ export interface RestartProgress {
   total: number;
 }
 
+/** What {@link ensureRestarted} did. */
+export interface RestartOutcome {
+  observed: ObservedInstance[];
+  /** Set while the rolling restart is not finished. */
+  progress?: RestartProgress;
+  /** The switchover that took the primary's turn, in this pass. */
+  switchover?: FailoverRecord;
+}
+
 /**
  * Rolling restart, declared by `ctx.restartRequestedAt`: every instance
  * whose process started before that time restarts, one per reconcile,
  * replicas first and the primary last, each only while all instances are
- * ready. The first pass only reports the restart (Progressing=Restarting)
- * so the status says what is happening before anything goes down. Whatever
- * started after the request (a replica added meanwhile, or the instances
- * restarted before a backend restart) is done, so the step picks up where
- * it stopped and restarts nothing twice.
+ * ready. The primary's turn is a switchover to the most advanced replica
+ * when it has one, so writes pause only for the switchover; the former
+ * primary then starts again as a replica. The first pass only reports the
+ * restart (Progressing=Restarting) so the status says what is happening
+ * before anything goes down. Whatever started after the request (a replica
+ * added meanwhile, or the instances restarted before a backend restart) is
+ * done, so the step picks up where it stopped and restarts nothing twice.
  */
 export async function ensureRestarted(
   ctx: ReconcileContext,
   engine: EngineContext,
   observed: ObservedInstance[],
-): Promise<{ observed: ObservedInstance[]; progress?: RestartProgress }> {
+): Promise<RestartOutcome> {
   const requestedAt = ctx.restartRequestedAt;
   if (!requestedAt) return { observed };
   const primary = primaryOf(observed, ctx.primaryInstance);
@@ -55,6 +68,17 @@ export async function ensureRestarted(
   if (!wasRestarting || !allReady) return { observed, progress };
 
   const [next] = pending;
+  const replicas = observed.filter(o => o !== primary);
+  const target = bestCandidate(replicas);
+  if (next === primary && target) {
+    const switchover = await switchOver(ctx, engine, {
+      primary,
+      target,
+      replicas,
+      reason: 'the primary’s turn in a rolling restart',
+    });
+    return { observed, progress, switchover };
+  }
   const restarted = await restartInstance(ctx, engine, next, {
     requestedAt,
     source: next === primary ? undefined : primary,

@@ -45,6 +45,38 @@ export async function ensureSwitchover(
     );
     return undefined;
   }
+  const record = await switchOver(ctx, engine, {
+    primary,
+    target,
+    replicas,
+    reason: request.target
+      ? `Requested, to ${request.target}`
+      : 'Requested, to the most advanced replica',
+  });
+  await ctx.finishSwitchover();
+  return record;
+}
+
+/**
+ * Switches the primary over to `target` without losing a write (see
+ * {@link ensureSwitchover}) and records it as an event; the former primary
+ * is left stopped, to rejoin as a replica in the next pass.
+ */
+export async function switchOver(
+  ctx: ReconcileContext,
+  engine: EngineContext,
+  {
+    primary,
+    target,
+    replicas,
+    reason,
+  }: {
+    primary: ObservedInstance;
+    target: ObservedInstance;
+    replicas: ObservedInstance[];
+    reason: string;
+  },
+): Promise<FailoverRecord> {
   const startedAt = Date.now();
   await ctx.runtime.ensureEndpoints(ctx.key, {
     readOnly: replicas.map(o => o.instance.address),
@@ -59,14 +91,13 @@ export async function ensureSwitchover(
     target,
     replicas.filter(o => o !== target),
   );
-  await ctx.finishSwitchover();
   const from = primary.instance.name;
   const to = target.instance.name;
   const durationMs = endpointMovedAt - startedAt;
   await ctx.recordEvent(
     'Normal',
     'Switchover',
-    `Switched over from ${from} to ${to} in ${durationMs} ms: stopped ${from} cleanly in ${
+    `Switched over from ${from} to ${to} in ${durationMs} ms (${reason}): stopped ${from} cleanly in ${
       stoppedAt - startedAt
     } ms, promoted ${to} in ${
       promotedAt - stoppedAt
@@ -78,9 +109,7 @@ export async function ensureSwitchover(
     from,
     to,
     durationMs,
-    reason: request.target
-      ? `Requested, to ${request.target}`
-      : 'Requested, to the most advanced replica',
+    reason,
   };
 }
 

@@ -170,6 +170,13 @@ export class KubernetesRuntime implements Runtime {
     );
   }
 
+  writeConfiguration(request: InstanceRequest): Promise<void> {
+    return this.instances.writeConfiguration(
+      request,
+      this.options.namespaces.of(request.cluster.namespace),
+    );
+  }
+
   stopInstance(
     cluster: ClusterKey,
     name: string,

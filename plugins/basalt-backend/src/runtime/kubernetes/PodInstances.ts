@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ForwardedError, InputError } from '@backstage/errors';
+import { ForwardedError, InputError, NotFoundError } from '@backstage/errors';
 import { V1Pod } from '@kubernetes/client-node';
 import {
   ClusterKey,
@@ -77,6 +77,40 @@ export class PodInstances {
     return this.mutex.run(
       this.mutexKey(kubeNamespace, request.cluster, request.name),
       () => this.ensureNow(request, kubeNamespace),
+    );
+  }
+
+  /**
+   * Writes the driver's configuration files into the instance's data
+   * directory through its running Pod, and records them on the cluster's
+   * ConfigMap; see Runtime.writeConfiguration.
+   */
+  writeConfiguration(
+    request: InstanceRequest,
+    kubeNamespace: string,
+  ): Promise<void> {
+    const { cluster, name, driver, context } = request;
+    return this.mutex.run(
+      this.mutexKey(kubeNamespace, cluster, name),
+      async () => {
+        const objects = this.options.observer.find(
+          cluster,
+          kubeNamespace,
+          name,
+        );
+        if (!objects?.pod || !engineStarted(objects.pod)) {
+          throw new NotFoundError(
+            `Instance ${label(cluster, name)} has no running Pod`,
+          );
+        }
+        const image = this.imageOf(driver.engine);
+        const host = this.hostOf(kubeNamespace, cluster, name, image);
+        const files = driver.configurationFiles(host, context);
+        for (const [file, content] of Object.entries(files)) {
+          await host.writeFile(file, content);
+        }
+        await this.options.recordConfiguration(cluster, kubeNamespace, files);
+      },
     );
   }
 

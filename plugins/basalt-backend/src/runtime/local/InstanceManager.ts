@@ -84,6 +84,30 @@ export class InstanceManager {
     );
   }
 
+  /** See {@link Runtime.writeConfiguration}. */
+  writeConfiguration(request: InstanceRequest): Promise<void> {
+    const { cluster, name, driver, context } = request;
+    return this.mutex.run(instanceKey(cluster, name), async () => {
+      const found = await this.lookup.find(cluster, name);
+      if (!found) {
+        throw new NotFoundError(
+          `Instance ${instanceLabel(cluster, name)} not found`,
+        );
+      }
+      const { paths, record } = found;
+      const host = this.engineHost(
+        paths,
+        record.port,
+        this.binDirOf(driver.engine),
+      );
+      for (const [file, content] of Object.entries(
+        driver.configurationFiles(host, context),
+      )) {
+        await host.writeFile(file, content);
+      }
+    });
+  }
+
   /** The instance's log file; throws NotFoundError for an unknown instance. */
   async logFile(cluster: ClusterKey, name: string): Promise<string> {
     const paths = (await this.lookup.find(cluster, name))?.paths;

@@ -186,6 +186,10 @@ export class LocalRuntime implements Runtime {
     return this.instances.ensure(request);
   }
 
+  writeConfiguration(request: InstanceRequest): Promise<void> {
+    return this.instances.writeConfiguration(request);
+  }
+
   volumeEnforcement(): Promise<VolumeEnforcement> {
     return this.volumes.enforcement();
   }
