@@ -141,6 +141,7 @@ export const basaltPlugin = createBackendPlugin({
           backups: backups.controller,
           pools,
           volumeWatermarks: settings.controller.volumeWatermarks,
+          resourceClasses: offerings.resourceClasses,
         });
         // A finished backup shows on the cluster's status as its last one.
         backups.runner.onFinished(record =>

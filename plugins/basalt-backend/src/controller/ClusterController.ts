@@ -3,6 +3,7 @@ import {
   ClusterReasons,
   ClusterResource,
   clusterRefOf,
+  ResourceClass,
 } from '@basalt/plugin-basalt-common';
 import {
   EngineContext,
@@ -64,6 +65,8 @@ export interface ClusterControllerOptions {
   pools: VolumePools;
   /** When volume protection locks and unlocks writes (percent full). */
   volumeWatermarks: { high: number; low: number };
+  /** The offered resource classes, which size and limit instances. */
+  resourceClasses: ResourceClass[];
 }
 
 /** What the controller needs of backups. */
@@ -306,6 +309,7 @@ export class ClusterController {
       },
       ha: { probeTimeoutMs: this.#options.ha.probeTimeoutMs },
       volumeWatermarks: this.#options.volumeWatermarks,
+      resourceClasses: this.#options.resourceClasses,
     };
     if (cluster.spec.restore && !stored.lifecycle.restoredAt) {
       scope.restore = await pendingRestore(

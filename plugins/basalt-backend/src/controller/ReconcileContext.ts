@@ -1,7 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { NodePool, VolumeAllocation } from '../pools';
 import { DeletionBlock, SwitchoverRequest } from '../store';
-import { ClusterEvent, ClusterResource } from '@basalt/plugin-basalt-common';
+import {
+  ClusterEvent,
+  ClusterResource,
+  ResourceClass,
+} from '@basalt/plugin-basalt-common';
 import { BackupMethod } from '@basalt/plugin-basalt-common';
 import {
   ClusterKey,
@@ -56,6 +60,8 @@ export interface ClusterScope {
   ha: { probeTimeoutMs: number };
   /** When volume protection locks and unlocks writes (percent full). */
   volumeWatermarks: { high: number; low: number };
+  /** The offered resource classes, which `spec.resources` names. */
+  resourceClasses: ResourceClass[];
   /** The restore of `spec.restore`, while it is not done. */
   restore?: PendingRestore;
   /** Why the last requested deletion was refused, while that stands. */

@@ -9,6 +9,7 @@ import {
   EngineContext,
   EngineDriver,
   EngineHost,
+  InstanceResources,
   InstanceRoleRequest,
   ReplicationSource,
 } from '../engine/types';
@@ -106,6 +107,11 @@ export interface InstanceRequest {
    * Absent: the data lives in the runtime's own storage, unlimited.
    */
   volume?: VolumeRequest;
+  /**
+   * The CPU and memory the instance is sized for (the cluster's resource
+   * class or explicit `spec.resources`). Absent: unlimited.
+   */
+  resources?: InstanceResources;
   /**
    * How an existing instance's data runs. A replica's data is prepared to
    * stream from `primary` before its server starts (a former primary is
