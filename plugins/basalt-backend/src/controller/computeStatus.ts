@@ -12,6 +12,7 @@ import {
   InstanceStatus,
   LastBackup,
 } from '@basalt/plugin-basalt-common';
+import { ResourceEnforcement } from '@basalt/plugin-basalt-node';
 import { DeletionBlock } from '../store';
 import { setCondition } from './conditions';
 import { ObservedInstance } from './ReconcileContext';
@@ -37,6 +38,8 @@ export interface Observation {
   lastBackup?: LastBackup;
   /** Whether volume limits are enforced, and volume protection's lock. */
   volumes?: VolumeProtection;
+  /** Whether CPU and memory limits are enforced. */
+  resources?: ResourceEnforcement;
 }
 
 function instanceStatus({ instance, probe }: ObservedInstance): InstanceStatus {
@@ -257,11 +260,11 @@ function conditionsOf(
 }
 
 /**
- * The Restored, DeletionBlocked, VolumeLimitsEnforced and VolumePressure
- * conditions, where they apply.
+ * The Restored, DeletionBlocked, VolumeLimitsEnforced, VolumePressure and
+ * ResourceLimitsEnforced conditions, where they apply.
  */
 function lifecycleConditions(
-  { restore, deletionBlocked, volumes }: Observation,
+  { restore, deletionBlocked, volumes, resources }: Observation,
   condition: MakeCondition,
 ): ClusterCondition[] {
   return [
@@ -276,6 +279,20 @@ function lifecycleConditions(
         ]
       : []),
     ...(volumes ? volumeConditions(volumes, condition) : []),
+    ...(resources
+      ? [
+          condition(
+            'ResourceLimitsEnforced',
+            resources.enforced,
+            resources.enforced
+              ? ClusterReasons.LimitsEnforced
+              : ClusterReasons.LimitsNotEnforced,
+            resources.enforced
+              ? 'Each instance is held to its CPU and memory limits'
+              : `CPU and memory limits are not enforced here: ${resources.reason}`,
+          ),
+        ]
+      : []),
     ...(deletionBlocked
       ? [
           condition(

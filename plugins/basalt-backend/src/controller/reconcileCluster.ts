@@ -56,6 +56,7 @@ export async function reconcileCluster(
         ctx.resourceClasses,
       ),
     };
+    observation.resources = await ctx.runtime.resourceEnforcement();
 
     const { observed: instances, failover } = await ensureInstances(
       ctx,
