@@ -58,21 +58,15 @@ describe('LocalRuntime resources', () => {
   jest.setTimeout(120_000);
   let testbed: Testbed;
   let runtime: LocalRuntime;
-  const groups: string[] = [];
 
   beforeEach(async () => {
     testbed = await Testbed.create({ from: 31300, to: 31399 });
     runtime = await testbed.runtime(['node-a']);
   });
 
-  // Kills the servers first: the kernel keeps a group while a process is
-  // in it. Groups a passing test removed are already gone.
-  afterEach(async () => {
-    await testbed.cleanup();
-    for (const name of groups.splice(0)) {
-      await ResourceLimits.of({ name }).remove();
-    }
-  });
+  // Kills the servers, then removes whatever volumes, throttle and
+  // resource groups a failed test left behind.
+  afterEach(() => testbed.cleanup());
 
   async function request(
     cluster: ClusterKey,
@@ -80,7 +74,6 @@ describe('LocalRuntime resources', () => {
     resources: InstanceResources,
     volume?: VolumeRequest,
   ): Promise<InstanceRequest> {
-    groups.push(throttleGroupName(cluster, name));
     const spec = postgresSpec();
     const accounts = spec.accounts.map(account => account.name);
     const { credentials } = await runtime.ensureCredentials(cluster, accounts);
