@@ -60,7 +60,7 @@ describe('LocalRuntime resources', () => {
   let runtime: LocalRuntime;
 
   beforeEach(async () => {
-    testbed = await Testbed.create({ from: 31300, to: 31399 });
+    testbed = await Testbed.create({ from: 31300, to: 31349 });
     runtime = await testbed.runtime(['node-a']);
   });
 
