@@ -228,7 +228,11 @@ export interface Config {
     };
     /**
      * What the size classes `s`, `m` and `l` (`spec.resources.class`) stand
-     * for. Default: s = 1 CPU / 1Gi, m = 2 / 4Gi, l = 4 / 16Gi.
+     * for, per instance. Default: s = 1 CPU / 1Gi, m = 2 / 4Gi, l = 4 / 16Gi.
+     * They size the engine (PostgreSQL's memory settings and connections)
+     * and are enforced: cgroup v1 cpu and memory groups on the local runtime
+     * (as root), Pod requests and limits on Kubernetes; the clusters'
+     * ResourceLimitsEnforced condition says where they cannot be.
      */
     resourceClasses?: {
       [name: string]: { cpu: string; memory: string };

@@ -62,7 +62,10 @@ describe('the kubernetes runtime on a real API server', () => {
 
   it('creates exactly the objects of a cluster, scales it and deletes it leaving nothing', async () => {
     const client = kube.client();
-    await client.applyCluster(postgresManifest('orders', { replicas: 2 }));
+    const resources = { cpu: '500m', memory: '512Mi' };
+    await client.applyCluster(
+      postgresManifest('orders', { replicas: 2, resources }),
+    );
     let cluster = await untilReady(client, ref('orders'), 2);
 
     let objects = await objectsOf(cluster);
@@ -89,12 +92,22 @@ describe('the kubernetes runtime on a real API server', () => {
         kind: 'ConfigMap',
         name: 'payments-orders-config',
       });
+      // The API server stored the engine's requests and limits as given.
+      const engine = pod.spec!.containers.find(c => c.name === 'engine')!;
+      expect(engine.resources).toEqual({
+        requests: { cpu: '500m', memory: '512Mi' },
+        limits: { cpu: '500m', memory: '512Mi' },
+      });
     }
     const config = await core.readNamespacedConfigMap({
       namespace: NAMESPACE,
       name: 'payments-orders-config',
     });
     expect(config.data!['postgresql.conf']).toContain('hot_standby');
+    // Sized from the memory: a quarter of 512Mi.
+    expect(config.data!['postgresql.conf']).toContain(
+      "shared_buffers = '128MB'",
+    );
     // The read-write Service selects exactly the primary's role label.
     const rw = await core.readNamespacedService({
       namespace: NAMESPACE,
@@ -117,7 +130,9 @@ describe('the kubernetes runtime on a real API server', () => {
       'create table t (v int); insert into t values (1)',
     );
 
-    await client.applyCluster(postgresManifest('orders', { replicas: 3 }));
+    await client.applyCluster(
+      postgresManifest('orders', { replicas: 3, resources }),
+    );
     cluster = await untilReady(client, ref('orders'), 3);
     objects = await objectsOf(cluster);
     expect(objects.pods).toHaveLength(3);
@@ -131,7 +146,9 @@ describe('the kubernetes runtime on a real API server', () => {
         : undefined,
     );
 
-    await client.applyCluster(postgresManifest('orders', { replicas: 1 }));
+    await client.applyCluster(
+      postgresManifest('orders', { replicas: 1, resources }),
+    );
     cluster = await untilReady(client, ref('orders'), 1);
     objects = await eventually(async () => {
       const now = await objectsOf(cluster);

@@ -322,6 +322,7 @@ export class ClusterController {
       },
       ha: { probeTimeoutMs: this.#options.ha.probeTimeoutMs },
       volumeWatermarks: this.#options.volumeWatermarks,
+      resourceClasses: this.#options.offerings.resourceClasses,
     };
     if (cluster.spec.restore && !stored.lifecycle.restoredAt) {
       scope.restore = await pendingRestore(

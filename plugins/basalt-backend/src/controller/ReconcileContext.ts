@@ -1,10 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { NodePool, VolumeAllocation } from '../pools';
 import { DeletionBlock, SwitchoverRequest } from '../store';
-import { ClusterEvent, ClusterResource } from '@basalt/plugin-basalt-common';
 import {
   BackupMethod,
+  ClusterEvent,
+  ClusterResource,
   ParameterDefinition,
+  ResourceClass,
 } from '@basalt/plugin-basalt-common';
 import {
   ClusterKey,
@@ -61,6 +63,8 @@ export interface ClusterScope {
   ha: { probeTimeoutMs: number };
   /** When volume protection locks and unlocks writes (percent full). */
   volumeWatermarks: { high: number; low: number };
+  /** The offered resource classes, which `spec.resources` names. */
+  resourceClasses: ResourceClass[];
   /** The restore of `spec.restore`, while it is not done. */
   restore?: PendingRestore;
   /** Why the last requested deletion was refused, while that stands. */

@@ -190,4 +190,33 @@ describe('computeStatus', () => {
       message: 'disk full',
     });
   });
+
+  it('says whether CPU and memory limits are enforced, and why not', () => {
+    const enforced = computeStatus(
+      cluster(1),
+      { ...observe(instance(0, 'primary')), resources: { enforced: true } },
+      NOW,
+    );
+    expect(conditionOf(enforced, 'ResourceLimitsEnforced')).toMatchObject({
+      status: 'True',
+      reason: 'LimitsEnforced',
+    });
+    const notEnforced = computeStatus(
+      cluster(1),
+      {
+        ...observe(instance(0, 'primary')),
+        resources: {
+          enforced: false,
+          reason: 'not running as root (uid 1000)',
+        },
+      },
+      NOW,
+    );
+    expect(conditionOf(notEnforced, 'ResourceLimitsEnforced')).toMatchObject({
+      status: 'False',
+      reason: 'LimitsNotEnforced',
+      message:
+        'CPU and memory limits are not enforced here: not running as root (uid 1000)',
+    });
+  });
 });

@@ -13,6 +13,7 @@ import {
   InstanceStatus,
   LastBackup,
 } from '@basalt/plugin-basalt-common';
+import { ResourceEnforcement } from '@basalt/plugin-basalt-node';
 import { DeletionBlock } from '../store';
 import { setCondition } from './conditions';
 import { ObservedInstance } from './ReconcileContext';
@@ -40,6 +41,8 @@ export interface Observation {
   volumes?: VolumeProtection;
   /** The configuration the instances were last given. */
   configuration?: ConfigurationStatus;
+  /** Whether CPU and memory limits are enforced. */
+  resources?: ResourceEnforcement;
 }
 
 function instanceStatus({ instance, probe }: ObservedInstance): InstanceStatus {
@@ -260,11 +263,11 @@ function conditionsOf(
 }
 
 /**
- * The Restored, DeletionBlocked, VolumeLimitsEnforced and VolumePressure
- * conditions, where they apply.
+ * The Restored, DeletionBlocked, VolumeLimitsEnforced, VolumePressure and
+ * ResourceLimitsEnforced conditions, where they apply.
  */
 function lifecycleConditions(
-  { restore, deletionBlocked, volumes }: Observation,
+  { restore, deletionBlocked, volumes, resources }: Observation,
   condition: MakeCondition,
 ): ClusterCondition[] {
   return [
@@ -279,6 +282,20 @@ function lifecycleConditions(
         ]
       : []),
     ...(volumes ? volumeConditions(volumes, condition) : []),
+    ...(resources
+      ? [
+          condition(
+            'ResourceLimitsEnforced',
+            resources.enforced,
+            resources.enforced
+              ? ClusterReasons.LimitsEnforced
+              : ClusterReasons.LimitsNotEnforced,
+            resources.enforced
+              ? 'Each instance is held to its CPU and memory limits'
+              : `CPU and memory limits are not enforced here: ${resources.reason}`,
+          ),
+        ]
+      : []),
     ...(deletionBlocked
       ? [
           condition(

@@ -1,6 +1,7 @@
 import { ClusterReasons } from '@basalt/plugin-basalt-common';
 import { EngineContext } from '@basalt/plugin-basalt-node';
 import { Observation } from './computeStatus';
+import { resolveResources } from '../offerings/resolveResources';
 import { reasonOf } from './errors';
 import { ReconcileContext } from './ReconcileContext';
 import { ensureConfigured } from './steps/ensureConfigured';
@@ -50,7 +51,15 @@ export async function reconcileCluster(
       accounts,
     );
     observation.credentials = reference;
-    engine = { spec: ctx.cluster.spec, credentials };
+    engine = {
+      spec: ctx.cluster.spec,
+      credentials,
+      resources: resolveResources(
+        ctx.cluster.spec.resources,
+        ctx.resourceClasses,
+      ),
+    };
+    observation.resources = await ctx.runtime.resourceEnforcement();
 
     const { observed: instances, failover } = await ensureInstances(
       ctx,

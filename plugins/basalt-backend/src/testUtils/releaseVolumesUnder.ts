@@ -2,18 +2,25 @@ import { execFile } from 'child_process';
 import { readdir, readFile, realpath, rmdir } from 'fs/promises';
 import { join, resolve } from 'path';
 import { promisify } from 'util';
+import { throttleGroupName } from '../runtime/local/InstanceVolumes';
 
 const execFileAsync = promisify(execFile);
 
-// Where the local runtime's blkio throttle groups live (cgroup v1).
+// Where the local runtime's blkio throttle groups and cpu and memory
+// resource groups live (cgroup v1).
 const THROTTLE_ROOT = '/sys/fs/cgroup/blkio/basalt';
+const RESOURCE_ROOTS = [
+  '/sys/fs/cgroup/cpu/basalt',
+  '/sys/fs/cgroup/memory/basalt',
+];
 
 /**
  * Releases what a local runtime under `dir` holds outside the directory
  * tree, so that the tree can be removed and nothing is left on the host:
  * unmounts every mount below `dir` (loop-mounted volumes first), detaches
  * every loop device whose image is below `dir`, and removes the blkio
- * throttle groups its instances' records name. Kill the servers first
+ * throttle groups its instances' records name and the instances' cpu and
+ * memory groups. Kill the servers first
  * (see `killProcessesUnder`): mounts and groups in use cannot be released.
  * Everything already gone counts as done; failures are collected and the
  * first is thrown once everything else has been tried.
@@ -23,7 +30,7 @@ export async function releaseVolumesUnder(dir: string): Promise<void> {
   const errors: unknown[] = [];
   const attempt = (step: Promise<unknown>) =>
     step.catch(error => errors.push(error));
-  const groups = await throttleGroupsUnder(root);
+  const { throttle, resources } = await groupsUnder(root);
   const mounts = await mountsUnder(root);
   // Volumes before the filesystems their images may live on (a test's pool).
   for (const mount of mounts.filter(m => m.source.startsWith('/dev/loop'))) {
@@ -35,8 +42,13 @@ export async function releaseVolumesUnder(dir: string): Promise<void> {
   for (const mount of mounts.filter(m => !m.source.startsWith('/dev/loop'))) {
     await attempt(unmount(mount.mountPoint));
   }
-  for (const group of groups) {
+  for (const group of throttle) {
     await attempt(removeGroup(join(THROTTLE_ROOT, group)));
+  }
+  for (const group of resources) {
+    for (const controllerRoot of RESOURCE_ROOTS) {
+      await attempt(removeGroup(join(controllerRoot, group)));
+    }
   }
   if (errors.length > 0) throw errors[0];
 }
@@ -100,9 +112,16 @@ async function unmount(mountPoint: string): Promise<void> {
   }
 }
 
-/** The throttle groups named in the instance records below `root`. */
-async function throttleGroupsUnder(root: string): Promise<string[]> {
+/**
+ * The throttle groups named in the instance records below `root`, and the
+ * resource groups of those instances (named like a throttle group, whether
+ * the instance has a volume or not).
+ */
+async function groupsUnder(
+  root: string,
+): Promise<{ throttle: string[]; resources: string[] }> {
   const groups: string[] = [];
+  const resources: string[] = [];
   const visit = async (current: string, depth: number): Promise<void> => {
     const entries = await readdir(current, { withFileTypes: true }).catch(
       () => [],
@@ -116,13 +135,16 @@ async function throttleGroupsUnder(root: string): Promise<string[]> {
         const group = record?.volume?.throttleGroup;
         if (typeof group === 'string' && /^[a-z0-9][a-z0-9_.-]*$/.test(group))
           groups.push(group);
+        if (record?.cluster?.uid && typeof record.instance === 'string') {
+          resources.push(throttleGroupName(record.cluster, record.instance));
+        }
       } else if (entry.isDirectory() && depth < 8 && entry.name !== 'volume') {
         await visit(file, depth + 1);
       }
     }
   };
   await visit(root, 0);
-  return groups;
+  return { throttle: groups, resources };
 }
 
 /**

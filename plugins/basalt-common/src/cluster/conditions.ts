@@ -30,6 +30,12 @@ export const ClusterConditionTypes = {
    */
   VolumeLimitsEnforced: 'VolumeLimitsEnforced',
   /**
+   * Whether instances are held to the CPU and memory of their resource
+   * class (`False` says why not, e.g. not running as root): never a silent
+   * downgrade.
+   */
+  ResourceLimitsEnforced: 'ResourceLimitsEnforced',
+  /**
    * `True` while an instance's volume is above the high watermark and the
    * primary refuses writes; `False` again once every volume is below the
    * low watermark.

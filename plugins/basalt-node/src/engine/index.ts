@@ -5,6 +5,7 @@ export type {
   EngineDriver,
   EngineHost,
   InstanceProbe,
+  InstanceResources,
   InstanceRoleRequest,
   ParsedLogLine,
   ReplicationSource,

@@ -161,6 +161,26 @@ export interface ParsedLogLine {
 export interface EngineContext {
   spec: EngineCluster['spec'];
   credentials: ClusterCredentials;
+  /**
+   * The CPU and memory each instance of the cluster gets (its resource
+   * class, or explicit `spec.resources`), which the driver sizes the
+   * engine's memory settings and connections from. Absent: the engine's
+   * own defaults.
+   */
+  resources?: InstanceResources;
+}
+
+/**
+ * The CPU and memory one instance is sized for and, where the runtime can,
+ * held to.
+ *
+ * @public
+ */
+export interface InstanceResources {
+  /** CPU time in thousandths of a core: `2` cores is 2000. */
+  cpuMillis: number;
+  /** Memory in bytes. */
+  memoryBytes: number;
 }
 
 /**

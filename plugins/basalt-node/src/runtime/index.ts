@@ -1,4 +1,5 @@
 export type {
+  ResourceEnforcement,
   VolumeEnforcement,
   VolumeRequest,
   VolumeUsage,

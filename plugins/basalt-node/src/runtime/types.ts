@@ -9,6 +9,7 @@ import {
   EngineContext,
   EngineDriver,
   EngineHost,
+  InstanceResources,
   InstanceRoleRequest,
   ReplicationSource,
 } from '../engine/types';
@@ -107,6 +108,13 @@ export interface InstanceRequest {
    */
   volume?: VolumeRequest;
   /**
+   * The CPU and memory the instance is held to where the runtime can (see
+   * {@link Runtime.resourceEnforcement}), as of its next start: a running
+   * instance keeps the limits it started with, so a changed class takes
+   * effect when it restarts. Absent: unlimited.
+   */
+  resources?: InstanceResources;
+  /**
    * How an existing instance's data runs. A replica's data is prepared to
    * stream from `primary` before its server starts (a former primary is
    * rewound first), so an instance the controller no longer calls primary
@@ -136,6 +144,16 @@ export interface VolumeRequest {
  * @public
  */
 export type VolumeEnforcement =
+  | { enforced: true }
+  | { enforced: false; reason: string };
+
+/**
+ * Whether a runtime holds instances to their CPU and memory limits, and if
+ * not, why.
+ *
+ * @public
+ */
+export type ResourceEnforcement =
   | { enforced: true }
   | { enforced: false; reason: string };
 
@@ -327,6 +345,12 @@ export interface Runtime {
    * shows it as a condition, so limits are never dropped silently.
    */
   volumeEnforcement(): Promise<VolumeEnforcement>;
+  /**
+   * Whether instances are held to their {@link InstanceRequest.resources}
+   * (CPU and memory limits) here, and if not, why; the controller shows it
+   * as a condition, so limits are never dropped silently.
+   */
+  resourceEnforcement(): Promise<ResourceEnforcement>;
   /**
    * How full the instance's volume (or, without one, its data's
    * filesystem) is; undefined for an unknown instance.

@@ -12,7 +12,8 @@ import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
  * instance whose data is missing is cloned from it as a replica; without
  * one it is created as a new primary, from the backup of `spec.restore`
  * when the cluster restores a physical one. Its volume is the cluster's
- * `spec.storage` in the node's pool, so a larger size grows it.
+ * `spec.storage` in the node's pool, so a larger size grows it; its CPU and
+ * memory are the cluster's resolved `spec.resources`.
  */
 export function instanceRequest(
   ctx: ReconcileContext,
@@ -32,6 +33,7 @@ export function instanceRequest(
     driver: ctx.driver,
     context: engine,
     ...(volume && { volume }),
+    ...(engine.resources && { resources: engine.resources }),
   };
 }
 

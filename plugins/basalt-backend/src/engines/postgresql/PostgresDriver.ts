@@ -326,6 +326,7 @@ export class PostgresDriver implements EngineDriver {
       spec: context.spec,
       replicationUser: context.credentials.replication.username,
       archiveDir: host.archiveDir,
+      resources: context.resources,
     };
     return {
       'postgresql.conf': renderPostgresqlConf(input),

@@ -8,6 +8,7 @@ import {
   archiveSettings,
   renderPgHba,
   renderPostgresqlConf,
+  resourceSettings,
   walSizeSettings,
 } from './configuration';
 
@@ -164,5 +165,85 @@ describe('archiveSettings', () => {
       min_wal_size: '80MB',
       wal_keep_size: '256MB',
     });
+  });
+});
+
+describe('resourceSettings', () => {
+  const GiB = 2 ** 30;
+
+  it.each([
+    // class s: 1 core, 1 GiB
+    [
+      { cpuMillis: 1000, memoryBytes: GiB },
+      {
+        max_connections: '100',
+        shared_buffers: '256MB',
+        effective_cache_size: '768MB',
+        work_mem: '2621kB',
+        maintenance_work_mem: '64MB',
+        max_parallel_workers: '1',
+        max_parallel_workers_per_gather: '0',
+      },
+    ],
+    // class m: 2 cores, 4 GiB
+    [
+      { cpuMillis: 2000, memoryBytes: 4 * GiB },
+      {
+        max_connections: '400',
+        shared_buffers: '1024MB',
+        effective_cache_size: '3072MB',
+        work_mem: '2621kB',
+        maintenance_work_mem: '256MB',
+        max_parallel_workers: '2',
+        max_parallel_workers_per_gather: '1',
+      },
+    ],
+    // class l: 4 cores, 16 GiB; connections stop at 500
+    [
+      { cpuMillis: 4000, memoryBytes: 16 * GiB },
+      {
+        max_connections: '500',
+        shared_buffers: '4096MB',
+        effective_cache_size: '12288MB',
+        work_mem: '8388kB',
+        maintenance_work_mem: '1024MB',
+        max_parallel_workers: '4',
+        max_parallel_workers_per_gather: '2',
+      },
+    ],
+    // half a core and 256 MiB: at least 25 connections, 1 worker
+    [
+      { cpuMillis: 500, memoryBytes: GiB / 4 },
+      {
+        max_connections: '25',
+        shared_buffers: '64MB',
+        effective_cache_size: '192MB',
+        work_mem: '2621kB',
+        maintenance_work_mem: '16MB',
+        max_parallel_workers: '1',
+        max_parallel_workers_per_gather: '0',
+      },
+    ],
+  ])('sizes %o', (resources, expected) => {
+    expect(resourceSettings({ resources })).toEqual(expected);
+  });
+
+  it("keeps PostgreSQL's small defaults without resources", () => {
+    expect(resourceSettings({})).toEqual({
+      max_connections: '100',
+      shared_buffers: '128MB',
+    });
+  });
+
+  it('lets spec.parameters override the sized settings', () => {
+    const conf = renderPostgresqlConf({
+      ...input({ shared_buffers: '2GB', max_connections: '42' }),
+      resources: { cpuMillis: 2000, memoryBytes: 4 * GiB },
+    });
+    expect(conf.match(/^(shared_buffers|max_connections) .*$/gm)).toEqual([
+      "max_connections = '42'",
+      "shared_buffers = '2GB'",
+    ]);
+    expect(conf).toContain("effective_cache_size = '3072MB'");
   });
 });

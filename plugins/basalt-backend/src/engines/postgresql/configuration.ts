@@ -4,7 +4,7 @@ import {
   EngineCluster,
   refusedParameterReason,
 } from '@basalt/plugin-basalt-common';
-import { EngineAddress } from '@basalt/plugin-basalt-node';
+import { EngineAddress, InstanceResources } from '@basalt/plugin-basalt-node';
 import { parseQuantity } from '../../pools/quantity';
 import { POSTGRES_REFUSED_PARAMETERS } from './parameters';
 
@@ -21,6 +21,8 @@ export interface ConfigurationInput {
    * (`EngineHost.archiveDir`); without it, WAL is not archived.
    */
   archiveDir?: string;
+  /** The CPU and memory the instance gets; without them, fixed defaults. */
+  resources?: InstanceResources;
 }
 
 /**
@@ -32,6 +34,7 @@ export interface ConfigurationInput {
 export function renderPostgresqlConf(input: ConfigurationInput): string {
   const settings: Record<string, string> = {
     ...baseSettings(input),
+    ...resourceSettings(input),
     ...walSizeSettings(input),
     ...archiveSettings(input),
     ...checkedParameters(input.spec.parameters),
@@ -87,6 +90,45 @@ export function walSizeSettings({
   };
 }
 
+const KB = 2 ** 10;
+const GB = 2 ** 30;
+const MAX_WORKER_PROCESSES = 8; // PostgreSQL's default, left as it is
+
+/**
+ * Memory and parallelism sized to the instance's resources, after the usual
+ * tuning rules: a quarter of memory for `shared_buffers` (the kernel's page
+ * cache holds the rest of the hot data, which `effective_cache_size`, three
+ * quarters, tells the planner), 100 connections per GiB within 25-500 (each
+ * one's memory counts against the instance's limit), and `work_mem` such
+ * that three sorts or hashes in every connection at once fit in what
+ * shared_buffers leaves. Without resources, PostgreSQL's own defaults for a
+ * small machine.
+ */
+export function resourceSettings({
+  resources,
+}: Pick<ConfigurationInput, 'resources'>): Record<string, string> {
+  if (!resources) {
+    return { max_connections: '100', shared_buffers: '128MB' };
+  }
+  const memory = resources.memoryBytes;
+  const connections = Math.floor(clamp((memory / GB) * 100, 25, 500));
+  const sharedBuffers = Math.floor(memory / 4 / MB);
+  const workMem = clamp((memory * 0.75) / (connections * 3), MB, 256 * MB);
+  const maintenance = clamp(memory / 16, 16 * MB, 2 * GB);
+  const cores = Math.max(1, Math.floor(resources.cpuMillis / 1000));
+  return {
+    max_connections: String(connections),
+    shared_buffers: `${Math.max(sharedBuffers, 16)}MB`,
+    effective_cache_size: `${Math.floor((memory * 0.75) / MB)}MB`,
+    work_mem: `${Math.floor(workMem / KB)}kB`,
+    maintenance_work_mem: `${Math.floor(maintenance / MB)}MB`,
+    // Parallel workers run on the same CPU quota: more than the cores
+    // only queue for it.
+    max_parallel_workers: String(Math.min(cores, MAX_WORKER_PROCESSES)),
+    max_parallel_workers_per_gather: String(Math.min(Math.floor(cores / 2), 4)),
+  };
+}
+
 function baseSettings({ address }: ConfigurationInput): Record<string, string> {
   return {
     listen_addresses: address.host,
@@ -97,8 +139,6 @@ function baseSettings({ address }: ConfigurationInput): Record<string, string> {
     unix_socket_directories: '',
     unix_socket_permissions: '0700',
     password_encryption: 'scram-sha-256',
-    max_connections: '100',
-    shared_buffers: '128MB',
     wal_level: 'replica',
     max_wal_senders: '10',
     max_replication_slots: '10',

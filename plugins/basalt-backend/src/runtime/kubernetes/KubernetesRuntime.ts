@@ -18,6 +18,7 @@ import {
   RuntimeEvent,
   RuntimeInstance,
   RuntimeNode,
+  ResourceEnforcement,
   VolumeEnforcement,
   VolumeUsage,
 } from '@basalt/plugin-basalt-node';
@@ -295,6 +296,11 @@ export class KubernetesRuntime implements Runtime {
       reason:
         'the kubernetes runtime budgets volumes by placement; their capacity and throughput are not capped on the nodes',
     };
+  }
+
+  /** The kubelet holds each Pod to its limits (see `containerResources`). */
+  async resourceEnforcement(): Promise<ResourceEnforcement> {
+    return { enforced: true };
   }
 
   async volumeUsage(

@@ -304,6 +304,7 @@ export class PodInstances {
       server: request.driver.serverCommand(host),
       owner,
       role: request.role?.role,
+      resources: request.resources,
     });
     await this.options.writer.createPod(template);
     return this.options.cache.waitFor(

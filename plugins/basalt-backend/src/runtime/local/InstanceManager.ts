@@ -40,6 +40,7 @@ import { ProcessSupervisor, ServerSpec } from './ProcessSupervisor';
 import { checkEnginePrograms } from './enginePrograms';
 import { InstanceLookup, serverIdentity } from './InstanceLookup';
 import { InstanceVolumes } from './InstanceVolumes';
+import { InstanceResourceLimits } from './InstanceResourceLimits';
 
 /** What {@link InstanceManager} works with. */
 export interface InstanceManagerOptions {
@@ -51,6 +52,7 @@ export interface InstanceManagerOptions {
   ports: PortAllocator;
   supervisor: ProcessSupervisor;
   volumes: InstanceVolumes;
+  limits: InstanceResourceLimits;
   logger: LoggerService;
   emit: (event: RuntimeEvent) => void;
 }
@@ -401,12 +403,13 @@ export class InstanceManager {
   }
 
   /**
-   * Stops the instance's server, then removes its throttle group and volume
-   * (which need it gone), then its directory.
+   * Stops the instance's server, then removes its resource groups, throttle
+   * group and volume (which need it gone), then its directory.
    */
   private async discard(plain: InstancePaths, record: InstanceRecord) {
     const paths = onVolume(plain, record);
     await this.options.supervisor.stop(paths.dir, serverIdentity(paths));
+    await this.options.limits.remove(record.cluster, record.instance);
     if (record.volume) await this.options.volumes.remove(record.volume);
     // Up to the node's directory, which stands for the node itself.
     await removeDirAndEmptyParents(
@@ -439,9 +442,15 @@ export class InstanceManager {
           timestamp: new Date().toISOString(),
         }),
     };
-    return record.volume
-      ? this.options.volumes.wrapServer(record.volume, spec)
+    const throttled = record.volume
+      ? await this.options.volumes.wrapServer(record.volume, spec)
       : spec;
+    return this.options.limits.wrapServer(
+      request.cluster,
+      request.name,
+      request.resources,
+      throttled,
+    );
   }
 
   private engineHost(paths: InstancePaths, port: number, binDir: string) {

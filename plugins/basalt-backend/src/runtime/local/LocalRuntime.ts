@@ -16,6 +16,7 @@ import {
   Runtime,
   RuntimeEvent,
   RuntimeInstance,
+  ResourceEnforcement,
   RuntimeNode,
   VolumeEnforcement,
   VolumeUsage,
@@ -30,6 +31,7 @@ import {
 import { followLog } from './followLog';
 import { InstanceManager } from './InstanceManager';
 import { InstanceVolumes } from './InstanceVolumes';
+import { InstanceResourceLimits } from './InstanceResourceLimits';
 import { LocalArchiveSpool } from './LocalArchiveSpool';
 import { instanceLabel, LocalLayout } from './layout';
 import { PortAllocator, PortRange } from './PortAllocator';
@@ -87,6 +89,7 @@ export class LocalRuntime implements Runtime {
   private readonly supervisor: ProcessSupervisor;
   private readonly instances: InstanceManager;
   private readonly volumes: InstanceVolumes;
+  private readonly limits: InstanceResourceLimits;
   private readonly endpoints: EndpointManager;
   private readonly credentials: CredentialsStore;
   private readonly events: RuntimeEvents;
@@ -141,6 +144,7 @@ export class LocalRuntime implements Runtime {
       user,
       logger: options.logger,
     });
+    this.limits = new InstanceResourceLimits({ user });
     this.instances = new InstanceManager({
       host: HOST,
       nodes: options.nodes,
@@ -150,6 +154,7 @@ export class LocalRuntime implements Runtime {
       ports,
       supervisor: this.supervisor,
       volumes: this.volumes,
+      limits: this.limits,
       logger: options.logger,
       emit: event => this.events.emit(event),
     });
@@ -192,6 +197,15 @@ export class LocalRuntime implements Runtime {
 
   volumeEnforcement(): Promise<VolumeEnforcement> {
     return this.volumes.enforcement();
+  }
+
+  /**
+   * Whether instances asked for with resources run in cgroup v1 cpu and
+   * memory groups with those limits (as root, where the controllers are
+   * mounted), and if not, why.
+   */
+  resourceEnforcement(): Promise<ResourceEnforcement> {
+    return this.limits.enforcement();
   }
 
   volumeUsage(

@@ -40,6 +40,12 @@ export interface ServerSpec {
    * own user.
    */
   switchesUser?: boolean;
+  /**
+   * Runs just before the server is spawned, never when a running one is
+   * adopted: e.g. sets the limits of the cgroups it starts in, which a
+   * running server keeps until it restarts.
+   */
+  beforeStart?: () => Promise<void>;
 }
 
 /** The server exited or never listened; the message carries its log's end. */
@@ -154,6 +160,7 @@ export class ProcessSupervisor {
   }
 
   private async start(key: string, spec: ServerSpec): Promise<number> {
+    await spec.beforeStart?.();
     const child = await spawnDetached(spec, this.options.user);
     const watched: Watched = { pid: child.pid!, spec, child, stopping: false };
     child.once('exit', (code, signal) => {

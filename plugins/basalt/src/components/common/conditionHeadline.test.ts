@@ -55,5 +55,11 @@ describe('conditionHeadline', () => {
         true,
       ),
     ).toEqual({ text: 'Volume limits not enforced', tone: 'warning' });
+    expect(
+      conditionHeadline(
+        condition('ResourceLimitsEnforced', 'False', 'LimitsNotEnforced'),
+        true,
+      ),
+    ).toEqual({ text: 'CPU and memory limits not enforced', tone: 'warning' });
   });
 });

@@ -95,6 +95,10 @@ export function conditionHeadline(
       return isTrue
         ? { text: 'Volume limits enforced', tone: 'success' }
         : { text: 'Volume limits not enforced', tone: 'warning' };
+    case 'ResourceLimitsEnforced':
+      return isTrue
+        ? { text: 'CPU and memory limits enforced', tone: 'success' }
+        : { text: 'CPU and memory limits not enforced', tone: 'warning' };
     case 'VolumePressure':
       return isTrue
         ? { text: 'Writes locked: a volume is nearly full', tone: 'danger' }

@@ -1,5 +1,5 @@
-import { V1Pod } from '@kubernetes/client-node';
-import { ClusterKey } from '@basalt/plugin-basalt-node';
+import { V1Pod, V1ResourceRequirements } from '@kubernetes/client-node';
+import { ClusterKey, InstanceResources } from '@basalt/plugin-basalt-node';
 import { EngineImage } from '../engineImages';
 import { clusterLabels, LABELS, ObjectNames } from '../names';
 import { ownedBy, OwnerObject } from './owner';
@@ -65,6 +65,35 @@ export interface InstancePodInput {
   owner: OwnerObject;
   /** Wanted at creation: the role Basalt already knows for the instance. */
   role?: 'primary' | 'replica';
+  /** The engine container's CPU and memory; absent: unlimited. */
+  resources?: InstanceResources;
+}
+
+/**
+ * Requests equal to limits: the Pod's QoS class is then Guaranteed, so the
+ * kubelet evicts a database last under node pressure, and placement counts
+ * exactly what the engine may use.
+ */
+export function containerResources(
+  resources: InstanceResources,
+): V1ResourceRequirements {
+  const amounts = {
+    cpu: `${resources.cpuMillis}m`,
+    memory: memoryQuantity(resources.memoryBytes),
+  };
+  return { requests: amounts, limits: { ...amounts } };
+}
+
+/** Bytes as a Kubernetes quantity, in the largest binary unit that is exact. */
+function memoryQuantity(bytes: number): string {
+  for (const [unit, size] of [
+    ['Gi', 2 ** 30],
+    ['Mi', 2 ** 20],
+    ['Ki', 2 ** 10],
+  ] as const) {
+    if (bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return String(bytes);
 }
 
 /**
@@ -140,6 +169,9 @@ export function instancePod(input: InstancePodInput): V1Pod {
             runAsNonRoot: true,
             allowPrivilegeEscalation: false,
           },
+          ...(input.resources && {
+            resources: containerResources(input.resources),
+          }),
           volumeMounts: [dataMount, runMount],
         },
       ],
