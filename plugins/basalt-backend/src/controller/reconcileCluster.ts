@@ -1,4 +1,7 @@
-import { ClusterReasons } from '@basalt/plugin-basalt-common';
+import {
+  ClusterReasons,
+  ConfigurationStatus,
+} from '@basalt/plugin-basalt-common';
 import { EngineContext } from '@basalt/plugin-basalt-node';
 import { Observation } from './computeStatus';
 import { resolveResources } from '../offerings/resolveResources';
@@ -86,7 +89,7 @@ export async function reconcileCluster(
     // What waited for a restart has it once the rolling restart is done.
     observation.configuration = restart.progress
       ? configuration
-      : { ...configuration, pendingRestart: [] };
+      : withoutPendingRestart(configuration);
     observation.restore = await ensureRestored(
       ctx,
       engine,
@@ -134,6 +137,14 @@ export async function reconcileCluster(
     observed.length === ctx.cluster.spec.replicas &&
     observed.every(o => o.probe.ready);
   return { observation, settled, engine };
+}
+
+/** The configuration once no restart waits for it any more. */
+function withoutPendingRestart(
+  configuration: ConfigurationStatus,
+): ConfigurationStatus {
+  const { restartPrimaryFirst: _, ...rest } = configuration;
+  return { ...rest, pendingRestart: [] };
 }
 
 /**

@@ -188,6 +188,37 @@ describe('reconfiguring a running cluster (spec.parameters)', () => {
     );
   });
 
+  it('restarts the primary first when replicas could not run with less than it', async () => {
+    const [lastEvent] = await backend
+      .client()
+      .listClusterEvents(REF, { limit: 1 });
+    await apply({ statement_timeout: '30s', max_connections: '120' });
+    const event = await reconfigured(lastEvent);
+    expect(event!.message).toBe(
+      'Applied the new configuration: max_connections (150 → 120) take a restart: rolling restart requested (the primary first, as its replicas cannot run with less than it has, then the replicas)',
+    );
+    const after = await untilReady(
+      backend.client(),
+      REF,
+      2,
+      c =>
+        c.status!.phase === 'Running' &&
+        c.status!.configuration?.pendingRestart.length === 0,
+    );
+    expect(await settingOnEach('max_connections')).toEqual(
+      Object.fromEntries(after.status!.instances.map(i => [i.name, '120'])),
+    );
+    const events = await backend.client().listClusterEvents(REF, { limit: 50 });
+    const restarts = withoutProbeEvents(events)
+      .filter(e => Number(e.id) > Number(lastEvent.id))
+      .filter(e => e.reason === 'InstanceRestarted')
+      .reverse()
+      .map(e => e.message.replace(/ on node-\w in \d+ ms$/, ''));
+    const primary = primaryOf(after);
+    expect(restarts[0]).toBe(`Restarted instance ${primary.name} (primary)`);
+    expect(restarts).toHaveLength(2);
+  });
+
   it('refuses a parameter change the definitions do not allow, keeping the cluster as it is', async () => {
     await expect(apply({ max_connections: 'lots' })).rejects.toMatchObject({
       statusCode: 400,
@@ -195,7 +226,7 @@ describe('reconfiguring a running cluster (spec.parameters)', () => {
     const current = await backend.client().getCluster(REF);
     expect(current.spec.parameters).toEqual({
       statement_timeout: '30s',
-      max_connections: '150',
+      max_connections: '120',
     });
   });
 });

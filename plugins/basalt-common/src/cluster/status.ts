@@ -124,4 +124,10 @@ export interface ConfigurationStatus {
    * empty.
    */
   pendingRestart: string[];
+  /**
+   * The rolling restart restarts the primary first, in place (a change
+   * replicas cannot run with before their primary has it), instead of
+   * replicas first and a switchover last.
+   */
+  restartPrimaryFirst?: boolean;
 }

@@ -253,6 +253,13 @@ export interface EngineDriver {
     context: EngineContext,
   ): Promise<void>;
   /**
+   * Whether a rolling restart from the configuration of `applied` to that
+   * of `wanted` must restart the primary before the replicas, rather than
+   * replicas first and a switchover last: e.g. a PostgreSQL standby stops
+   * replaying when it runs with a lower `max_connections` than its primary.
+   */
+  restartPrimaryFirst(applied: EngineContext, wanted: EngineContext): boolean;
+  /**
    * Connects to the instance and reports readiness, role, lag and position;
    * never throws (an instance that does not answer within `timeoutMs`, or
    * the driver's default, is not ready).

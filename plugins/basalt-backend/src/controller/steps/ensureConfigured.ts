@@ -2,6 +2,7 @@ import { ConfigurationStatus } from '@basalt/plugin-basalt-common';
 import { EngineContext } from '@basalt/plugin-basalt-node';
 import { isDeepStrictEqual } from 'node:util';
 import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
+import { resolveResources } from '../../offerings/resolveResources';
 import { instanceRequest } from './instanceRequest';
 
 /** What stands for a change of `spec.resources` among changed parameters. */
@@ -48,20 +49,47 @@ export async function ensureConfigured(
   }
   const needsRestart = changed.filter(name => restarts(ctx, name));
   const reloaded = changed.filter(name => !needsRestart.includes(name));
+  const primaryFirst =
+    needsRestart.length > 0 &&
+    ctx.driver.restartPrimaryFirst(
+      appliedContext(ctx, engine, applied),
+      engine,
+    );
   if (needsRestart.length > 0) {
     await ctx.requestRestart(new Date().toISOString());
   }
   await ctx.recordEvent(
     'Normal',
     'Reconfigured',
-    describeChange(applied, wanted, reloaded, needsRestart),
+    describeChange(applied, wanted, reloaded, needsRestart, primaryFirst),
   );
   ctx.logger.info(
     `Reconfigured: reloaded [${reloaded.join(
       ', ',
     )}], restart for [${needsRestart.join(', ')}]`,
   );
-  return { ...wanted, pendingRestart: needsRestart };
+  return {
+    ...wanted,
+    pendingRestart: needsRestart,
+    ...(primaryFirst && { restartPrimaryFirst: true }),
+  };
+}
+
+/** What the engine was configured from before this change. */
+function appliedContext(
+  ctx: ReconcileContext,
+  engine: EngineContext,
+  applied: ConfigurationStatus,
+): EngineContext {
+  return {
+    ...engine,
+    spec: {
+      ...engine.spec,
+      parameters: applied.parameters,
+      resources: applied.resources,
+    },
+    resources: resolveResources(applied.resources, ctx.resourceClasses),
+  };
 }
 
 /** Changed parameter names, and {@link RESOURCES} when those changed. */
@@ -99,6 +127,7 @@ function describeChange(
   wanted: Pick<ConfigurationStatus, 'parameters' | 'resources'>,
   reloaded: string[],
   needsRestart: string[],
+  primaryFirst: boolean,
 ): string {
   const change = (name: string) => {
     if (name === RESOURCES) {
@@ -115,7 +144,9 @@ function describeChange(
       `reloaded ${reloaded.map(change).join(', ')} in place`,
     needsRestart.length > 0 &&
       `${needsRestart.map(change).join(', ')} take a restart: ` +
-        'rolling restart requested (replicas first, then a switchover)',
+        (primaryFirst
+          ? 'rolling restart requested (the primary first, as its replicas cannot run with less than it has, then the replicas)'
+          : 'rolling restart requested (replicas first, then a switchover)'),
   ];
   return `Applied the new configuration: ${parts.filter(Boolean).join('; ')}`;
 }

@@ -28,7 +28,10 @@ export interface RestartOutcome {
  * replicas first and the primary last, each only while all instances are
  * ready. The primary's turn is a switchover to the most advanced replica
  * when it has one, so writes pause only for the switchover; the former
- * primary then starts again as a replica. The first pass only reports the
+ * primary then starts again as a replica. A new configuration that
+ * replicas cannot run with before their primary
+ * (`status.configuration.restartPrimaryFirst`) restarts the primary first,
+ * in place. The first pass only reports the
  * restart (Progressing=Restarting) so the status says what is happening
  * before anything goes down. Whatever started after the request (a replica
  * added meanwhile, or the instances restarted before a backend restart) is
@@ -42,11 +45,15 @@ export async function ensureRestarted(
   const requestedAt = ctx.restartRequestedAt;
   if (!requestedAt) return { observed };
   const primary = primaryOf(observed, ctx.primaryInstance);
+  // Replicas first, unless the new configuration is one replicas cannot
+  // run with before their primary has it.
+  const primaryFirst = !!ctx.cluster.status?.configuration?.restartPrimaryFirst;
   const pending = observed
     .filter(o => startedBefore(o, requestedAt))
     .sort(
       (a, b) =>
-        Number(a === primary) - Number(b === primary) ||
+        (Number(a === primary) - Number(b === primary)) *
+          (primaryFirst ? -1 : 1) ||
         a.instance.name.localeCompare(b.instance.name),
     );
   const wasRestarting =
@@ -70,7 +77,7 @@ export async function ensureRestarted(
   const [next] = pending;
   const replicas = observed.filter(o => o !== primary);
   const target = bestCandidate(replicas);
-  if (next === primary && target) {
+  if (next === primary && target && !primaryFirst) {
     const switchover = await switchOver(ctx, engine, {
       primary,
       target,

@@ -12,6 +12,7 @@ import {
 import { ensureDatabasesAndAccounts, ensureReplicationRole } from './accounts';
 import {
   ConfigurationInput,
+  lowersStandbyMinimums,
   renderPgHba,
   renderPostgresqlConf,
 } from './configuration';
@@ -186,6 +187,14 @@ export class PostgresDriver implements EngineDriver {
       ];
     }
     return [];
+  }
+
+  restartPrimaryFirst(applied: EngineContext, wanted: EngineContext): boolean {
+    const address = { host: '127.0.0.1', port: 5432 };
+    return lowersStandbyMinimums(
+      { address, spec: applied.spec, resources: applied.resources },
+      { address, spec: wanted.spec, resources: wanted.resources },
+    );
   }
 
   reloadConfiguration(

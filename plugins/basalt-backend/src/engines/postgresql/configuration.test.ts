@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   archiveSettings,
+  lowersStandbyMinimums,
   renderPgHba,
   renderPostgresqlConf,
   resourceSettings,
@@ -245,5 +246,40 @@ describe('resourceSettings', () => {
       "shared_buffers = '2GB'",
     ]);
     expect(conf).toContain("effective_cache_size = '3072MB'");
+  });
+});
+
+describe('lowersStandbyMinimums', () => {
+  const at = (parameters: Record<string, string>, memoryGi?: number) => ({
+    ...input(parameters),
+    ...(memoryGi && {
+      resources: { cpuMillis: 1000, memoryBytes: memoryGi * 2 ** 30 },
+    }),
+  });
+
+  it('says so when a setting replicas need at least at the primary’s value goes down', () => {
+    expect(
+      lowersStandbyMinimums(
+        at({ max_connections: '150' }),
+        at({ max_connections: '120' }),
+      ),
+    ).toBe(true);
+    expect(lowersStandbyMinimums(at({}, 4), at({}, 1))).toBe(true);
+    expect(
+      lowersStandbyMinimums(at({ max_locks_per_transaction: '128' }), at({})),
+    ).toBe(true);
+  });
+
+  it('does not for increases and for other settings', () => {
+    expect(
+      lowersStandbyMinimums(
+        at({ max_connections: '120' }),
+        at({ max_connections: '150' }),
+      ),
+    ).toBe(false);
+    expect(lowersStandbyMinimums(at({}, 1), at({}, 4))).toBe(false);
+    expect(
+      lowersStandbyMinimums(at({ work_mem: '64MB' }), at({ work_mem: '4MB' })),
+    ).toBe(false);
   });
 });

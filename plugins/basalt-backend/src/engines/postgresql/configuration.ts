@@ -64,6 +64,40 @@ export function renderPgHba(input: ConfigurationInput): string {
   ].join('\n');
 }
 
+/**
+ * Settings a hot standby needs at least at its primary's value, with
+ * PostgreSQL's defaults: a standby started with less stops replaying.
+ */
+const STANDBY_MINIMUMS: Record<string, number> = {
+  max_connections: 100,
+  max_worker_processes: 8,
+  max_wal_senders: 10,
+  max_prepared_transactions: 0,
+  max_locks_per_transaction: 64,
+};
+
+/**
+ * Whether going from `before` to `after` lowers a setting a standby needs
+ * at least at its primary's value: then the primary must restart with the
+ * new configuration before its replicas do.
+ */
+export function lowersStandbyMinimums(
+  before: Pick<ConfigurationInput, 'address' | 'spec' | 'resources'>,
+  after: Pick<ConfigurationInput, 'address' | 'spec' | 'resources'>,
+): boolean {
+  const effective = (input: typeof before) => ({
+    ...baseSettings(input as ConfigurationInput),
+    ...resourceSettings(input),
+    ...input.spec.parameters,
+  });
+  const was = effective(before);
+  const will = effective(after);
+  return Object.entries(STANDBY_MINIMUMS).some(
+    ([name, fallback]) =>
+      Number(will[name] ?? fallback) < Number(was[name] ?? fallback),
+  );
+}
+
 const MB = 2 ** 20;
 const clamp = (value: number, low: number, high: number) =>
   Math.min(high, Math.max(low, value));
