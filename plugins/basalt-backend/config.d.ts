@@ -263,6 +263,20 @@ export interface Config {
         nodes?: { [node: string]: VolumePoolSettings };
       };
     };
+    /**
+     * Every cluster's own CA and server certificate (see
+     * docs/configuration.md): the server certificate is renewed from the
+     * same CA when it is this close to expiry.
+     */
+    tls?: {
+      /** Validity of a new server certificate, in days. Default: 365. */
+      serverCertificateValidityDays?: number;
+      /**
+       * How many days before its expiry a server certificate is renewed;
+       * less than the validity. Default: 30.
+       */
+      renewBeforeDays?: number;
+    };
     /** Where instances run. */
     runtimes?: {
       /**

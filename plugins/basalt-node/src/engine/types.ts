@@ -23,6 +23,28 @@ export interface ClusterCredentials {
   replication: { username: string; password: string };
   /** One password per account in `spec.accounts`, by account name. */
   accounts: Record<string, string>;
+  /**
+   * The cluster's own CA and the server certificate its instances present;
+   * absent only in credentials stored before Basalt issued certificates.
+   */
+  tls?: ClusterTls;
+}
+
+/**
+ * A cluster's TLS material, all PEM. Kept with the credentials; only
+ * `caCertificate` may be shown to anyone (clients verify the server with it).
+ *
+ * @public
+ */
+export interface ClusterTls {
+  /** The cluster's self-signed CA certificate. */
+  caCertificate: string;
+  /** The CA's private key, which signs the server certificate when it is renewed. */
+  caKey: string;
+  /** The server certificate every instance presents, signed by the CA. */
+  certificate: string;
+  /** The server certificate's private key. */
+  key: string;
 }
 
 /**

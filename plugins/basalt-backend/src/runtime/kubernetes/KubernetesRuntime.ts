@@ -21,6 +21,7 @@ import {
   VolumeEnforcement,
   VolumeUsage,
 } from '@basalt/plugin-basalt-node';
+import { CertificatePolicy, ClusterCertificates } from '../certificates';
 import { ClusterObjects } from './ClusterObjects';
 import { EngineImage, POSTGRESQL_IMAGE } from './engineImages';
 import { InstanceObserver } from './InstanceObserver';
@@ -57,6 +58,8 @@ export interface KubernetesRuntimeOptions {
   clusterDomain?: string;
   /** How long a new Pod may take to run and its engine to answer. */
   podStartTimeoutMs?: number;
+  /** Validity and renewal of clusters' server certificates; defaults in {@link CertificatePolicy}. */
+  certificates?: CertificatePolicy;
   logger: LoggerService;
 }
 
@@ -125,6 +128,7 @@ export class KubernetesRuntime implements Runtime {
       cache,
       writer,
       options.clusterDomain ?? 'cluster.local',
+      new ClusterCertificates(options.certificates),
     );
     this.instances = new PodInstances({
       cache,
