@@ -122,6 +122,7 @@ export const basaltPlugin = createBackendPlugin({
           events,
           runtime,
           drivers,
+          profiles: offerings.profiles,
           logger: logger.child({ component: 'backups' }),
         });
         const instances = new InstanceStore(knex);
@@ -141,6 +142,7 @@ export const basaltPlugin = createBackendPlugin({
           backups: backups.controller,
           pools,
           volumeWatermarks: settings.controller.volumeWatermarks,
+          profiles: offerings.profiles,
         });
         // A finished backup shows on the cluster's status as its last one.
         backups.runner.onFinished(record =>

@@ -2,6 +2,7 @@ import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import {
   ClusterReasons,
   ClusterResource,
+  RegionProfile,
   clusterRefOf,
 } from '@basalt/plugin-basalt-common';
 import {
@@ -10,6 +11,7 @@ import {
   InstanceWarningEvent,
   Runtime,
 } from '@basalt/plugin-basalt-node';
+import { networkPolicyOf } from '../network/networkPolicy';
 import { FinalBackup } from '../backups/FinalBackup';
 import { RestorePlanner } from '../backups/RestorePlanner';
 import { WalArchiver } from '../backups/WalArchiver';
@@ -64,6 +66,8 @@ export interface ClusterControllerOptions {
   pools: VolumePools;
   /** When volume protection locks and unlocks writes (percent full). */
   volumeWatermarks: { high: number; low: number };
+  /** The region profiles, whose network rules the engines enforce. */
+  profiles: RegionProfile[];
 }
 
 /** What the controller needs of backups. */
@@ -240,6 +244,7 @@ export class ClusterController {
     // it for the steps after them.
     const ctx: ReconcileContext = Object.assign(scope, {
       driver: driver.driver,
+      network: networkPolicyOf(this.#options.profiles, cluster.spec),
     });
     const { observation, settled, engine } = await reconcileCluster(ctx);
     if (cluster.spec.restore && stored.lifecycle.restoredAt) {

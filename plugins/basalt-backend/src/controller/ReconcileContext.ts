@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { NodePool, VolumeAllocation } from '../pools';
 import { DeletionBlock, SwitchoverRequest } from '../store';
 import { ClusterEvent, ClusterResource } from '@basalt/plugin-basalt-common';
-import { BackupMethod } from '@basalt/plugin-basalt-common';
+import { BackupMethod, NetworkPolicy } from '@basalt/plugin-basalt-common';
 import {
   ClusterKey,
   EngineAddress,
@@ -85,6 +85,8 @@ export interface PendingRestore {
 /** Everything one reconcile of one cluster works with. */
 export interface ReconcileContext extends ClusterScope {
   driver: EngineDriver;
+  /** Who may connect to the cluster, from its region profile. */
+  network: NetworkPolicy;
 }
 
 /** An instance together with what probing it found. */

@@ -47,7 +47,7 @@ export async function reconcileCluster(
       accounts,
     );
     observation.credentials = reference;
-    engine = { spec: ctx.cluster.spec, credentials };
+    engine = { spec: ctx.cluster.spec, credentials, network: ctx.network };
 
     const { observed: instances, failover } = await ensureInstances(
       ctx,

@@ -4,6 +4,7 @@ import {
   InstanceRole,
   LogLevel,
   ManifestIssue,
+  NetworkPolicy,
   ParameterDefinition,
   RefusedParameterRule,
   ReservedNames,
@@ -183,6 +184,11 @@ export interface ParsedLogLine {
 export interface EngineContext {
   spec: EngineCluster['spec'];
   credentials: ClusterCredentials;
+  /**
+   * Who may connect and whether TLS is required, from the cluster's region
+   * profile; absent: `DEFAULT_NETWORK_POLICY` (basalt-common).
+   */
+  network?: NetworkPolicy;
 }
 
 /**

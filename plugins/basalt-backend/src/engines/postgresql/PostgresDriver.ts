@@ -13,6 +13,7 @@ import { ensureDatabasesAndAccounts, ensureReplicationRole } from './accounts';
 import {
   ConfigurationInput,
   renderPgHba,
+  TLS_FILES,
   renderPostgresqlConf,
 } from './configuration';
 import { Timeouts, withClient } from './connection';
@@ -106,8 +107,8 @@ export class PostgresDriver implements EngineDriver {
     this.backups = new PostgresBackups({
       binDir: options.binDir ?? '/usr/lib/postgresql/15/bin',
       timeouts: this.adminTimeouts,
-      configurationFiles: (host, context) =>
-        this.configurationFiles(host, context),
+      dataFiles: (host, context) =>
+        dataFiles(this.configurationFiles(host, context), context),
     });
   }
 
@@ -116,7 +117,7 @@ export class PostgresDriver implements EngineDriver {
     context: EngineContext,
   ): Promise<void> {
     // Rendered first: a bad parameter fails before any work is done.
-    const files = this.configurationFiles(host, context);
+    const files = dataFiles(this.configurationFiles(host, context), context);
     const { superuser } = context.credentials;
     await host.withSecretFile(`${superuser.password}\n`, passwordFile =>
       host.exec(
@@ -141,7 +142,7 @@ export class PostgresDriver implements EngineDriver {
     context: EngineContext,
     source: ReplicationSource,
   ): Promise<void> {
-    const files = this.configurationFiles(host, context);
+    const files = dataFiles(this.configurationFiles(host, context), context);
     const { superuser, replication } = context.credentials;
     // The source may not have the replication account yet, depending on
     // whether its databases and accounts were reconciled already.
@@ -259,7 +260,7 @@ export class PostgresDriver implements EngineDriver {
     context: EngineContext,
     replica: { name: string; primary: ReplicationSource },
   ): Promise<{ rewound: boolean }> {
-    const files = this.configurationFiles(host, context);
+    const files = dataFiles(this.configurationFiles(host, context), context);
     const { superuser, replication } = context.credentials;
     const wasStandby = await host.fileExists('standby.signal');
     if (!wasStandby) {
@@ -325,6 +326,9 @@ export class PostgresDriver implements EngineDriver {
       address: host.address,
       spec: context.spec,
       replicationUser: context.credentials.replication.username,
+      superuser: context.credentials.superuser.username,
+      network: context.network,
+      tls: !!context.credentials.tls,
       archiveDir: host.archiveDir,
     };
     return {
@@ -332,6 +336,25 @@ export class PostgresDriver implements EngineDriver {
       'pg_hba.conf': renderPgHba(input),
     };
   }
+}
+
+/**
+ * What the driver writes into an instance's data directory: its
+ * configuration, and the cluster's TLS material, which holds a secret and so
+ * is not among the configuration files a runtime may keep elsewhere.
+ */
+function dataFiles(
+  configuration: Record<string, string>,
+  context: EngineContext,
+): Record<string, string> {
+  const { tls } = context.credentials;
+  if (!tls) return configuration;
+  return {
+    ...configuration,
+    [TLS_FILES.certificate]: tls.certificate,
+    [TLS_FILES.key]: tls.key,
+    [TLS_FILES.ca]: tls.caCertificate,
+  };
 }
 
 async function writeFiles(host: EngineHost, files: Record<string, string>) {
