@@ -6,6 +6,7 @@ import {
   ClusterReasons,
   ClusterCondition,
   ClusterResource,
+  ClusterTlsStatus,
   CredentialsReference,
   EngineClusterStatus,
   FailoverRecord,
@@ -23,6 +24,8 @@ export interface Observation {
   observed: ObservedInstance[];
   endpoints: ClusterEndpoints;
   credentials?: CredentialsReference;
+  /** How clients connect with TLS, once the cluster has certificates. */
+  tls?: ClusterTlsStatus;
   /** The error that stopped the reconcile, if one did. */
   failure?: { reason: ClusterReason; message: string };
   /** A rolling restart that is not finished. */
@@ -314,6 +317,7 @@ export function computeStatus(
     instances: facts.instances,
     endpoints: observation.endpoints,
     ...(observation.credentials && { credentials: observation.credentials }),
+    ...(observation.tls && { tls: observation.tls }),
     ...(lastFailover && { lastFailover }),
     ...(observation.lastBackup && { lastBackup: observation.lastBackup }),
   };

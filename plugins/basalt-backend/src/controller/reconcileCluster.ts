@@ -1,5 +1,5 @@
-import { ClusterReasons } from '@basalt/plugin-basalt-common';
-import { EngineContext } from '@basalt/plugin-basalt-node';
+import { ClusterReasons, ClusterTlsStatus } from '@basalt/plugin-basalt-common';
+import { ClusterTls, EngineContext } from '@basalt/plugin-basalt-node';
 import { Observation } from './computeStatus';
 import { reasonOf } from './errors';
 import { ReconcileContext } from './ReconcileContext';
@@ -47,6 +47,7 @@ export async function reconcileCluster(
       accounts,
     );
     observation.credentials = reference;
+    observation.tls = tlsStatusOf(ctx, credentials.tls);
     engine = { spec: ctx.cluster.spec, credentials, network: ctx.network };
 
     const { observed: instances, failover } = await ensureInstances(
@@ -110,6 +111,23 @@ export async function reconcileCluster(
     observed.length === ctx.cluster.spec.replicas &&
     observed.every(o => o.probe.ready);
   return { observation, settled, engine };
+}
+
+/** What clients need to connect with TLS; the CA is public. */
+function tlsStatusOf(
+  ctx: ReconcileContext,
+  tls: ClusterTls | undefined,
+): ClusterTlsStatus | undefined {
+  if (!tls) return undefined;
+  const { namespace, name } = ctx.key;
+  return {
+    required: ctx.network.tls === 'required',
+    sslmode: 'verify-full',
+    caCertificateUrl: `/api/basalt/clusters/${encodeURIComponent(
+      namespace,
+    )}/${encodeURIComponent(name)}/ca.crt`,
+    caCertificate: tls.caCertificate,
+  };
 }
 
 /**

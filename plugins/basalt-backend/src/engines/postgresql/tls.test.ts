@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { Client, ClientConfig } from 'pg';
 import { EngineAddress, EngineContext } from '@basalt/plugin-basalt-node';
 import { NetworkPolicy } from '@basalt/plugin-basalt-common';
@@ -9,6 +8,7 @@ import {
 } from '../../runtime/local/__testUtils__/testbed';
 import { ClusterCertificates } from '../../runtime/certificates';
 import { PostgresDriver } from './PostgresDriver';
+import { socketFrom } from '../../__testUtils__/socketFrom';
 
 jest.setTimeout(60_000);
 
@@ -125,17 +125,3 @@ describe('PostgreSQL TLS and allowed networks', () => {
     );
   });
 });
-
-/**
- * A socket that connects from `localAddress`: Linux lets any 127/8 address
- * be a source, so one host can play clients on several networks.
- */
-function socketFrom(localAddress: string): net.Socket {
-  const socket = new net.Socket();
-  const connect = socket.connect.bind(socket) as (
-    options: net.TcpNetConnectOpts,
-  ) => net.Socket;
-  socket.connect = ((port: number, host: string) =>
-    connect({ port, host, localAddress })) as typeof socket.connect;
-  return socket;
-}
