@@ -96,6 +96,8 @@ export class ClusterController {
   readonly #queue: WorkQueue;
   readonly #failures = new Map<string, number>();
   readonly #unsettled = new Map<string, number>();
+  /** See `ReconcileContext.servedCertificates`. */
+  readonly #servedCertificates = new Map<string, string>();
   #unsubscribe?: () => void;
   readonly #abort = new AbortController();
   readonly #monitor: PrimaryMonitor;
@@ -245,6 +247,7 @@ export class ClusterController {
     const ctx: ReconcileContext = Object.assign(scope, {
       driver: driver.driver,
       network: networkPolicyOf(this.#options.profiles, cluster.spec),
+      servedCertificates: this.#servedCertificates,
     });
     const { observation, settled, engine } = await reconcileCluster(ctx);
     if (cluster.spec.restore && stored.lifecycle.restoredAt) {
@@ -271,6 +274,9 @@ export class ClusterController {
       clusters: this.#options.clusters,
       beforeRemoval: () => this.#monitor.unwatch(uid),
     });
+    for (const key of this.#servedCertificates.keys()) {
+      if (key.startsWith(`${uid}/`)) this.#servedCertificates.delete(key);
+    }
     // A refused deletion is reconciled at once, to show why on the status.
     return outcome === 'blocked' ? { requeueAfterMs: 0 } : {};
   }

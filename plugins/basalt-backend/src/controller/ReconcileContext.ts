@@ -87,6 +87,11 @@ export interface ReconcileContext extends ClusterScope {
   driver: EngineDriver;
   /** Who may connect to the cluster, from its region profile. */
   network: NetworkPolicy;
+  /**
+   * The server certificate each instance (`<cluster uid>/<instance>`) was
+   * last found presenting, kept by the controller across passes.
+   */
+  servedCertificates: Map<string, string>;
 }
 
 /** An instance together with what probing it found. */

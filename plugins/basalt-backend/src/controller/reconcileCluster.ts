@@ -13,6 +13,7 @@ import {
   restoring,
 } from './steps/ensureRestored';
 import { ensureReplicationMode } from './steps/ensureReplicationMode';
+import { ensureServerCertificates } from './steps/ensureServerCertificates';
 import { ensureSwitchover } from './steps/ensureSwitchover';
 import { ensureVolumeProtection } from './steps/ensureVolumeProtection';
 import { ensureVolumes } from './steps/ensureVolumes';
@@ -56,6 +57,7 @@ export async function reconcileCluster(
     );
     observation.observed = instances;
     observation.lastFailover = failover;
+    await ensureServerCertificates(ctx, engine, instances);
     await ensureVolumes(
       ctx,
       engine,

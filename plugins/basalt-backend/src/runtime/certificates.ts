@@ -194,7 +194,8 @@ export class ClusterCertificates {
       forge.pki.privateKeyFromPem(input.signingKeyPem),
       forge.md.sha256.create(),
     );
-    return forge.pki.certificateToPem(certificate);
+    // node-forge ends lines with CRLF; PEM files (and keys from Node) use LF.
+    return forge.pki.certificateToPem(certificate).replace(/\r\n/g, '\n');
   }
 }
 

@@ -261,6 +261,16 @@ export interface EngineDriver {
     context: EngineContext,
   ): Promise<void>;
   /**
+   * Makes a running instance present the cluster's current server
+   * certificate (`context.credentials.tls`), e.g. after it was renewed, and
+   * resolves with whether anything changed. Absent: the engine serves no
+   * TLS, or picks up certificates by itself.
+   */
+  ensureServerCertificate?(
+    address: EngineAddress,
+    context: EngineContext,
+  ): Promise<boolean>;
+  /**
    * Connects to the instance and reports readiness, role, lag and position;
    * never throws (an instance that does not answer within `timeoutMs`, or
    * the driver's default, is not ready).

@@ -26,6 +26,7 @@ import {
 } from './parameters';
 import { probeInstance } from './probe';
 import { reloadConfiguration } from './reload';
+import { ensureServerCertificate } from './serverCertificate';
 import { setWritesLocked } from './writesLock';
 import {
   ensureSynchronousCommit,
@@ -198,6 +199,15 @@ export class PostgresDriver implements EngineDriver {
       context.credentials.superuser,
       this.adminTimeouts,
     );
+  }
+
+  async ensureServerCertificate(
+    address: EngineAddress,
+    context: EngineContext,
+  ): Promise<boolean> {
+    const { tls, superuser } = context.credentials;
+    if (!tls) return false;
+    return ensureServerCertificate(address, superuser, this.adminTimeouts, tls);
   }
 
   serverCommand(host: EngineHost): { program: string; args: string[] } {

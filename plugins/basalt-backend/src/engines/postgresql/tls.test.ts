@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { Client, ClientConfig } from 'pg';
 import { EngineAddress, EngineContext } from '@basalt/plugin-basalt-node';
 import { NetworkPolicy } from '@basalt/plugin-basalt-common';
@@ -43,7 +44,45 @@ describe('PostgreSQL TLS and allowed networks', () => {
       context,
     });
     await driver.ensureDatabasesAndAccounts(primary.address, context);
-    return { address: primary.address, context };
+    const startReplica = async () => {
+      const source = { address: primary.address, peerAddress: primary.address };
+      const replica = await runtime.ensureInstance({
+        cluster,
+        name: 'shop-1',
+        node: 'node-b',
+        bootstrap: { from: 'replica-of', source },
+        driver,
+        context,
+      });
+      return replica.address;
+    };
+    return { address: primary.address, context, startReplica };
+  }
+
+  /** The SHA-256 fingerprint of the certificate the server presents. */
+  async function servedFingerprint(
+    address: EngineAddress,
+    context: EngineContext,
+  ): Promise<string> {
+    let fingerprint = '';
+    const client = new Client({
+      host: address.host,
+      port: address.port,
+      user: context.credentials.superuser.username,
+      password: context.credentials.superuser.password,
+      database: 'postgres',
+      ssl: {
+        ca: context.credentials.tls!.caCertificate,
+        rejectUnauthorized: true,
+        checkServerIdentity: (_host, certificate) => {
+          fingerprint = certificate.fingerprint256;
+          return undefined;
+        },
+      },
+    });
+    await client.connect();
+    await client.end();
+    return fingerprint;
   }
 
   /** Connects as `app` and says who the server saw, and whether over TLS. */
@@ -104,6 +143,42 @@ describe('PostgreSQL TLS and allowed networks', () => {
         ssl: { ca: other!.caCertificate, rejectUnauthorized: true },
       }),
     ).rejects.toThrow(/certificate/);
+  });
+
+  it('makes running primaries and replicas present a renewed certificate', async () => {
+    const { address, context, startReplica } = await startPrimary({
+      tls: 'required',
+      allowedNetworks: ['127.0.0.1/32'],
+    });
+    const replica = await startReplica();
+    const current = context.credentials.tls!;
+    // Renewed now, from the same CA, as if it were within the window.
+    const renewed = (await new ClusterCertificates({
+      validityDays: 400,
+      renewBeforeDays: 366,
+    }).ensure(clusterKey('shop'), ['localhost', '127.0.0.1'], current))!;
+    expect(renewed.caCertificate).toBe(current.caCertificate);
+    const next: EngineContext = {
+      ...context,
+      credentials: { ...context.credentials, tls: renewed },
+    };
+    const fingerprintOf = (pem: string) =>
+      new X509Certificate(pem).fingerprint256;
+
+    for (const instance of [address, replica]) {
+      expect(await servedFingerprint(instance, context)).toBe(
+        fingerprintOf(current.certificate),
+      );
+      await expect(
+        driver.ensureServerCertificate(instance, next),
+      ).resolves.toBe(true);
+      expect(await servedFingerprint(instance, next)).toBe(
+        fingerprintOf(renewed.certificate),
+      );
+      await expect(
+        driver.ensureServerCertificate(instance, next),
+      ).resolves.toBe(false);
+    }
   });
 
   it('refuses clients from addresses outside the allowed networks', async () => {
