@@ -56,7 +56,11 @@ function loopbackSource(
   const address = client.remoteAddress?.replace(/^::ffff:/, '');
   const loopback = (host?: string) =>
     !!host && net.isIPv4(host) && host.startsWith('127.');
-  return loopback(address) && loopback(target.host) ? address : undefined;
+  // 127.0.0.1 is the source Linux picks for any loopback target anyway;
+  // leaving it to connect() spares binding a port before connecting.
+  return address !== '127.0.0.1' && loopback(address) && loopback(target.host)
+    ? address
+    : undefined;
 }
 
 /**
