@@ -147,7 +147,10 @@ export class ClusterObjects {
       await this.cache.waitFor(
         () => {
           const seen = credentialsIn(this.cache.getSecret(kubeNamespace, name));
-          return seen && accounts.every(account => seen.accounts[account])
+          // Seen as written, or the next pass would renew the certificate again.
+          return seen &&
+            accounts.every(account => seen.accounts[account]) &&
+            seen.tls?.certificate === credentials.tls?.certificate
             ? true
             : undefined;
         },
