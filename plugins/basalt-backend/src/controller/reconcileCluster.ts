@@ -57,7 +57,6 @@ export async function reconcileCluster(
     );
     observation.observed = instances;
     observation.lastFailover = failover;
-    await ensureServerCertificates(ctx, engine, instances);
     await ensureVolumes(
       ctx,
       engine,
@@ -80,6 +79,7 @@ export async function reconcileCluster(
       engine,
       observation.observed,
     );
+    await ensureServerCertificates(ctx, engine, observation.observed);
     // Last: it changes the primary, which the steps above worked with.
     const switchover = await ensureSwitchover(
       ctx,

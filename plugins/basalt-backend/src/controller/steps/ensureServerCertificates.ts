@@ -4,9 +4,12 @@ import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
 /**
  * Has every ready instance present the cluster's current server
  * certificate, so one renewed before its expiry reaches running instances
- * (new ones are created with it). `served` remembers, across passes, the
- * certificate each instance was last seen with, so an instance is asked
- * again only after a renewal or a restart of the backend.
+ * (new ones are created with it). `ctx.servedCertificates` remembers,
+ * across passes, the certificate each instance was last seen with, so an
+ * instance is asked again only after a renewal or a restart of the backend.
+ * An instance that cannot take it now (e.g. its volume is full) is logged
+ * and asked again next pass; it does not stop the reconcile, as the old
+ * certificate stays valid for weeks.
  */
 export async function ensureServerCertificates(
   ctx: ReconcileContext,
@@ -21,7 +24,17 @@ export async function ensureServerCertificates(
     if (!probe.ready || ctx.servedCertificates.get(key) === certificate) {
       continue;
     }
-    if (await ensure(instance.address, engine)) {
+    let changed: boolean;
+    try {
+      changed = await ensure(instance.address, engine);
+    } catch (error) {
+      ctx.logger.warn(
+        `Could not give ${instance.name} the current server certificate; retrying next pass`,
+        error as Error,
+      );
+      continue;
+    }
+    if (changed) {
       await ctx.recordEvent(
         'Normal',
         'CertificateRenewed',
