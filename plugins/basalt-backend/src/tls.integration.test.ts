@@ -1,5 +1,9 @@
 import net from 'node:net';
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { ClusterResource } from '@basalt/plugin-basalt-common';
 import { Client, ClientConfig } from 'pg';
@@ -12,6 +16,8 @@ import {
 import { socketFrom } from './__testUtils__/socketFrom';
 
 jest.setTimeout(120_000);
+
+const execFileAsync = promisify(execFile);
 
 const backend = useTestBackend({
   ports: { from: 32100, to: 32199 },
@@ -50,20 +56,24 @@ describe('TLS and allowed networks through the API and endpoints', () => {
     });
   }
 
+  function appPassword(): string {
+    const stored = JSON.parse(
+      readFileSync(cluster.status!.credentials!.location, 'utf8'),
+    );
+    return stored.credentials.accounts.app;
+  }
+
   /** Connects as `app` through the read-write endpoint. */
   async function connectApp(options: {
     ssl?: ClientConfig['ssl'];
     from?: string;
   }) {
     const [host, port] = cluster.status!.endpoints.readWrite!.split(':');
-    const stored = JSON.parse(
-      readFileSync(cluster.status!.credentials!.location, 'utf8'),
-    );
     const client = new Client({
       host,
       port: Number(port),
       user: 'app',
-      password: stored.credentials.accounts.app,
+      password: appPassword(),
       database: 'shop',
       connectionTimeoutMillis: 5000,
       ssl: options.ssl,
@@ -110,6 +120,31 @@ describe('TLS and allowed networks through the API and endpoints', () => {
     await expect(connectApp({})).rejects.toThrow(
       /no pg_hba.conf entry for host "127.0.0.1", user "app", database "shop", no encryption/,
     );
+  });
+
+  it('lets psql connect with sslmode=verify-full and the CA from the API', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'basalt-ca-'));
+    try {
+      const caFile = join(dir, 'ca.crt');
+      writeFileSync(
+        caFile,
+        await (await get('/clusters/payments/tls-db/ca.crt')).text(),
+      );
+      const port = cluster.status!.endpoints.readWrite!.split(':')[1];
+      const { stdout } = await execFileAsync(
+        '/usr/lib/postgresql/15/bin/psql',
+        [
+          `host=localhost port=${port} dbname=shop user=app sslmode=verify-full sslrootcert=${caFile}`,
+          '--no-psqlrc',
+          '--tuples-only',
+          '--command=select ssl from pg_stat_ssl where pid = pg_backend_pid()',
+        ],
+        { env: { ...process.env, PGPASSWORD: appPassword() } },
+      );
+      expect(stdout.trim()).toBe('t');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a client from outside the allowed networks', async () => {
