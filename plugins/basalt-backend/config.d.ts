@@ -201,6 +201,20 @@ export interface Config {
         engines: { [engine: string]: string[] };
         /** Most instances a cluster may have. Default: 9. */
         maxReplicas?: number;
+        /**
+         * `required`: clients must use TLS (plain connections are refused);
+         * `optional`: TLS is offered and plain connections are allowed.
+         * Every cluster gets its own CA and server certificate either way.
+         * Default: `optional`.
+         */
+        tls?: 'required' | 'optional';
+        /**
+         * CIDRs clients may connect from, enforced by the engine's own
+         * access rules (`pg_hba.conf`); the backend refuses to start with
+         * one that is not a CIDR or has host bits set. Default:
+         * `['127.0.0.1/32']`.
+         */
+        allowedNetworks?: string[];
         /** Backups every cluster gets; a manifest may not set other values. */
         backup?: {
           /** Cron expression, e.g. `0 2 * * *`. */
@@ -252,6 +266,20 @@ export interface Config {
         /** Per-node overrides; without it, the pool is on every node. */
         nodes?: { [node: string]: VolumePoolSettings };
       };
+    };
+    /**
+     * Every cluster's own CA and server certificate (see
+     * docs/configuration.md): the server certificate is renewed from the
+     * same CA when it is this close to expiry.
+     */
+    tls?: {
+      /** Validity of a new server certificate, in days. Default: 365. */
+      serverCertificateValidityDays?: number;
+      /**
+       * How many days before its expiry a server certificate is renewed;
+       * less than the validity. Default: 30.
+       */
+      renewBeforeDays?: number;
     };
     /** Where instances run. */
     runtimes?: {

@@ -122,6 +122,7 @@ export const basaltPlugin = createBackendPlugin({
           events,
           runtime,
           drivers,
+          profiles: offerings.profiles,
           logger: logger.child({ component: 'backups' }),
         });
         const instances = new InstanceStore(knex);

@@ -76,6 +76,8 @@ export function useTestBackend(options: {
   volumes?: { enforce: boolean };
   /** More `basalt.controller` config, e.g. volume protection's watermarks. */
   controller?: JsonObject;
+  /** `basalt.profiles`; none by default. */
+  profiles?: JsonObject;
 }) {
   let rootDir = '';
   let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
@@ -95,6 +97,7 @@ export function useTestBackend(options: {
                 ...(options.resync && { resyncInterval: '1s' }),
                 ...options.controller,
               },
+              ...(options.profiles && { profiles: options.profiles }),
               backups: options.backups?.(rootDir) ?? {
                 repositories: {
                   default: {

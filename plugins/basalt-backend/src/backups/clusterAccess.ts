@@ -1,5 +1,9 @@
 import { ConflictError } from '@backstage/errors';
-import { ClusterResource, clusterRefOf } from '@basalt/plugin-basalt-common';
+import {
+  ClusterResource,
+  RegionProfile,
+  clusterRefOf,
+} from '@basalt/plugin-basalt-common';
 import {
   ClusterKey,
   EngineAddress,
@@ -8,6 +12,7 @@ import {
   EngineDriver,
   Runtime,
 } from '@basalt/plugin-basalt-node';
+import { networkPolicyOf } from '../network/networkPolicy';
 
 /** What acting on a cluster's engine needs. */
 export interface ClusterAccess {
@@ -29,6 +34,8 @@ export class ClusterAccessor {
     private readonly deps: {
       runtime: Runtime;
       drivers: Map<string, EngineDriver>;
+      /** The region profiles, whose network rules a restored instance gets. */
+      profiles: RegionProfile[];
     },
   ) {}
 
@@ -56,7 +63,11 @@ export class ClusterAccessor {
       key,
       driver,
       backups: driver.backups,
-      engine: { spec: cluster.spec, credentials },
+      engine: {
+        spec: cluster.spec,
+        credentials,
+        network: networkPolicyOf(this.deps.profiles, cluster.spec),
+      },
     };
   }
 

@@ -11,6 +11,7 @@ import {
   InstanceWarningEvent,
   Runtime,
 } from '@basalt/plugin-basalt-node';
+import { networkPolicyOf } from '../network/networkPolicy';
 import { FinalBackup } from '../backups/FinalBackup';
 import { RestorePlanner } from '../backups/RestorePlanner';
 import { WalArchiver } from '../backups/WalArchiver';
@@ -95,6 +96,8 @@ export class ClusterController {
   readonly #queue: WorkQueue;
   readonly #failures = new Map<string, number>();
   readonly #unsettled = new Map<string, number>();
+  /** See `ReconcileContext.servedCertificates`. */
+  readonly #servedCertificates = new Map<string, string>();
   #unsubscribe?: () => void;
   readonly #abort = new AbortController();
   readonly #monitor: PrimaryMonitor;
@@ -247,6 +250,8 @@ export class ClusterController {
         this.#options.offerings.engines.find(
           e => e.engine === cluster.spec.engine,
         )?.parameters ?? driver.driver.parameters,
+      network: networkPolicyOf(this.#options.offerings.profiles, cluster.spec),
+      servedCertificates: this.#servedCertificates,
     });
     const { observation, settled, engine } = await reconcileCluster(ctx);
     if (cluster.spec.restore && stored.lifecycle.restoredAt) {
@@ -273,6 +278,9 @@ export class ClusterController {
       clusters: this.#options.clusters,
       beforeRemoval: () => this.#monitor.unwatch(uid),
     });
+    for (const key of this.#servedCertificates.keys()) {
+      if (key.startsWith(`${uid}/`)) this.#servedCertificates.delete(key);
+    }
     // A refused deletion is reconciled at once, to show why on the status.
     return outcome === 'blocked' ? { requeueAfterMs: 0 } : {};
   }

@@ -5,6 +5,7 @@ import {
   BackupMethod,
   ClusterEvent,
   ClusterResource,
+  NetworkPolicy,
   ParameterDefinition,
   ResourceClass,
 } from '@basalt/plugin-basalt-common';
@@ -99,6 +100,13 @@ export interface ReconcileContext extends ClusterScope {
    * those the platform team added in configuration.
    */
   parameterDefinitions: ParameterDefinition[];
+  /** Who may connect to the cluster, from its region profile. */
+  network: NetworkPolicy;
+  /**
+   * The server certificate each instance (`<cluster uid>/<instance>`) was
+   * last found presenting, kept by the controller across passes.
+   */
+  servedCertificates: Map<string, string>;
 }
 
 /** An instance together with what probing it found. */

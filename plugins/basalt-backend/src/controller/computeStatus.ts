@@ -7,6 +7,7 @@ import {
   ClusterCondition,
   ClusterResource,
   ConfigurationStatus,
+  ClusterTlsStatus,
   CredentialsReference,
   EngineClusterStatus,
   FailoverRecord,
@@ -25,6 +26,8 @@ export interface Observation {
   observed: ObservedInstance[];
   endpoints: ClusterEndpoints;
   credentials?: CredentialsReference;
+  /** How clients connect with TLS, once the cluster has certificates. */
+  tls?: ClusterTlsStatus;
   /** The error that stopped the reconcile, if one did. */
   failure?: { reason: ClusterReason; message: string };
   /** A rolling restart that is not finished. */
@@ -337,6 +340,7 @@ export function computeStatus(
     instances: facts.instances,
     endpoints: observation.endpoints,
     ...(observation.credentials && { credentials: observation.credentials }),
+    ...(observation.tls && { tls: observation.tls }),
     ...(lastFailover && { lastFailover }),
     ...(observation.lastBackup && { lastBackup: observation.lastBackup }),
     ...(configuration && { configuration }),

@@ -1,8 +1,9 @@
 import {
   ClusterReasons,
+  ClusterTlsStatus,
   ConfigurationStatus,
 } from '@basalt/plugin-basalt-common';
-import { EngineContext } from '@basalt/plugin-basalt-node';
+import { ClusterTls, EngineContext } from '@basalt/plugin-basalt-node';
 import { Observation } from './computeStatus';
 import { resolveResources } from '../offerings/resolveResources';
 import { reasonOf } from './errors';
@@ -18,6 +19,7 @@ import {
   restoring,
 } from './steps/ensureRestored';
 import { ensureReplicationMode } from './steps/ensureReplicationMode';
+import { ensureServerCertificates } from './steps/ensureServerCertificates';
 import { ensureSwitchover } from './steps/ensureSwitchover';
 import { ensureVolumeProtection } from './steps/ensureVolumeProtection';
 import { ensureVolumes } from './steps/ensureVolumes';
@@ -54,9 +56,11 @@ export async function reconcileCluster(
       accounts,
     );
     observation.credentials = reference;
+    observation.tls = tlsStatusOf(ctx, credentials.tls);
     engine = {
       spec: ctx.cluster.spec,
       credentials,
+      network: ctx.network,
       resources: resolveResources(
         ctx.cluster.spec.resources,
         ctx.resourceClasses,
@@ -104,6 +108,7 @@ export async function reconcileCluster(
       engine,
       observation.observed,
     );
+    await ensureServerCertificates(ctx, engine, observation.observed);
     // Last: it changes the primary, which the steps above worked with.
     const switchover = await ensureSwitchover(
       ctx,
@@ -145,6 +150,23 @@ function withoutPendingRestart(
 ): ConfigurationStatus {
   const { restartPrimaryFirst: _, ...rest } = configuration;
   return { ...rest, pendingRestart: [] };
+}
+
+/** What clients need to connect with TLS; the CA is public. */
+function tlsStatusOf(
+  ctx: ReconcileContext,
+  tls: ClusterTls | undefined,
+): ClusterTlsStatus | undefined {
+  if (!tls) return undefined;
+  const { namespace, name } = ctx.key;
+  return {
+    required: ctx.network.tls === 'required',
+    sslmode: 'verify-full',
+    caCertificateUrl: `/api/basalt/clusters/${encodeURIComponent(
+      namespace,
+    )}/${encodeURIComponent(name)}/ca.crt`,
+    caCertificate: tls.caCertificate,
+  };
 }
 
 /**

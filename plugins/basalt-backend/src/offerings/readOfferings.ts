@@ -1,8 +1,10 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import {
+  DEFAULT_NETWORK_POLICY,
   ENGINES,
   Engine,
+  NetworkPolicy,
   EngineTemplate,
   Offerings,
   RESOURCE_CLASSES,
@@ -10,6 +12,7 @@ import {
   ResourceClass,
 } from '@basalt/plugin-basalt-common';
 import { EngineDriver } from '@basalt/plugin-basalt-node';
+import { isCidr } from '../network/cidr';
 import { checkOfferings } from './checkOfferings';
 import { readEngineOfferings } from './readEngineOfferings';
 
@@ -91,6 +94,7 @@ function readProfile(config: Config, name: string): RegionProfile {
     ),
     maxReplicas: config.getOptionalNumber('maxReplicas') ?? 9,
     parameters: readParameterRules(config.getOptionalConfig('parameters')),
+    network: readNetworkPolicy(config, `basalt.profiles.${name}`),
     ...(config.has('backup') && {
       backup: {
         schedule: config.getOptionalString('backup.schedule'),
@@ -98,6 +102,26 @@ function readProfile(config: Config, name: string): RegionProfile {
       },
     }),
   };
+}
+
+function readNetworkPolicy(config: Config, key: string): NetworkPolicy {
+  const tls = config.getOptionalString('tls') ?? DEFAULT_NETWORK_POLICY.tls;
+  if (tls !== 'required' && tls !== 'optional') {
+    throw new InputError(
+      `${key}.tls must be one of required, optional, got '${tls}'`,
+    );
+  }
+  const allowedNetworks =
+    config.getOptionalStringArray('allowedNetworks') ??
+    DEFAULT_NETWORK_POLICY.allowedNetworks;
+  allowedNetworks.forEach((cidr, index) => {
+    if (!isCidr(cidr)) {
+      throw new InputError(
+        `${key}.allowedNetworks[${index}] must be a CIDR with no host bits set, e.g. 10.0.0.0/8, got '${cidr}'`,
+      );
+    }
+  });
+  return { tls, allowedNetworks };
 }
 
 /**

@@ -1,22 +1,38 @@
 import { randomBytes } from 'node:crypto';
-import { ClusterCredentials } from '@basalt/plugin-basalt-node';
+import { ClusterCredentials, ClusterKey } from '@basalt/plugin-basalt-node';
+import { ClusterCertificates } from './certificates';
 
 /** The account Basalt administers every cluster with. */
 export const SUPERUSER_NAME = 'basalt';
 /** The account replicas stream from their primary with. */
 export const REPLICATION_USER_NAME = 'basalt_replication';
 
+/** How a runtime has its clusters' certificates issued. */
+export interface CertificateRequest {
+  certificates: ClusterCertificates;
+  cluster: ClusterKey;
+  /** The names and addresses clients reach the cluster's instances at. */
+  hosts: string[];
+}
+
 /**
- * `current` with a password for every account in `accounts` (new
- * credentials when there are none), or undefined when it has them all.
- * Passwords are generated once and kept.
+ * `current` with a password for every account in `accounts` and a server
+ * certificate that is not due for renewal (new credentials when there are
+ * none), or undefined when it has them all. Passwords are generated once
+ * and kept; the CA is kept while it is good.
  */
-export function completeCredentials(
+export async function completeCredentials(
   current: ClusterCredentials | undefined,
   accounts: string[],
-): ClusterCredentials | undefined {
+  tls: CertificateRequest,
+): Promise<ClusterCredentials | undefined> {
   const missing = accounts.filter(name => !current?.accounts[name]);
-  if (current && missing.length === 0) return undefined;
+  const renewed = await tls.certificates.ensure(
+    tls.cluster,
+    tls.hosts,
+    current?.tls,
+  );
+  if (current && missing.length === 0 && !renewed) return undefined;
   const base = current ?? generateCredentials();
   return {
     ...base,
@@ -24,6 +40,7 @@ export function completeCredentials(
       ...base.accounts,
       ...Object.fromEntries(missing.map(name => [name, newPassword()])),
     },
+    tls: renewed ?? base.tls,
   };
 }
 

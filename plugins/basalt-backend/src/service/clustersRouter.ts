@@ -1,5 +1,5 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { ClusterLogs } from './ClusterLogs';
@@ -88,6 +88,20 @@ export function createClustersRouter(options: {
   router.get('/clusters/:namespace/:name', async (req, res) => {
     const { namespace, name } = req.params;
     res.json(await service.get(namespace, name, await credentials(req)));
+  });
+
+  // The CA clients verify the cluster's servers with (public, like the
+  // cluster itself: read permission); never any private key.
+  router.get('/clusters/:namespace/:name/ca.crt', async (req, res) => {
+    const { namespace, name } = req.params;
+    const cluster = await service.get(namespace, name, await credentials(req));
+    const ca = cluster.status?.tls?.caCertificate;
+    if (!ca) {
+      throw new NotFoundError(
+        `EngineCluster ${namespace}/${name} has no CA certificate yet`,
+      );
+    }
+    res.type('application/x-pem-file').send(ca);
   });
 
   router.delete('/clusters/:namespace/:name', async (req, res) => {

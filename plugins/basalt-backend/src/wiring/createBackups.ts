@@ -1,5 +1,6 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
+import { RegionProfile } from '@basalt/plugin-basalt-common';
 import { EngineDriver, Runtime } from '@basalt/plugin-basalt-node';
 import { Knex } from 'knex';
 import { BackupRepositories } from '../backups/BackupRepositories';
@@ -42,9 +43,11 @@ export function createBackups(options: {
   events: EventStore;
   runtime: Runtime;
   drivers: Map<string, EngineDriver>;
+  profiles: RegionProfile[];
   logger: LoggerService;
 }): Backups {
-  const { knex, clusters, events, runtime, drivers, logger } = options;
+  const { knex, clusters, events, runtime, drivers, profiles, logger } =
+    options;
   const repositories = new BackupRepositories(
     readRepositoryConfig(options.config, {
       defaultPath: options.settings.backups.defaultPath,
@@ -52,7 +55,7 @@ export function createBackups(options: {
   );
   const store = new BackupStore(knex);
   const lifecycle = new LifecycleStore(knex);
-  const accessor = new ClusterAccessor({ runtime, drivers });
+  const accessor = new ClusterAccessor({ runtime, drivers, profiles });
   const runner = new BackupRunner({
     backups: store,
     repositories,

@@ -4,6 +4,7 @@ import { InputError } from '@backstage/errors';
 import { RegionProfile } from '@basalt/plugin-basalt-common';
 import { Runtime } from '@basalt/plugin-basalt-node';
 import { BasaltConfig } from '../config';
+import { readCertificatePolicy } from '../runtime/certificates';
 import { LocalRuntime } from '../runtime/local';
 import { KubernetesRuntime, NODE_POOL_ROOT } from '../runtime/kubernetes';
 import { readKubernetesConfig } from '../runtime/kubernetes/readKubernetesConfig';
@@ -51,12 +52,16 @@ export async function createRuntime(options: {
     };
   }
   const name = builtInRuntimeOf(profiles);
+  const certificates = readCertificatePolicy(
+    config.getOptionalConfig('basalt.tls'),
+  );
   if (name === 'kubernetes') {
     const runtime = await KubernetesRuntime.create({
       ...readKubernetesConfig(
         config.getOptionalConfig('basalt.runtimes.kubernetes') ??
           new ConfigReader({}),
       ),
+      certificates,
       logger: logger.child({ runtime: 'kubernetes' }),
     });
     return {
@@ -77,6 +82,7 @@ export async function createRuntime(options: {
     binDirs: { postgresql: settings.local.postgresqlBinDir },
     portRange: settings.local.ports,
     volumes: { enforce: settings.local.enforceVolumes },
+    certificates,
     logger: logger.child({ runtime: 'local' }),
   });
   return {

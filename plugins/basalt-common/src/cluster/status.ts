@@ -67,6 +67,29 @@ export interface CredentialsReference {
 }
 
 /**
+ * How clients connect to a cluster with TLS and verify its server: with
+ * PostgreSQL, `sslmode=verify-full sslrootcert=<the CA file>` to the
+ * endpoints' host (`localhost` or 127.0.0.1 locally, the Services' DNS
+ * names on Kubernetes).
+ *
+ * @public
+ */
+export interface ClusterTlsStatus {
+  /** Plain connections are refused (the region profile requires TLS). */
+  required: boolean;
+  /** The libpq `sslmode` that verifies the server's certificate and name. */
+  sslmode: 'verify-full';
+  /**
+   * Where to get the cluster's CA certificate (PEM): the API path
+   * `/api/basalt/clusters/<namespace>/<name>/ca.crt`, readable by whoever
+   * may read the cluster.
+   */
+  caCertificateUrl: string;
+  /** The cluster's CA certificate itself, PEM; public. */
+  caCertificate: string;
+}
+
+/**
  * The most recent change of primary, planned (switchover) or not (failover).
  *
  * @public
@@ -97,6 +120,8 @@ export interface EngineClusterStatus {
   instances: InstanceStatus[];
   endpoints: ClusterEndpoints;
   credentials?: CredentialsReference;
+  /** How clients connect with TLS; absent until the cluster has certificates. */
+  tls?: ClusterTlsStatus;
   /** The last change of primary; absent while the first primary still leads. */
   lastFailover?: FailoverRecord;
   /** The most recent completed backup, once there is one. */

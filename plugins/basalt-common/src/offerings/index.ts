@@ -1,8 +1,10 @@
 export type {
   Engine,
   EngineTemplate,
+  NetworkPolicy,
   Offerings,
   RegionProfile,
   ResourceClass,
 } from './types';
 export { PolicyViolationError, applyOfferings } from './applyOfferings';
+export { DEFAULT_NETWORK_POLICY } from './types';

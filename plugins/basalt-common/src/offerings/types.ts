@@ -46,7 +46,39 @@ export interface RegionProfile {
   backup?: { schedule?: string; retention?: string };
   /** What the profile rules about `spec.parameters`, by engine. */
   parameters?: Record<string, ProfileParameterRules>;
+  /**
+   * Who may connect to the profile's clusters, and how; absent:
+   * {@link DEFAULT_NETWORK_POLICY}.
+   */
+  network?: NetworkPolicy;
 }
+
+/**
+ * A region profile's client network rules, enforced by the engine's own
+ * access rules (PostgreSQL's `pg_hba.conf`) on every runtime.
+ *
+ * @public
+ */
+export interface NetworkPolicy {
+  /**
+   * `required`: clients must connect with TLS (plain connections are
+   * refused); `optional`: TLS is offered, plain connections are allowed.
+   */
+  tls: 'required' | 'optional';
+  /** The CIDRs clients may connect from, e.g. `10.0.0.0/8`. */
+  allowedNetworks: string[];
+}
+
+/**
+ * The network rules of a profile that sets none, and of clusters without a
+ * profile: TLS offered, clients from this host only.
+ *
+ * @public
+ */
+export const DEFAULT_NETWORK_POLICY: NetworkPolicy = {
+  tls: 'optional',
+  allowedNetworks: ['127.0.0.1/32'],
+};
 
 /**
  * The resources a size class stands for.

@@ -1,5 +1,6 @@
 export type {
   ClusterCredentials,
+  ClusterTls,
   EngineAddress,
   EngineContext,
   EngineDriver,

@@ -4,6 +4,7 @@ import {
   InstanceRole,
   LogLevel,
   ManifestIssue,
+  NetworkPolicy,
   ParameterDefinition,
   RefusedParameterRule,
   ReservedNames,
@@ -23,6 +24,28 @@ export interface ClusterCredentials {
   replication: { username: string; password: string };
   /** One password per account in `spec.accounts`, by account name. */
   accounts: Record<string, string>;
+  /**
+   * The cluster's own CA and the server certificate its instances present;
+   * absent only in credentials stored before Basalt issued certificates.
+   */
+  tls?: ClusterTls;
+}
+
+/**
+ * A cluster's TLS material, all PEM. Kept with the credentials; only
+ * `caCertificate` may be shown to anyone (clients verify the server with it).
+ *
+ * @public
+ */
+export interface ClusterTls {
+  /** The cluster's self-signed CA certificate. */
+  caCertificate: string;
+  /** The CA's private key, which signs the server certificate when it is renewed. */
+  caKey: string;
+  /** The server certificate every instance presents, signed by the CA. */
+  certificate: string;
+  /** The server certificate's private key. */
+  key: string;
 }
 
 /**
@@ -168,6 +191,11 @@ export interface EngineContext {
    * own defaults.
    */
   resources?: InstanceResources;
+  /**
+   * Who may connect and whether TLS is required, from the cluster's region
+   * profile; absent: `DEFAULT_NETWORK_POLICY` (basalt-common).
+   */
+  network?: NetworkPolicy;
 }
 
 /**
@@ -259,6 +287,16 @@ export interface EngineDriver {
    * replaying when it runs with a lower `max_connections` than its primary.
    */
   restartPrimaryFirst(applied: EngineContext, wanted: EngineContext): boolean;
+  /**
+   * Makes a running instance present the cluster's current server
+   * certificate (`context.credentials.tls`), e.g. after it was renewed, and
+   * resolves with whether anything changed. Absent: the engine serves no
+   * TLS, or picks up certificates by itself.
+   */
+  ensureServerCertificate?(
+    address: EngineAddress,
+    context: EngineContext,
+  ): Promise<boolean>;
   /**
    * Connects to the instance and reports readiness, role, lag and position;
    * never throws (an instance that does not answer within `timeoutMs`, or

@@ -14,6 +14,7 @@ import {
   ConfigurationInput,
   lowersStandbyMinimums,
   renderPgHba,
+  TLS_FILES,
   renderPostgresqlConf,
 } from './configuration';
 import { Timeouts, withClient } from './connection';
@@ -26,6 +27,7 @@ import {
 } from './parameters';
 import { probeInstance } from './probe';
 import { reloadConfiguration } from './reload';
+import { ensureServerCertificate } from './serverCertificate';
 import { setWritesLocked } from './writesLock';
 import {
   ensureSynchronousCommit,
@@ -107,8 +109,8 @@ export class PostgresDriver implements EngineDriver {
     this.backups = new PostgresBackups({
       binDir: options.binDir ?? '/usr/lib/postgresql/15/bin',
       timeouts: this.adminTimeouts,
-      configurationFiles: (host, context) =>
-        this.configurationFiles(host, context),
+      dataFiles: (host, context) =>
+        dataFiles(this.configurationFiles(host, context), context),
     });
   }
 
@@ -117,7 +119,7 @@ export class PostgresDriver implements EngineDriver {
     context: EngineContext,
   ): Promise<void> {
     // Rendered first: a bad parameter fails before any work is done.
-    const files = this.configurationFiles(host, context);
+    const files = dataFiles(this.configurationFiles(host, context), context);
     const { superuser } = context.credentials;
     await host.withSecretFile(`${superuser.password}\n`, passwordFile =>
       host.exec(
@@ -142,7 +144,7 @@ export class PostgresDriver implements EngineDriver {
     context: EngineContext,
     source: ReplicationSource,
   ): Promise<void> {
-    const files = this.configurationFiles(host, context);
+    const files = dataFiles(this.configurationFiles(host, context), context);
     const { superuser, replication } = context.credentials;
     // The source may not have the replication account yet, depending on
     // whether its databases and accounts were reconciled already.
@@ -208,6 +210,15 @@ export class PostgresDriver implements EngineDriver {
     );
   }
 
+  async ensureServerCertificate(
+    address: EngineAddress,
+    context: EngineContext,
+  ): Promise<boolean> {
+    const { tls, superuser } = context.credentials;
+    if (!tls) return false;
+    return ensureServerCertificate(address, superuser, this.adminTimeouts, tls);
+  }
+
   serverCommand(host: EngineHost): { program: string; args: string[] } {
     return { program: host.binary('postgres'), args: ['-D', host.dataDir] };
   }
@@ -268,7 +279,7 @@ export class PostgresDriver implements EngineDriver {
     context: EngineContext,
     replica: { name: string; primary: ReplicationSource },
   ): Promise<{ rewound: boolean }> {
-    const files = this.configurationFiles(host, context);
+    const files = dataFiles(this.configurationFiles(host, context), context);
     const { superuser, replication } = context.credentials;
     const wasStandby = await host.fileExists('standby.signal');
     if (!wasStandby) {
@@ -334,6 +345,9 @@ export class PostgresDriver implements EngineDriver {
       address: host.address,
       spec: context.spec,
       replicationUser: context.credentials.replication.username,
+      superuser: context.credentials.superuser.username,
+      network: context.network,
+      tls: !!context.credentials.tls,
       archiveDir: host.archiveDir,
       resources: context.resources,
     };
@@ -342,6 +356,25 @@ export class PostgresDriver implements EngineDriver {
       'pg_hba.conf': renderPgHba(input),
     };
   }
+}
+
+/**
+ * What the driver writes into an instance's data directory: its
+ * configuration, and the cluster's TLS material, which holds a secret and so
+ * is not among the configuration files a runtime may keep elsewhere.
+ */
+function dataFiles(
+  configuration: Record<string, string>,
+  context: EngineContext,
+): Record<string, string> {
+  const { tls } = context.credentials;
+  if (!tls) return configuration;
+  return {
+    ...configuration,
+    [TLS_FILES.certificate]: tls.certificate,
+    [TLS_FILES.key]: tls.key,
+    [TLS_FILES.ca]: tls.caCertificate,
+  };
 }
 
 async function writeFiles(host: EngineHost, files: Record<string, string>) {

@@ -72,19 +72,51 @@ describe('renderPostgresqlConf', () => {
 });
 
 describe('renderPgHba', () => {
-  it('allows password logins from 127.0.0.1 only', () => {
-    const lines = renderPgHba(input())
+  const rules = (conf: string) =>
+    conf
       .split('\n')
-      .filter(line => line && !line.startsWith('#'));
-    expect(lines).toEqual([
-      expect.stringMatching(/^local +all +all +scram-sha-256$/),
-      expect.stringMatching(
-        /^host +all +all +127\.0\.0\.1\/32 +scram-sha-256$/,
-      ),
-      expect.stringMatching(
-        /^host +replication +"basalt_replication" +127\.0\.0\.1\/32 +scram-sha-256$/,
-      ),
+      .filter(line => line && !line.startsWith('#'))
+      .map(line => line.split(/ +/).join(' '));
+
+  it('allows password logins from 127.0.0.1 only by default', () => {
+    expect(rules(renderPgHba(input()))).toEqual([
+      'local all all scram-sha-256',
+      'host replication "basalt_replication" 127.0.0.1/32 scram-sha-256',
+      'host all all 127.0.0.1/32 scram-sha-256',
     ]);
+  });
+
+  it('allows clients from each allowed network, over TLS only when required', () => {
+    const conf = renderPgHba({
+      ...input(),
+      superuser: 'basalt',
+      network: {
+        tls: 'required',
+        allowedNetworks: ['10.0.0.0/8', '127.0.0.2/32'],
+      },
+    });
+    expect(rules(conf)).toEqual([
+      'local all all scram-sha-256',
+      'host all "basalt" 127.0.0.1/32 scram-sha-256',
+      'host replication "basalt_replication" 127.0.0.1/32 scram-sha-256',
+      'hostssl all all 10.0.0.0/8 scram-sha-256',
+      'hostssl all all 127.0.0.2/32 scram-sha-256',
+    ]);
+  });
+});
+
+describe('tlsSettings', () => {
+  it("serves the cluster's certificate from the data directory", () => {
+    const conf = renderPostgresqlConf({ ...input(), tls: true });
+    expect(conf).toContain("ssl = 'on'");
+    expect(conf).toContain("ssl_cert_file = 'server.crt'");
+    expect(conf).toContain("ssl_key_file = 'server.key'");
+    expect(conf).toContain("ssl_ca_file = 'ca.crt'");
+    expect(conf).toContain("ssl_min_protocol_version = 'TLSv1.2'");
+  });
+
+  it('leaves TLS off without certificates', () => {
+    expect(renderPostgresqlConf(input())).toContain("ssl = 'off'");
   });
 });
 

@@ -1,7 +1,9 @@
 import { InputError } from '@backstage/errors';
 import {
   backupPolicyOf,
+  DEFAULT_NETWORK_POLICY,
   EngineCluster,
+  NetworkPolicy,
   refusedParameterReason,
 } from '@basalt/plugin-basalt-common';
 import { EngineAddress, InstanceResources } from '@basalt/plugin-basalt-node';
@@ -16,6 +18,18 @@ export interface ConfigurationInput {
   address: EngineAddress;
   spec: EngineCluster['spec'];
   replicationUser: string;
+  /**
+   * The account Basalt administers the instance with; it may connect from
+   * 127.0.0.1 whatever the profile says (see {@link renderPgHba}).
+   */
+  superuser?: string;
+  /** Who may connect, and how; absent: `DEFAULT_NETWORK_POLICY`. */
+  network?: NetworkPolicy;
+  /**
+   * The runtime writes the cluster's server certificate, its key and CA
+   * into the data directory ({@link TLS_FILES}), so the server offers TLS.
+   */
+  tls?: boolean;
   /**
    * Where completed WAL files are left for the runtime to archive
    * (`EngineHost.archiveDir`); without it, WAL is not archived.
@@ -37,6 +51,7 @@ export function renderPostgresqlConf(input: ConfigurationInput): string {
     ...resourceSettings(input),
     ...walSizeSettings(input),
     ...archiveSettings(input),
+    ...tlsSettings(input),
     ...checkedParameters(input.spec.parameters),
   };
   return [
@@ -49,17 +64,34 @@ export function renderPostgresqlConf(input: ConfigurationInput): string {
 }
 
 /**
- * Renders `pg_hba.conf`: password (SCRAM) authentication only, over TCP from
- * this host only; replication connections for the replication account only.
+ * Renders `pg_hba.conf`: password (SCRAM) authentication only; clients from
+ * the profile's allowed networks, over TLS only (`hostssl`) when the profile
+ * requires it; replication connections for the replication account from
+ * this host (where replicas run on the local runtime). Basalt's own account
+ * may always connect from 127.0.0.1: the backend administers instances from
+ * this host, and on Kubernetes through a port-forward, which the Pod sees
+ * as its loopback.
  */
 export function renderPgHba(input: ConfigurationInput): string {
-  const replicationUser = `"${input.replicationUser.replace(/"/g, '""')}"`;
+  const network = input.network ?? DEFAULT_NETWORK_POLICY;
+  const clientType = network.tls === 'required' ? 'hostssl' : 'host';
   return [
     '# Written by Basalt when the instance was created.',
     '# TYPE  DATABASE     USER  ADDRESS       METHOD',
     'local   all          all                 scram-sha-256',
-    'host    all          all   127.0.0.1/32  scram-sha-256',
-    `host    replication  ${replicationUser}  127.0.0.1/32  scram-sha-256`,
+    ...(input.superuser
+      ? [
+          `host    all          ${hbaName(
+            input.superuser,
+          )}  127.0.0.1/32  scram-sha-256`,
+        ]
+      : []),
+    `host    replication  ${hbaName(
+      input.replicationUser,
+    )}  127.0.0.1/32  scram-sha-256`,
+    ...network.allowedNetworks.map(
+      cidr => `${clientType}  all          all   ${cidr}  scram-sha-256`,
+    ),
     '',
   ].join('\n');
 }
@@ -96,6 +128,40 @@ export function lowersStandbyMinimums(
     ([name, fallback]) =>
       Number(will[name] ?? fallback) < Number(was[name] ?? fallback),
   );
+}
+
+function hbaName(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Where the runtime writes the cluster's TLS material in the data
+ * directory, owned by the engine's user, mode 0600 (PostgreSQL refuses a
+ * key others can read).
+ */
+export const TLS_FILES = {
+  certificate: 'server.crt',
+  key: 'server.key',
+  ca: 'ca.crt',
+} as const;
+
+/**
+ * TLS for clients that ask for it (and all of them where the profile
+ * requires it, see {@link renderPgHba}), with the cluster's own server
+ * certificate; TLS 1.2 at least. Relative paths are read from the data
+ * directory.
+ */
+export function tlsSettings({
+  tls,
+}: ConfigurationInput): Record<string, string> {
+  if (!tls) return { ssl: 'off' };
+  return {
+    ssl: 'on',
+    ssl_cert_file: TLS_FILES.certificate,
+    ssl_key_file: TLS_FILES.key,
+    ssl_ca_file: TLS_FILES.ca,
+    ssl_min_protocol_version: 'TLSv1.2',
+  };
 }
 
 const MB = 2 ** 20;

@@ -12,6 +12,7 @@ import {
 } from '@basalt/plugin-basalt-node';
 import { sameAddress } from '../addresses';
 import { KeyedMutex } from '../KeyedMutex';
+import { ClusterCertificates } from '../certificates';
 import { completeCredentials } from '../credentials';
 import { KubeCache } from './KubeCache';
 import { KubeWriter } from './KubeWriter';
@@ -37,6 +38,7 @@ export class ClusterObjects {
     private readonly cache: KubeCache,
     private readonly writer: KubeWriter,
     private readonly clusterDomain: string,
+    private readonly certificates: ClusterCertificates,
   ) {}
 
   /** Creates the cluster's ConfigMap when missing; returns it as an owner. */
@@ -107,7 +109,20 @@ export class ClusterObjects {
         this.cache.getSecret(kubeNamespace, name),
       );
       const current = credentialsIn(secret);
-      const credentials = completeCredentials(current, accounts);
+      const names = new ObjectNames(cluster);
+      const credentials = await completeCredentials(current, accounts, {
+        certificates: this.certificates,
+        cluster,
+        // The Services clients use, and the loopback a port-forward ends on.
+        hosts: [
+          ...[names.readWriteService, names.readOnlyService].flatMap(svc => [
+            `${svc}.${kubeNamespace}.svc`,
+            `${svc}.${kubeNamespace}.svc.${this.clusterDomain}`,
+          ]),
+          'localhost',
+          '127.0.0.1',
+        ],
+      });
       if (!credentials) return { credentials: current!, reference };
       const owner = await this.ensureOwner(cluster, kubeNamespace);
       const body = credentialsSecret({
@@ -132,7 +147,10 @@ export class ClusterObjects {
       await this.cache.waitFor(
         () => {
           const seen = credentialsIn(this.cache.getSecret(kubeNamespace, name));
-          return seen && accounts.every(account => seen.accounts[account])
+          // Seen as written, or the next pass would renew the certificate again.
+          return seen &&
+            accounts.every(account => seen.accounts[account]) &&
+            seen.tls?.certificate === credentials.tls?.certificate
             ? true
             : undefined;
         },

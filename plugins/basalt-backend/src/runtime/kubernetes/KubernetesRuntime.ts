@@ -22,6 +22,7 @@ import {
   VolumeEnforcement,
   VolumeUsage,
 } from '@basalt/plugin-basalt-node';
+import { CertificatePolicy, ClusterCertificates } from '../certificates';
 import { ClusterObjects } from './ClusterObjects';
 import { EngineImage, POSTGRESQL_IMAGE } from './engineImages';
 import { InstanceObserver } from './InstanceObserver';
@@ -58,6 +59,8 @@ export interface KubernetesRuntimeOptions {
   clusterDomain?: string;
   /** How long a new Pod may take to run and its engine to answer. */
   podStartTimeoutMs?: number;
+  /** Validity and renewal of clusters' server certificates; defaults in {@link CertificatePolicy}. */
+  certificates?: CertificatePolicy;
   logger: LoggerService;
 }
 
@@ -126,6 +129,7 @@ export class KubernetesRuntime implements Runtime {
       cache,
       writer,
       options.clusterDomain ?? 'cluster.local',
+      new ClusterCertificates(options.certificates),
     );
     this.instances = new PodInstances({
       cache,

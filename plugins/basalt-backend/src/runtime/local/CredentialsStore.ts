@@ -3,8 +3,11 @@ import path from 'node:path';
 import { CredentialsReference } from '@basalt/plugin-basalt-common';
 import { ClusterCredentials, ClusterKey } from '@basalt/plugin-basalt-node';
 import { readJsonFile, removeDirAndEmptyParents, writeJsonFile } from './files';
+import { ClusterCertificates } from '../certificates';
 import { completeCredentials } from '../credentials';
 import { KeyedMutex } from '../KeyedMutex';
+
+const LOCAL_HOSTS = ['localhost', '127.0.0.1'];
 
 interface CredentialsFile {
   cluster: ClusterKey;
@@ -15,7 +18,9 @@ interface CredentialsFile {
  * Keeps each cluster's generated credentials in a file only the backend's
  * user can read (`<dir>/<namespace>/<cluster>.json`, mode 0600, in 0700
  * directories). Passwords are generated once and kept; accounts added to the
- * manifest later get theirs when they first appear.
+ * manifest later get theirs when they first appear. The cluster's CA and
+ * server certificate (for `localhost` and 127.0.0.1, where the engines and
+ * endpoints listen) are kept there too, the server's renewed when due.
  */
 export class CredentialsStore {
   private readonly mutex = new KeyedMutex();
@@ -23,6 +28,7 @@ export class CredentialsStore {
   constructor(
     private readonly dir: string,
     private readonly fileOf: (cluster: ClusterKey) => string,
+    private readonly certificates: ClusterCertificates,
   ) {}
 
   ensure(
@@ -40,7 +46,11 @@ export class CredentialsStore {
       // passwords belong to data that no longer exists.
       const current =
         stored?.cluster.uid === cluster.uid ? stored.credentials : undefined;
-      const credentials = completeCredentials(current, accounts);
+      const credentials = await completeCredentials(current, accounts, {
+        certificates: this.certificates,
+        cluster,
+        hosts: LOCAL_HOSTS,
+      });
       if (!credentials) return { credentials: current!, reference };
       await this.write(file, { cluster, credentials });
       return { credentials, reference };

@@ -10,6 +10,8 @@ interface Upstream {
   address: EngineAddress;
   /** What each connection received, in the order they were accepted. */
   received: string[];
+  /** Where each connection came from, in the same order. */
+  peers: string[];
 }
 
 interface Client {
@@ -62,8 +64,10 @@ describe('EndpointProxy', () => {
 
   async function startUpstream(): Promise<Upstream> {
     const received: string[] = [];
+    const peers: string[] = [];
     const server = net.createServer(socket => {
       sockets.push(socket);
+      peers.push(socket.remoteAddress!);
       const index = received.push('') - 1;
       socket.on('data', chunk => {
         received[index] += chunk.toString();
@@ -74,7 +78,7 @@ describe('EndpointProxy', () => {
     servers.push(server);
     await new Promise<void>(resolve => server.listen(0, HOST, resolve));
     const { port } = server.address() as net.AddressInfo;
-    return { address: { host: HOST, port }, received };
+    return { address: { host: HOST, port }, received, peers };
   }
 
   /** An address nothing listens on. */
@@ -86,8 +90,8 @@ describe('EndpointProxy', () => {
     return { host: HOST, port };
   }
 
-  function connect(port: number): Client {
-    const socket = net.connect({ host: HOST, port });
+  function connect(port: number, localAddress?: string): Client {
+    const socket = net.connect({ host: HOST, port, localAddress });
     sockets.push(socket);
     let text = '';
     socket.on('data', chunk => {
@@ -134,6 +138,19 @@ describe('EndpointProxy', () => {
 
     expect(primary.received).toEqual(['insert']);
     expect(replica.received).toEqual(['select']);
+  });
+
+  it("connects to the target from the client's loopback address", async () => {
+    const primary = await startUpstream();
+    const { ports } = await open();
+    proxy!.retarget({ readWrite: primary.address, readOnly: [] });
+
+    for (const from of ['127.0.0.2', '127.0.0.1']) {
+      const client = connect(ports.readWrite, from);
+      await client.write(from);
+      await client.receive(from);
+    }
+    expect(primary.peers).toEqual(['127.0.0.2', '127.0.0.1']);
   });
 
   it('holds a connection without a target and forwards it, bytes in order, once there is one', async () => {

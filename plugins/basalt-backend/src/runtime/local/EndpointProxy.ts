@@ -43,6 +43,27 @@ interface Held {
 }
 
 /**
+ * The client's own address, to connect to a loopback target from, when both
+ * are IPv4 loopback addresses (Linux lets any 127/8 address be a source).
+ * The engine then sees the client's address rather than the proxy's, so its
+ * own access rules (PostgreSQL's pg_hba.conf, from the profile's allowed
+ * networks) apply to the client through the endpoint too.
+ */
+function loopbackSource(
+  client: net.Socket,
+  target: EngineAddress,
+): string | undefined {
+  const address = client.remoteAddress?.replace(/^::ffff:/, '');
+  const loopback = (host?: string) =>
+    !!host && net.isIPv4(host) && host.startsWith('127.');
+  // 127.0.0.1 is the source Linux picks for any loopback target anyway;
+  // leaving it to connect() spares binding a port before connecting.
+  return address !== '127.0.0.1' && loopback(address) && loopback(target.host)
+    ? address
+    : undefined;
+}
+
+/**
  * One cluster's stable endpoints: two TCP listeners that forward each
  * connection to the current primary (read-write) or, round-robin, to one of
  * the read-only targets. Re-pointing keeps the listeners and closes only the
@@ -50,6 +71,8 @@ interface Held {
  * reconnect to the new one. A connection that arrives while its side has no
  * target is held for up to `holdMs` and forwarded as soon as one is set, so
  * a client connecting during a failover sees a slow connect, not a refusal.
+ * Connections keep their client's loopback source address (see
+ * `loopbackSource`).
  */
 export class EndpointProxy {
   private readonly connections = new Set<Connection>();
@@ -224,7 +247,11 @@ export class EndpointProxy {
     target: EngineAddress,
     chunks: Buffer[],
   ): void {
-    const upstream = net.connect({ host: target.host, port: target.port });
+    const upstream = net.connect({
+      host: target.host,
+      port: target.port,
+      localAddress: loopbackSource(client, target),
+    });
     const connection: Connection = { side, target, client, upstream };
     this.connections.add(connection);
     // A refused or failed upstream (e.g. the target just died) closes the

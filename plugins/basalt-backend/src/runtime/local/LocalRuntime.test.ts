@@ -419,6 +419,12 @@ describe('LocalRuntime', () => {
         password: expect.any(String),
       },
       accounts: { app: expect.stringMatching(/^[\w-]{32}$/) },
+      tls: {
+        caCertificate: expect.stringMatching(/^-----BEGIN CERTIFICATE-----/),
+        caKey: expect.stringMatching(/^-----BEGIN RSA PRIVATE KEY-----/),
+        certificate: expect.stringMatching(/^-----BEGIN CERTIFICATE-----/),
+        key: expect.stringMatching(/^-----BEGIN RSA PRIVATE KEY-----/),
+      },
     });
 
     const second = await runtime.ensureCredentials(cluster, [
@@ -430,6 +436,7 @@ describe('LocalRuntime', () => {
       first.credentials.accounts.app,
     );
     expect(second.credentials.accounts.reporting).toBeDefined();
+    expect(second.credentials.tls).toEqual(first.credentials.tls);
 
     const spec = postgresSpec({
       accounts: [{ name: 'app' }, { name: 'reporting', role: 'readonly' }],
@@ -449,6 +456,9 @@ describe('LocalRuntime', () => {
       second.credentials.superuser.password,
       second.credentials.replication.password,
       ...Object.values(second.credentials.accounts),
+      // The private keys' base64 (a line of each is enough to tell).
+      second.credentials.tls!.key.split('\n')[1],
+      second.credentials.tls!.caKey.split('\n')[1],
     ];
     const logged = testbed.loggedText();
     expect(logged).toContain('Created instance secrets-1');

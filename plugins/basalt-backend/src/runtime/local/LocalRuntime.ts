@@ -21,6 +21,7 @@ import {
   VolumeEnforcement,
   VolumeUsage,
 } from '@basalt/plugin-basalt-node';
+import { CertificatePolicy, ClusterCertificates } from '../certificates';
 import { CredentialsStore } from './CredentialsStore';
 import { EndpointManager } from './EndpointManager';
 import {
@@ -70,6 +71,8 @@ export interface LocalRuntimeOptions {
    * {@link LocalRuntime.volumeEnforcement} says why.
    */
   volumes?: { enforce?: boolean };
+  /** Validity and renewal of clusters' server certificates; defaults in {@link CertificatePolicy}. */
+  certificates?: CertificatePolicy;
 }
 
 /**
@@ -166,8 +169,10 @@ export class LocalRuntime implements Runtime {
       logger: options.logger,
     });
     this.archive = new LocalArchiveSpool(layout, options.nodes);
-    this.credentials = new CredentialsStore(layout.credentialsDir, cluster =>
-      layout.credentialsFile(cluster),
+    this.credentials = new CredentialsStore(
+      layout.credentialsDir,
+      cluster => layout.credentialsFile(cluster),
+      new ClusterCertificates(options.certificates),
     );
   }
 

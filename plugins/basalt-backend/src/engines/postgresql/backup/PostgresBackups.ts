@@ -20,11 +20,11 @@ export interface PostgresBackupsOptions {
   /** Where the client tools the backend runs itself are. */
   binDir: string;
   timeouts: Timeouts;
-  /** The instance's own postgresql.conf and pg_hba.conf, by file name. */
-  configurationFiles(
-    host: EngineHost,
-    context: EngineContext,
-  ): Record<string, string>;
+  /**
+   * What the driver writes into an instance's data directory, by file name:
+   * its own postgresql.conf and pg_hba.conf, and the cluster's TLS material.
+   */
+  dataFiles(host: EngineHost, context: EngineContext): Record<string, string>;
 }
 
 /**
@@ -66,7 +66,7 @@ export class PostgresBackups implements EngineBackups {
     options: PhysicalRestoreOptions,
   ): Promise<void> {
     // Rendered first: a bad parameter fails before any work is done.
-    const files = this.options.configurationFiles(host, context);
+    const files = this.options.dataFiles(host, context);
     return restorePhysical(host, context, backup, options, files);
   }
 

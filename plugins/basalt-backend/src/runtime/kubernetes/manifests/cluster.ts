@@ -56,6 +56,8 @@ export function credentialsSecret(input: {
     },
     stringData: {
       [CREDENTIALS_KEY]: JSON.stringify(credentials),
+      // The public CA alone, for clients to verify the server with.
+      ...(credentials.tls && { 'ca.crt': credentials.tls.caCertificate }),
       // One key per account, so a workload can mount or reference just its own.
       ...Object.fromEntries(
         Object.entries(credentials.accounts).map(([account, password]) => [
