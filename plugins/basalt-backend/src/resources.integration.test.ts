@@ -17,7 +17,7 @@ const MiB = 2 ** 20;
 // Through the API and the controller to a real PostgreSQL on the local
 // runtime, as root: the engine is sized from and held to spec.resources.
 describe('resources on the local runtime', () => {
-  const backend = useTestBackend({ ports: { from: 31350, to: 31399 } });
+  const backend = useTestBackend({ ports: { from: 32550, to: 32599 } });
 
   async function serverPid(cluster: ClusterResource): Promise<number> {
     const [instance] = cluster.status!.instances;

@@ -20,7 +20,7 @@ jest.setTimeout(120_000);
 const execFileAsync = promisify(execFile);
 
 const backend = useTestBackend({
-  ports: { from: 32100, to: 32199 },
+  ports: { from: 32650, to: 32699 },
   volumes: { enforce: false },
   profiles: {
     secure: {

@@ -4,8 +4,8 @@ import { join } from 'path';
 import { Client, ClientConfig } from 'pg';
 
 /**
- * Ports {@link freePort} picks from. Test files reserve fixed ranges of 100
- * ports each in 30000-32399. Both stay below the kernel's ephemeral range
+ * Ports {@link freePort} picks from. Test files reserve fixed ranges (50 or 100
+ * ports each) in 30000-32767. Both stay below the kernel's ephemeral range
  * (32768 and up), where the kernel picks the ports of `listen(0)` and of
  * every outgoing connection: a port there can be taken by a client socket
  * of any test at any moment.

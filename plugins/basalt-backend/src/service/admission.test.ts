@@ -9,7 +9,7 @@ import { basaltPlugin } from '../plugin';
 jest.setTimeout(60_000);
 
 // This file's own ports: test files run in parallel.
-const PORTS = { from: 30900, to: 30999 };
+const PORTS = { from: 32700, to: 32749 };
 
 const manifest = (name: string, spec: object) => ({
   apiVersion: 'basalt.dev/v1alpha1',

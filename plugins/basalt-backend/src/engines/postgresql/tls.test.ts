@@ -23,7 +23,7 @@ describe('PostgreSQL TLS and allowed networks', () => {
   let testbed: Testbed;
 
   beforeEach(async () => {
-    testbed = await Testbed.create({ from: 32000, to: 32099 });
+    testbed = await Testbed.create({ from: 32600, to: 32649 });
   });
 
   afterEach(async () => {

@@ -60,7 +60,7 @@ describe('LocalRuntime resources', () => {
   let runtime: LocalRuntime;
 
   beforeEach(async () => {
-    testbed = await Testbed.create({ from: 31300, to: 31349 });
+    testbed = await Testbed.create({ from: 32500, to: 32549 });
     runtime = await testbed.runtime(['node-a']);
   });
 
