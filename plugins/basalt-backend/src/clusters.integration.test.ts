@@ -274,7 +274,8 @@ describe('clusters on the local runtime (real PostgreSQL)', () => {
       metadata: { name: 'broken-db', namespace: 'payments' },
       spec: {
         engine: 'postgresql',
-        parameters: { shared_buffers: 'plenty' },
+        // Admitted (in range), but more shared memory than this host has.
+        parameters: { shared_buffers: '1TB' },
         terminationPolicy: 'Delete',
       },
     };

@@ -143,10 +143,11 @@ function describeChange(
     reloaded.length > 0 &&
       `reloaded ${reloaded.map(change).join(', ')} in place`,
     needsRestart.length > 0 &&
-      `${needsRestart.map(change).join(', ')} take a restart: ` +
-        (primaryFirst
+      `${needsRestart.map(change).join(', ')} take a restart: ${
+        primaryFirst
           ? 'rolling restart requested (the primary first, as its replicas cannot run with less than it has, then the replicas)'
-          : 'rolling restart requested (replicas first, then a switchover)'),
+          : 'rolling restart requested (replicas first, then a switchover)'
+      }`,
   ];
   return `Applied the new configuration: ${parts.filter(Boolean).join('; ')}`;
 }

@@ -214,6 +214,6 @@ describe('PostgresDriver', () => {
   it('refuses a parameter Basalt manages before creating anything', async () => {
     await expect(
       startPrimary(postgresSpec({ parameters: { port: '5432' } })),
-    ).rejects.toThrow(/'port' is managed by Basalt/);
+    ).rejects.toThrow(/spec.parameters.port: is managed by Basalt/);
   });
 });
