@@ -77,6 +77,27 @@ function LastFailover({ cluster }: { cluster: ClusterResource }) {
 }
 
 /**
+ * Configuration changes that wait for each instance to restart, while the
+ * rolling restart that applies them runs.
+ */
+function PendingRestart({ cluster }: { cluster: ClusterResource }) {
+  const configuration = cluster.status?.configuration;
+  const pending = configuration?.pendingRestart ?? [];
+  if (pending.length === 0) return null;
+  const order = configuration?.restartPrimaryFirst
+    ? 'the primary first, then the replicas'
+    : 'replicas first, then a switchover';
+  return (
+    <Alert
+      status="info"
+      icon
+      title={`Restart pending: ${pending.join(', ')}`}
+      description={`These changes take effect as each instance restarts; a rolling restart is under way (${order}).`}
+    />
+  );
+}
+
+/**
  * A cluster's health in plain words: phase, conditions, engine, every
  * instance, the endpoints (never credentials) and the last change of
  * primary.
@@ -104,6 +125,7 @@ export function ClusterHealth({ cluster }: { cluster: ClusterResource }) {
           description="The conditions below say why. Fix the cause (often the manifest), apply it again, or ask the platform team."
         />
       )}
+      <PendingRestart cluster={cluster} />
       <Conditions cluster={cluster} />
       <Flex gap="6" style={{ flexWrap: 'wrap' }}>
         <Field label="Engine">

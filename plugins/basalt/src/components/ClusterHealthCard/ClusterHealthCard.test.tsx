@@ -100,6 +100,29 @@ describe('ClusterHealthCard', () => {
     },
   );
 
+  it('shows configuration changes that wait for a restart', async () => {
+    const cluster = clusterIn('ready');
+    cluster.status!.configuration = {
+      generation: 2,
+      parameters: { max_connections: '150' },
+      resources: { class: 's' },
+      pendingRestart: ['max_connections'],
+    };
+    await renderForEntity(<ClusterHealthCard />, {
+      entity: databaseResource,
+      api: { getCluster: async () => cluster },
+    });
+
+    expect(
+      await screen.findByText('Restart pending: max_connections'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(content =>
+        content.includes('replicas first, then a switchover'),
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('shows a degraded cluster and the instance that is not ready', async () => {
     await renderForEntity(<ClusterHealthCard />, {
       entity: databaseResource,
