@@ -7,7 +7,7 @@ import {
 } from '../cluster';
 import { BackupMethod, BackupRecord, RestoreRequest } from '../backups';
 import { HealthReport } from '../health';
-import { EngineClusterInput } from '../manifest';
+import { EngineCluster, EngineClusterInput } from '../manifest';
 import { Offerings } from '../offerings';
 
 /**
@@ -26,6 +26,18 @@ export interface BasaltRequestOptions {
 }
 
 /**
+ * What an apply would do: the answer of a dry run.
+ *
+ * @public
+ */
+export interface ClusterPlan {
+  /** The apply would create the cluster (else it would update it). */
+  created: boolean;
+  /** The manifest as it would be stored and run. */
+  manifest: EngineCluster;
+}
+
+/**
  * The Basalt REST API (`/api/basalt`), as used by the frontend plugin, the
  * scaffolder module and tests.
  *
@@ -41,6 +53,15 @@ export interface BasaltApi {
     manifest: EngineClusterInput,
     options?: BasaltRequestOptions,
   ): Promise<ClusterResource>;
+  /**
+   * Admits a manifest as an apply would (the permission too) and stores
+   * nothing: whether it would create the cluster, and the manifest as it
+   * would run. Rejects with a 400 `ResponseError` naming each refused field.
+   */
+  planCluster(
+    manifest: EngineClusterInput,
+    options?: BasaltRequestOptions,
+  ): Promise<ClusterPlan>;
   /** Reads one cluster; rejects with a 404 `ResponseError` when unknown. */
   getCluster(
     ref: ClusterRef,

@@ -17,6 +17,7 @@ import {
   ClusterListFilter,
   ClusterLogsHandlers,
   ClusterLogsQuery,
+  ClusterPlan,
   ClusterRef,
 } from './BasaltApi';
 import { readEventStream } from './readEventStream';
@@ -84,6 +85,15 @@ export class BasaltClient implements BasaltApi {
     options?: BasaltRequestOptions,
   ): Promise<ClusterResource> {
     return this.#request('POST', '/clusters', options, { body: manifest });
+  }
+
+  async planCluster(
+    manifest: EngineClusterInput,
+    options?: BasaltRequestOptions,
+  ): Promise<ClusterPlan> {
+    return this.#request('POST', '/clusters?dryRun=All', options, {
+      body: manifest,
+    });
   }
 
   async getCluster(

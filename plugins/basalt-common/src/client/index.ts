@@ -4,6 +4,7 @@ export type {
   ClusterListFilter,
   ClusterLogsHandlers,
   ClusterLogsQuery,
+  ClusterPlan,
   ClusterRef,
 } from './BasaltApi';
 export { BasaltClient } from './BasaltClient';

@@ -31,6 +31,22 @@ describe('basalt:cluster:create and basalt:cluster:destroy (real PostgreSQL)', (
     ).rejects.toMatchObject({ statusCode: 404 });
   });
 
+  it('dry-run refuses what the API would refuse, naming the field', async () => {
+    const ctx = context(
+      {
+        manifest: manifest('unsafe-db', {
+          parameters: { archive_cleanup_command: 'touch /tmp/x' },
+        }),
+      },
+      { isDryRun: true },
+    );
+    await expect(
+      createClusterCreateAction({ basalt: backend.basalt }).handler(ctx),
+    ).rejects.toThrow(
+      'spec.parameters.archive_cleanup_command: runs a command on the host',
+    );
+  });
+
   it('takes the manifest as fields too', async () => {
     const ctx = context(
       { name: 'fields-db', namespace: 'ci', engine: 'postgresql', replicas: 2 },

@@ -1,5 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { BasaltCaller } from '../basalt/BasaltCaller';
+import { stepError } from '../basalt/stepError';
 import { waitForReady } from '../basalt/waitForReady';
 import { examples } from './clusterCreate.examples';
 import { buildManifest, manifestFieldInputs } from './manifestFields';
@@ -71,14 +72,23 @@ export function createClusterCreateAction(options: { basalt: BasaltCaller }) {
       const clusterRef = `${ref.namespace}/${ref.name}`;
       ctx.output('clusterRef', clusterRef);
       ctx.output('entityRef', `resource:${ref.namespace}/${ref.name}`);
-      if (ctx.isDryRun) {
-        ctx.logger.info(`Would apply EngineCluster ${clusterRef}`);
-        return;
-      }
-
       const request = await options.basalt.as(
         await ctx.getInitiatorCredentials(),
       );
+      if (ctx.isDryRun) {
+        // The API's own admission, with the requester's permission: what
+        // the apply would refuse, the dry run refuses too.
+        const plan = await options.basalt.api
+          .planCluster(manifest, request)
+          .catch(error => Promise.reject(stepError(error)));
+        ctx.logger.info(
+          `Would ${
+            plan.created ? 'create' : 'update'
+          } EngineCluster ${clusterRef}`,
+        );
+        return;
+      }
+
       // A retried task finds the checkpoint and does not apply twice.
       const applied = await ctx.checkpoint({
         key: `basalt.cluster.apply.${clusterRef}`,
