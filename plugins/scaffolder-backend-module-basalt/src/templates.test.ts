@@ -1,12 +1,17 @@
 import {
   mockCredentials,
+  mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { parseEngineCluster } from '@basalt/plugin-basalt-common';
-import { readFileSync } from 'fs';
-import { resolve } from 'path';
+// The dry run admits the manifest through a real Basalt backend.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import basaltPlugin from '@basalt/plugin-basalt-backend';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, resolve } from 'path';
 import request from 'supertest';
 import { parse } from 'yaml';
 import { scaffolderModuleBasalt } from './module';
@@ -20,12 +25,40 @@ const template = (name: string) =>
     ),
   );
 
+/**
+ * The portal's own offerings (engine templates, profiles, size classes),
+ * which the golden templates name, on a local runtime that starts nothing.
+ */
+const basaltConfig = (rootDir: string) => ({
+  ...parse(readFileSync(resolve(__dirname, '../../../app-config.yaml'), 'utf8'))
+    .basalt,
+  runtimes: {
+    local: { rootDir, postgresql: { binDir: '/nonexistent/bin' } },
+  },
+  backups: {
+    repositories: {
+      default: { type: 'filesystem', path: join(rootDir, 'backups') },
+    },
+  },
+});
+
+let rootDir: string;
+beforeAll(() => {
+  rootDir = mkdtempSync(join(tmpdir(), 'basalt-templates-'));
+  chmodSync(rootDir, 0o755);
+});
+afterAll(() => rmSync(rootDir, { recursive: true, force: true }));
+
 async function dryRun(name: string, values: object) {
   const { server } = await startTestBackend({
     features: [
       scaffolderPlugin,
       catalogServiceMock.factory(),
       scaffolderModuleBasalt,
+      basaltPlugin,
+      mockServices.rootConfig.factory({
+        data: { basalt: basaltConfig(rootDir) },
+      }),
     ],
   });
   const response = await request(server)
@@ -85,7 +118,7 @@ describe('golden templates (dry-run through a started scaffolder)', () => {
       accounts: [{ name: 'ledger', databases: ['ledger'], role: 'readwrite' }],
     });
     const messages = result.log.map(l => l.body.message).join('\n');
-    expect(messages).toContain('Would apply EngineCluster default/ledger-db');
+    expect(messages).toContain('Would create EngineCluster default/ledger-db');
     expect(messages).not.toMatch(/error/i);
   });
 
@@ -104,7 +137,7 @@ describe('golden templates (dry-run through a started scaffolder)', () => {
       databases: ['app'],
     });
     expect(result.log.map(l => l.body.message).join('\n')).toContain(
-      'Would apply EngineCluster default/pr-1234-db',
+      'Would create EngineCluster default/pr-1234-db',
     );
   });
 });

@@ -10,7 +10,8 @@ import { basaltPlugin } from '../plugin';
 const CI_TOKEN = 'ci-pipeline-token-for-tests-only';
 
 // As a pipeline does it: the manifest file from the repository, sent as YAML
-// with a static token; Redis has no driver yet, so no engine starts.
+// with a static token. PostgreSQL's programs are not where this backend
+// looks, so no engine starts.
 const MANIFEST = `# Database as code
 apiVersion: basalt.dev/v1alpha1
 kind: EngineCluster
@@ -18,7 +19,7 @@ metadata:
   name: pr-42-cache
   namespace: ci
 spec:
-  engine: redis
+  engine: postgresql
   terminationPolicy: Delete
 `;
 
@@ -50,7 +51,11 @@ describe('CI access with a static token (real auth services)', () => {
             },
             basalt: {
               runtimes: {
-                local: { rootDir, ports: { from: 30000, to: 30099 } },
+                local: {
+                  rootDir,
+                  ports: { from: 30000, to: 30099 },
+                  postgresql: { binDir: '/nonexistent/bin' },
+                },
               },
             },
           },

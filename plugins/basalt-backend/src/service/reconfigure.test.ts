@@ -148,12 +148,17 @@ describe('reconfiguring a running cluster (spec.parameters)', () => {
       'Applied the new configuration: max_connections (default → 150) take a restart: rolling restart requested (replicas first, then a switchover)',
     );
     // Until the rolling restart is done, the status says what waits for it.
-    const pending = await eventually(
-      async () =>
-        (await backend.client().getCluster(REF)).status!.configuration,
-      { what: 'the configuration on the status' },
+    const recorded = await eventually(
+      async () => {
+        const { configuration } = (await backend.client().getCluster(REF))
+          .status!;
+        return configuration?.parameters.max_connections === '150'
+          ? configuration
+          : undefined;
+      },
+      { what: 'the new configuration on the status' },
     );
-    expect(pending.parameters.max_connections).toBe('150');
+    expect(recorded.resources).toEqual({ class: 's' });
     const after = await untilReady(
       backend.client(),
       REF,
