@@ -129,7 +129,15 @@ test('the database cards follow a real cluster: health, degradation, live logs a
       '-c',
       'select 1',
     ],
-    { env: { PGPASSWORD: 'wrong', PGCONNECT_TIMEOUT: '5' } },
+    // One attempt, over TLS: with psql's default (prefer) a refused TLS
+    // login is tried again in plain text, logging a second line.
+    {
+      env: {
+        PGPASSWORD: 'wrong',
+        PGCONNECT_TIMEOUT: '5',
+        PGSSLMODE: 'require',
+      },
+    },
   ).catch(() => undefined);
   await expect(
     logs.getByText(
