@@ -179,8 +179,12 @@ export class ClusterCertificates {
   }): string {
     const certificate = forge.pki.createCertificate();
     certificate.publicKey = forge.pki.publicKeyFromPem(input.publicKeyPem);
-    // Positive (leading bit clear), random: unique per issue.
-    certificate.serialNumber = `0${randomBytes(16).toString('hex')}`;
+    // Random, unique per issue, and a minimal positive DER integer: the
+    // first byte in 0x40-0x7f (a leading bit set would need a padding zero
+    // byte, and a zero byte before one below 0x80 is illegal padding).
+    const serial = randomBytes(16);
+    serial[0] = (serial[0] & 0x3f) | 0x40;
+    certificate.serialNumber = serial.toString('hex');
     const now = this.now();
     // A little back-dated: clocks of clients and servers differ.
     certificate.validity.notBefore = new Date(now.getTime() - 60 * 60 * 1000);
