@@ -7,6 +7,9 @@ import { join } from 'path';
 import request from 'supertest';
 import { basaltPlugin } from '../plugin';
 
+// A backend start and stop on a busy machine take more than jest's 5 s.
+jest.setTimeout(30_000);
+
 const CI_TOKEN = 'ci-pipeline-token-for-tests-only';
 
 // As a pipeline does it: the manifest file from the repository, sent as YAML
