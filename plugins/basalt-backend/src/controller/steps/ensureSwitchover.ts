@@ -1,10 +1,12 @@
-import { FailoverRecord } from '@basalt/plugin-basalt-common';
+import { ClusterReasons, FailoverRecord } from '@basalt/plugin-basalt-common';
 import { EngineContext } from '@basalt/plugin-basalt-node';
 import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
+import { ClusterReconcileError } from '../errors';
 import { bestCandidate, promoteAndRepoint } from './promotion';
 import { primaryOf } from './probeInstances';
 
 const CATCH_UP_TIMEOUT_MS = 10_000;
+const FINAL_PROBE_TIMEOUT_MS = 5_000;
 const CATCH_UP_POLL_MS = 10;
 
 /**
@@ -81,7 +83,19 @@ export async function switchOver(
   await ctx.runtime.ensureEndpoints(ctx.key, {
     readOnly: replicas.map(o => o.instance.address),
   });
-  const final = await ctx.driver.probe(primary.instance.address, engine);
+  // How far the primary's history goes, now that no client reaches it: the
+  // target must have all of it before it is promoted. Without an answer
+  // (a slow probe on a busy host) nothing is stopped: the next pass tries
+  // again, as promoting without it could lose acknowledged writes.
+  const final = await ctx.driver.probe(primary.instance.address, engine, {
+    timeoutMs: FINAL_PROBE_TIMEOUT_MS,
+  });
+  if (final.position === undefined) {
+    throw new ClusterReconcileError(
+      ClusterReasons.InstanceFailed,
+      `Switchover from ${primary.instance.name} postponed: it did not say how far its history goes`,
+    );
+  }
   await ctx.runtime.stopInstance(ctx.key, primary.instance.name, 'clean');
   const stoppedAt = Date.now();
   await waitUntilReceived(ctx, engine, target, final.position);
@@ -118,9 +132,8 @@ async function waitUntilReceived(
   ctx: ReconcileContext,
   engine: EngineContext,
   target: ObservedInstance,
-  position: number | undefined,
+  position: number,
 ): Promise<void> {
-  if (position === undefined) return;
   const deadline = Date.now() + CATCH_UP_TIMEOUT_MS;
   for (;;) {
     const probe = await ctx.driver.probe(target.instance.address, engine);
