@@ -118,7 +118,7 @@ export function lowersStandbyMinimums(
   after: Pick<ConfigurationInput, 'address' | 'spec' | 'resources'>,
 ): boolean {
   const effective = (input: typeof before) => ({
-    ...baseSettings(input as ConfigurationInput),
+    ...baseSettings(input),
     ...resourceSettings(input),
     ...input.spec.parameters,
   });
@@ -229,7 +229,9 @@ export function resourceSettings({
   };
 }
 
-function baseSettings({ address }: ConfigurationInput): Record<string, string> {
+function baseSettings({
+  address,
+}: Pick<ConfigurationInput, 'address'>): Record<string, string> {
   return {
     listen_addresses: address.host,
     port: String(address.port),
