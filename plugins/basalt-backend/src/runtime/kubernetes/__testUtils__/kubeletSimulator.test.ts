@@ -557,7 +557,11 @@ describe('KubeletSimulator', () => {
       body: podSpec('left', 'node-a'),
     });
     await waitForPod('left', podIsReady, 'Ready');
-    expect(processesMounting(dir)).not.toEqual([]);
+    // Ready comes with the container's start; its mounts follow within it.
+    await eventually(
+      async () => (processesMounting(dir).length > 0 ? true : undefined),
+      { what: "the container's processes to mount from the directory" },
+    );
     await simulator!.stop();
     await simulator!.stop(); // idempotent
     await server!.stop();
