@@ -3,6 +3,11 @@ import { WorkQueue } from './WorkQueue';
 
 const tick = (ms = 5) => new Promise<void>(resolve => setTimeout(resolve, ms));
 
+/** Waits until `check` holds, however loaded the machine is. */
+async function eventuallyTrue(check: () => boolean): Promise<void> {
+  while (!check()) await tick();
+}
+
 function recordingQueue(
   handle: (key: string) => Promise<void> = () => tick(),
   concurrency = 4,
@@ -68,6 +73,29 @@ describe('WorkQueue', () => {
     // The third run asked for no requeue: there is no fourth.
     await tick(50);
     expect(runs).toHaveLength(3);
+    await queue.stop();
+  });
+
+  it('lets a sooner requeue replace a later pending one', async () => {
+    const { queue, runs } = recordingQueue(async () => {});
+    queue.add('a', 60_000);
+    queue.add('a', 20);
+    // A later delay does not push the sooner one back.
+    queue.add('a', 60_000);
+    await eventuallyTrue(() => runs.length === 1);
+    expect(runs).toEqual(['a']);
+    await queue.stop();
+  });
+
+  it('runs a key added now at once, dropping its pending delayed run', async () => {
+    const { queue, runs } = recordingQueue(async () => {});
+    queue.add('a', 30);
+    queue.add('a');
+    await queue.idle();
+    expect(runs).toEqual(['a']);
+    // The delayed run was dropped: the key ran once, when it was added now.
+    await tick(60);
+    expect(runs).toEqual(['a']);
     await queue.stop();
   });
 

@@ -19,7 +19,10 @@ export class WorkQueue {
   readonly #queuedSet = new Set<string>();
   readonly #inFlight = new Map<string, Promise<void>>();
   readonly #dirty = new Set<string>();
-  readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #timers = new Map<
+    string,
+    { timer: NodeJS.Timeout; dueAt: number }
+  >();
   #stopped = false;
 
   constructor(options: {
@@ -32,19 +35,30 @@ export class WorkQueue {
     this.#logger = options.logger;
   }
 
-  /** Queues `key`, now or after `delayMs`; an earlier pending delay is kept if sooner. */
+  /**
+   * Queues `key`, now or after `delayMs`. Of two pending delays the sooner
+   * wins: a requeue asked for sooner is never held back by a later one.
+   */
   add(key: string, delayMs = 0): void {
     if (this.#stopped) return;
     if (delayMs > 0) {
-      if (!this.#timers.has(key)) {
-        const timer = setTimeout(() => {
-          this.#timers.delete(key);
-          this.add(key);
-        }, delayMs);
-        timer.unref();
-        this.#timers.set(key, timer);
-      }
+      const dueAt = Date.now() + delayMs;
+      const pending = this.#timers.get(key);
+      if (pending && pending.dueAt <= dueAt) return;
+      if (pending) clearTimeout(pending.timer);
+      const timer = setTimeout(() => {
+        this.#timers.delete(key);
+        this.add(key);
+      }, delayMs);
+      timer.unref();
+      this.#timers.set(key, { timer, dueAt });
       return;
+    }
+    const pending = this.#timers.get(key);
+    if (pending) {
+      // Run now: the delayed run would only repeat it.
+      clearTimeout(pending.timer);
+      this.#timers.delete(key);
     }
     if (this.#inFlight.has(key)) {
       this.#dirty.add(key);
@@ -71,7 +85,7 @@ export class WorkQueue {
    */
   async stop(graceMs?: number): Promise<string[]> {
     this.#stopped = true;
-    this.#timers.forEach(timer => clearTimeout(timer));
+    this.#timers.forEach(({ timer }) => clearTimeout(timer));
     this.#timers.clear();
     this.#queued.length = 0;
     this.#queuedSet.clear();
