@@ -39,7 +39,7 @@ export class BackupScheduler {
       new Date(now - STALE_AFTER_MS).toISOString(),
     );
     for (const uid of await this.deps.clusters.listUids()) {
-      const stored = await this.deps.clusters.getByUid(uid);
+      const stored = await this.deps.clusters.findByUid(uid);
       if (stored) await this.#startIfDue(stored, now);
     }
     await this.deps.retention.apply(now);

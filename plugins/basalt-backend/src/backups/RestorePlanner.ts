@@ -95,9 +95,10 @@ export class RestorePlanner {
   }
 
   async #fromBackup(id: string): Promise<RestorePlan> {
-    const backup = await this.deps.backups.get(id).catch(() => {
+    const backup = await this.deps.backups.find(id);
+    if (!backup) {
       throw new InputError(`spec.restore.backup: there is no backup '${id}'`);
-    });
+    }
     if (backup.record.phase !== 'Completed') {
       throw new InputError(
         `spec.restore.backup: backup ${id} is ${backup.record.phase}; only a Completed backup can be restored`,

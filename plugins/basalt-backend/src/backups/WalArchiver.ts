@@ -31,7 +31,7 @@ export class WalArchiver {
     const { spool } = this;
     if (!spool) return;
     for (const uid of await this.deps.clusters.listUids()) {
-      const stored = await this.deps.clusters.getByUid(uid);
+      const stored = await this.deps.clusters.findByUid(uid);
       if (!stored) continue;
       try {
         await this.archive(stored.cluster);

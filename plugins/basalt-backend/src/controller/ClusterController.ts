@@ -207,7 +207,7 @@ export class ClusterController {
     const { lease } = this.#options;
     // Whoever holds the lease acts; the others leave the work to it.
     if (!lease.isHeld() && !(await lease.tryAcquire())) return {};
-    const stored = await this.#options.clusters.getByUid(uid);
+    const stored = await this.#options.clusters.findByUid(uid);
     if (!stored) return {};
     const { cluster } = stored;
     const scope = await this.#scope(stored);

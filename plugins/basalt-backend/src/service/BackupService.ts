@@ -102,7 +102,7 @@ export class BackupService {
         `EngineCluster ${namespace}/${name} is being deleted; its final backup is taken by the deletion`,
       );
     }
-    const stored = await this.deps.clusters.getByUid(cluster.metadata.uid);
+    const stored = await this.deps.clusters.findByUid(cluster.metadata.uid);
     const access = await this.deps.accessor.primary(
       cluster,
       stored?.primaryInstance,
@@ -171,7 +171,7 @@ export class BackupService {
 
   /** @throws InputError unless the backup is one of `namespace/name`. */
   async #checkBackupOf(id: string, namespace: string, name: string) {
-    const backup = await this.deps.backups.get(id).catch(() => undefined);
+    const backup = await this.deps.backups.find(id);
     const of = backup?.record.cluster;
     if (!of || of.namespace !== namespace || of.name !== name) {
       throw new InputError(
@@ -192,9 +192,7 @@ export class BackupService {
       namespace,
       name,
     );
-    const applied = await this.deps.clusters
-      .getApplied(namespace, name)
-      .catch(() => undefined);
+    const applied = await this.deps.clusters.findApplied(namespace, name);
     if (applied) {
       const { labels, annotations } = applied.manifest.metadata;
       return {

@@ -4,7 +4,7 @@ import {
   BackstageUserPrincipal,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   ClusterEvent,
@@ -103,12 +103,7 @@ export class ClusterService {
       this.deps.drivers,
     );
     const { namespace, name } = manifest.metadata;
-    const existing = await this.deps.clusters
-      .get(namespace, name)
-      .catch(error => {
-        if (error instanceof NotFoundError) return undefined;
-        throw error;
-      });
+    const existing = await this.deps.clusters.find(namespace, name);
     if (existing) {
       await this.#require(
         basaltClusterUpdatePermission,

@@ -192,11 +192,17 @@ export class BackupStore {
     return rows.map(row => rowToStored(row).record);
   }
 
+  /** The backup, or undefined when there is none with this id. */
+  async find(id: string): Promise<StoredBackup | undefined> {
+    const row = await this.knex<BackupRow>(TABLE).where({ id }).first();
+    return row && rowToStored(row);
+  }
+
   /** @throws NotFoundError naming the id. */
   async get(id: string): Promise<StoredBackup> {
-    const row = await this.knex<BackupRow>(TABLE).where({ id }).first();
-    if (!row) throw new NotFoundError(`Backup ${id} not found`);
-    return rowToStored(row);
+    const backup = await this.find(id);
+    if (!backup) throw new NotFoundError(`Backup ${id} not found`);
+    return backup;
   }
 
   /**

@@ -135,11 +135,11 @@ describe.each(STORE_DATABASES)('ClusterStore on %s', kind => {
   it('records restart requests for the controller, refusing them while deleting', async () => {
     const { cluster } = await store.apply(manifest(), actor);
     const uid = cluster.metadata.uid;
-    expect(await store.getByUid(uid)).toEqual({ cluster, lifecycle: {} });
+    expect(await store.findByUid(uid)).toEqual({ cluster, lifecycle: {} });
 
     const at = '2026-11-24T10:00:00.000Z';
     await store.requestRestart('payments', 'payments-db', at);
-    expect(await store.getByUid(uid)).toEqual({
+    expect(await store.findByUid(uid)).toEqual({
       cluster,
       restartRequestedAt: at,
       lifecycle: {},

@@ -176,29 +176,38 @@ export class ClusterStore {
     };
   }
 
-  /** @throws NotFoundError when there is no such cluster. */
-  async get(namespace: string, name: string): Promise<ClusterResource> {
+  /** The cluster, or undefined when there is none by that name. */
+  async find(
+    namespace: string,
+    name: string,
+  ): Promise<ClusterResource | undefined> {
     const row = await this.knex<ClusterRow>(TABLE)
       .where({ namespace, name })
       .first();
-    if (!row) {
+    return row && rowToResource(row);
+  }
+
+  /** @throws NotFoundError when there is no such cluster. */
+  async get(namespace: string, name: string): Promise<ClusterResource> {
+    const cluster = await this.find(namespace, name);
+    if (!cluster) {
       throw new NotFoundError(`EngineCluster ${namespace}/${name} not found`);
     }
-    return rowToResource(row);
+    return cluster;
   }
 
   /**
-   * The manifest as last applied, with the recorded owner and generation.
-   *
-   * @throws NotFoundError when there is no such cluster.
+   * The manifest as last applied, with the recorded owner and generation;
+   * undefined when there is no such cluster.
    */
-  async getApplied(namespace: string, name: string): Promise<AppliedManifest> {
+  async findApplied(
+    namespace: string,
+    name: string,
+  ): Promise<AppliedManifest | undefined> {
     const row = await this.knex<ClusterRow>(TABLE)
       .where({ namespace, name })
       .first();
-    if (!row) {
-      throw new NotFoundError(`EngineCluster ${namespace}/${name} not found`);
-    }
+    if (!row) return undefined;
     return {
       manifest: {
         apiVersion: ENGINE_CLUSTER_API_VERSION,
@@ -216,7 +225,21 @@ export class ClusterStore {
     };
   }
 
-  async getByUid(uid: string): Promise<StoredCluster | undefined> {
+  /**
+   * The manifest as last applied, with the recorded owner and generation.
+   *
+   * @throws NotFoundError when there is no such cluster.
+   */
+  async getApplied(namespace: string, name: string): Promise<AppliedManifest> {
+    const applied = await this.findApplied(namespace, name);
+    if (!applied) {
+      throw new NotFoundError(`EngineCluster ${namespace}/${name} not found`);
+    }
+    return applied;
+  }
+
+  /** The cluster with what the controller keeps of it; undefined when gone. */
+  async findByUid(uid: string): Promise<StoredCluster | undefined> {
     const row = await this.knex<ClusterRow>(TABLE).where({ uid }).first();
     if (!row) return undefined;
     return {
