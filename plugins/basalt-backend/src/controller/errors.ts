@@ -14,13 +14,17 @@ export class ClusterReconcileError extends CustomErrorBase {
   }
 }
 
-/** The condition reason for any error a reconcile ran into. */
+/**
+ * The condition reason for any error a reconcile ran into. Steps name what
+ * failed with a {@link ClusterReconcileError}; anything else (a store or
+ * platform error) is a `ReconcileError`, not blamed on an instance.
+ */
 export function reasonOf(error: unknown): ClusterReason {
   if (error instanceof ClusterReconcileError) return error.reason;
   if (error instanceof EngineUnavailableError) {
     return ClusterReasons.EngineUnavailable;
   }
-  return ClusterReasons.InstanceFailed;
+  return ClusterReasons.ReconcileError;
 }
 
 /**

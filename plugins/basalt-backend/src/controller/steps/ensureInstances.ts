@@ -105,13 +105,27 @@ async function startStopped(
   instances: RuntimeInstance[],
 ): Promise<RuntimeInstance[]> {
   const primary = instances.find(i => i.name === ctx.primaryInstance);
-  const start = (instance: RuntimeInstance, role?: InstanceRoleRequest) =>
-    instance.running
-      ? instance
-      : ctx.runtime.ensureInstance({
-          ...instanceRequest(ctx, engine, instance.name, instance.node),
-          role,
-        });
+  const start = async (
+    instance: RuntimeInstance,
+    role?: InstanceRoleRequest,
+  ): Promise<RuntimeInstance> => {
+    if (instance.running) return instance;
+    try {
+      return await ctx.runtime.ensureInstance({
+        ...instanceRequest(ctx, engine, instance.name, instance.node),
+        role,
+      });
+    } catch (error) {
+      if (error instanceof EngineUnavailableError) throw error;
+      throw new ClusterReconcileError(
+        ClusterReasons.InstanceFailed,
+        `Could not start instance ${instance.name} on ${
+          instance.node
+        }: ${rootCauseMessage(error)}`,
+        error as Error,
+      );
+    }
+  };
   const startedPrimary = primary && (await start(primary, { role: 'primary' }));
   const started = await Promise.all(
     instances
@@ -177,7 +191,7 @@ async function createInstances(
     instances: names,
     nodes: await ctx.runtime.listNodes(),
     pools: ctx.pools,
-    allocations: withExisting(ctx, existing),
+    allocations: await withExisting(ctx, existing),
   });
   // Replicas clone in parallel, each streaming its own copy from the
   // primary; all settle before a failure is reported, so none is left
@@ -202,7 +216,7 @@ async function createInstances(
           error as Error,
         );
       }
-      ctx.allocations.push(
+      (await ctx.allocations()).push(
         ...volumeAllocations([
           { instance, node, cluster, storage: ctx.cluster.spec.storage },
         ]),
@@ -252,12 +266,13 @@ async function removeSurplus(
  * The recorded allocations, with this cluster's running instances added
  * where the store does not have them yet (created earlier in this pass).
  */
-function withExisting(
+async function withExisting(
   ctx: ReconcileContext,
   existing: RuntimeInstance[],
-): VolumeAllocation[] {
+): Promise<VolumeAllocation[]> {
   const cluster = clusterRefOf(ctx.cluster);
-  const recorded = new Set(ctx.allocations.map(a => a.volume));
+  const allocations = await ctx.allocations();
+  const recorded = new Set(allocations.map(a => a.volume));
   const missing = volumeAllocations(
     existing.map(instance => ({
       instance: instance.name,
@@ -266,5 +281,5 @@ function withExisting(
       storage: ctx.cluster.spec.storage,
     })),
   ).filter(allocation => !recorded.has(allocation.volume));
-  return [...ctx.allocations, ...missing];
+  return [...allocations, ...missing];
 }
