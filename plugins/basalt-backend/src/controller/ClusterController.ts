@@ -26,7 +26,7 @@ import {
 } from '../store';
 import { describeRestoreSource, pendingRestore } from './pendingRestore';
 import { volumeAllocations } from './volumeAllocations';
-import { VolumePools } from '../pools';
+import { VolumeAllocation, VolumePools } from '../pools';
 import { PrimaryMonitor, PrimaryMonitorSettings } from './PrimaryMonitor';
 import { computeStatus, Observation } from './computeStatus';
 import { conditionStatus } from './conditions';
@@ -291,6 +291,7 @@ export class ClusterController {
     const { cluster } = stored;
     const { uid } = cluster.metadata;
     const ref = clusterRefOf(cluster);
+    let allocations: Promise<VolumeAllocation[]> | undefined;
     const scope: ClusterScope = {
       cluster,
       key: {
@@ -303,7 +304,8 @@ export class ClusterController {
       recordEvent: (type, reason, message) =>
         events.record({ clusterUid: uid, cluster: ref, type, reason, message }),
       pools: await this.#options.pools.current(),
-      allocations: volumeAllocations(await instances.withStorage()),
+      allocations: () =>
+        (allocations ??= instances.withStorage().then(volumeAllocations)),
       restartRequestedAt: stored.restartRequestedAt,
       requestRestart: async at => {
         await clusters.requestRestart(

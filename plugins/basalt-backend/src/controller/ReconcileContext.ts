@@ -35,10 +35,11 @@ export interface ClusterScope {
   /** The volume pools of every node, for placement. */
   pools: NodePool[];
   /**
-   * The volumes every cluster's instances hold, as last observed; steps
-   * that create an instance add its volume.
+   * The volumes every cluster's instances hold, as last observed: read from
+   * the store when placement first asks (a settled cluster never does), the
+   * same list afterwards; steps that create an instance add its volume.
    */
-  allocations: VolumeAllocation[];
+  allocations(): Promise<VolumeAllocation[]>;
   /**
    * When a rolling restart was last requested (ISO 8601): instances whose
    * process started before it are still to restart.
