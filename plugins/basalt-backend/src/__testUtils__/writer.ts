@@ -99,12 +99,17 @@ export class ContinuousWriter {
   }
 }
 
-/** The acknowledged ids missing from the table now. */
+/**
+ * The ids acknowledged before this call that are missing from the table.
+ * The list is copied first: a writer that keeps writing acknowledges more
+ * while the query runs, which its snapshot cannot show.
+ */
 export async function missingWrites(
   client: Client,
   acknowledged: number[],
 ): Promise<number[]> {
+  const expected = [...acknowledged];
   const { rows } = await client.query<{ id: string }>('select id from acks');
   const present = new Set(rows.map(row => Number(row.id)));
-  return acknowledged.filter(id => !present.has(id));
+  return expected.filter(id => !present.has(id));
 }
