@@ -33,6 +33,12 @@ export interface Config {
         probeTimeout?: HumanDuration | string;
         /** Default: 3. */
         failureThreshold?: number;
+        /**
+         * How many failovers run at the same time. They have slots of their
+         * own, apart from `concurrency`: a lost primary never waits behind
+         * other clusters' reconciles. Default: 4.
+         */
+        failoverConcurrency?: number;
       };
       /** How many clusters are reconciled at the same time. Default: 4. */
       concurrency?: number;

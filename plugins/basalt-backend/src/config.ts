@@ -14,6 +14,8 @@ export interface BasaltConfig {
       probeIntervalMs: number;
       probeTimeoutMs: number;
       failureThreshold: number;
+      /** Failovers carried out at once, apart from reconciles. */
+      failoverConcurrency: number;
     };
     /** Volume protection's watermarks, in percent full. */
     volumeWatermarks: { high: number; low: number };
@@ -47,13 +49,11 @@ export function durationMs(
 }
 
 function readHaConfig(config: Config | undefined) {
-  const failureThreshold =
-    config?.getOptionalNumber('controller.ha.failureThreshold') ?? 3;
-  if (!Number.isInteger(failureThreshold) || failureThreshold < 1) {
-    throw new InputError(
-      `basalt.controller.ha.failureThreshold must be a whole number of at least 1, got ${failureThreshold}`,
-    );
-  }
+  const failureThreshold = positiveWholeNumber(
+    config,
+    'controller.ha.failureThreshold',
+    3,
+  );
   return {
     probeIntervalMs: durationMs(config, 'controller.ha.probeInterval', {
       milliseconds: 250,
@@ -62,7 +62,26 @@ function readHaConfig(config: Config | undefined) {
       milliseconds: 500,
     }),
     failureThreshold,
+    failoverConcurrency: positiveWholeNumber(
+      config,
+      'controller.ha.failoverConcurrency',
+      4,
+    ),
   };
+}
+
+function positiveWholeNumber(
+  config: Config | undefined,
+  key: string,
+  fallback: number,
+): number {
+  const value = config?.getOptionalNumber(key) ?? fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new InputError(
+      `basalt.${key} must be a whole number of at least 1, got ${value}`,
+    );
+  }
+  return value;
 }
 
 function readWatermarks(config: Config | undefined) {

@@ -137,6 +137,7 @@ export const basaltPlugin = createBackendPlugin({
           logger: logger.child({ component: 'controller' }),
           resyncIntervalMs: settings.controller.resyncIntervalMs,
           concurrency: settings.controller.concurrency,
+          failoverConcurrency: settings.controller.ha.failoverConcurrency,
           primaries,
           ha: settings.controller.ha,
           backups: backups.controller,

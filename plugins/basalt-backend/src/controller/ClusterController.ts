@@ -3,6 +3,7 @@ import {
   ClusterReasons,
   ClusterResource,
   clusterRefOf,
+  FailoverRecord,
   Offerings,
 } from '@basalt/plugin-basalt-common';
 import {
@@ -32,7 +33,13 @@ import { computeStatus, Observation } from './computeStatus';
 import { conditionStatus } from './conditions';
 import { Lease } from './Lease';
 import { ClusterScope, ReconcileContext } from './ReconcileContext';
-import { reconcileCluster } from './reconcileCluster';
+import {
+  engineContextOf,
+  ensureCredentials,
+  reconcileCluster,
+} from './reconcileCluster';
+import { ensureFailover } from './steps/ensureFailover';
+import { KeyedMutex } from '../runtime/KeyedMutex';
 import { deleteCluster } from './deleteCluster';
 import { WorkQueue, WorkResult } from './WorkQueue';
 
@@ -60,6 +67,11 @@ export interface ClusterControllerOptions {
   primaries: PrimaryStore;
   /** How lost primaries are noticed. */
   ha: PrimaryMonitorSettings;
+  /**
+   * Failovers carried out at once, on slots of their own: a lost primary
+   * never waits behind other clusters' reconciles.
+   */
+  failoverConcurrency: number;
   /** Restores, final backups and the status's last backup. */
   backups: ControllerBackups;
   /** The volume pools of every node, which placement carves volumes from. */
@@ -94,6 +106,12 @@ const UNSETTLED_MAX_MS = 5000;
 export class ClusterController {
   readonly #options: ClusterControllerOptions;
   readonly #queue: WorkQueue;
+  /** The failover lane: see {@link ClusterController.#failOver}. */
+  readonly #failovers: WorkQueue;
+  /** One pass per cluster at a time, whichever lane it comes from. */
+  readonly #locks = new KeyedMutex();
+  /** Failovers the lane did, for the status the next reconcile writes. */
+  readonly #laneFailovers = new Map<string, FailoverRecord>();
   readonly #failures = new Map<string, number>();
   readonly #unsettled = new Map<string, number>();
   /** See `ReconcileContext.servedCertificates`. */
@@ -113,9 +131,14 @@ export class ClusterController {
       logger: options.logger,
       handler: uid => this.#reconcile(uid),
     });
+    this.#failovers = new WorkQueue({
+      concurrency: options.failoverConcurrency,
+      logger: options.logger,
+      handler: uid => this.#failOver(uid),
+    });
     this.#monitor = new PrimaryMonitor({
       settings: options.ha,
-      onLost: uid => this.enqueue(uid),
+      onLost: uid => this.#failovers.add(uid),
     });
   }
 
@@ -134,6 +157,9 @@ export class ClusterController {
         event.timestamp,
         event.message,
       );
+      if (this.#monitor.isWatchedPrimary(uid, event.instance)) {
+        this.#failovers.add(uid);
+      }
       this.enqueue(uid);
     });
     // Take over what the previous backend left at once, not a resync later.
@@ -193,7 +219,11 @@ export class ClusterController {
     this.#abort.abort();
     this.#unsubscribe?.();
     this.#monitor.stop();
-    const running = await this.#queue.stop(STOP_GRACE_MS);
+    const [running, failingOver] = await Promise.all([
+      this.#queue.stop(STOP_GRACE_MS),
+      this.#failovers.stop(STOP_GRACE_MS),
+    ]);
+    running.push(...failingOver);
     if (running.length) {
       this.#options.logger.warn(
         `Stopped with ${running.length} reconcile(s) still running; leadership expires rather than being released`,
@@ -203,7 +233,41 @@ export class ClusterController {
     await this.#options.lease.release();
   }
 
-  async #reconcile(uid: string): Promise<WorkResult> {
+  /**
+   * The failover lane: when a watched primary is lost (its process ended,
+   * or the monitor's probes failed), fails over at once on slots of its
+   * own, whatever else the reconcile queue is busy with. It waits only for
+   * a pass of the same cluster; the reconcile queued after it brings the
+   * rest (the former primary's return, the status) in line.
+   */
+  async #failOver(uid: string): Promise<WorkResult> {
+    if (!this.#options.lease.isHeld()) return {};
+    try {
+      await this.#locks.run(uid, async () => {
+        const stored = await this.#options.clusters.findByUid(uid);
+        if (!stored || stored.cluster.metadata.deletionTimestamp) return;
+        const driver = this.#driverFor(stored.cluster);
+        if ('failure' in driver) return;
+        const ctx = this.#contextOf(await this.#scope(stored), driver.driver);
+        const { credentials } = await ensureCredentials(ctx);
+        const failover = await ensureFailover(
+          ctx,
+          engineContextOf(ctx, credentials),
+          await ctx.runtime.listInstances(ctx.key),
+        );
+        if (failover) this.#laneFailovers.set(uid, failover);
+      });
+    } finally {
+      this.enqueue(uid);
+    }
+    return {};
+  }
+
+  #reconcile(uid: string): Promise<WorkResult> {
+    return this.#locks.run(uid, () => this.#reconcileNow(uid));
+  }
+
+  async #reconcileNow(uid: string): Promise<WorkResult> {
     const { lease } = this.#options;
     // Whoever holds the lease acts; the others leave the work to it.
     if (!lease.isHeld() && !(await lease.tryAcquire())) return {};
@@ -242,18 +306,13 @@ export class ClusterController {
       });
       return {};
     }
-    // The same object as the scope: steps that record a new primary update
-    // it for the steps after them.
-    const ctx: ReconcileContext = Object.assign(scope, {
-      driver: driver.driver,
-      parameterDefinitions:
-        this.#options.offerings.engines.find(
-          e => e.engine === cluster.spec.engine,
-        )?.parameters ?? driver.driver.parameters,
-      network: networkPolicyOf(this.#options.offerings.profiles, cluster.spec),
-      servedCertificates: this.#servedCertificates,
-    });
+    const ctx = this.#contextOf(scope, driver.driver);
     const { observation, settled, engine } = await reconcileCluster(ctx);
+    const laneFailover = this.#laneFailovers.get(uid);
+    if (laneFailover) {
+      this.#laneFailovers.delete(uid);
+      observation.lastFailover ??= laneFailover;
+    }
     if (cluster.spec.restore && stored.lifecycle.restoredAt) {
       // Kept on the status for as long as the cluster lives.
       observation.restore ??= {
@@ -265,6 +324,23 @@ export class ClusterController {
     this.#watchPrimary(ctx, observation, engine);
     await this.#writeStatus(scope, observation);
     return this.#next(uid, observation, settled);
+  }
+
+  /**
+   * A reconcile's context: the scope itself, so that steps recording a new
+   * primary update it for the steps after them.
+   */
+  #contextOf(scope: ClusterScope, driver: EngineDriver): ReconcileContext {
+    const { offerings } = this.#options;
+    const { spec } = scope.cluster;
+    return Object.assign(scope, {
+      driver,
+      parameterDefinitions:
+        offerings.engines.find(e => e.engine === spec.engine)?.parameters ??
+        driver.parameters,
+      network: networkPolicyOf(offerings.profiles, spec),
+      servedCertificates: this.#servedCertificates,
+    });
   }
 
   /** Deletes the cluster as its termination policy says. */
@@ -322,6 +398,7 @@ export class ClusterController {
         this.#monitor.forgetLosses(uid);
       },
       primaryLoss: instance => this.#monitor.lossOf(uid, instance),
+      stillLeads: () => this.#options.lease.isHeld(),
       switchover: stored.switchover,
       deletionBlocked: stored.lifecycle.deletionBlocked,
       finishSwitchover: async () => {

@@ -72,6 +72,11 @@ export class PrimaryMonitor {
     this.#timer.unref();
   }
 
+  /** Whether `instance` is the cluster's watched primary. */
+  isWatchedPrimary(uid: string, instance: string): boolean {
+    return this.#watched.get(uid)?.instance === instance;
+  }
+
   /** Stops watching a cluster (deleted, standalone, or manual failover). */
   unwatch(uid: string): void {
     this.#watched.delete(uid);

@@ -61,6 +61,12 @@ export interface ClusterScope {
   switchover?: SwitchoverRequest;
   /** Marks the pending switchover done (or given up). */
   finishSwitchover(): Promise<void>;
+  /**
+   * Whether this backend still holds the leadership lease; steps check it
+   * before acts no other backend may repeat (fencing, promotion), since a
+   * lease can be lost while a step runs.
+   */
+  stillLeads(): boolean;
   /** High-availability settings the steps need. */
   ha: { probeTimeoutMs: number };
   /** When volume protection locks and unlocks writes (percent full). */

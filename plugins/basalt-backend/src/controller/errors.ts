@@ -15,6 +15,26 @@ export class ClusterReconcileError extends CustomErrorBase {
 }
 
 /**
+ * This backend lost the leadership lease while acting on a cluster: it
+ * stops, and the new leader takes over from what it finds.
+ */
+export class LeadershipLostError extends CustomErrorBase {
+  name = 'LeadershipLostError' as const;
+
+  constructor(what: string) {
+    super(`Stopped before ${what}: this backend no longer leads`);
+  }
+}
+
+/** Throws {@link LeadershipLostError} unless this backend still leads. */
+export function ensureStillLeading(
+  ctx: { stillLeads(): boolean },
+  what: string,
+): void {
+  if (!ctx.stillLeads()) throw new LeadershipLostError(what);
+}
+
+/**
  * The condition reason for any error a reconcile ran into. Steps name what
  * failed with a {@link ClusterReconcileError}; anything else (a store or
  * platform error) is a `ReconcileError`, not blamed on an instance.

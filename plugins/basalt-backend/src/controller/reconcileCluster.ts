@@ -3,7 +3,11 @@ import {
   ClusterTlsStatus,
   ConfigurationStatus,
 } from '@basalt/plugin-basalt-common';
-import { ClusterTls, EngineContext } from '@basalt/plugin-basalt-node';
+import {
+  ClusterCredentials,
+  ClusterTls,
+  EngineContext,
+} from '@basalt/plugin-basalt-node';
 import { Observation } from './computeStatus';
 import { resolveResources } from '../offerings/resolveResources';
 import { reasonOf } from './errors';
@@ -50,22 +54,10 @@ export async function reconcileCluster(
     endpoints: ctx.cluster.status?.endpoints ?? {},
   };
   try {
-    const accounts = ctx.cluster.spec.accounts.map(account => account.name);
-    const { credentials, reference } = await ctx.runtime.ensureCredentials(
-      ctx.key,
-      accounts,
-    );
+    const { credentials, reference } = await ensureCredentials(ctx);
     observation.credentials = reference;
     observation.tls = tlsStatusOf(ctx, credentials.tls);
-    engine = {
-      spec: ctx.cluster.spec,
-      credentials,
-      network: ctx.network,
-      resources: resolveResources(
-        ctx.cluster.spec.resources,
-        ctx.resourceClasses,
-      ),
-    };
+    engine = engineContextOf(ctx, credentials);
     observation.resources = await ctx.runtime.resourceEnforcement();
 
     const { observed: instances, failover } = await ensureInstances(
@@ -142,6 +134,28 @@ export async function reconcileCluster(
     observed.length === ctx.cluster.spec.replicas &&
     observed.every(o => o.probe.ready);
   return { observation, settled, engine };
+}
+
+/** The cluster's credentials, made once and read afterwards. */
+export function ensureCredentials(ctx: ReconcileContext) {
+  const accounts = ctx.cluster.spec.accounts.map(account => account.name);
+  return ctx.runtime.ensureCredentials(ctx.key, accounts);
+}
+
+/** What the engine's driver works with for this cluster. */
+export function engineContextOf(
+  ctx: ReconcileContext,
+  credentials: ClusterCredentials,
+): EngineContext {
+  return {
+    spec: ctx.cluster.spec,
+    credentials,
+    network: ctx.network,
+    resources: resolveResources(
+      ctx.cluster.spec.resources,
+      ctx.resourceClasses,
+    ),
+  };
 }
 
 /** The configuration once no restart waits for it any more. */

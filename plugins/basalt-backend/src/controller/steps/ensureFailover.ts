@@ -1,6 +1,7 @@
 import { FailoverRecord } from '@basalt/plugin-basalt-common';
 import { EngineContext, RuntimeInstance } from '@basalt/plugin-basalt-node';
 import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
+import { ensureStillLeading } from '../errors';
 import { bestCandidate, promoteAndRepoint } from './promotion';
 import { probeInstances } from './probeInstances';
 
@@ -96,6 +97,7 @@ async function failOver(
   const { primary, loss, candidate, replicas } = plan;
   const from = ctx.primaryInstance!;
   const startedAt = Date.now();
+  ensureStillLeading(ctx, `failing over from ${from}`);
   // No client may write to the old primary from here on.
   await ctx.runtime.ensureEndpoints(ctx.key, {
     readOnly: replicas.filter(o => o.probe.ready).map(o => o.instance.address),
@@ -104,6 +106,7 @@ async function failOver(
     await ctx.runtime.stopInstance(ctx.key, from, 'kill');
   }
   const fencedAt = Date.now();
+  ensureStillLeading(ctx, `promoting ${candidate.instance.name}`);
   const { promotedAt, endpointMovedAt } = await promoteAndRepoint(
     ctx,
     engine,

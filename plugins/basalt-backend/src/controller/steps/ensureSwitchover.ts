@@ -1,7 +1,7 @@
 import { ClusterReasons, FailoverRecord } from '@basalt/plugin-basalt-common';
 import { EngineContext } from '@basalt/plugin-basalt-node';
 import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
-import { ClusterReconcileError } from '../errors';
+import { ClusterReconcileError, ensureStillLeading } from '../errors';
 import { bestCandidate, promoteAndRepoint } from './promotion';
 import { primaryOf } from './probeInstances';
 
@@ -80,6 +80,7 @@ export async function switchOver(
   },
 ): Promise<FailoverRecord> {
   const startedAt = Date.now();
+  ensureStillLeading(ctx, `switching over from ${primary.instance.name}`);
   await ctx.runtime.ensureEndpoints(ctx.key, {
     readOnly: replicas.map(o => o.instance.address),
   });
@@ -99,6 +100,7 @@ export async function switchOver(
   await ctx.runtime.stopInstance(ctx.key, primary.instance.name, 'clean');
   const stoppedAt = Date.now();
   await waitUntilReceived(ctx, engine, target, final.position);
+  ensureStillLeading(ctx, `promoting ${target.instance.name}`);
   const { promotedAt, endpointMovedAt } = await promoteAndRepoint(
     ctx,
     engine,
