@@ -136,6 +136,21 @@ describe('BackupThenDelete and scheduled backups', () => {
     const cluster = await createWithRows('final-db', 'default');
     const client = backend.client();
     await client.deleteCluster(ref('final-db'));
+    // While the final backup runs, the status says so.
+    const deleting = await eventually(
+      async () => {
+        const { status } = await client.getCluster(ref('final-db'));
+        return status?.phase === 'Deleting' ? status : undefined;
+      },
+      { what: 'final-db to show the Deleting phase' },
+    );
+    expect(
+      deleting.conditions.find(c => c.type === 'Progressing'),
+    ).toMatchObject({
+      status: 'True',
+      reason: 'Deleting',
+      message: expect.stringMatching(/^Taking the final backup/),
+    });
     await eventually(
       async () =>
         client.getCluster(ref('final-db')).then(
@@ -162,6 +177,41 @@ describe('BackupThenDelete and scheduled backups', () => {
     const copy = await untilReady(client, ref('final-copy'), 1);
     expect(await countRows(copy)).toBe(5000);
     expect(cluster.metadata.uid).not.toBe(copy.metadata.uid);
+  });
+
+  it('deletes a cluster that never started without a final backup', async () => {
+    const client = backend.client();
+    // Admitted, but more memory than the machine has: the engine never starts.
+    await client.applyCluster(
+      postgresManifest('never-db', {
+        terminationPolicy: 'BackupThenDelete',
+        parameters: { shared_buffers: '1TB' },
+      }),
+    );
+    await eventually(
+      async () => {
+        const { status } = await client.getCluster(ref('never-db'));
+        return status?.conditions.some(
+          c => c.type === 'Degraded' && c.reason === 'InstanceFailed',
+        )
+          ? true
+          : undefined;
+      },
+      { what: 'never-db to fail to start' },
+    );
+
+    await client.deleteCluster(ref('never-db'));
+    await eventually(
+      async () =>
+        client.getCluster(ref('never-db')).then(
+          () => undefined,
+          error => (error.response?.status === 404 ? true : undefined),
+        ),
+      { what: 'never-db to be deleted' },
+    );
+    // Before, a final backup of an engine that never ran failed and kept
+    // the cluster for good.
+    expect(await client.listBackups(ref('never-db'))).toEqual([]);
   });
 
   it('runs a scheduled backup from the manifest', async () => {

@@ -1,6 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import knexFactory, { Knex } from 'knex';
 import { connectAndMigrate } from '../store';
+import { migrationsDir } from '../store/migrate';
 import { startTestPostgres, TestPostgres } from './startTestPostgres';
 
 /** The databases Basalt's store must work on. */
@@ -32,6 +33,29 @@ export function useStoreDatabases() {
   return {
     /** A migrated, empty database of the given kind. */
     async connect(kind: StoreDatabase): Promise<Knex> {
+      const knex = await this.open(kind);
+      return connectAndMigrate({ getClient: async () => knex });
+    },
+
+    /**
+     * A database migrated up to, not including, `migration` (a file name
+     * in `migrations/`): the schema an earlier release left, to test an
+     * upgrade from.
+     */
+    async connectBefore(kind: StoreDatabase, migration: string) {
+      const knex = await this.open(kind);
+      const config = { directory: migrationsDir };
+      for (;;) {
+        const [, pending] = await knex.migrate.list(config);
+        const next = pending[0] as { file: string } | undefined;
+        if (!next) throw new Error(`No pending migration ${migration}`);
+        if (next.file === migration) return knex;
+        await knex.migrate.up(config);
+      }
+    },
+
+    /** An empty database of the given kind, without any schema. */
+    async open(kind: StoreDatabase): Promise<Knex> {
       let knex: Knex;
       if (kind === 'SQLite') {
         knex = await sqlite.init('SQLITE_3');
@@ -49,7 +73,7 @@ export function useStoreDatabases() {
         });
         opened.push(knex);
       }
-      return connectAndMigrate({ getClient: async () => knex });
+      return knex;
     },
   };
 }

@@ -41,6 +41,7 @@ import {
 import { ensureFailover } from './steps/ensureFailover';
 import { KeyedMutex } from '../runtime/KeyedMutex';
 import { deleteCluster } from './deleteCluster';
+import { deletingStatus } from './deletingStatus';
 import { WorkQueue, WorkResult } from './WorkQueue';
 
 /**
@@ -323,6 +324,12 @@ export class ClusterController {
     }
     this.#watchPrimary(ctx, observation, engine);
     await this.#writeStatus(scope, observation);
+    if (!stored.lifecycle.heldDataAt && hasReadyPrimary(observation)) {
+      await this.#options.backups.lifecycle.markHeldData(
+        uid,
+        new Date().toISOString(),
+      );
+    }
     return this.#next(uid, observation, settled);
   }
 
@@ -352,6 +359,12 @@ export class ClusterController {
     const outcome = await deleteCluster(stored, scope, {
       backups: this.#options.backups,
       clusters: this.#options.clusters,
+      report: async message => {
+        await this.#options.clusters.updateStatus(
+          uid,
+          deletingStatus(stored.cluster, message, new Date().toISOString()),
+        );
+      },
       beforeRemoval: () => this.#monitor.unwatch(uid),
     });
     for (const key of this.#servedCertificates.keys()) {
@@ -555,4 +568,11 @@ export class ClusterController {
     counts.set(uid, attempts);
     return { requeueAfterMs: Math.min(first * 2 ** (attempts - 1), max) };
   }
+}
+
+/** Whether a primary answered ready in this pass: the cluster holds data. */
+function hasReadyPrimary(observation: Observation): boolean {
+  return observation.observed.some(
+    o => o.probe.ready && o.probe.role === 'primary',
+  );
 }

@@ -133,6 +133,7 @@ export class ClusterStore {
         restore_failure: null,
         final_backup: null,
         deletion_blocked: null,
+        held_data_at: null,
       };
       await tx(TABLE).insert(row);
       return { cluster: rowToResource(row), created: true, specChanged: true };

@@ -13,6 +13,11 @@ export interface ClusterLifecycle {
   finalBackup?: string;
   /** Why the last requested deletion was refused. */
   deletionBlocked?: DeletionBlock;
+  /**
+   * When a primary of the cluster first answered ready (ISO 8601); a
+   * cluster without it never held data.
+   */
+  heldDataAt?: string;
 }
 
 /** Reads a row's {@link ClusterLifecycle}. */
@@ -21,6 +26,7 @@ export function lifecycleOf(row: ClusterRow): ClusterLifecycle {
     ...(row.restored_at && { restoredAt: row.restored_at }),
     ...(row.restore_failure && { restoreFailure: row.restore_failure }),
     ...(row.final_backup && { finalBackup: row.final_backup }),
+    ...(row.held_data_at && { heldDataAt: row.held_data_at }),
     ...(row.deletion_blocked && {
       deletionBlocked: JSON.parse(row.deletion_blocked) as DeletionBlock,
     }),
@@ -41,6 +47,14 @@ export class LifecycleStore {
 
   async markRestoreFailed(uid: string, message: string): Promise<void> {
     await this.update(uid, { restore_failure: message });
+  }
+
+  /** Records that the cluster holds data, once: the first time counts. */
+  async markHeldData(uid: string, at: string): Promise<void> {
+    await this.knex<ClusterRow>(TABLE)
+      .where({ uid })
+      .whereNull('held_data_at')
+      .update({ held_data_at: at });
   }
 
   /** Remembers the verified final backup, so a resumed deletion skips it. */

@@ -4,7 +4,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 
-const migrationsDir = resolvePackagePath(
+/** Where Basalt's migrations are; one file per schema change. */
+export const migrationsDir = resolvePackagePath(
   '@basalt/plugin-basalt-backend',
   'migrations',
 );

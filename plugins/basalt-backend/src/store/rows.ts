@@ -34,6 +34,8 @@ export interface ClusterRow {
   final_backup: string | null;
   /** JSON of a {@link DeletionBlock}. */
   deletion_blocked: string | null;
+  /** Added by migration 20261206120000; see LifecycleStore.markHeldData. */
+  held_data_at: string | null;
 }
 
 /** Why a requested deletion was not carried out. */

@@ -50,7 +50,8 @@ export const PHASES: Record<
   Deleting: {
     label: 'Deleting',
     tone: 'info',
-    meaning: 'Deletion was requested; its instances are being removed.',
+    meaning:
+      'Deletion was requested: the Progressing condition says what is being done (the final backup, then removing the instances).',
   },
 };
 
