@@ -161,7 +161,7 @@ export class ClusterController {
       if (this.#monitor.isWatchedPrimary(uid, event.instance)) {
         this.#failovers.add(uid);
       }
-      this.enqueue(uid);
+      this.#enqueueUnlessBackingOff(uid);
     });
     // Take over what the previous backend left at once, not a resync later.
     await this.resync();
@@ -201,8 +201,18 @@ export class ClusterController {
   async resync(): Promise<void> {
     if (!(await this.#options.lease.tryAcquire())) return;
     for (const uid of await this.#options.clusters.listUids()) {
-      this.enqueue(uid);
+      this.#enqueueUnlessBackingOff(uid);
     }
+  }
+
+  /**
+   * Queues a cluster, unless it is backing off after failed passes: its
+   * retry is already timed, and its own failing instances' exits (or the
+   * resync) must not turn the backoff into a retry every few seconds. An
+   * apply or any other request still queues it at once.
+   */
+  #enqueueUnlessBackingOff(uid: string): void {
+    if (!this.#failures.has(uid)) this.enqueue(uid);
   }
 
   /** Queues one cluster for reconciliation. */
@@ -561,6 +571,8 @@ export class ClusterController {
       this.#unsettled.delete(uid);
       return {};
     }
+    // A pass without a failure ends the backoff.
+    if (!observation.failure) this.#failures.delete(uid);
     const [counts, first, max] = observation.failure
       ? [this.#failures, 1000, MAX_BACKOFF_MS]
       : [this.#unsettled, UNSETTLED_FIRST_MS, UNSETTLED_MAX_MS];
