@@ -94,21 +94,21 @@ describe('volumes on the local runtime: protection and online growth', () => {
         'create table marks (n int); insert into marks values (1), (2), (3)',
       );
       await db.query('create table filler (v text)');
-      // Fill fast to 80 %, below the 90 % watermark, then slowly (about
-      // 2 MiB a second, so some 20 s from the watermark to a full disk),
-      // for the controller (resync every second) to lock writes before the
-      // disk is full, however loaded the machine.
+      // Fill fast to 85 %, below the 90 % watermark, then slowly (about
+      // 1 MiB a second with its WAL, so some 30 s from the watermark to a
+      // full disk), for the controller (resync every second) to lock writes
+      // before the disk is full, however loaded the machine.
       let refused: string | undefined;
       const used = async () => {
         const { bavail, blocks } = await statfs(cluster);
         return 1 - bavail / blocks;
       };
-      while (!refused && (await used()) < 0.8) {
+      while (!refused && (await used()) < 0.85) {
         refused = await insertChunk(db, 8);
       }
       for (let step = 0; step < 200 && !refused; step++) {
         refused = await insertChunk(db, 1);
-        await new Promise(resolve => setTimeout(resolve, 1000));
+        await new Promise(resolve => setTimeout(resolve, 2000));
       }
       expect(refused).toBe('25006'); // read_only_sql_transaction, not disk full
       const locked = await untilPressure('full-db', true);

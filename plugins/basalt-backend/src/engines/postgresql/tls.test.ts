@@ -10,6 +10,7 @@ import {
 import { ClusterCertificates } from '../../runtime/certificates';
 import { PostgresDriver } from './PostgresDriver';
 import { socketFrom } from '../../__testUtils__/socketFrom';
+import { eventually } from '../../testUtils/eventually';
 
 jest.setTimeout(60_000);
 
@@ -54,6 +55,14 @@ describe('PostgreSQL TLS and allowed networks', () => {
         driver,
         context,
       });
+      // Listening comes before a standby takes queries.
+      await eventually(
+        async () =>
+          (await driver.probe(replica.address, context)).ready
+            ? true
+            : undefined,
+        { what: 'the replica to answer' },
+      );
       return replica.address;
     };
     return { address: primary.address, context, startReplica };
