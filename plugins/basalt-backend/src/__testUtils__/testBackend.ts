@@ -95,6 +95,11 @@ export function useTestBackend(options: {
             basalt: {
               controller: {
                 ...(options.resync && { resyncInterval: '1s' }),
+                // Wider than the defaults (500 ms, 3 in a row): a test
+                // machine busy with other files' engines and clones must
+                // not make a slow primary look lost. A hung one is still
+                // found within seconds.
+                ha: { probeTimeout: '1s', failureThreshold: 5 },
                 ...options.controller,
               },
               ...(options.profiles && { profiles: options.profiles }),
