@@ -38,6 +38,7 @@ import {
   ClusterStore,
   EventStore,
   InstanceStore,
+  OperationStore,
   PrimaryStore,
   connectAndMigrate,
 } from './store';
@@ -144,6 +145,7 @@ export const basaltPlugin = createBackendPlugin({
           pools,
           volumeWatermarks: settings.controller.volumeWatermarks,
           offerings,
+          operations: new OperationStore(knex),
         });
         // A finished backup shows on the cluster's status as its last one.
         backups.runner.onFinished(record =>

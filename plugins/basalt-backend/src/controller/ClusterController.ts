@@ -22,6 +22,7 @@ import {
   EventStore,
   InstanceStore,
   LifecycleStore,
+  OperationStore,
   PrimaryStore,
   StoredCluster,
 } from '../store';
@@ -43,6 +44,7 @@ import { KeyedMutex } from '../runtime/KeyedMutex';
 import { deleteCluster } from './deleteCluster';
 import { deletingStatus } from './deletingStatus';
 import { WorkQueue, WorkResult } from './WorkQueue';
+import { OperationRunner } from './operations/OperationRunner';
 
 /**
  * How long stopping waits for reconciles in progress: within Kubernetes'
@@ -81,6 +83,8 @@ export interface ClusterControllerOptions {
   volumeWatermarks: { high: number; low: number };
   /** What the platform offers, e.g. each engine's parameter definitions. */
   offerings: Offerings;
+  /** Where operations (long work such as cloning a replica) are recorded. */
+  operations: OperationStore;
 }
 
 /** What the controller needs of backups. */
@@ -120,6 +124,7 @@ export class ClusterController {
   #unsubscribe?: () => void;
   readonly #abort = new AbortController();
   readonly #monitor: PrimaryMonitor;
+  readonly #operations: OperationRunner;
 
   static create(options: ClusterControllerOptions): ClusterController {
     return new ClusterController(options);
@@ -131,6 +136,11 @@ export class ClusterController {
       concurrency: options.concurrency,
       logger: options.logger,
       handler: uid => this.#reconcile(uid),
+    });
+    this.#operations = new OperationRunner({
+      store: options.operations,
+      logger: options.logger,
+      onFinished: uid => this.enqueue(uid),
     });
     this.#failovers = new WorkQueue({
       concurrency: options.failoverConcurrency,
@@ -199,7 +209,12 @@ export class ClusterController {
 
   /** Renews leadership and queues every cluster. */
   async resync(): Promise<void> {
-    if (!(await this.#options.lease.tryAcquire())) return;
+    if (!(await this.#options.lease.tryAcquire())) {
+      // Another backend leads: what runs here must stop.
+      await this.#operations.abortAll(0);
+      return;
+    }
+    await this.#operations.failStale();
     for (const uid of await this.#options.clusters.listUids()) {
       this.#enqueueUnlessBackingOff(uid);
     }
@@ -235,6 +250,7 @@ export class ClusterController {
       this.#failovers.stop(STOP_GRACE_MS),
     ]);
     running.push(...failingOver);
+    await this.#operations.abortAll(STOP_GRACE_MS);
     if (running.length) {
       this.#options.logger.warn(
         `Stopped with ${running.length} reconcile(s) still running; leadership expires rather than being released`,
@@ -366,6 +382,8 @@ export class ClusterController {
     scope: ClusterScope,
   ): Promise<WorkResult> {
     const { uid } = stored.cluster.metadata;
+    // Nothing may go on creating what the deletion removes.
+    await this.#operations.cancel(uid);
     const outcome = await deleteCluster(stored, scope, {
       backups: this.#options.backups,
       clusters: this.#options.clusters,
@@ -377,6 +395,9 @@ export class ClusterController {
       },
       beforeRemoval: () => this.#monitor.unwatch(uid),
     });
+    if (outcome === 'deleted') {
+      await this.#options.operations.removeForCluster(uid);
+    }
     for (const key of this.#servedCertificates.keys()) {
       if (key.startsWith(`${uid}/`)) this.#servedCertificates.delete(key);
     }
@@ -422,6 +443,22 @@ export class ClusterController {
       },
       primaryLoss: instance => this.#monitor.lossOf(uid, instance),
       stillLeads: () => this.#options.lease.isHeld(),
+      operations: {
+        running: async kind =>
+          (await this.#options.operations.listRunning(uid)).filter(
+            o => o.kind === kind,
+          ),
+        takeFailures: kind => this.#operations.takeFailures(uid, kind),
+        start: (request, work) =>
+          this.#operations.start(
+            {
+              ...request,
+              clusterUid: uid,
+              generation: cluster.metadata.generation,
+            },
+            work,
+          ),
+      },
       switchover: stored.switchover,
       deletionBlocked: stored.lifecycle.deletionBlocked,
       finishSwitchover: async () => {
