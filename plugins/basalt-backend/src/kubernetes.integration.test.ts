@@ -354,7 +354,14 @@ describe('the kubernetes runtime on a real API server', () => {
     // One instance per node: a fourth needs the new Node's pool.
     await kube.simulator().addNode('node-d');
     await client.applyCluster(postgresManifest('spread', { replicas: 4 }));
-    const cluster = await untilReady(client, ref('spread'), 4);
+    // A clone through the API server's exec: slow on a loaded machine.
+    const cluster = await untilReady(
+      client,
+      ref('spread'),
+      4,
+      undefined,
+      120_000,
+    );
     expect(cluster.status!.instances.map(i => i.node).sort()).toEqual([
       'node-a',
       'node-b',
