@@ -132,13 +132,9 @@ async function startStopped(
         role,
       });
     } catch (error) {
-      if (error instanceof EngineUnavailableError) throw error;
-      throw new ClusterReconcileError(
-        ClusterReasons.InstanceFailed,
-        `Could not start instance ${instance.name} on ${
-          instance.node
-        }: ${rootCauseMessage(error)}`,
-        error as Error,
+      throw instanceFailure(
+        error,
+        `Could not start instance ${instance.name} on ${instance.node}`,
       );
     }
   };
@@ -172,6 +168,20 @@ async function startStopped(
     ...(startedPrimary ? [startedPrimary] : []),
     ...started.filter((i): i is RuntimeInstance => !!i),
   ];
+}
+
+/**
+ * What the runtime's error means for the cluster: an instance that could
+ * not be created or started (with the innermost cause), unless the
+ * engine's programs are missing, which is the engine's problem.
+ */
+function instanceFailure(error: unknown, what: string): Error {
+  if (error instanceof EngineUnavailableError) return error;
+  return new ClusterReconcileError(
+    ClusterReasons.InstanceFailed,
+    `${what}: ${rootCauseMessage(error)}`,
+    error as Error,
+  );
 }
 
 /** An instance by name and node: existing, or being created. */
@@ -267,14 +277,9 @@ async function createInstance(
       instanceRequest(ctx, engine, instance, node, primary),
     );
   } catch (error) {
-    // Missing programs are the engine's problem, not this instance's.
-    if (error instanceof EngineUnavailableError) throw error;
-    throw new ClusterReconcileError(
-      ClusterReasons.InstanceFailed,
-      `Could not create instance ${instance} on ${node} as ${role}: ${rootCauseMessage(
-        error,
-      )}`,
-      error as Error,
+    throw instanceFailure(
+      error,
+      `Could not create instance ${instance} on ${node} as ${role}`,
     );
   }
   if (control.signal.aborted) {
