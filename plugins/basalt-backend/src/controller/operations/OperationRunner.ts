@@ -197,17 +197,19 @@ export class OperationRunner {
         });
       } else {
         const reason = reasonOf(error);
-        await store.finish(operation.id, {
-          phase: 'Failed',
-          reason,
-          error: message,
-        });
+        // Kept before the store says it ended: a pass that no longer sees
+        // it running must find its failure.
         const failures = this.#failures.get(operation.clusterUid) ?? [];
         failures.push({
           operation: { ...operation, phase: 'Failed', reason, error: message },
           error,
         });
         this.#failures.set(operation.clusterUid, failures);
+        await store.finish(operation.id, {
+          phase: 'Failed',
+          reason,
+          error: message,
+        });
       }
     } finally {
       clearInterval(heartbeat);
