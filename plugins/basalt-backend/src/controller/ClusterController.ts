@@ -113,6 +113,8 @@ export class ClusterController {
   /** Failovers the lane did, for the status the next reconcile writes. */
   readonly #laneFailovers = new Map<string, FailoverRecord>();
   readonly #backoff = new RetryBackoff();
+  /** See `ClusterScope.retiredNames`. */
+  readonly #retiredNames = new Map<string, Set<string>>();
   readonly #statusDeps: StatusStores;
   /** See `ReconcileContext.servedCertificates`. */
   readonly #servedCertificates = new Map<string, string>();
@@ -397,6 +399,7 @@ export class ClusterController {
     });
     if (outcome === 'deleted') {
       await this.#options.operations.removeForCluster(uid);
+      this.#retiredNames.delete(uid);
     }
     for (const key of this.#servedCertificates.keys()) {
       if (key.startsWith(`${uid}/`)) this.#servedCertificates.delete(key);
@@ -411,6 +414,11 @@ export class ClusterController {
       monitor: this.#monitor,
       operations: this.#operations,
       operationStore: this.#options.operations,
+      retiredNames: uid => {
+        const names = this.#retiredNames.get(uid) ?? new Set<string>();
+        this.#retiredNames.set(uid, names);
+        return names;
+      },
     });
   }
 

@@ -74,6 +74,12 @@ export interface ClusterScope {
    */
   stillLeads(): boolean;
   /**
+   * Instance names not to give again: one whose creation ran into what a
+   * former instance of that name left (e.g. the volume of an instance lost
+   * with its node, which may come back).
+   */
+  retiredNames: Set<string>;
+  /**
    * The cluster's long work (e.g. cloning a replica): started by a step,
    * it runs apart from the pass, which returns at once.
    */

@@ -14,6 +14,8 @@ export type ScopeDeps = Omit<ClusterControllerOptions, 'operations'> & {
   monitor: PrimaryMonitor;
   operations: OperationRunner;
   operationStore: OperationStore;
+  /** The cluster's retired instance names, kept across passes. */
+  retiredNames: (uid: string) => Set<string>;
 };
 
 /**
@@ -62,6 +64,7 @@ export async function clusterScope(
     },
     primaryLoss: instance => deps.monitor.lossOf(uid, instance),
     stillLeads: () => deps.lease.isHeld(),
+    retiredNames: deps.retiredNames(uid),
     operations: clusterOperations(
       deps.operations,
       deps.operationStore,

@@ -1,3 +1,4 @@
+import { ConflictError } from '@backstage/errors';
 import {
   ClusterReasons,
   FailoverRecord,
@@ -69,9 +70,15 @@ export async function ensureInstances(
   const firstPrimary = instances.length === 0 && creating.length === 0;
   if (missing > 0 && (primary || firstPrimary)) {
     const [failed] = ctx.operations.takeFailures('create-instance');
-    // Reported once, as this pass's failure; the next pass (after the
-    // backoff) tries again.
-    if (failed) throw failed.error;
+    if (failed) {
+      // What a former instance of that name left is never taken over:
+      // the next attempt, after the backoff, uses another name.
+      if (hasCause(failed.error, ConflictError)) {
+        ctx.retiredNames.add(failed.operation.target!);
+      }
+      // Reported once, as this pass's failure.
+      throw failed.error;
+    }
     creating.push(
       ...(await startCreating(
         ctx,
@@ -209,7 +216,7 @@ async function startCreating(
   const known = ctx.cluster.status?.instances.map(i => i.name) ?? [];
   const ordinals = freeOrdinals(
     name,
-    [...existing.map(i => i.name), ...known],
+    [...existing.map(i => i.name), ...known, ...ctx.retiredNames],
     count,
   );
   const names = ordinals.map(ordinal => instanceName(name, ordinal));
@@ -344,4 +351,14 @@ async function withExisting(
     })),
   ).filter(allocation => !recorded.has(allocation.volume));
   return [...allocations, ...missing];
+}
+
+/** Whether `error` or one of its causes is a `type`. */
+function hasCause(error: unknown, type: typeof ConflictError): boolean {
+  let current: unknown = error;
+  while (current instanceof Error) {
+    if (current instanceof type) return true;
+    current = (current as Error).cause;
+  }
+  return false;
 }
