@@ -58,7 +58,9 @@ describe('PostgreSQL TLS and allowed networks', () => {
       // Listening comes before a standby takes queries.
       await eventually(
         async () =>
-          (await driver.probe(replica.address, context)).ready
+          (
+            await driver.probe(replica.address, context)
+          ).ready
             ? true
             : undefined,
         { what: 'the replica to answer' },
