@@ -70,7 +70,12 @@ export function useKubernetesBackend(options: {
               },
             },
             basalt: {
-              controller: { resyncInterval: '1s' },
+              controller: {
+                resyncInterval: '1s',
+                // Probes go through the API server and the kubelet: on a
+                // loaded test machine a slow one must not look lost.
+                ha: { probeTimeout: '2s', failureThreshold: 5 },
+              },
               profiles: {
                 kubernetes: {
                   runtime: 'kubernetes',
