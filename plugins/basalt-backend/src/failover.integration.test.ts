@@ -83,15 +83,25 @@ describe('high availability on the local runtime', () => {
   }
 
   /** Waits for a failover away from `from` and the cluster back at 3. */
-  async function untilFailedOver(name: string, from: string) {
-    return untilReady(backend.client(), ref(name), 3, cluster => {
-      const primary = primaryOf(cluster);
-      return (
-        primary?.name !== from &&
-        cluster.status?.lastFailover?.from === from &&
-        cluster.status.instances.every(i => i.ready)
-      );
-    });
+  async function untilFailedOver(
+    name: string,
+    from: string,
+    timeoutMs?: number,
+  ) {
+    return untilReady(
+      backend.client(),
+      ref(name),
+      3,
+      cluster => {
+        const primary = primaryOf(cluster);
+        return (
+          primary?.name !== from &&
+          cluster.status?.lastFailover?.from === from &&
+          cluster.status.instances.every(i => i.ready)
+        );
+      },
+      timeoutMs,
+    );
   }
 
   /** Stops the writer and checks every acknowledged write is there. */
@@ -165,7 +175,9 @@ describe('high availability on the local runtime', () => {
 
     process.kill(pid, 'SIGSTOP');
     frozen.push(pid);
-    const after = await untilFailedOver('hung-db', old.name);
+    // A pass caught in a query on the primary when it froze holds the
+    // cluster until that query times out (60 s); the failover follows it.
+    const after = await untilFailedOver('hung-db', old.name, 120_000);
 
     expect(after.status!.lastFailover?.reason).toMatch(
       /stopped answering \(\d+ probes in a row failed\)/,
@@ -175,7 +187,7 @@ describe('high availability on the local runtime', () => {
     expect(after.status!.instances.find(i => i.name === old.name)?.role).toBe(
       'replica',
     );
-  });
+  }, 240_000);
 
   it('does not fail over from a primary that is slow but answers within the thresholds', async () => {
     const cluster = await createCluster('slow-db', 'async');
