@@ -1,6 +1,7 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import {
   ClusterReasons,
+  ClusterResource,
   clusterRefOf,
   FailoverRecord,
   Offerings,
@@ -21,14 +22,15 @@ import {
   EventStore,
   InstanceStore,
   LifecycleStore,
-  OperationStore,
   PrimaryStore,
   StoredCluster,
 } from '../store';
-import { describeRestoreSource } from './pendingRestore';
-import { VolumePools } from '../pools';
+import { describeRestoreSource, pendingRestore } from './pendingRestore';
+import { volumeAllocations } from './volumeAllocations';
+import { VolumeAllocation, VolumePools } from '../pools';
 import { PrimaryMonitor, PrimaryMonitorSettings } from './PrimaryMonitor';
-import { Observation } from './computeStatus';
+import { computeStatus, Observation } from './computeStatus';
+import { conditionStatus } from './conditions';
 import { Lease } from './Lease';
 import { ClusterScope, ReconcileContext } from './ReconcileContext';
 import {
@@ -41,11 +43,6 @@ import { KeyedMutex } from '../runtime/KeyedMutex';
 import { deleteCluster } from './deleteCluster';
 import { deletingStatus } from './deletingStatus';
 import { WorkQueue, WorkResult } from './WorkQueue';
-import { clusterScope } from './clusterScope';
-import { RetryBackoff } from './RetryBackoff';
-import { driverFor } from './driverFor';
-import { StatusStores, writeStatus } from './writeStatus';
-import { OperationRunner } from './operations/OperationRunner';
 
 /**
  * How long stopping waits for reconciles in progress: within Kubernetes'
@@ -84,8 +81,6 @@ export interface ClusterControllerOptions {
   volumeWatermarks: { high: number; low: number };
   /** What the platform offers, e.g. each engine's parameter definitions. */
   offerings: Offerings;
-  /** Where operations (long work such as cloning a replica) are recorded. */
-  operations: OperationStore;
 }
 
 /** What the controller needs of backups. */
@@ -96,6 +91,12 @@ export interface ControllerBackups {
   finalBackup: FinalBackup;
   archiver: WalArchiver;
 }
+
+const MAX_BACKOFF_MS = 30_000;
+// A cluster that is not there yet (instances starting) is looked at again
+// soon, then less and less often.
+const UNSETTLED_FIRST_MS = 100;
+const UNSETTLED_MAX_MS = 5000;
 
 /**
  * The lifecycle controller: keeps every cluster at its declared state.
@@ -112,16 +113,13 @@ export class ClusterController {
   readonly #locks = new KeyedMutex();
   /** Failovers the lane did, for the status the next reconcile writes. */
   readonly #laneFailovers = new Map<string, FailoverRecord>();
-  readonly #backoff = new RetryBackoff();
-  /** See `ClusterScope.retiredNames`. */
-  readonly #retiredNames = new Map<string, Set<string>>();
-  readonly #statusDeps: StatusStores;
+  readonly #failures = new Map<string, number>();
+  readonly #unsettled = new Map<string, number>();
   /** See `ReconcileContext.servedCertificates`. */
   readonly #servedCertificates = new Map<string, string>();
   #unsubscribe?: () => void;
   readonly #abort = new AbortController();
   readonly #monitor: PrimaryMonitor;
-  readonly #operations: OperationRunner;
 
   static create(options: ClusterControllerOptions): ClusterController {
     return new ClusterController(options);
@@ -129,20 +127,10 @@ export class ClusterController {
 
   private constructor(options: ClusterControllerOptions) {
     this.#options = options;
-    this.#statusDeps = {
-      clusters: options.clusters,
-      instances: options.instances,
-      backups: options.backups.store,
-    };
     this.#queue = new WorkQueue({
       concurrency: options.concurrency,
       logger: options.logger,
       handler: uid => this.#reconcile(uid),
-    });
-    this.#operations = new OperationRunner({
-      store: options.operations,
-      logger: options.logger,
-      onFinished: uid => this.enqueue(uid),
     });
     this.#failovers = new WorkQueue({
       concurrency: options.failoverConcurrency,
@@ -211,12 +199,7 @@ export class ClusterController {
 
   /** Renews leadership and queues every cluster. */
   async resync(): Promise<void> {
-    if (!(await this.#options.lease.tryAcquire())) {
-      // Another backend leads: what runs here must stop.
-      await this.#operations.abortAll(0);
-      return;
-    }
-    await this.#operations.failStale();
+    if (!(await this.#options.lease.tryAcquire())) return;
     for (const uid of await this.#options.clusters.listUids()) {
       this.#enqueueUnlessBackingOff(uid);
     }
@@ -229,7 +212,7 @@ export class ClusterController {
    * apply or any other request still queues it at once.
    */
   #enqueueUnlessBackingOff(uid: string): void {
-    if (!this.#backoff.isBackingOff(uid)) this.enqueue(uid);
+    if (!this.#failures.has(uid)) this.enqueue(uid);
   }
 
   /** Queues one cluster for reconciliation. */
@@ -252,7 +235,6 @@ export class ClusterController {
       this.#failovers.stop(STOP_GRACE_MS),
     ]);
     running.push(...failingOver);
-    await this.#operations.abortAll(STOP_GRACE_MS);
     if (running.length) {
       this.#options.logger.warn(
         `Stopped with ${running.length} reconcile(s) still running; leadership expires rather than being released`,
@@ -275,7 +257,7 @@ export class ClusterController {
       await this.#locks.run(uid, async () => {
         const stored = await this.#options.clusters.findByUid(uid);
         if (!stored || stored.cluster.metadata.deletionTimestamp) return;
-        const driver = driverFor(this.#options.drivers, stored.cluster);
+        const driver = this.#driverFor(stored.cluster);
         if ('failure' in driver) return;
         const ctx = this.#contextOf(await this.#scope(stored), driver.driver);
         const { credentials } = await ensureCredentials(ctx);
@@ -311,7 +293,7 @@ export class ClusterController {
     const failedRestore = stored.lifecycle.restoreFailure;
     if (cluster.spec.restore && failedRestore && !stored.lifecycle.restoredAt) {
       // Never retried: an empty cluster must not take a failed restore's place.
-      await writeStatus(this.#statusDeps, scope, {
+      await this.#writeStatus(scope, {
         observed: [],
         endpoints: {},
         failure: {
@@ -326,9 +308,9 @@ export class ClusterController {
       });
       return {};
     }
-    const driver = driverFor(this.#options.drivers, cluster);
+    const driver = this.#driverFor(cluster);
     if ('failure' in driver) {
-      await writeStatus(this.#statusDeps, scope, {
+      await this.#writeStatus(scope, {
         observed: [],
         endpoints: {},
         failure: driver.failure,
@@ -351,14 +333,14 @@ export class ClusterController {
       };
     }
     this.#watchPrimary(ctx, observation, engine);
-    await writeStatus(this.#statusDeps, scope, observation);
+    await this.#writeStatus(scope, observation);
     if (!stored.lifecycle.heldDataAt && hasReadyPrimary(observation)) {
       await this.#options.backups.lifecycle.markHeldData(
         uid,
         new Date().toISOString(),
       );
     }
-    return this.#backoff.next(uid, !!observation.failure, settled);
+    return this.#next(uid, observation, settled);
   }
 
   /**
@@ -384,8 +366,6 @@ export class ClusterController {
     scope: ClusterScope,
   ): Promise<WorkResult> {
     const { uid } = stored.cluster.metadata;
-    // Nothing may go on creating what the deletion removes.
-    await this.#operations.cancel(uid);
     const outcome = await deleteCluster(stored, scope, {
       backups: this.#options.backups,
       clusters: this.#options.clusters,
@@ -397,10 +377,6 @@ export class ClusterController {
       },
       beforeRemoval: () => this.#monitor.unwatch(uid),
     });
-    if (outcome === 'deleted') {
-      await this.#options.operations.removeForCluster(uid);
-      this.#retiredNames.delete(uid);
-    }
     for (const key of this.#servedCertificates.keys()) {
       if (key.startsWith(`${uid}/`)) this.#servedCertificates.delete(key);
     }
@@ -408,18 +384,64 @@ export class ClusterController {
     return outcome === 'blocked' ? { requeueAfterMs: 0 } : {};
   }
 
-  #scope(stored: StoredCluster): Promise<ClusterScope> {
-    return clusterScope(stored, {
-      ...this.#options,
-      monitor: this.#monitor,
-      operations: this.#operations,
-      operationStore: this.#options.operations,
-      retiredNames: uid => {
-        const names = this.#retiredNames.get(uid) ?? new Set<string>();
-        this.#retiredNames.set(uid, names);
-        return names;
+  async #scope(stored: StoredCluster): Promise<ClusterScope> {
+    const { runtime, logger, events, instances, primaries, clusters } =
+      this.#options;
+    const { cluster } = stored;
+    const { uid } = cluster.metadata;
+    const ref = clusterRefOf(cluster);
+    let allocations: Promise<VolumeAllocation[]> | undefined;
+    const scope: ClusterScope = {
+      cluster,
+      key: {
+        namespace: cluster.metadata.namespace,
+        name: cluster.metadata.name,
+        uid,
       },
-    });
+      runtime,
+      logger: logger.child({ cluster: ref }),
+      recordEvent: (type, reason, message) =>
+        events.record({ clusterUid: uid, cluster: ref, type, reason, message }),
+      pools: await this.#options.pools.current(),
+      allocations: () =>
+        (allocations ??= instances.withStorage().then(volumeAllocations)),
+      restartRequestedAt: stored.restartRequestedAt,
+      requestRestart: async at => {
+        await clusters.requestRestart(
+          cluster.metadata.namespace,
+          cluster.metadata.name,
+          at,
+        );
+        scope.restartRequestedAt = at;
+      },
+      primaryInstance: stored.primaryInstance,
+      setPrimary: async instance => {
+        await primaries.setPrimary(uid, instance);
+        scope.primaryInstance = instance;
+        this.#monitor.forgetLosses(uid);
+      },
+      primaryLoss: instance => this.#monitor.lossOf(uid, instance),
+      stillLeads: () => this.#options.lease.isHeld(),
+      switchover: stored.switchover,
+      deletionBlocked: stored.lifecycle.deletionBlocked,
+      finishSwitchover: async () => {
+        if (stored.switchover) {
+          await primaries.finishSwitchover(uid, stored.switchover);
+        }
+        scope.switchover = undefined;
+      },
+      ha: { probeTimeoutMs: this.#options.ha.probeTimeoutMs },
+      volumeWatermarks: this.#options.volumeWatermarks,
+      resourceClasses: this.#options.offerings.resourceClasses,
+    };
+    if (cluster.spec.restore && !stored.lifecycle.restoredAt) {
+      scope.restore = await pendingRestore(
+        cluster,
+        this.#options.drivers.get(cluster.spec.engine),
+        this.#options.backups,
+      );
+    }
+    return scope;
   }
 
   /**
@@ -450,6 +472,113 @@ export class ClusterController {
     this.#monitor.watch(uid, primary.instance.name, timeoutMs =>
       ctx.driver.probe(address, engine, { timeoutMs }),
     );
+  }
+
+  /** The cluster's driver, or why its engine cannot run here. */
+  #driverFor(
+    cluster: ClusterResource,
+  ):
+    | { driver: EngineDriver }
+    | { failure: NonNullable<Observation['failure']> } {
+    const { drivers } = this.#options;
+    const { engine, version } = cluster.spec;
+    const driver = drivers.get(engine);
+    if (!driver) {
+      return {
+        failure: {
+          reason: ClusterReasons.EngineUnavailable,
+          message: `No driver for engine ${engine} is installed; installed: ${
+            [...drivers.keys()].join(', ') || 'none'
+          }`,
+        },
+      };
+    }
+    if (!driver.versions.includes(version)) {
+      return {
+        failure: {
+          reason: ClusterReasons.EngineVersionUnsupported,
+          message: `${engine} ${version} is not supported; supported versions: ${driver.versions.join(
+            ', ',
+          )}`,
+        },
+      };
+    }
+    return { driver };
+  }
+
+  async #writeStatus(
+    scope: ClusterScope,
+    observation: Observation,
+  ): Promise<void> {
+    const { cluster } = scope;
+    const latest = await this.#options.backups.store.latestCompleted(
+      cluster.metadata.uid,
+    );
+    const status = computeStatus(
+      cluster,
+      {
+        ...observation,
+        deletionBlocked: scope.deletionBlocked,
+        ...(latest && {
+          lastBackup: {
+            id: latest.id,
+            method: latest.method,
+            completedAt: latest.completedAt!,
+            sizeBytes: latest.sizeBytes,
+          },
+        }),
+      },
+      new Date().toISOString(),
+    );
+    if (
+      !(await this.#options.clusters.updateStatus(cluster.metadata.uid, status))
+    ) {
+      return; // nothing new: write nothing
+    }
+    await this.#options.instances.replace(
+      cluster.metadata.uid,
+      status.instances,
+    );
+    const wasReady = conditionStatus(cluster.status?.conditions, 'Ready');
+    const isReady = conditionStatus(status.conditions, 'Ready');
+    if (isReady === 'True' && wasReady !== 'True') {
+      const message = status.conditions.find(c => c.type === 'Ready')!.message;
+      await scope.recordEvent(
+        'Normal',
+        'Ready',
+        `Cluster is ready: ${message}`,
+      );
+      scope.logger.info(`Cluster is ready: ${message}`);
+    }
+    // One Warning per distinct problem (a failure, or instances that stop
+    // answering): the same problem found again, even with other details
+    // such as temporary file names, is not news.
+    const wasDegraded = cluster.status?.conditions.find(
+      c => c.type === 'Degraded' && c.status === 'True',
+    );
+    const degraded = status.conditions.find(
+      c => c.type === 'Degraded' && c.status === 'True',
+    );
+    if (degraded && degraded.reason !== wasDegraded?.reason) {
+      await scope.recordEvent('Warning', degraded.reason, degraded.message);
+      scope.logger.warn(degraded.message);
+    }
+  }
+
+  #next(uid: string, observation: Observation, settled: boolean): WorkResult {
+    if (settled) {
+      this.#failures.delete(uid);
+      this.#unsettled.delete(uid);
+      return {};
+    }
+    // A pass without a failure ends the backoff.
+    if (!observation.failure) this.#failures.delete(uid);
+    const [counts, first, max] = observation.failure
+      ? [this.#failures, 1000, MAX_BACKOFF_MS]
+      : [this.#unsettled, UNSETTLED_FIRST_MS, UNSETTLED_MAX_MS];
+    const attempts = (counts.get(uid) ?? 0) + 1;
+    counts.set(uid, attempts);
+    return { requeueAfterMs: Math.min(first * 2 ** (attempts - 1), max) };
   }
 }
 

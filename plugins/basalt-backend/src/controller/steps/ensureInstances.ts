@@ -1,4 +1,3 @@
-import { ConflictError } from '@backstage/errors';
 import {
   ClusterReasons,
   FailoverRecord,
@@ -13,8 +12,6 @@ import {
 } from '@basalt/plugin-basalt-node';
 import { ClusterReconcileError, rootCauseMessage } from '../errors';
 import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
-import type { OperationControl } from '../operations/OperationRunner';
-import { StoredOperation } from '../../store';
 import { ensureFailover } from './ensureFailover';
 import { instanceRequest } from './instanceRequest';
 import { freeOrdinals, instanceName, ordinalOf } from './naming';
@@ -28,78 +25,58 @@ export interface InstancesOutcome {
   observed: ObservedInstance[];
   /** A failover that happened in this pass. */
   failover?: FailoverRecord;
-  /** Instances being created (operations running, in any backend). */
-  creating: StoredOperation[];
 }
 
 /**
  * Brings the cluster's instances to `spec.replicas`: fails over from a
  * lost primary, restarts stopped instances (the recorded primary as
  * primary, every other one as its replica, so a returning former primary
- * rejoins as a replica), starts creating the first primary of a new
- * cluster, and once it answers the missing replicas (also those lost with
- * their node, cloned from the primary onto other ready nodes), and removes
- * surplus replicas (never the primary). Creating an instance is an
- * operation: this pass starts it and returns; instances being created are
- * left out of the rest until they are done. A creation that failed is
- * reported as this pass's failure, and started again by a later pass.
- * Returns the instances as probed afterwards.
+ * rejoins as a replica), creates the first primary of a new cluster,
+ * clones missing replicas (also those lost with their node) from the
+ * primary onto other ready nodes, and removes surplus replicas (never the
+ * primary). Returns the instances as probed afterwards.
  */
 export async function ensureInstances(
   ctx: ReconcileContext,
   engine: EngineContext,
 ): Promise<InstancesOutcome> {
   const { runtime, key } = ctx;
-  const creating = await ctx.operations.running('create-instance');
-  const beingCreated = new Set(creating.map(o => o.target));
-  const listed = async () =>
-    (await runtime.listInstances(key)).filter(i => !beingCreated.has(i.name));
-  let instances = await listed();
+  let instances = await runtime.listInstances(key);
   await adoptPrimary(ctx, engine, instances);
-  // A first primary still being created is not lost.
-  const failover = beingCreated.has(ctx.primaryInstance)
-    ? undefined
-    : await ensureFailover(ctx, engine, instances);
-  if (failover) instances = await listed();
+  const failover = await ensureFailover(ctx, engine, instances);
+  if (failover) instances = await runtime.listInstances(key);
   instances = await startStopped(ctx, engine, instances);
 
-  let observed = await probeInstances(ctx, engine, instances);
+  let observed: ObservedInstance[];
+  if (instances.length === 0) {
+    instances = await createInstances(ctx, engine, [], 1, undefined);
+    await ctx.setPrimary(instances[0].name);
+    observed = await awaitReady(ctx, engine, instances);
+  } else {
+    observed = await probeInstances(ctx, engine, instances);
+  }
   const primary = primaryOf(observed, ctx.primaryInstance);
-  const missing = ctx.cluster.spec.replicas - observed.length - creating.length;
-  // A new cluster's first primary, alone; replicas once it answers.
-  const firstPrimary = instances.length === 0 && creating.length === 0;
-  if (missing > 0 && (primary || firstPrimary)) {
-    const [failed] = ctx.operations.takeFailures('create-instance');
-    if (failed) {
-      // What a former instance of that name left is never taken over:
-      // the next attempt, after the backoff, uses another name.
-      if (hasCause(failed.error, ConflictError)) {
-        ctx.retiredNames.add(failed.operation.target!);
-      }
-      // Reported once, as this pass's failure.
-      throw failed.error;
-    }
-    creating.push(
-      ...(await startCreating(
-        ctx,
-        engine,
-        [...instances, ...creating.map(asPlanned)],
-        // The replicas once the first primary answers.
-        primary ? missing : 1,
-        primary,
-      )),
+  const wanted = ctx.cluster.spec.replicas;
+  if (primary && observed.length < wanted) {
+    const created = await createInstances(
+      ctx,
+      engine,
+      instances,
+      wanted - observed.length,
+      primary,
     );
-  } else if (primary && missing < 0 && creating.length === 0) {
+    observed = [...observed, ...(await awaitReady(ctx, engine, created))];
+  } else if (primary && observed.length > wanted) {
     // Only with a primary known: an instance that does not answer may be
     // the primary, and removing it would lose the cluster's data.
-    observed = await removeSurplus(ctx, observed, primary, -missing);
+    observed = await removeSurplus(
+      ctx,
+      observed,
+      primary,
+      observed.length - wanted,
+    );
   }
-  return { observed, failover, creating };
-}
-
-/** An instance being created, as far as naming and placement go. */
-function asPlanned(operation: StoredOperation): Planned {
-  return { name: operation.target!, node: operation.node! };
+  return { observed, failover };
 }
 
 /**
@@ -139,9 +116,13 @@ async function startStopped(
         role,
       });
     } catch (error) {
-      throw instanceFailure(
-        error,
-        `Could not start instance ${instance.name} on ${instance.node}`,
+      if (error instanceof EngineUnavailableError) throw error;
+      throw new ClusterReconcileError(
+        ClusterReasons.InstanceFailed,
+        `Could not start instance ${instance.name} on ${
+          instance.node
+        }: ${rootCauseMessage(error)}`,
+        error as Error,
       );
     }
   };
@@ -177,38 +158,22 @@ async function startStopped(
   ];
 }
 
-/**
- * What the runtime's error means for the cluster: an instance that could
- * not be created or started (with the innermost cause), unless the
- * engine's programs are missing, which is the engine's problem.
- */
-function instanceFailure(error: unknown, what: string): Error {
-  if (error instanceof EngineUnavailableError) return error;
-  return new ClusterReconcileError(
-    ClusterReasons.InstanceFailed,
-    `${what}: ${rootCauseMessage(error)}`,
-    error as Error,
-  );
-}
-
-/** An instance by name and node: existing, or being created. */
-interface Planned {
-  name: string;
-  node: string;
-}
-
-/**
- * Places `count` new instances and starts creating each one as an
- * operation: the first primary of a new cluster (from `spec.restore`'s
- * backup when it has one), or replicas cloned from `primary`.
- */
-async function startCreating(
+/** Waits for just-created instances to answer, all at once. */
+function awaitReady(
   ctx: ReconcileContext,
   engine: EngineContext,
-  existing: Planned[],
+  created: RuntimeInstance[],
+): Promise<ObservedInstance[]> {
+  return Promise.all(created.map(i => waitUntilReady(ctx, engine, i)));
+}
+
+async function createInstances(
+  ctx: ReconcileContext,
+  engine: EngineContext,
+  existing: RuntimeInstance[],
   count: number,
   primary: ObservedInstance | undefined,
-): Promise<StoredOperation[]> {
+): Promise<RuntimeInstance[]> {
   const name = ctx.cluster.metadata.name;
   const cluster = clusterRefOf(ctx.cluster);
   // Names of instances lost with their node stay taken: the node may come
@@ -216,7 +181,7 @@ async function startCreating(
   const known = ctx.cluster.status?.instances.map(i => i.name) ?? [];
   const ordinals = freeOrdinals(
     name,
-    [...existing.map(i => i.name), ...known, ...ctx.retiredNames],
+    [...existing.map(i => i.name), ...known],
     count,
   );
   const names = ordinals.map(ordinal => instanceName(name, ordinal));
@@ -228,79 +193,45 @@ async function startCreating(
     pools: ctx.pools,
     allocations: await withExisting(ctx, existing),
   });
-  (await ctx.allocations()).push(
-    ...volumeAllocations(
-      names.map((instance, index) => ({
-        instance,
-        node: nodes[index],
-        cluster,
-        storage: ctx.cluster.spec.storage,
-      })),
-    ),
+  // Replicas clone in parallel, each streaming its own copy from the
+  // primary; all settle before a failure is reported, so none is left
+  // half-made behind the reconcile's back.
+  const results = await Promise.allSettled(
+    nodes.map(async (node, index) => {
+      const instance = names[index];
+      const role = primary ? 'replica' : 'primary';
+      let created: RuntimeInstance;
+      try {
+        created = await ctx.runtime.ensureInstance(
+          instanceRequest(ctx, engine, instance, node, primary),
+        );
+      } catch (error) {
+        // Missing programs are the engine's problem, not this instance's.
+        if (error instanceof EngineUnavailableError) throw error;
+        throw new ClusterReconcileError(
+          ClusterReasons.InstanceFailed,
+          `Could not create instance ${instance} on ${node} as ${role}: ${rootCauseMessage(
+            error,
+          )}`,
+          error as Error,
+        );
+      }
+      (await ctx.allocations()).push(
+        ...volumeAllocations([
+          { instance, node, cluster, storage: ctx.cluster.spec.storage },
+        ]),
+      );
+      await ctx.recordEvent(
+        'Normal',
+        'InstanceCreated',
+        `Created instance ${instance} on ${node} as ${role}`,
+      );
+      return created;
+    }),
   );
-  return Promise.all(
-    names.map((instance, index) =>
-      ctx.operations.start(
-        {
-          kind: 'create-instance',
-          target: instance,
-          node: nodes[index],
-          progress: primary
-            ? `Cloning from ${primary.instance.name}`
-            : 'Creating the data',
-        },
-        control =>
-          createInstance(ctx, engine, instance, nodes[index], primary, control),
-      ),
-    ),
-  );
-}
-
-/**
- * The work of one create-instance operation: creates the instance (a
- * replica clones the primary's data; a half-made one is removed by the
- * runtime when this fails), records the first primary, and waits until it
- * answers. Aborted, it removes the instance it made.
- */
-async function createInstance(
-  ctx: ReconcileContext,
-  engine: EngineContext,
-  instance: string,
-  node: string,
-  primary: ObservedInstance | undefined,
-  control: OperationControl,
-): Promise<void> {
-  const role = primary ? 'replica' : 'primary';
-  await ctx.recordEvent(
-    'Normal',
-    'CreatingInstance',
-    `Creating instance ${instance} on ${node} as ${role}${
-      primary ? `, cloning from ${primary.instance.name}` : ''
-    }`,
-  );
-  let created: RuntimeInstance;
-  try {
-    created = await ctx.runtime.ensureInstance(
-      instanceRequest(ctx, engine, instance, node, primary),
-    );
-  } catch (error) {
-    throw instanceFailure(
-      error,
-      `Could not create instance ${instance} on ${node} as ${role}`,
-    );
-  }
-  if (control.signal.aborted) {
-    await ctx.runtime.removeInstance(ctx.key, instance);
-    return;
-  }
-  if (!primary) await ctx.setPrimary(instance);
-  control.report('Waiting until it answers');
-  await waitUntilReady(ctx, engine, created);
-  await ctx.recordEvent(
-    'Normal',
-    'InstanceCreated',
-    `Created instance ${instance} on ${node} as ${role}`,
-  );
+  const failed = results.find(r => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return results.map(r => (r as PromiseFulfilledResult<RuntimeInstance>).value);
 }
 
 async function removeSurplus(
@@ -337,7 +268,7 @@ async function removeSurplus(
  */
 async function withExisting(
   ctx: ReconcileContext,
-  existing: Planned[],
+  existing: RuntimeInstance[],
 ): Promise<VolumeAllocation[]> {
   const cluster = clusterRefOf(ctx.cluster);
   const allocations = await ctx.allocations();
@@ -351,14 +282,4 @@ async function withExisting(
     })),
   ).filter(allocation => !recorded.has(allocation.volume));
   return [...allocations, ...missing];
-}
-
-/** Whether `error` or one of its causes is a `type`. */
-function hasCause(error: unknown, type: typeof ConflictError): boolean {
-  let current: unknown = error;
-  while (current instanceof Error) {
-    if (current instanceof type) return true;
-    current = (current as Error).cause;
-  }
-  return false;
 }
