@@ -3,7 +3,7 @@ import {
   ClusterResource,
   InstanceStatus,
 } from '@basalt/plugin-basalt-common';
-import { readFileSync, renameSync } from 'fs';
+import { renameSync } from 'fs';
 import { join } from 'path';
 import { connect } from './__testUtils__/clusterApi';
 import {
@@ -12,6 +12,7 @@ import {
   untilReady,
   useTestBackend,
 } from './__testUtils__/testBackend';
+import { serverPidOf } from './__testUtils__/localInstances';
 import { ContinuousWriter, missingWrites } from './__testUtils__/writer';
 import { killProcessesUnder } from './testUtils/killProcessesUnder';
 import { releaseVolumesUnder } from './testUtils/releaseVolumesUnder';
@@ -57,22 +58,8 @@ describe('high availability on the local runtime', () => {
     return untilReady(client, ref(name), 3);
   }
 
-  /** The engine's postmaster pid, from the file the runtime keeps. */
   const pidOf = (cluster: ClusterResource, instance: InstanceStatus) =>
-    Number(
-      readFileSync(
-        join(
-          backend.rootDir,
-          'nodes',
-          instance.node,
-          cluster.metadata.namespace,
-          cluster.metadata.name,
-          instance.name,
-          'server.pid',
-        ),
-        'utf8',
-      ).split('\n')[0],
-    );
+    serverPidOf(backend.rootDir, cluster, instance);
 
   async function startWriter(cluster: ClusterResource) {
     const writer = new ContinuousWriter(cluster);

@@ -1,12 +1,11 @@
 import { ClusterResource, InstanceStatus } from '@basalt/plugin-basalt-common';
-import { readFileSync } from 'fs';
-import { join } from 'path';
 import {
   postgresManifest,
   primaryOf,
   untilReady,
   useTestBackend,
 } from './__testUtils__/testBackend';
+import { serverPidOf } from './__testUtils__/localInstances';
 import { eventually } from './testUtils/eventually';
 
 jest.setTimeout(180_000);
@@ -27,22 +26,8 @@ describe('the failover lane', () => {
     },
   });
 
-  /** The engine's postmaster pid, from the file the runtime keeps. */
   const pidOf = (cluster: ClusterResource, instance: InstanceStatus) =>
-    Number(
-      readFileSync(
-        join(
-          backend.rootDir,
-          'nodes',
-          instance.node,
-          'payments',
-          cluster.metadata.name,
-          instance.name,
-          'server.pid',
-        ),
-        'utf8',
-      ).split('\n')[0],
-    );
+    serverPidOf(backend.rootDir, cluster, instance);
 
   const eventsOf = (name: string) =>
     backend.client().listClusterEvents(ref(name), { limit: 100 });
