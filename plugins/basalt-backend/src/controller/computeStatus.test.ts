@@ -69,6 +69,27 @@ describe('computeStatus', () => {
     expect(conditionOf(status, 'Degraded').status).toBe('False');
   });
 
+  it('says why an instance is not ready, as its probe found, and nothing once it is', () => {
+    const starting = instance(1, 'unknown', false);
+    starting.probe.message = 'the database system is starting up';
+    const status = computeStatus(
+      cluster(2),
+      observe(instance(0, 'primary'), starting),
+      NOW,
+    );
+    expect(status.instances.map(i => i.message)).toEqual([
+      undefined,
+      'the database system is starting up',
+    ]);
+
+    const ready = instance(1, 'replica');
+    ready.probe.message = 'a stale reason';
+    expect(
+      computeStatus(cluster(2), observe(instance(0, 'primary'), ready), NOW)
+        .instances[1],
+    ).not.toHaveProperty('message');
+  });
+
   it('is Running when every instance answers and a primary leads', () => {
     const status = computeStatus(
       cluster(2),

@@ -56,6 +56,7 @@ function instanceStatus({ instance, probe }: ObservedInstance): InstanceStatus {
     ready: probe.ready,
     ...(probe.lagBytes !== undefined && { lagBytes: probe.lagBytes }),
     address: `${instance.address.host}:${instance.address.port}`,
+    ...(!probe.ready && probe.message && { message: probe.message }),
   };
 }
 

@@ -24,6 +24,8 @@ export interface InstanceStatus {
   lagBytes?: number;
   /** host:port of the instance itself. */
   address?: string;
+  /** Why it is not ready, as its last probe found (absent when ready). */
+  message?: string;
 }
 
 /**

@@ -140,6 +140,8 @@ export interface InstanceProbe {
    * replica with the highest position has lost the least at a failover.
    */
   position?: number;
+  /** Why it is not ready, in the engine's words (e.g. a refused connection). */
+  message?: string;
 }
 
 /**

@@ -102,7 +102,13 @@ export function clusterIn(
         phase: 'Degraded',
         endpoints,
         instances: instances.map(i =>
-          i.name === 'orders-db-2' ? { ...i, ready: false } : i,
+          i.name === 'orders-db-2'
+            ? {
+                ...i,
+                ready: false,
+                message: 'connect ECONNREFUSED 127.0.0.1:15434',
+              }
+            : i,
         ),
         conditions: [
           condition(

@@ -12,7 +12,7 @@ export async function probeInstances(
       instance,
       probe: instance.running
         ? await ctx.driver.probe(instance.address, engine)
-        : { ready: false, role: 'unknown' as const },
+        : { ready: false, role: 'unknown' as const, message: 'not running' },
     })),
   );
 }

@@ -174,9 +174,14 @@ describe('PostgresDriver', () => {
           superuser: { username: 'basalt', password: 'wrong' },
         },
       };
+      // Started, the server accepts connections a moment before logins.
+      await eventually(async () =>
+        (await driver.probe(address, context)).ready ? true : undefined,
+      );
       await expect(driver.probe(address, wrong)).resolves.toEqual({
         ready: false,
         role: 'unknown',
+        message: 'password authentication failed for user "basalt"',
       });
     });
 
@@ -200,7 +205,11 @@ describe('PostgresDriver', () => {
         const started = Date.now();
         await expect(
           driver.probe({ host: '127.0.0.1', port }, context),
-        ).resolves.toEqual({ ready: false, role: 'unknown' });
+        ).resolves.toEqual({
+          ready: false,
+          role: 'unknown',
+          message: expect.stringMatching(/timeout/i),
+        });
         // Gives up near its 1 s timeout rather than waiting on the socket
         // (with room for a loaded machine).
         expect(Date.now() - started).toBeLessThan(10_000);

@@ -41,7 +41,7 @@ export async function probeInstance(
       position,
       ...(row.lag !== null && { lagBytes: Math.max(0, Number(row.lag)) }),
     };
-  } catch {
-    return { ready: false, role: 'unknown' };
+  } catch (error) {
+    return { ready: false, role: 'unknown', message: (error as Error).message };
   }
 }

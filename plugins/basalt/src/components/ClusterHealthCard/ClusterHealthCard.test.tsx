@@ -141,6 +141,9 @@ describe('ClusterHealthCard', () => {
     ).toBeInTheDocument();
     const replica = screen.getByRole('row', { name: 'instance orders-db-2' });
     expect(within(replica).getByText('Not ready')).toBeInTheDocument();
+    expect(
+      within(replica).getByText('connect ECONNREFUSED 127.0.0.1:15434'),
+    ).toBeInTheDocument();
   });
 
   it('says a failed cluster does not serve and why', async () => {

@@ -23,6 +23,7 @@ export function InstancesTable(props: { instances: InstanceStatus[] }) {
               <StatusText tone={instance.ready ? 'success' : 'danger'}>
                 {instance.ready ? 'Ready' : 'Not ready'}
               </StatusText>
+              {instance.message && <div>{instance.message}</div>}
             </td>
             <td style={styles.td}>{describeLag(instance)}</td>
           </tr>
