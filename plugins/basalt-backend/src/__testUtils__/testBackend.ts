@@ -90,6 +90,7 @@ export function useTestBackend(options: {
         basaltPlugin,
         testPermissions(options.deniedClusters ?? []),
         ...(options.resync ? [schedulerServiceFactory] : []),
+        ...testLogger(),
         mockServices.rootConfig.factory({
           data: {
             basalt: {
@@ -205,7 +206,7 @@ export function untilReady(
   also: (cluster: ClusterResource) => boolean = () => true,
   timeoutMs = 60_000,
 ): Promise<ClusterResource> {
-  return eventually(
+  const ready = eventually(
     async () => {
       const cluster = await client.getCluster(ref);
       const ready = cluster.status?.conditions.find(c => c.type === 'Ready');
@@ -225,6 +226,42 @@ export function untilReady(
       timeoutMs,
     },
   );
+  return ready.catch(async error => {
+    throw new Error(`${error.message}\n${await recentEvents(client, ref)}`);
+  });
+}
+
+/** The cluster's last events, oldest first, one per line. */
+async function recentEvents(
+  client: BasaltClient,
+  ref: { namespace: string; name: string },
+): Promise<string> {
+  try {
+    const events = await client.listClusterEvents(ref, { limit: 20 });
+    return `recent events:\n${events
+      .map(e => `  ${e.timestamp} ${e.type} ${e.reason}: ${e.message}`)
+      .reverse()
+      .join('\n')}`;
+  } catch (error) {
+    return `no events: ${error}`;
+  }
+}
+
+/**
+ * The backend's log at the level `BASALT_TEST_LOG` names (e.g. `debug`),
+ * to see what the controller did in a failing test; silent by default.
+ */
+function testLogger() {
+  const level = process.env.BASALT_TEST_LOG;
+  if (!level) return [];
+  const levels = ['none', 'error', 'warn', 'info', 'debug'] as const;
+  const known = levels.find(l => l === level);
+  if (!known) {
+    throw new Error(
+      `BASALT_TEST_LOG: must be one of ${levels.join(', ')}, got "${level}"`,
+    );
+  }
+  return [mockServices.rootLogger.factory({ level: known })];
 }
 
 /** Waits until the cluster, a restore, is ready and reports Restored. */
@@ -280,7 +317,10 @@ function describeStatus(cluster: ClusterResource): string {
     c => `${c.type}=${c.status}${c.message ? ` (${c.message})` : ''}`,
   );
   const instances = status.instances.map(
-    i => `${i.name}:${i.role ?? '?'}${i.ready ? '' : ' not ready'}`,
+    i =>
+      `${i.name}:${i.role ?? '?'}${
+        i.ready ? '' : ` not ready (${i.message ?? 'no reason given'})`
+      }`,
   );
   return `generation ${cluster.metadata.generation} observed ${
     status.observedGeneration
