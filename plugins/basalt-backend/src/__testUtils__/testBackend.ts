@@ -206,7 +206,7 @@ export function untilReady(
   also: (cluster: ClusterResource) => boolean = () => true,
   timeoutMs = 60_000,
 ): Promise<ClusterResource> {
-  const ready = eventually(
+  const waiting = eventually(
     async () => {
       const cluster = await client.getCluster(ref);
       const ready = cluster.status?.conditions.find(c => c.type === 'Ready');
@@ -226,7 +226,7 @@ export function untilReady(
       timeoutMs,
     },
   );
-  return ready.catch(async error => {
+  return waiting.catch(async error => {
     throw new Error(`${error.message}\n${await recentEvents(client, ref)}`);
   });
 }
