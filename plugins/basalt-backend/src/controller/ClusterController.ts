@@ -7,9 +7,11 @@ import {
   Offerings,
 } from '@basalt/plugin-basalt-common';
 import {
+  EngineAddress,
   EngineContext,
   EngineDriver,
   InstanceWarningEvent,
+  ProbeSession,
   Runtime,
 } from '@basalt/plugin-basalt-node';
 import { networkPolicyOf } from '../network/networkPolicy';
@@ -229,7 +231,7 @@ export class ClusterController {
   async stop(): Promise<void> {
     this.#abort.abort();
     this.#unsubscribe?.();
-    this.#monitor.stop();
+    await this.#monitor.stop();
     const [running, failingOver] = await Promise.all([
       this.#queue.stop(STOP_GRACE_MS),
       this.#failovers.stop(STOP_GRACE_MS),
@@ -469,9 +471,12 @@ export class ClusterController {
       this.#monitor.forgetLosses(uid);
     }
     const { address } = primary.instance;
-    this.#monitor.watch(uid, primary.instance.name, timeoutMs =>
-      ctx.driver.probe(address, engine, { timeoutMs }),
-    );
+    this.#monitor.watch(uid, {
+      instance: primary.instance.name,
+      address: `${address.host}:${address.port}`,
+      openSession: timeoutMs =>
+        probeSessionOf(ctx.driver, address, engine, timeoutMs),
+    });
   }
 
   /** The cluster's driver, or why its engine cannot run here. */
@@ -586,5 +591,23 @@ export class ClusterController {
 function hasReadyPrimary(observation: Observation): boolean {
   return observation.observed.some(
     o => o.probe.ready && o.probe.role === 'primary',
+  );
+}
+
+/**
+ * A session for probing a watched primary: the driver's own, which keeps
+ * its connection, or else one that probes anew each time.
+ */
+function probeSessionOf(
+  driver: EngineDriver,
+  address: EngineAddress,
+  engine: EngineContext,
+  timeoutMs: number,
+): ProbeSession {
+  return (
+    driver.openProbeSession?.(address, engine, { timeoutMs }) ?? {
+      probe: () => driver.probe(address, engine, { timeoutMs }),
+      close: async () => {},
+    }
   );
 }

@@ -1,4 +1,4 @@
-import { InstanceProbe } from '@basalt/plugin-basalt-node';
+import { ProbeSession } from '@basalt/plugin-basalt-node';
 
 /**
  * How the primaries of replicated clusters are watched; see
@@ -13,10 +13,21 @@ export interface PrimaryMonitorSettings {
   failureThreshold: number;
 }
 
+/** A primary to watch. */
+export interface WatchTarget {
+  instance: string;
+  /** Where it is reached; a primary reached elsewhere gets a new session. */
+  address: string;
+  /** Opens a probe session on it, each probe within `timeoutMs`. */
+  openSession: (timeoutMs: number) => ProbeSession;
+}
+
 /** What is known of one watched primary. */
 interface Watched {
   instance: string;
-  probe: (timeoutMs: number) => Promise<InstanceProbe>;
+  address: string;
+  /** Kept open between probes: a probe is then one query, not a login. */
+  session: ProbeSession;
   failures: number;
   /** When the current streak of failed probes began (ms since epoch). */
   failingSince?: number;
@@ -43,6 +54,7 @@ export class PrimaryMonitor {
   readonly #watched = new Map<string, Watched>();
   readonly #exits = new Map<string, Map<string, PrimaryLoss>>();
   #timer?: NodeJS.Timeout;
+  #stopped = false;
 
   constructor(options: {
     settings: PrimaryMonitorSettings;
@@ -53,18 +65,29 @@ export class PrimaryMonitor {
     this.#onLost = options.onLost;
   }
 
-  /** Watches (or keeps watching) a cluster's primary. */
-  watch(
-    uid: string,
-    instance: string,
-    probe: (timeoutMs: number) => Promise<InstanceProbe>,
-  ): void {
+  /**
+   * Watches (or keeps watching) a cluster's primary. The same instance at
+   * the same address keeps its session and its streak of failed probes.
+   */
+  watch(uid: string, target: WatchTarget): void {
+    if (this.#stopped) return;
     const current = this.#watched.get(uid);
-    if (current?.instance === instance) {
-      current.probe = probe;
+    if (current?.instance === target.instance) {
+      if (current.address !== target.address) {
+        void current.session.close();
+        current.address = target.address;
+        current.session = target.openSession(this.#settings.probeTimeoutMs);
+      }
       return;
     }
-    this.#watched.set(uid, { instance, probe, failures: 0, inFlight: false });
+    if (current) void current.session.close();
+    this.#watched.set(uid, {
+      instance: target.instance,
+      address: target.address,
+      session: target.openSession(this.#settings.probeTimeoutMs),
+      failures: 0,
+      inFlight: false,
+    });
     this.#timer ??= setInterval(
       () => this.#tick(),
       this.#settings.probeIntervalMs,
@@ -79,9 +102,10 @@ export class PrimaryMonitor {
 
   /** Stops watching a cluster (deleted, standalone, or manual failover). */
   unwatch(uid: string): void {
+    void this.#watched.get(uid)?.session.close();
     this.#watched.delete(uid);
     this.#exits.delete(uid);
-    if (this.#watched.size === 0) this.stop();
+    if (this.#watched.size === 0) this.#stopTimer();
   }
 
   /** Remembers that an instance's process ended (a runtime event). */
@@ -127,7 +151,16 @@ export class PrimaryMonitor {
     }
   }
 
-  stop(): void {
+  /** Stops probing for good and closes every session. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#stopTimer();
+    const sessions = [...this.#watched.values()].map(w => w.session);
+    this.#watched.clear();
+    await Promise.all(sessions.map(session => session.close()));
+  }
+
+  #stopTimer(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;
   }
@@ -142,16 +175,20 @@ export class PrimaryMonitor {
   async #probe(uid: string, watched: Watched): Promise<void> {
     watched.inFlight = true;
     const startedAt = Date.now();
+    const { session } = watched;
     let answered = false;
     try {
-      const probe = await watched.probe(this.#settings.probeTimeoutMs);
+      const probe = await session.probe();
       answered = probe.ready && probe.role === 'primary';
     } catch {
       answered = false;
     } finally {
       watched.inFlight = false;
     }
-    if (this.#watched.get(uid) !== watched) return; // unwatched meanwhile
+    // Unwatched, or reached elsewhere, meanwhile: this probe says nothing.
+    if (this.#watched.get(uid) !== watched || watched.session !== session) {
+      return;
+    }
     if (answered) {
       watched.failures = 0;
       watched.failingSince = undefined;

@@ -9,6 +9,7 @@ export type {
   InstanceResources,
   InstanceRoleRequest,
   ParsedLogLine,
+  ProbeSession,
   ReplicationSource,
 } from './types';
 export { EngineUnavailableError } from './errors';

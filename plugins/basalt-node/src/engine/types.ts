@@ -145,6 +145,25 @@ export interface InstanceProbe {
 }
 
 /**
+ * One instance probed again and again over a connection kept open (the
+ * primary the controller watches for failover), so that a probe costs one
+ * query rather than a new login.
+ *
+ * @public
+ */
+export interface ProbeSession {
+  /**
+   * Reports readiness and role as {@link EngineDriver.probe} does, within
+   * the session's timeout; never throws. A failed probe drops the
+   * connection and the next one connects anew, so a server that hung or
+   * restarted is seen as it is now.
+   */
+  probe(): Promise<InstanceProbe>;
+  /** Closes the connection; the session is not used afterwards. */
+  close(): Promise<void>;
+}
+
+/**
  * How a runtime should run an existing instance's data.
  *
  * @public
@@ -309,6 +328,17 @@ export interface EngineDriver {
     context: EngineContext,
     options?: { timeoutMs?: number },
   ): Promise<InstanceProbe>;
+  /**
+   * Opens a {@link ProbeSession} on the instance, for probing it several
+   * times a second, each probe within `timeoutMs`; it connects at its first
+   * probe. Absent: every probe of a watched primary goes through
+   * {@link EngineDriver.probe}.
+   */
+  openProbeSession?(
+    address: EngineAddress,
+    context: EngineContext,
+    options: { timeoutMs: number },
+  ): ProbeSession;
   /**
    * Makes a replica the primary and resolves once it accepts writes, after
    * it has applied everything it received.

@@ -9,6 +9,7 @@ import {
   Testbed,
 } from '../../runtime/local/__testUtils__/testbed';
 import { PostgresDriver } from './PostgresDriver';
+import { PROBE_SESSION_APPLICATION } from './probe';
 
 jest.setTimeout(60_000);
 
@@ -33,15 +34,16 @@ describe('PostgresDriver', () => {
       spec.accounts.map(account => account.name),
     );
     const context = { spec, credentials };
-    const primary = await runtime.ensureInstance({
+    const request = {
       cluster,
       name: 'shop-0',
       node: 'node-a',
-      bootstrap: { from: 'scratch' },
+      bootstrap: { from: 'scratch' as const },
       driver,
       context,
-    });
-    return { address: primary.address, context };
+    };
+    const primary = await runtime.ensureInstance(request);
+    return { address: primary.address, context, runtime, request };
   }
 
   describe('ensureDatabasesAndAccounts', () => {
@@ -165,6 +167,56 @@ describe('PostgresDriver', () => {
       });
     });
 
+    it('probes over one connection it keeps, and connects anew once the server is back', async () => {
+      const { address, context, runtime, request } = await startPrimary(
+        postgresSpec(),
+      );
+      const session = driver.openProbeSession(address, context, {
+        timeoutMs: 1000,
+      });
+      const untilReady = () =>
+        eventually(async () =>
+          (await session.probe()).ready ? true : undefined,
+        );
+      const sessionConnections = async () => {
+        const [row] = await query<{ count: string }>(
+          address,
+          context.credentials.superuser,
+          `select count(*) from pg_stat_activity
+            where application_name = '${PROBE_SESSION_APPLICATION}'`,
+        );
+        return Number(row.count);
+      };
+      try {
+        await untilReady();
+        for (let i = 0; i < 5; i++) {
+          await expect(session.probe()).resolves.toMatchObject({
+            ready: true,
+            role: 'primary',
+          });
+        }
+        expect(await sessionConnections()).toBe(1);
+
+        await runtime.stopInstance(request.cluster, request.name, 'kill');
+        await expect(session.probe()).resolves.toMatchObject({
+          ready: false,
+          role: 'unknown',
+          message: expect.any(String),
+        });
+        await runtime.ensureInstance(request);
+        await untilReady();
+        expect(await sessionConnections()).toBe(1);
+
+        await session.close();
+        await eventually(async () =>
+          (await sessionConnections()) === 0 ? true : undefined,
+        );
+        await expect(session.probe()).resolves.toMatchObject({ ready: false });
+      } finally {
+        await session.close();
+      }
+    });
+
     it('reports an instance it cannot log in to as not ready', async () => {
       const { address, context } = await startPrimary(postgresSpec());
       const wrong = {
@@ -201,19 +253,28 @@ describe('PostgresDriver', () => {
           accounts: {},
         },
       };
+      const session = driver.openProbeSession(
+        { host: '127.0.0.1', port },
+        context,
+        { timeoutMs: 1000 },
+      );
       try {
-        const started = Date.now();
-        await expect(
-          driver.probe({ host: '127.0.0.1', port }, context),
-        ).resolves.toEqual({
-          ready: false,
-          role: 'unknown',
-          message: expect.stringMatching(/timeout/i),
-        });
-        // Gives up near its 1 s timeout rather than waiting on the socket
-        // (with room for a loaded machine).
-        expect(Date.now() - started).toBeLessThan(10_000);
+        for (const probe of [
+          () => driver.probe({ host: '127.0.0.1', port }, context),
+          () => session.probe(),
+        ]) {
+          const started = Date.now();
+          await expect(probe()).resolves.toEqual({
+            ready: false,
+            role: 'unknown',
+            message: expect.stringMatching(/timeout/i),
+          });
+          // Gives up near its 1 s timeout rather than waiting on the socket
+          // (with room for a loaded machine).
+          expect(Date.now() - started).toBeLessThan(10_000);
+        }
       } finally {
+        await session.close();
         sockets.forEach(socket => socket.destroy());
         await new Promise(resolve => silent.close(resolve));
       }

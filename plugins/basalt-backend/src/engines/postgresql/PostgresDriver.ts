@@ -7,6 +7,7 @@ import {
   EngineHost,
   InstanceProbe,
   ParsedLogLine,
+  ProbeSession,
   ReplicationSource,
 } from '@basalt/plugin-basalt-node';
 import { ensureDatabasesAndAccounts, ensureReplicationRole } from './accounts';
@@ -25,7 +26,7 @@ import {
   POSTGRES_REFUSED_PARAMETERS,
   POSTGRES_RESERVED_NAMES,
 } from './parameters';
-import { probeInstance } from './probe';
+import { PostgresProbeSession, probeInstance } from './probe';
 import { reloadConfiguration } from './reload';
 import { ensureServerCertificate } from './serverCertificate';
 import { setWritesLocked } from './writesLock';
@@ -236,6 +237,18 @@ export class PostgresDriver implements EngineDriver {
         }
       : this.probeTimeouts;
     return probeInstance(address, context.credentials.superuser, timeouts);
+  }
+
+  openProbeSession(
+    address: EngineAddress,
+    context: EngineContext,
+    options: { timeoutMs: number },
+  ): ProbeSession {
+    return new PostgresProbeSession(
+      address,
+      context.credentials.superuser,
+      options.timeoutMs,
+    );
   }
 
   promote(address: EngineAddress, context: EngineContext): Promise<void> {

@@ -39,10 +39,14 @@ export async function withClient<T>(
   }
 }
 
-async function connect(
+/**
+ * Connects to one database of an instance, waiting up to `startupWaitMs`
+ * for a server still starting; the caller ends the client.
+ */
+export async function connect(
   address: EngineAddress,
   login: Login,
-  options: Timeouts & { database?: string },
+  options: Timeouts & { database?: string; applicationName?: string },
 ): Promise<Client> {
   const deadline = Date.now() + options.startupWaitMs;
   for (;;) {
@@ -52,7 +56,7 @@ async function connect(
       user: login.username,
       password: login.password,
       database: options.database ?? 'postgres',
-      application_name: 'basalt',
+      application_name: options.applicationName ?? 'basalt',
       connectionTimeoutMillis: options.connectTimeoutMs,
       query_timeout: options.queryTimeoutMs,
     });
