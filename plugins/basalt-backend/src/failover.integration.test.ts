@@ -7,6 +7,7 @@ import { renameSync } from 'fs';
 import { join } from 'path';
 import { connect } from './__testUtils__/clusterApi';
 import {
+  deleteAndWait,
   postgresManifest,
   primaryOf,
   untilReady,
@@ -33,6 +34,7 @@ describe('high availability on the local runtime', () => {
   });
   const writers: ContinuousWriter[] = [];
   const frozen: number[] = [];
+  const created: string[] = [];
 
   afterEach(async () => {
     for (const pid of frozen.splice(0)) {
@@ -43,6 +45,10 @@ describe('high availability on the local runtime', () => {
       }
     }
     await Promise.all(writers.splice(0).map(w => w.stop()));
+    // The next test does not need them: fewer engines, less load.
+    for (const name of created.splice(0)) {
+      await deleteAndWait(backend.client(), ref(name));
+    }
   });
 
   const ref = (name: string) => ({ namespace: 'payments', name });
@@ -52,6 +58,7 @@ describe('high availability on the local runtime', () => {
     replication: 'async' | 'sync',
   ): Promise<ClusterResource> {
     const client = backend.client();
+    created.push(name);
     await client.applyCluster(
       postgresManifest(name, { replicas: 3, ha: { replication } }),
     );

@@ -264,6 +264,26 @@ function testLogger() {
   return [mockServices.rootLogger.factory({ level: known })];
 }
 
+/** Deletes the cluster and waits until it is gone (its engines stopped). */
+export async function deleteAndWait(
+  client: BasaltClient,
+  ref: { namespace: string; name: string },
+  timeoutMs = 60_000,
+): Promise<void> {
+  await client.deleteCluster(ref);
+  await eventually(
+    () =>
+      client.getCluster(ref).then(
+        () => undefined,
+        error => {
+          if (error.response?.status === 404) return true;
+          throw error;
+        },
+      ),
+    { what: `${ref.namespace}/${ref.name} to be deleted`, timeoutMs },
+  );
+}
+
 /** Waits until the cluster, a restore, is ready and reports Restored. */
 export function untilRestored(
   client: BasaltClient,
