@@ -295,11 +295,30 @@ describe('clusters on the local runtime (real PostgreSQL)', () => {
       },
       { what: 'the Degraded condition' },
     );
-    expect(degraded.reason).toBe('InstanceFailed');
-    expect(degraded.message).toContain(
-      'Could not create instance broken-db-0 on node-',
+    // The same spec would fail the same way: it waits for a new one.
+    expect(degraded.reason).toBe('ConfigurationRejected');
+    expect(degraded.message).toMatch(
+      /^Could not create instance broken-db-0 on node-\w+ as primary: the engine refuses the cluster's configuration \(could not map anonymous shared memory: .*\); nothing is retried until the spec changes\./,
     );
     expect(degraded.message).toContain('shared_buffers');
+
+    // A new generation is tried at once.
+    await request(backend!.server)
+      .post('/api/basalt/clusters')
+      .send({
+        ...broken,
+        spec: { ...broken.spec, parameters: { shared_buffers: '64MB' } },
+      })
+      .expect(200);
+    await eventually(
+      async () => {
+        const { body } = await request(backend!.server).get(
+          '/api/basalt/clusters/payments/broken-db',
+        );
+        return body.status?.phase === 'Running' || undefined;
+      },
+      { what: 'broken-db to run with its new spec' },
+    );
 
     await request(backend!.server)
       .delete('/api/basalt/clusters/payments/broken-db')

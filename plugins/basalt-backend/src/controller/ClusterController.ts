@@ -117,6 +117,12 @@ export class ClusterController {
   readonly #laneFailovers = new Map<string, FailoverRecord>();
   readonly #failures = new Map<string, number>();
   readonly #unsettled = new Map<string, number>();
+  /**
+   * Clusters whose last pass failed in a way only a new spec can fix, with
+   * the generation that failed: they are not reconciled again until the
+   * generation changes (or they are deleted).
+   */
+  readonly #waitingForSpec = new Map<string, number>();
   /** See `ReconcileContext.servedCertificates`. */
   readonly #servedCertificates = new Map<string, string>();
   #unsubscribe?: () => void;
@@ -287,6 +293,11 @@ export class ClusterController {
     const stored = await this.#options.clusters.findByUid(uid);
     if (!stored) return {};
     const { cluster } = stored;
+    const { generation, deletionTimestamp } = cluster.metadata;
+    if (!deletionTimestamp && this.#waitingForSpec.get(uid) === generation) {
+      return {};
+    }
+    this.#waitingForSpec.delete(uid);
     const scope = await this.#scope(stored);
 
     if (cluster.metadata.deletionTimestamp) {
@@ -342,7 +353,7 @@ export class ClusterController {
         new Date().toISOString(),
       );
     }
-    return this.#next(uid, observation, settled);
+    return this.#next(cluster, observation, settled);
   }
 
   /**
@@ -570,7 +581,18 @@ export class ClusterController {
     }
   }
 
-  #next(uid: string, observation: Observation, settled: boolean): WorkResult {
+  #next(
+    cluster: ClusterResource,
+    observation: Observation,
+    settled: boolean,
+  ): WorkResult {
+    const { uid, generation } = cluster.metadata;
+    if (observation.failure?.reason === ClusterReasons.ConfigurationRejected) {
+      // The same spec would fail the same way: no retry, no backoff.
+      this.#waitingForSpec.set(uid, generation);
+      this.#failures.delete(uid);
+      return {};
+    }
     if (settled) {
       this.#failures.delete(uid);
       this.#unsettled.delete(uid);

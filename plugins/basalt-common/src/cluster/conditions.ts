@@ -63,6 +63,12 @@ export const ClusterReasons = {
   EngineUnavailable: 'EngineUnavailable',
   EngineVersionUnsupported: 'EngineVersionUnsupported',
   InstanceFailed: 'InstanceFailed',
+  /**
+   * The engine refused to start with the cluster's configuration (e.g. more
+   * shared memory than the host has); nothing is retried until the spec
+   * changes.
+   */
+  ConfigurationRejected: 'ConfigurationRejected',
   PlacementFailed: 'PlacementFailed',
   ReconcileError: 'ReconcileError',
   AsExpected: 'AsExpected',

@@ -329,6 +329,14 @@ export interface EngineDriver {
     options?: { timeoutMs?: number },
   ): Promise<InstanceProbe>;
   /**
+   * Of a failure to start an instance (the runtime's message, which ends
+   * with the engine's log), the engine's own words when it refused the
+   * cluster's configuration: a failure only a new spec can fix, so the
+   * controller waits for one rather than retrying. `undefined` for any
+   * other failure (a full disk, a port taken, a crash).
+   */
+  configurationRejected?(startFailure: string): string | undefined;
+  /**
    * Opens a {@link ProbeSession} on the instance, for probing it several
    * times a second, each probe within `timeoutMs`; it connects at its first
    * probe. Absent: every probe of a watched primary goes through

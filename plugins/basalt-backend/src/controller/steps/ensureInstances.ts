@@ -116,13 +116,10 @@ async function startStopped(
         role,
       });
     } catch (error) {
-      if (error instanceof EngineUnavailableError) throw error;
-      throw new ClusterReconcileError(
-        ClusterReasons.InstanceFailed,
-        `Could not start instance ${instance.name} on ${
-          instance.node
-        }: ${rootCauseMessage(error)}`,
-        error as Error,
+      throw instanceFailure(
+        ctx,
+        `Could not start instance ${instance.name} on ${instance.node}`,
+        error,
       );
     }
   };
@@ -206,14 +203,10 @@ async function createInstances(
           instanceRequest(ctx, engine, instance, node, primary),
         );
       } catch (error) {
-        // Missing programs are the engine's problem, not this instance's.
-        if (error instanceof EngineUnavailableError) throw error;
-        throw new ClusterReconcileError(
-          ClusterReasons.InstanceFailed,
-          `Could not create instance ${instance} on ${node} as ${role}: ${rootCauseMessage(
-            error,
-          )}`,
-          error as Error,
+        throw instanceFailure(
+          ctx,
+          `Could not create instance ${instance} on ${node} as ${role}`,
+          error,
         );
       }
       (await ctx.allocations()).push(
@@ -232,6 +225,34 @@ async function createInstances(
   const failed = results.find(r => r.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
   return results.map(r => (r as PromiseFulfilledResult<RuntimeInstance>).value);
+}
+
+/**
+ * Why an instance could not be created or started, as the condition to
+ * report: missing programs are the engine's problem, not this instance's;
+ * an engine that refuses the cluster's configuration fails the same way
+ * until the spec changes (`ConfigurationRejected`, not retried); anything
+ * else is `InstanceFailed`, retried with backoff.
+ */
+function instanceFailure(
+  ctx: ReconcileContext,
+  what: string,
+  error: unknown,
+): Error {
+  if (error instanceof EngineUnavailableError) return error;
+  const cause = rootCauseMessage(error);
+  const rejected = ctx.driver.configurationRejected?.(cause);
+  return rejected
+    ? new ClusterReconcileError(
+        ClusterReasons.ConfigurationRejected,
+        `${what}: the engine refuses the cluster's configuration (${rejected}); nothing is retried until the spec changes. ${cause}`,
+        error as Error,
+      )
+    : new ClusterReconcileError(
+        ClusterReasons.InstanceFailed,
+        `${what}: ${cause}`,
+        error as Error,
+      );
 }
 
 async function removeSurplus(

@@ -27,6 +27,7 @@ import {
   POSTGRES_RESERVED_NAMES,
 } from './parameters';
 import { PostgresProbeSession, probeInstance } from './probe';
+import { configurationRejected } from './configurationRejected';
 import { reloadConfiguration } from './reload';
 import { ensureServerCertificate } from './serverCertificate';
 import { setWritesLocked } from './writesLock';
@@ -237,6 +238,10 @@ export class PostgresDriver implements EngineDriver {
         }
       : this.probeTimeouts;
     return probeInstance(address, context.credentials.superuser, timeouts);
+  }
+
+  configurationRejected(startFailure: string): string | undefined {
+    return configurationRejected(startFailure);
   }
 
   openProbeSession(
