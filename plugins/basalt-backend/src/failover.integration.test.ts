@@ -35,6 +35,7 @@ describe('high availability on the local runtime', () => {
   const writers: ContinuousWriter[] = [];
   const frozen: number[] = [];
   const created: string[] = [];
+  const ref = (name: string) => ({ namespace: 'payments', name });
 
   afterEach(async () => {
     for (const pid of frozen.splice(0)) {
@@ -50,8 +51,6 @@ describe('high availability on the local runtime', () => {
       await deleteAndWait(backend.client(), ref(name));
     }
   });
-
-  const ref = (name: string) => ({ namespace: 'payments', name });
 
   async function createCluster(
     name: string,
