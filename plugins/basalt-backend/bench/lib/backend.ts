@@ -20,6 +20,11 @@ export interface BenchBackend {
   apply(manifest: object): Promise<void>;
   /** DELETE the cluster and wait (up to `timeoutMs`) until GET answers 404. */
   remove(ref: string, timeoutMs?: number): Promise<void>;
+  /**
+   * Stops the Backstage backend only: the engines keep running, as they do
+   * when a backend is upgraded, until {@link BenchBackend.stop}.
+   */
+  stopBackend(): Promise<void>;
   /** Stops the backend, kills every engine under `rootDir` and removes it (once). */
   stop(): Promise<void>;
 }
@@ -29,8 +34,9 @@ const EVENTS = ['SIGINT', 'SIGTERM', 'beforeExit'] as const;
 
 /**
  * Starts the backend in this process, as the benchmarks measure it: the
- * Basalt plugin with a 5 s resync and the local runtime under a temporary
- * directory that `nobody` (the engines' user) can enter.
+ * Basalt plugin with a 5 s resync (or the given `controller` config) and the
+ * local runtime under a temporary directory that `nobody` (the engines'
+ * user) can enter.
  *
  * Ctrl-C (SIGINT) or SIGTERM calls `onInterrupt`, stops the backend, kills
  * the engines (detached, they would outlive the process) and exits with 130;
@@ -45,6 +51,8 @@ export async function startBenchBackend(
      * `controller` and `runtimes`, if any, are replaced by the bench's.
      */
     basalt?: JsonObject;
+    /** `basalt.controller` instead of the bench's 5 s resync. */
+    controller?: JsonObject;
   } = {},
 ): Promise<BenchBackend> {
   const rootDir = mkdtempSync(join(tmpdir(), 'basalt-bench-'));
@@ -59,7 +67,7 @@ export async function startBenchBackend(
           data: {
             basalt: {
               ...options.basalt,
-              controller: { resyncInterval: '5s' },
+              controller: options.controller ?? { resyncInterval: '5s' },
               runtimes: { local: { rootDir } },
             },
           },
@@ -77,10 +85,12 @@ export async function startBenchBackend(
     }
   }
   let stopping: Promise<void> | undefined;
+  let backendStopping: Promise<void> | undefined;
+  const stopBackend = () => (backendStopping ??= backend.stop());
   const stop = () => {
     stopping ??= (async () => {
       try {
-        await backend.stop();
+        await stopBackend();
       } finally {
         await killProcessesUnder(rootDir);
         rmSync(rootDir, { recursive: true, force: true });
@@ -142,6 +152,7 @@ export async function startBenchBackend(
         await sleep(50);
       }
     },
+    stopBackend,
     stop,
   };
 }
