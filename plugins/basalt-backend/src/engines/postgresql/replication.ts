@@ -37,10 +37,14 @@ export function renderStandbySettings(conninfo: string): string {
   ].join('\n');
 }
 
+/** How often a promotion in progress is checked. */
+const PROMOTION_POLL_MS = 5;
+
 /**
  * Promotes a replica to primary and waits until it accepts writes.
  * PostgreSQL replays everything the replica received first, so nothing
- * it received is lost.
+ * it received is lost. The wait is ours, not `pg_promote`'s: its own checks
+ * come 100 ms apart, which would add up to 100 ms to every failover.
  */
 export async function promote(
   address: EngineAddress,
@@ -49,14 +53,19 @@ export async function promote(
   waitSeconds: number,
 ): Promise<void> {
   await withClient(address, superuser, timeouts, async client => {
-    const { rows } = await client.query<{ promoted: boolean }>(
-      'select pg_catalog.pg_promote(true, $1) as promoted',
-      [waitSeconds],
-    );
-    if (!rows[0]?.promoted) {
-      throw new Error(
-        `PostgreSQL did not finish promoting within ${waitSeconds} s`,
+    await client.query('select pg_catalog.pg_promote(false)');
+    const deadline = Date.now() + waitSeconds * 1000;
+    for (;;) {
+      const { rows } = await client.query<{ recovery: boolean }>(
+        'select pg_catalog.pg_is_in_recovery() as recovery',
       );
+      if (!rows[0].recovery) return;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `PostgreSQL did not finish promoting within ${waitSeconds} s`,
+        );
+      }
+      await new Promise(resolve => setTimeout(resolve, PROMOTION_POLL_MS));
     }
   });
 }
