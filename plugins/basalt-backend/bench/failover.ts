@@ -6,8 +6,12 @@
  * API offers them. Whatever the controller does on primary loss (restart
  * it, or fail over to a replica) is what gets measured.
  *
+ * With `--busy N`, each mode's failovers are measured again while N other
+ * clusters keep cloning replicas through volumes throttled to 1 MiB/s,
+ * and compared with the quiet ones of the same run.
+ *
  *   yarn bench:failover [--trials N] [--switchovers N] [--modes async,sync]
- *                       [--kill postmaster|group]
+ *                       [--kill postmaster|group] [--busy N]
  */
 import { BenchBackend, startBenchBackend } from './lib/backend';
 import {
@@ -17,7 +21,15 @@ import {
   waitUntilReady,
 } from './lib/cluster';
 import { PgbenchLoad } from './lib/pgbench';
-import { ModeSummary, table, TARGETS, verdicts } from './lib/report';
+import { BusyWork } from './lib/busyWork';
+import {
+  BUSY_FACTOR,
+  busyVerdict,
+  ModeSummary,
+  table,
+  TARGETS,
+  verdicts,
+} from './lib/report';
 import { median, ms } from './lib/stats';
 import {
   failoverTrial,
@@ -46,6 +58,7 @@ function count(name: string, fallback: number): number {
 const trials = count('trials', 10);
 if (trials < 1) throw new Error('--trials: at least 1');
 const switchovers = count('switchovers', trials);
+const busy = count('busy', 0);
 const kill = (option('kill') ?? 'postmaster') as KillMode;
 const modes = (option('modes') ?? 'async,sync').split(',') as Mode[];
 if (!['postmaster', 'group'].includes(kill)) {
@@ -124,6 +137,10 @@ async function runTrials(
 
 interface ModeResult {
   failover?: ModeSummary;
+  /** The same failovers while `--busy` clusters clone. */
+  busyFailover?: ModeSummary;
+  /** How many busy clusters were cloning, sampled every second. */
+  busySamples?: number[];
   switchover?: ModeSummary;
   /** Why the mode could not run at all (e.g. the cluster never became Ready). */
   failed?: string;
@@ -164,6 +181,16 @@ async function runMode(backend: BenchBackend, mode: Mode): Promise<ModeResult> {
     };
 
     result.failover = await runTrials(ctx, 'failover', mode, trials);
+    if (busy > 0 && !result.failover.stopped) {
+      console.log(`  ${busy} other clusters start cloning through 1 MiB/s…`);
+      const work = await BusyWork.start(backend, busy, signal);
+      try {
+        result.busyFailover = await runTrials(ctx, 'failover', mode, trials);
+      } finally {
+        result.busySamples = work.samples;
+        await work.stop();
+      }
+    }
     if (!result.failover.stopped && !switchoverMissing && switchovers > 0) {
       try {
         result.switchover = await runTrials(
@@ -217,6 +244,29 @@ function print(results: ModeResult[]): void {
       `Targets: median ≤ ${TARGETS.failoverMedianMs} ms, max ≤ ${TARGETS.failoverMaxMs} ms, 0 lost with sync replication`,
     );
     verdicts('failover', failovers).forEach(line => console.log(line));
+  }
+  const busyRuns = results.filter(r => r.failover && r.busyFailover);
+  if (busyRuns.length) {
+    console.log(
+      `\nFailover while ${busy} other clusters clone replicas through volumes throttled to 1 MiB/s`,
+    );
+    table(busyRuns.map(r => r.busyFailover!)).forEach(line =>
+      console.log(line),
+    );
+    busyRuns.forEach(r => {
+      const samples = r.busySamples ?? [];
+      console.log(
+        `${busyVerdict(
+          r.failover!,
+          r.busyFailover!,
+        )}   clusters cloning: median ${
+          samples.length ? median(samples) : '—'
+        } of ${busy}`,
+      );
+    });
+    console.log(
+      `Targets: busy median ≤ ${BUSY_FACTOR} × quiet median (same run), busy max ≤ ${TARGETS.failoverMaxMs} ms`,
+    );
   }
   if (switchoverMissing) {
     console.log(

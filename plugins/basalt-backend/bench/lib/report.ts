@@ -118,3 +118,33 @@ function ratio(value: number | undefined, target: number): string {
     ? '—'
     : (value / target).toFixed(2);
 }
+
+/** How much slower a failover may be while other clusters do long work. */
+export const BUSY_FACTOR = 1.5;
+
+/**
+ * The failover with other clusters busy against the quiet one measured in
+ * the same run: busy median ≤ 1.5 × quiet median, and busy max ≤ 1.5 s.
+ */
+export function busyVerdict(quiet: ModeSummary, busy: ModeSummary): string {
+  const q = figures(quiet);
+  const b = figures(busy);
+  const factor = ratioOf(b.median, q.median);
+  return [
+    `${busy.mode.padEnd(5)}  busy/quiet median ${
+      factor === undefined ? '—' : factor.toFixed(2)
+    } ≤ ${BUSY_FACTOR} ${mark(factor !== undefined && factor <= BUSY_FACTOR)}`,
+    `busy max ${ms(b.max, 0)} ≤ ${TARGETS.failoverMaxMs} ms ${mark(
+      (b.max ?? Infinity) <= TARGETS.failoverMaxMs,
+    )}`,
+  ].join('   ');
+}
+
+function ratioOf(
+  value: number | undefined,
+  base: number | undefined,
+): number | undefined {
+  return value === undefined || !base || !Number.isFinite(value)
+    ? undefined
+    : value / base;
+}
