@@ -181,7 +181,8 @@ describe('BackupThenDelete and scheduled backups', () => {
 
   it('deletes a cluster that never started without a final backup', async () => {
     const client = backend.client();
-    // Admitted, but more memory than the machine has: the engine never starts.
+    // Admitted, but more memory than the machine has: the engine never
+    // starts, and the controller waits for a new spec.
     await client.applyCluster(
       postgresManifest('never-db', {
         terminationPolicy: 'BackupThenDelete',
@@ -192,7 +193,7 @@ describe('BackupThenDelete and scheduled backups', () => {
       async () => {
         const { status } = await client.getCluster(ref('never-db'));
         return status?.conditions.some(
-          c => c.type === 'Degraded' && c.reason === 'InstanceFailed',
+          c => c.type === 'Degraded' && c.reason === 'ConfigurationRejected',
         )
           ? true
           : undefined;
