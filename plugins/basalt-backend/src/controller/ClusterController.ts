@@ -7,13 +7,13 @@ import {
   Offerings,
 } from '@basalt/plugin-basalt-common';
 import {
+  EngineAddress,
   EngineContext,
   EngineDriver,
   InstanceWarningEvent,
+  ProbeSession,
   Runtime,
-  RuntimeInstance,
 } from '@basalt/plugin-basalt-node';
-import { probeSessionOf, ProbeSessions } from './ProbeSessions';
 import { networkPolicyOf } from '../network/networkPolicy';
 import { FinalBackup } from '../backups/FinalBackup';
 import { RestorePlanner } from '../backups/RestorePlanner';
@@ -128,7 +128,6 @@ export class ClusterController {
   #unsubscribe?: () => void;
   readonly #abort = new AbortController();
   readonly #monitor: PrimaryMonitor;
-  readonly #probeSessions = new ProbeSessions();
 
   static create(options: ClusterControllerOptions): ClusterController {
     return new ClusterController(options);
@@ -244,7 +243,6 @@ export class ClusterController {
       this.#failovers.stop(STOP_GRACE_MS),
     ]);
     running.push(...failingOver);
-    await this.#probeSessions.close();
     if (running.length) {
       this.#options.logger.warn(
         `Stopped with ${running.length} reconcile(s) still running; leadership expires rather than being released`,
@@ -348,12 +346,6 @@ export class ClusterController {
       };
     }
     this.#watchPrimary(ctx, observation, engine);
-    if (!observation.failure) {
-      this.#probeSessions.retain(
-        uid,
-        observation.observed.map(o => o.instance.name),
-      );
-    }
     await this.#writeStatus(scope, observation);
     if (!stored.lifecycle.heldDataAt && hasReadyPrimary(observation)) {
       await this.#options.backups.lifecycle.markHeldData(
@@ -378,13 +370,6 @@ export class ClusterController {
         driver.parameters,
       network: networkPolicyOf(offerings.profiles, spec),
       servedCertificates: this.#servedCertificates,
-      probe: (instance: RuntimeInstance, engine: EngineContext) =>
-        this.#probeSessions.probe(
-          scope.cluster.metadata.uid,
-          driver,
-          instance,
-          engine,
-        ),
     });
   }
 
@@ -403,10 +388,7 @@ export class ClusterController {
           deletingStatus(stored.cluster, message, new Date().toISOString()),
         );
       },
-      beforeRemoval: () => {
-        this.#monitor.unwatch(uid);
-        this.#probeSessions.forget(uid);
-      },
+      beforeRemoval: () => this.#monitor.unwatch(uid),
     });
     for (const key of this.#servedCertificates.keys()) {
       if (key.startsWith(`${uid}/`)) this.#servedCertificates.delete(key);
@@ -631,5 +613,23 @@ export class ClusterController {
 function hasReadyPrimary(observation: Observation): boolean {
   return observation.observed.some(
     o => o.probe.ready && o.probe.role === 'primary',
+  );
+}
+
+/**
+ * A session for probing a watched primary: the driver's own, which keeps
+ * its connection, or else one that probes anew each time.
+ */
+function probeSessionOf(
+  driver: EngineDriver,
+  address: EngineAddress,
+  engine: EngineContext,
+  timeoutMs: number,
+): ProbeSession {
+  return (
+    driver.openProbeSession?.(address, engine, { timeoutMs }) ?? {
+      probe: () => driver.probe(address, engine, { timeoutMs }),
+      close: async () => {},
+    }
   );
 }

@@ -114,14 +114,6 @@ export interface ReconcileContext extends ClusterScope {
    * last found presenting, kept by the controller across passes.
    */
   servedCertificates: Map<string, string>;
-  /**
-   * Probes an instance over a connection kept between passes (closed once
-   * the instance is gone): a query, not a login, each time.
-   */
-  probe(
-    instance: RuntimeInstance,
-    engine: EngineContext,
-  ): Promise<InstanceProbe>;
 }
 
 /** An instance together with what probing it found. */

@@ -11,7 +11,7 @@ export async function probeInstances(
     instances.map(async instance => ({
       instance,
       probe: instance.running
-        ? await ctx.probe(instance, engine)
+        ? await ctx.driver.probe(instance.address, engine)
         : { ready: false, role: 'unknown' as const, message: 'not running' },
     })),
   );
@@ -50,7 +50,7 @@ export async function waitUntilReady(
 ): Promise<ObservedInstance> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
-    const probe = await ctx.probe(instance, engine);
+    const probe = await ctx.driver.probe(instance.address, engine);
     if (probe.ready || Date.now() > deadline) return { instance, probe };
     await new Promise(resolve => setTimeout(resolve, READY_POLL_MS));
   }

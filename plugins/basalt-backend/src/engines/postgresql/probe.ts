@@ -51,7 +51,7 @@ export async function probeInstance(
  * would cost the server a process and the machine its CPU.
  */
 export class PostgresProbeSession implements ProbeSession {
-  #client?: Promise<Client>;
+  #client?: Client;
   #closed = false;
 
   constructor(
@@ -61,27 +61,19 @@ export class PostgresProbeSession implements ProbeSession {
   ) {}
 
   async probe(): Promise<InstanceProbe> {
-    const client = this.#connected();
     try {
-      return probeOf(await queryProbe(await client));
+      return probeOf(await queryProbe(await this.#connected()));
     } catch (error) {
       // Whatever failed, the next probe starts from a fresh connection: a
       // hung or restarted server must be seen as it is now.
-      await this.#disconnect(client);
+      await this.#disconnect();
       return notReady(error);
     }
   }
 
-  /** The open connection; probes that come together share one login. */
-  #connected(): Promise<Client> {
-    if (this.#closed) {
-      return Promise.reject(new Error('The probe session is closed'));
-    }
-    this.#client ??= this.#connect();
-    return this.#client;
-  }
-
-  async #connect(): Promise<Client> {
+  async #connected(): Promise<Client> {
+    if (this.#closed) throw new Error('The probe session is closed');
+    if (this.#client) return this.#client;
     const client = await connect(this.address, this.superuser, {
       connectTimeoutMs: this.timeoutMs,
       queryTimeoutMs: this.timeoutMs,
@@ -93,20 +85,21 @@ export class PostgresProbeSession implements ProbeSession {
       await client.end().catch(() => {});
       throw new Error('The probe session is closed');
     }
+    this.#client = client;
     return client;
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    await this.#disconnect(this.#client);
+    await this.#disconnect();
   }
 
-  /** Ends `client`, and forgets it if it is still the session's. */
-  async #disconnect(client: Promise<Client> | undefined): Promise<void> {
-    if (client && this.#client === client) this.#client = undefined;
+  async #disconnect(): Promise<void> {
+    const client = this.#client;
+    this.#client = undefined;
     // Ending a client with a query stuck on a hung server destroys its
     // socket rather than waiting for the server.
-    await client?.then(c => c.end()).catch(() => {});
+    await client?.end().catch(() => {});
   }
 }
 
