@@ -5,11 +5,12 @@ import {
   clusterKey,
   eventually,
   postgresSpec,
+  processesMentioning,
   query,
   Testbed,
 } from '../../runtime/local/__testUtils__/testbed';
 import { PostgresDriver } from './PostgresDriver';
-import { PROBE_SESSION_APPLICATION } from './probe';
+import { PROBE_SESSION_APPLICATION, PROBES_PER_LOGIN } from './probe';
 
 jest.setTimeout(60_000);
 
@@ -167,52 +168,90 @@ describe('PostgresDriver', () => {
       });
     });
 
-    it('probes over one connection it keeps, and connects anew once the server is back', async () => {
+    it('probes over one connection it keeps, logs in afresh every few probes, and connects anew once the server is back', async () => {
       const { address, context, runtime, request } = await startPrimary(
         postgresSpec(),
+      );
+      await eventually(async () =>
+        (await driver.probe(address, context)).ready ? true : undefined,
       );
       const session = driver.openProbeSession(address, context, {
         timeoutMs: 1000,
       });
-      const untilReady = () =>
-        eventually(async () =>
-          (await session.probe()).ready ? true : undefined,
-        );
-      const sessionConnections = async () => {
-        const [row] = await query<{ count: string }>(
-          address,
-          context.credentials.superuser,
-          `select count(*) from pg_stat_activity
-            where application_name = '${PROBE_SESSION_APPLICATION}'`,
-        );
-        return Number(row.count);
-      };
+      /** The server processes of the session's connections. */
+      const sessionProcesses = async () =>
+        (
+          await query<{ pid: number }>(
+            address,
+            context.credentials.superuser,
+            `select pid from pg_stat_activity
+              where application_name = '${PROBE_SESSION_APPLICATION}'`,
+          )
+        ).map(row => row.pid);
       try {
-        await untilReady();
-        for (let i = 0; i < 5; i++) {
-          await expect(session.probe()).resolves.toMatchObject({
-            ready: true,
-            role: 'primary',
-          });
+        const ready = { ready: true, role: 'primary' };
+        await expect(session.probe()).resolves.toMatchObject(ready);
+        const [first] = await sessionProcesses();
+        for (let i = 1; i < PROBES_PER_LOGIN; i++) {
+          await expect(session.probe()).resolves.toMatchObject(ready);
         }
-        expect(await sessionConnections()).toBe(1);
+        expect(await sessionProcesses()).toEqual([first]);
+        // The next probe logs in afresh: only a login needs the postmaster.
+        await expect(session.probe()).resolves.toMatchObject(ready);
+        await eventually(async () => {
+          const pids = await sessionProcesses();
+          return pids.length === 1 && pids[0] !== first ? true : undefined;
+        });
 
         await runtime.stopInstance(request.cluster, request.name, 'kill');
-        await expect(session.probe()).resolves.toMatchObject({
+        // The kept connection's server process ends a moment after the
+        // postmaster (each runs in a session of its own).
+        await expect(
+          eventually(async () => {
+            const probe = await session.probe();
+            return probe.ready ? undefined : probe;
+          }),
+        ).resolves.toMatchObject({
           ready: false,
           role: 'unknown',
           message: expect.any(String),
         });
         await runtime.ensureInstance(request);
-        await untilReady();
-        expect(await sessionConnections()).toBe(1);
+        await eventually(async () =>
+          (await session.probe()).ready ? true : undefined,
+        );
+        expect(await sessionProcesses()).toHaveLength(1);
 
         await session.close();
         await eventually(async () =>
-          (await sessionConnections()) === 0 ? true : undefined,
+          (await sessionProcesses()).length === 0 ? true : undefined,
         );
         await expect(session.probe()).resolves.toMatchObject({ ready: false });
       } finally {
+        await session.close();
+      }
+    });
+
+    it('sees a server whose postmaster is stopped within a few probes', async () => {
+      const { address, context } = await startPrimary(postgresSpec());
+      const session = driver.openProbeSession(address, context, {
+        timeoutMs: 1000,
+      });
+      await eventually(async () =>
+        (await session.probe()).ready ? true : undefined,
+      );
+      const [postmaster] = await processesMentioning('/shop-0/data');
+      process.kill(postmaster, 'SIGSTOP');
+      try {
+        const probes = [];
+        for (let i = 0; i <= PROBES_PER_LOGIN; i++) {
+          probes.push(await session.probe());
+        }
+        // Its server process answers on the kept connection until the
+        // session logs in afresh, which needs the postmaster.
+        expect(probes.some(p => !p.ready)).toBe(true);
+      } finally {
+        process.kill(postmaster, 'SIGCONT');
         await session.close();
       }
     });

@@ -23,6 +23,15 @@ interface ProbeRow {
   position: string | null;
 }
 
+/**
+ * Probes per login of a session. A server process answers on a kept
+ * connection even while the postmaster is stopped or stuck (each runs in a
+ * session of its own), and only a new login needs the postmaster: every
+ * so many probes the session logs in afresh, so a hung server is seen
+ * within that many probes (2 s at the monitor's default 250 ms).
+ */
+export const PROBES_PER_LOGIN = 8;
+
 /** The application name of a probe session's connection. */
 export const PROBE_SESSION_APPLICATION = 'basalt-probe';
 
@@ -48,11 +57,13 @@ export async function probeInstance(
 /**
  * Probes one instance over a connection it keeps between probes: a watched
  * primary is probed several times a second, and a new login each time
- * would cost the server a process and the machine its CPU.
+ * would cost the server a process and the machine its CPU. It logs in
+ * afresh every {@link PROBES_PER_LOGIN} probes.
  */
 export class PostgresProbeSession implements ProbeSession {
   #client?: Client;
   #closed = false;
+  #probesSinceLogin = 0;
 
   constructor(
     private readonly address: EngineAddress,
@@ -61,8 +72,11 @@ export class PostgresProbeSession implements ProbeSession {
   ) {}
 
   async probe(): Promise<InstanceProbe> {
+    if (this.#probesSinceLogin >= PROBES_PER_LOGIN) await this.#disconnect();
     try {
-      return probeOf(await queryProbe(await this.#connected()));
+      const client = await this.#connected();
+      this.#probesSinceLogin += 1;
+      return probeOf(await queryProbe(client));
     } catch (error) {
       // Whatever failed, the next probe starts from a fresh connection: a
       // hung or restarted server must be seen as it is now.
@@ -74,6 +88,7 @@ export class PostgresProbeSession implements ProbeSession {
   async #connected(): Promise<Client> {
     if (this.#closed) throw new Error('The probe session is closed');
     if (this.#client) return this.#client;
+    this.#probesSinceLogin = 0;
     const client = await connect(this.address, this.superuser, {
       connectTimeoutMs: this.timeoutMs,
       queryTimeoutMs: this.timeoutMs,
