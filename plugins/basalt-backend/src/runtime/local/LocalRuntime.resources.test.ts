@@ -9,6 +9,7 @@ import {
 import { PostgresDriver } from '../../engines/postgresql';
 import {
   clusterKey,
+  eventually,
   postgresSpec,
   query,
   Testbed,
@@ -116,8 +117,11 @@ describe('LocalRuntime resources', () => {
     const cgroups = await cgroupsOf(pid);
     expect(cgroups.cpu).toBe(group);
     expect(cgroups.memory).toBe(group);
-    const children = await childrenOf(pid);
-    expect(children.length).toBeGreaterThan(0);
+    // Listening comes a moment before the postmaster forks its workers.
+    const children = await eventually(async () => {
+      const forked = await childrenOf(pid);
+      return forked.length > 0 ? forked : undefined;
+    });
     const members = await limits.processes();
     // Short-lived children (a probe's session) may end between the two
     // readings: those still there after both must be in the groups.
