@@ -26,7 +26,7 @@ export interface WatchTarget {
 interface Watched {
   instance: string;
   address: string;
-  /** Kept open between probes: a probe is then one query, not a login. */
+  /** Kept open between probes: most probes are one query, not a login. */
   session: ProbeSession;
   failures: number;
   /** When the current streak of failed probes began (ms since epoch). */
@@ -43,8 +43,10 @@ export interface PrimaryLoss {
 /**
  * Notices lost primaries between reconciles. Process exits come from the
  * runtime's events; and the primary of every replicated cluster is probed,
- * so one that hangs (alive but not answering, which no exit reports) is
- * found within `probeInterval × failureThreshold` plus a probe timeout. A
+ * over a session the driver keeps, so one that hangs (alive but not
+ * answering, which no exit reports) is found within `probeInterval ×
+ * failureThreshold` plus a probe timeout, once a probe needs the server
+ * itself (a driver's session may log in afresh only every few probes). A
  * primary that answers again before the threshold is merely slow and keeps
  * its role.
  */
