@@ -1,4 +1,5 @@
 import net from 'node:net';
+import path from 'node:path';
 import { InputError } from '@backstage/errors';
 import { EngineContext } from '@basalt/plugin-basalt-node';
 import {
@@ -240,7 +241,11 @@ describe('PostgresDriver', () => {
       await eventually(async () =>
         (await session.probe()).ready ? true : undefined,
       );
-      const [postmaster] = await processesMentioning('/shop-0/data');
+      // Other test files run servers of their own `shop` clusters.
+      const [postmaster] = await processesMentioning(
+        path.join(testbed.rootDir, 'nodes/node-a/default/shop/shop-0/data'),
+      );
+      expect(postmaster).toBeDefined();
       process.kill(postmaster, 'SIGSTOP');
       try {
         const probes = [];
