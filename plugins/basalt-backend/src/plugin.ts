@@ -10,23 +10,14 @@ import {
   basaltHealthChecksExtensionPoint,
   BasaltHealthCheck,
 } from '@basalt/plugin-basalt-node';
-import { hostname } from 'os';
-import { randomUUID } from 'crypto';
 import { readBasaltConfig } from './config';
 import { readOfferings } from './offerings';
 import { readPoolConfig, VolumePools } from './pools';
-import { ClusterController, Lease } from './controller';
 import { PostgresDriver } from './engines/postgresql';
 import {
   basaltClusterPermissionRules,
   clusterPermissionResourceRef,
 } from './permissions';
-import { ClusterLogs } from './service/ClusterLogs';
-import { ClusterService } from './service/ClusterService';
-import { NodeService } from './service/NodeService';
-import { PoolService } from './service/PoolService';
-import { createRouter } from './service/router';
-import { BackupService } from './service/BackupService';
 import {
   createBackups,
   permissionResources,
@@ -34,13 +25,9 @@ import {
 } from './wiring/createBackups';
 import { createHealthChecks } from './wiring/createHealthChecks';
 import { createRuntime } from './wiring/createRuntime';
-import {
-  ClusterStore,
-  EventStore,
-  InstanceStore,
-  PrimaryStore,
-  connectAndMigrate,
-} from './store';
+import { createApi } from './wiring/createApi';
+import { createController } from './wiring/createController';
+import { ClusterStore, EventStore, connectAndMigrate } from './store';
 
 /**
  * The Basalt backend plugin: the REST API under `/api/basalt` and the
@@ -108,12 +95,6 @@ export const basaltPlugin = createBackendPlugin({
         });
 
         const events = new EventStore(knex);
-        const primaries = new PrimaryStore(knex);
-        const lease = new Lease(knex, {
-          name: 'basalt-controller',
-          holder: `${hostname()}-${process.pid}-${randomUUID()}`,
-          ttlMs: settings.controller.leaseDurationMs,
-        });
         const backups = createBackups({
           config,
           settings,
@@ -125,25 +106,18 @@ export const basaltPlugin = createBackendPlugin({
           profiles: offerings.profiles,
           logger: logger.child({ component: 'backups' }),
         });
-        const instances = new InstanceStore(knex);
-        const controller = ClusterController.create({
+        const { controller, lease, primaries, instances } = createController({
+          knex,
+          settings,
           clusters,
           events,
-          instances,
-          lease,
           runtime,
           drivers,
-          scheduler: deps.scheduler,
-          logger: logger.child({ component: 'controller' }),
-          resyncIntervalMs: settings.controller.resyncIntervalMs,
-          concurrency: settings.controller.concurrency,
-          failoverConcurrency: settings.controller.ha.failoverConcurrency,
-          primaries,
-          ha: settings.controller.ha,
-          backups: backups.controller,
-          pools,
-          volumeWatermarks: settings.controller.volumeWatermarks,
           offerings,
+          pools,
+          backups: backups.controller,
+          scheduler: deps.scheduler,
+          logger,
         });
         // A finished backup shows on the cluster's status as its last one.
         backups.runner.onFinished(record =>
@@ -165,48 +139,23 @@ export const basaltPlugin = createBackendPlugin({
           getResources: refs =>
             permissionResources(refs, clusters, backups.store),
         });
-        const clusterService = new ClusterService({
+        const api = await createApi({
+          healthChecks,
+          httpAuth,
+          permissions: deps.permissions,
           clusters,
           events,
-          controller,
           primaries,
-          permissions: deps.permissions,
-          offerings,
-          drivers,
-          restores: backups.controller.planner,
-          repositories: backups.repositories,
-          pools,
           instances,
-        });
-        const logs = new ClusterLogs({
-          clusters: clusterService,
+          controller,
           runtime,
           drivers,
+          offerings,
+          pools,
+          backups,
+          logger,
         });
-        httpRouter.use(
-          await createRouter({
-            healthChecks,
-            httpAuth,
-            clusters: clusterService,
-            logs,
-            nodes: new NodeService({ clusters: clusterService, runtime }),
-            pools: new PoolService({
-              pools,
-              instances,
-              clusters,
-              runtime,
-              logger: logger.child({ component: 'pools' }),
-            }),
-            backups: new BackupService({
-              clusters,
-              clusterService,
-              backups: backups.store,
-              runner: backups.runner,
-              accessor: backups.accessor,
-              permissions: deps.permissions,
-            }),
-          }),
-        );
+        httpRouter.use(api.router);
         // Probed by load balancers and CI before anyone has signed in; it
         // reveals check names and outcomes only, never configuration.
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
@@ -225,7 +174,7 @@ export const basaltPlugin = createBackendPlugin({
         // backend's own work stops. Each step runs even if another fails.
         // Open log streams end first: the HTTP server waits for them.
         lifecycle.addShutdownHook(async () => {
-          logs.close();
+          api.logs.close();
           stopping.abort();
           backups.runner.abortAll();
           const results = await Promise.allSettled([

@@ -1,4 +1,3 @@
-import { ClusterResource } from '@basalt/plugin-basalt-common';
 import { BenchBackend } from './backend';
 import { NAMESPACE } from './cluster';
 import { pollUntil, sleep } from './time';
@@ -19,17 +18,6 @@ function slowManifest(name: string, replicas: number) {
 }
 
 /**
- * Whether the cluster is still bringing up its instances (creating the
- * primary or cloning the replica through its throttled volumes): fewer of
- * them answer than it asks for. A clone runs inside a pass, so the status
- * shows it only once it is done.
- */
-function isCloning(cluster: ClusterResource): boolean {
-  const ready = cluster.status?.instances.filter(i => i.ready).length ?? 0;
-  return ready < cluster.spec.replicas;
-}
-
-/**
  * Long work for the controller beside the measured cluster: `count`
  * clusters that keep cloning a replica through volumes throttled to
  * 1 MiB/s (some 40 MiB each, so about 40 s per clone). When a clone is
@@ -39,7 +27,7 @@ export class BusyWork {
   readonly #names: string[];
   #running = true;
   #loop?: Promise<void>;
-  /** How many clusters were cloning, sampled every second. */
+  /** How many clusters had an operation running, sampled every second. */
   readonly samples: number[] = [];
 
   private constructor(private readonly backend: BenchBackend, count: number) {
@@ -85,7 +73,7 @@ export class BusyWork {
       const cluster = await this.backend
         .get(`${NAMESPACE}/${name}`)
         .catch(() => undefined);
-      if (cluster && isCloning(cluster)) count++;
+      if (cluster?.status?.operations?.length) count++;
     }
     return count;
   }
@@ -97,12 +85,11 @@ export class BusyWork {
         const cluster = await this.backend
           .get(`${NAMESPACE}/${name}`)
           .catch(() => undefined);
-        if (!cluster) continue;
-        if (isCloning(cluster)) {
+        if (!cluster?.status) continue;
+        if (cluster.status.operations?.length) {
           cloning++;
           continue;
         }
-        if (!cluster.status) continue;
         const { replicas } = cluster.spec;
         const settled =
           cluster.status.observedGeneration === cluster.metadata.generation &&

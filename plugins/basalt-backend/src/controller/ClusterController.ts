@@ -1,17 +1,14 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import {
   ClusterReasons,
-  ClusterResource,
   clusterRefOf,
   FailoverRecord,
   Offerings,
 } from '@basalt/plugin-basalt-common';
 import {
-  EngineAddress,
   EngineContext,
   EngineDriver,
   InstanceWarningEvent,
-  ProbeSession,
   Runtime,
 } from '@basalt/plugin-basalt-node';
 import { networkPolicyOf } from '../network/networkPolicy';
@@ -24,15 +21,14 @@ import {
   EventStore,
   InstanceStore,
   LifecycleStore,
+  OperationStore,
   PrimaryStore,
   StoredCluster,
 } from '../store';
-import { describeRestoreSource, pendingRestore } from './pendingRestore';
-import { volumeAllocations } from './volumeAllocations';
-import { VolumeAllocation, VolumePools } from '../pools';
+import { describeRestoreSource } from './pendingRestore';
+import { VolumePools } from '../pools';
 import { PrimaryMonitor, PrimaryMonitorSettings } from './PrimaryMonitor';
-import { computeStatus, Observation } from './computeStatus';
-import { conditionStatus } from './conditions';
+import { Observation } from './computeStatus';
 import { Lease } from './Lease';
 import { ClusterScope, ReconcileContext } from './ReconcileContext';
 import {
@@ -45,6 +41,12 @@ import { KeyedMutex } from '../runtime/KeyedMutex';
 import { deleteCluster } from './deleteCluster';
 import { deletingStatus } from './deletingStatus';
 import { WorkQueue, WorkResult } from './WorkQueue';
+import { clusterScope } from './clusterScope';
+import { RetryBackoff } from './RetryBackoff';
+import { driverFor } from './driverFor';
+import { StatusStores, writeStatus } from './writeStatus';
+import { OperationRunner } from './operations/OperationRunner';
+import { probeSessionOf } from './probeSessionOf';
 
 /**
  * How long stopping waits for reconciles in progress: within Kubernetes'
@@ -83,6 +85,8 @@ export interface ClusterControllerOptions {
   volumeWatermarks: { high: number; low: number };
   /** What the platform offers, e.g. each engine's parameter definitions. */
   offerings: Offerings;
+  /** Where operations (long work such as cloning a replica) are recorded. */
+  operations: OperationStore;
 }
 
 /** What the controller needs of backups. */
@@ -93,12 +97,6 @@ export interface ControllerBackups {
   finalBackup: FinalBackup;
   archiver: WalArchiver;
 }
-
-const MAX_BACKOFF_MS = 30_000;
-// A cluster that is not there yet (instances starting) is looked at again
-// soon, then less and less often.
-const UNSETTLED_FIRST_MS = 100;
-const UNSETTLED_MAX_MS = 5000;
 
 /**
  * The lifecycle controller: keeps every cluster at its declared state.
@@ -115,19 +113,16 @@ export class ClusterController {
   readonly #locks = new KeyedMutex();
   /** Failovers the lane did, for the status the next reconcile writes. */
   readonly #laneFailovers = new Map<string, FailoverRecord>();
-  readonly #failures = new Map<string, number>();
-  readonly #unsettled = new Map<string, number>();
-  /**
-   * Clusters whose last pass failed in a way only a new spec can fix, with
-   * the generation that failed: they are not reconciled again until the
-   * generation changes (or they are deleted).
-   */
-  readonly #waitingForSpec = new Map<string, number>();
+  readonly #backoff = new RetryBackoff();
+  /** See `ClusterScope.retiredNames`. */
+  readonly #retiredNames = new Map<string, Set<string>>();
+  readonly #statusDeps: StatusStores;
   /** See `ReconcileContext.servedCertificates`. */
   readonly #servedCertificates = new Map<string, string>();
   #unsubscribe?: () => void;
   readonly #abort = new AbortController();
   readonly #monitor: PrimaryMonitor;
+  readonly #operations: OperationRunner;
 
   static create(options: ClusterControllerOptions): ClusterController {
     return new ClusterController(options);
@@ -135,10 +130,20 @@ export class ClusterController {
 
   private constructor(options: ClusterControllerOptions) {
     this.#options = options;
+    this.#statusDeps = {
+      clusters: options.clusters,
+      instances: options.instances,
+      backups: options.backups.store,
+    };
     this.#queue = new WorkQueue({
       concurrency: options.concurrency,
       logger: options.logger,
       handler: uid => this.#reconcile(uid),
+    });
+    this.#operations = new OperationRunner({
+      store: options.operations,
+      logger: options.logger,
+      onFinished: uid => this.enqueue(uid),
     });
     this.#failovers = new WorkQueue({
       concurrency: options.failoverConcurrency,
@@ -207,7 +212,12 @@ export class ClusterController {
 
   /** Renews leadership and queues every cluster. */
   async resync(): Promise<void> {
-    if (!(await this.#options.lease.tryAcquire())) return;
+    if (!(await this.#options.lease.tryAcquire())) {
+      // Another backend leads: what runs here must stop.
+      await this.#operations.abortAll(0);
+      return;
+    }
+    await this.#operations.failStale();
     for (const uid of await this.#options.clusters.listUids()) {
       this.#enqueueUnlessBackingOff(uid);
     }
@@ -220,7 +230,7 @@ export class ClusterController {
    * apply or any other request still queues it at once.
    */
   #enqueueUnlessBackingOff(uid: string): void {
-    if (!this.#failures.has(uid)) this.enqueue(uid);
+    if (!this.#backoff.isBackingOff(uid)) this.enqueue(uid);
   }
 
   /** Queues one cluster for reconciliation. */
@@ -243,6 +253,7 @@ export class ClusterController {
       this.#failovers.stop(STOP_GRACE_MS),
     ]);
     running.push(...failingOver);
+    await this.#operations.abortAll(STOP_GRACE_MS);
     if (running.length) {
       this.#options.logger.warn(
         `Stopped with ${running.length} reconcile(s) still running; leadership expires rather than being released`,
@@ -265,7 +276,7 @@ export class ClusterController {
       await this.#locks.run(uid, async () => {
         const stored = await this.#options.clusters.findByUid(uid);
         if (!stored || stored.cluster.metadata.deletionTimestamp) return;
-        const driver = this.#driverFor(stored.cluster);
+        const driver = driverFor(this.#options.drivers, stored.cluster);
         if ('failure' in driver) return;
         const ctx = this.#contextOf(await this.#scope(stored), driver.driver);
         const { credentials } = await ensureCredentials(ctx);
@@ -294,10 +305,9 @@ export class ClusterController {
     if (!stored) return {};
     const { cluster } = stored;
     const { generation, deletionTimestamp } = cluster.metadata;
-    if (!deletionTimestamp && this.#waitingForSpec.get(uid) === generation) {
+    if (!deletionTimestamp && this.#backoff.waitsForNewSpec(uid, generation)) {
       return {};
     }
-    this.#waitingForSpec.delete(uid);
     const scope = await this.#scope(stored);
 
     if (cluster.metadata.deletionTimestamp) {
@@ -306,7 +316,7 @@ export class ClusterController {
     const failedRestore = stored.lifecycle.restoreFailure;
     if (cluster.spec.restore && failedRestore && !stored.lifecycle.restoredAt) {
       // Never retried: an empty cluster must not take a failed restore's place.
-      await this.#writeStatus(scope, {
+      await writeStatus(this.#statusDeps, scope, {
         observed: [],
         endpoints: {},
         failure: {
@@ -321,9 +331,9 @@ export class ClusterController {
       });
       return {};
     }
-    const driver = this.#driverFor(cluster);
+    const driver = driverFor(this.#options.drivers, cluster);
     if ('failure' in driver) {
-      await this.#writeStatus(scope, {
+      await writeStatus(this.#statusDeps, scope, {
         observed: [],
         endpoints: {},
         failure: driver.failure,
@@ -346,14 +356,20 @@ export class ClusterController {
       };
     }
     this.#watchPrimary(ctx, observation, engine);
-    await this.#writeStatus(scope, observation);
+    await writeStatus(this.#statusDeps, scope, observation);
     if (!stored.lifecycle.heldDataAt && hasReadyPrimary(observation)) {
       await this.#options.backups.lifecycle.markHeldData(
         uid,
         new Date().toISOString(),
       );
     }
-    return this.#next(cluster, observation, settled);
+    return this.#backoff.next(uid, {
+      failed: !!observation.failure,
+      needsNewSpec:
+        observation.failure?.reason === ClusterReasons.ConfigurationRejected,
+      settled,
+      generation,
+    });
   }
 
   /**
@@ -379,6 +395,8 @@ export class ClusterController {
     scope: ClusterScope,
   ): Promise<WorkResult> {
     const { uid } = stored.cluster.metadata;
+    // Nothing may go on creating what the deletion removes.
+    await this.#operations.cancel(uid);
     const outcome = await deleteCluster(stored, scope, {
       backups: this.#options.backups,
       clusters: this.#options.clusters,
@@ -390,6 +408,11 @@ export class ClusterController {
       },
       beforeRemoval: () => this.#monitor.unwatch(uid),
     });
+    if (outcome === 'deleted') {
+      await this.#options.operations.removeForCluster(uid);
+      this.#retiredNames.delete(uid);
+      this.#backoff.forget(uid);
+    }
     for (const key of this.#servedCertificates.keys()) {
       if (key.startsWith(`${uid}/`)) this.#servedCertificates.delete(key);
     }
@@ -397,64 +420,18 @@ export class ClusterController {
     return outcome === 'blocked' ? { requeueAfterMs: 0 } : {};
   }
 
-  async #scope(stored: StoredCluster): Promise<ClusterScope> {
-    const { runtime, logger, events, instances, primaries, clusters } =
-      this.#options;
-    const { cluster } = stored;
-    const { uid } = cluster.metadata;
-    const ref = clusterRefOf(cluster);
-    let allocations: Promise<VolumeAllocation[]> | undefined;
-    const scope: ClusterScope = {
-      cluster,
-      key: {
-        namespace: cluster.metadata.namespace,
-        name: cluster.metadata.name,
-        uid,
+  #scope(stored: StoredCluster): Promise<ClusterScope> {
+    return clusterScope(stored, {
+      ...this.#options,
+      monitor: this.#monitor,
+      operations: this.#operations,
+      operationStore: this.#options.operations,
+      retiredNames: uid => {
+        const names = this.#retiredNames.get(uid) ?? new Set<string>();
+        this.#retiredNames.set(uid, names);
+        return names;
       },
-      runtime,
-      logger: logger.child({ cluster: ref }),
-      recordEvent: (type, reason, message) =>
-        events.record({ clusterUid: uid, cluster: ref, type, reason, message }),
-      pools: await this.#options.pools.current(),
-      allocations: () =>
-        (allocations ??= instances.withStorage().then(volumeAllocations)),
-      restartRequestedAt: stored.restartRequestedAt,
-      requestRestart: async at => {
-        await clusters.requestRestart(
-          cluster.metadata.namespace,
-          cluster.metadata.name,
-          at,
-        );
-        scope.restartRequestedAt = at;
-      },
-      primaryInstance: stored.primaryInstance,
-      setPrimary: async instance => {
-        await primaries.setPrimary(uid, instance);
-        scope.primaryInstance = instance;
-        this.#monitor.forgetLosses(uid);
-      },
-      primaryLoss: instance => this.#monitor.lossOf(uid, instance),
-      stillLeads: () => this.#options.lease.isHeld(),
-      switchover: stored.switchover,
-      deletionBlocked: stored.lifecycle.deletionBlocked,
-      finishSwitchover: async () => {
-        if (stored.switchover) {
-          await primaries.finishSwitchover(uid, stored.switchover);
-        }
-        scope.switchover = undefined;
-      },
-      ha: { probeTimeoutMs: this.#options.ha.probeTimeoutMs },
-      volumeWatermarks: this.#options.volumeWatermarks,
-      resourceClasses: this.#options.offerings.resourceClasses,
-    };
-    if (cluster.spec.restore && !stored.lifecycle.restoredAt) {
-      scope.restore = await pendingRestore(
-        cluster,
-        this.#options.drivers.get(cluster.spec.engine),
-        this.#options.backups,
-      );
-    }
-    return scope;
+    });
   }
 
   /**
@@ -489,147 +466,11 @@ export class ClusterController {
         probeSessionOf(ctx.driver, address, engine, timeoutMs),
     });
   }
-
-  /** The cluster's driver, or why its engine cannot run here. */
-  #driverFor(
-    cluster: ClusterResource,
-  ):
-    | { driver: EngineDriver }
-    | { failure: NonNullable<Observation['failure']> } {
-    const { drivers } = this.#options;
-    const { engine, version } = cluster.spec;
-    const driver = drivers.get(engine);
-    if (!driver) {
-      return {
-        failure: {
-          reason: ClusterReasons.EngineUnavailable,
-          message: `No driver for engine ${engine} is installed; installed: ${
-            [...drivers.keys()].join(', ') || 'none'
-          }`,
-        },
-      };
-    }
-    if (!driver.versions.includes(version)) {
-      return {
-        failure: {
-          reason: ClusterReasons.EngineVersionUnsupported,
-          message: `${engine} ${version} is not supported; supported versions: ${driver.versions.join(
-            ', ',
-          )}`,
-        },
-      };
-    }
-    return { driver };
-  }
-
-  async #writeStatus(
-    scope: ClusterScope,
-    observation: Observation,
-  ): Promise<void> {
-    const { cluster } = scope;
-    const latest = await this.#options.backups.store.latestCompleted(
-      cluster.metadata.uid,
-    );
-    const status = computeStatus(
-      cluster,
-      {
-        ...observation,
-        deletionBlocked: scope.deletionBlocked,
-        ...(latest && {
-          lastBackup: {
-            id: latest.id,
-            method: latest.method,
-            completedAt: latest.completedAt!,
-            sizeBytes: latest.sizeBytes,
-          },
-        }),
-      },
-      new Date().toISOString(),
-    );
-    if (
-      !(await this.#options.clusters.updateStatus(cluster.metadata.uid, status))
-    ) {
-      return; // nothing new: write nothing
-    }
-    await this.#options.instances.replace(
-      cluster.metadata.uid,
-      status.instances,
-    );
-    const wasReady = conditionStatus(cluster.status?.conditions, 'Ready');
-    const isReady = conditionStatus(status.conditions, 'Ready');
-    if (isReady === 'True' && wasReady !== 'True') {
-      const message = status.conditions.find(c => c.type === 'Ready')!.message;
-      await scope.recordEvent(
-        'Normal',
-        'Ready',
-        `Cluster is ready: ${message}`,
-      );
-      scope.logger.info(`Cluster is ready: ${message}`);
-    }
-    // One Warning per distinct problem (a failure, or instances that stop
-    // answering): the same problem found again, even with other details
-    // such as temporary file names, is not news.
-    const wasDegraded = cluster.status?.conditions.find(
-      c => c.type === 'Degraded' && c.status === 'True',
-    );
-    const degraded = status.conditions.find(
-      c => c.type === 'Degraded' && c.status === 'True',
-    );
-    if (degraded && degraded.reason !== wasDegraded?.reason) {
-      await scope.recordEvent('Warning', degraded.reason, degraded.message);
-      scope.logger.warn(degraded.message);
-    }
-  }
-
-  #next(
-    cluster: ClusterResource,
-    observation: Observation,
-    settled: boolean,
-  ): WorkResult {
-    const { uid, generation } = cluster.metadata;
-    if (observation.failure?.reason === ClusterReasons.ConfigurationRejected) {
-      // The same spec would fail the same way: no retry, no backoff.
-      this.#waitingForSpec.set(uid, generation);
-      this.#failures.delete(uid);
-      return {};
-    }
-    if (settled) {
-      this.#failures.delete(uid);
-      this.#unsettled.delete(uid);
-      return {};
-    }
-    // A pass without a failure ends the backoff.
-    if (!observation.failure) this.#failures.delete(uid);
-    const [counts, first, max] = observation.failure
-      ? [this.#failures, 1000, MAX_BACKOFF_MS]
-      : [this.#unsettled, UNSETTLED_FIRST_MS, UNSETTLED_MAX_MS];
-    const attempts = (counts.get(uid) ?? 0) + 1;
-    counts.set(uid, attempts);
-    return { requeueAfterMs: Math.min(first * 2 ** (attempts - 1), max) };
-  }
 }
 
 /** Whether a primary answered ready in this pass: the cluster holds data. */
 function hasReadyPrimary(observation: Observation): boolean {
   return observation.observed.some(
     o => o.probe.ready && o.probe.role === 'primary',
-  );
-}
-
-/**
- * A session for probing a watched primary: the driver's own, which keeps
- * its connection, or else one that probes anew each time.
- */
-function probeSessionOf(
-  driver: EngineDriver,
-  address: EngineAddress,
-  engine: EngineContext,
-  timeoutMs: number,
-): ProbeSession {
-  return (
-    driver.openProbeSession?.(address, engine, { timeoutMs }) ?? {
-      probe: () => driver.probe(address, engine, { timeoutMs }),
-      close: async () => {},
-    }
   );
 }

@@ -1,8 +1,14 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { NodePool, VolumeAllocation } from '../pools';
-import { DeletionBlock, SwitchoverRequest } from '../store';
+import { DeletionBlock, StoredOperation, SwitchoverRequest } from '../store';
+import type {
+  FailedOperation,
+  OperationControl,
+  OperationRequest,
+} from './operations/OperationRunner';
 import {
   BackupMethod,
+  ClusterOperationKind,
   ClusterEvent,
   ClusterResource,
   NetworkPolicy,
@@ -67,6 +73,17 @@ export interface ClusterScope {
    * lease can be lost while a step runs.
    */
   stillLeads(): boolean;
+  /**
+   * Instance names not to give again: one whose creation ran into what a
+   * former instance of that name left (e.g. the volume of an instance lost
+   * with its node, which may come back).
+   */
+  retiredNames: Set<string>;
+  /**
+   * The cluster's long work (e.g. cloning a replica): started by a step,
+   * it runs apart from the pass, which returns at once.
+   */
+  operations: ClusterOperations;
   /** High-availability settings the steps need. */
   ha: { probeTimeoutMs: number };
   /** When volume protection locks and unlocks writes (percent full). */
@@ -77,6 +94,19 @@ export interface ClusterScope {
   restore?: PendingRestore;
   /** Why the last requested deletion was refused, while that stands. */
   deletionBlocked?: DeletionBlock;
+}
+
+/** One cluster's operations; see {@link OperationRunner}. */
+export interface ClusterOperations {
+  /** Those running now, in any backend, as recorded. */
+  running(kind: ClusterOperationKind): Promise<StoredOperation[]>;
+  /** Those that failed since the last call, each handed out once. */
+  takeFailures(kind: ClusterOperationKind): FailedOperation[];
+  /** Starts `work` as an operation of the cluster and answers at once. */
+  start(
+    request: Pick<OperationRequest, 'kind' | 'target' | 'node' | 'progress'>,
+    work: (control: OperationControl) => Promise<void>,
+  ): Promise<StoredOperation>;
 }
 
 /** A cluster's data still to be restored from a backup. */

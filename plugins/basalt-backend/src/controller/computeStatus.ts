@@ -1,4 +1,5 @@
 import {
+  ClusterOperation,
   ClusterConditionTypes,
   ClusterEndpoints,
   ClusterPhase,
@@ -46,6 +47,8 @@ export interface Observation {
   configuration?: ConfigurationStatus;
   /** Whether CPU and memory limits are enforced. */
   resources?: ResourceEnforcement;
+  /** Long work running on the cluster, e.g. instances being created. */
+  operations?: ClusterOperation[];
 }
 
 function instanceStatus({ instance, probe }: ObservedInstance): InstanceStatus {
@@ -345,6 +348,23 @@ export function computeStatus(
     ...(lastFailover && { lastFailover }),
     ...(observation.lastBackup && { lastBackup: observation.lastBackup }),
     ...(configuration && { configuration }),
+    ...(observation.operations?.length && {
+      operations: observation.operations.map(operationStatus),
+    }),
+  };
+}
+
+/** What the status shows of an operation (nothing only Basalt needs). */
+function operationStatus(operation: ClusterOperation): ClusterOperation {
+  const { id, kind, target, node, phase, progress, startedAt } = operation;
+  return {
+    id,
+    kind,
+    phase,
+    startedAt,
+    ...(target && { target }),
+    ...(node && { node }),
+    ...(progress && { progress }),
   };
 }
 

@@ -60,11 +60,13 @@ export async function reconcileCluster(
     engine = engineContextOf(ctx, credentials);
     observation.resources = await ctx.runtime.resourceEnforcement();
 
-    const { observed: instances, failover } = await ensureInstances(
-      ctx,
-      engine,
-    );
+    const {
+      observed: instances,
+      failover,
+      creating,
+    } = await ensureInstances(ctx, engine);
     observation.observed = instances;
+    observation.operations = creating;
     observation.lastFailover = failover;
     await ensureVolumes(
       ctx,

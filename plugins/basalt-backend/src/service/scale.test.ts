@@ -51,6 +51,10 @@ describe('POST /clusters/:namespace/:name/scale', () => {
       expect.arrayContaining([
         'ScaleRequested: Scaling from 1 to 2 instances, requested by user:default/mock',
         'ScaleRequested: Scaling from 2 to 1 instances, requested by user:default/mock',
+        // Creating it is an operation, with an event at each end.
+        expect.stringMatching(
+          /^CreatingInstance: Creating instance scale-db-1 on node-\w as replica, cloning from scale-db-0$/,
+        ),
         expect.stringMatching(
           /^InstanceCreated: Created instance scale-db-1 on node-\w as replica$/,
         ),

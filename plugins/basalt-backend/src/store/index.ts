@@ -17,3 +17,9 @@ export type { NewBackup, StoredBackup } from './BackupStore';
 export { LifecycleStore } from './LifecycleStore';
 export type { ClusterLifecycle } from './LifecycleStore';
 export type { DeletionBlock } from './rows';
+export { OperationStore } from './OperationStore';
+export type {
+  NewOperation,
+  OperationEnd,
+  StoredOperation,
+} from './OperationStore';

@@ -111,6 +111,48 @@ export interface FailoverRecord {
 }
 
 /**
+ * Kinds of long work the controller runs as tracked operations.
+ *
+ * @public
+ */
+export type ClusterOperationKind = 'create-instance';
+
+/**
+ * Phases of an operation: it runs, then ends one way.
+ *
+ * @public
+ */
+export type ClusterOperationPhase =
+  | 'Running'
+  | 'Succeeded'
+  | 'Failed'
+  | 'Cancelled';
+
+/**
+ * Long work under way on a cluster (e.g. cloning a replica), which runs
+ * apart from the controller's passes and is recorded while it runs.
+ *
+ * @public
+ */
+export interface ClusterOperation {
+  id: string;
+  kind: ClusterOperationKind;
+  /** What it works on, e.g. the instance it creates. */
+  target?: string;
+  /** The node it works on, where it has one. */
+  node?: string;
+  phase: ClusterOperationPhase;
+  /** What it is doing now, in plain words. */
+  progress?: string;
+  /** ISO 8601. */
+  startedAt: string;
+  /** ISO 8601, once it has ended. */
+  finishedAt?: string;
+  /** Why it failed or was cancelled. */
+  error?: string;
+}
+
+/**
  * The observed state of a cluster, written by the controller only.
  *
  * @public
@@ -130,6 +172,8 @@ export interface EngineClusterStatus {
   lastBackup?: LastBackup;
   /** The configuration the instances were last given. */
   configuration?: ConfigurationStatus;
+  /** Long work running on the cluster now, e.g. replicas being cloned. */
+  operations?: ClusterOperation[];
 }
 
 /**

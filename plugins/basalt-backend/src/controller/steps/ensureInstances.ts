@@ -1,3 +1,4 @@
+import { ConflictError } from '@backstage/errors';
 import {
   ClusterReasons,
   FailoverRecord,
@@ -12,6 +13,8 @@ import {
 } from '@basalt/plugin-basalt-node';
 import { ClusterReconcileError, rootCauseMessage } from '../errors';
 import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
+import type { OperationControl } from '../operations/OperationRunner';
+import { StoredOperation } from '../../store';
 import { ensureFailover } from './ensureFailover';
 import { instanceRequest } from './instanceRequest';
 import { freeOrdinals, instanceName, ordinalOf } from './naming';
@@ -25,58 +28,78 @@ export interface InstancesOutcome {
   observed: ObservedInstance[];
   /** A failover that happened in this pass. */
   failover?: FailoverRecord;
+  /** Instances being created (operations running, in any backend). */
+  creating: StoredOperation[];
 }
 
 /**
  * Brings the cluster's instances to `spec.replicas`: fails over from a
  * lost primary, restarts stopped instances (the recorded primary as
  * primary, every other one as its replica, so a returning former primary
- * rejoins as a replica), creates the first primary of a new cluster,
- * clones missing replicas (also those lost with their node) from the
- * primary onto other ready nodes, and removes surplus replicas (never the
- * primary). Returns the instances as probed afterwards.
+ * rejoins as a replica), starts creating the first primary of a new
+ * cluster, and once it answers the missing replicas (also those lost with
+ * their node, cloned from the primary onto other ready nodes), and removes
+ * surplus replicas (never the primary). Creating an instance is an
+ * operation: this pass starts it and returns; instances being created are
+ * left out of the rest until they are done. A creation that failed is
+ * reported as this pass's failure, and started again by a later pass.
+ * Returns the instances as probed afterwards.
  */
 export async function ensureInstances(
   ctx: ReconcileContext,
   engine: EngineContext,
 ): Promise<InstancesOutcome> {
   const { runtime, key } = ctx;
-  let instances = await runtime.listInstances(key);
+  const creating = await ctx.operations.running('create-instance');
+  const beingCreated = new Set(creating.map(o => o.target));
+  const listed = async () =>
+    (await runtime.listInstances(key)).filter(i => !beingCreated.has(i.name));
+  let instances = await listed();
   await adoptPrimary(ctx, engine, instances);
-  const failover = await ensureFailover(ctx, engine, instances);
-  if (failover) instances = await runtime.listInstances(key);
+  // A first primary still being created is not lost.
+  const failover = beingCreated.has(ctx.primaryInstance)
+    ? undefined
+    : await ensureFailover(ctx, engine, instances);
+  if (failover) instances = await listed();
   instances = await startStopped(ctx, engine, instances);
 
-  let observed: ObservedInstance[];
-  if (instances.length === 0) {
-    instances = await createInstances(ctx, engine, [], 1, undefined);
-    await ctx.setPrimary(instances[0].name);
-    observed = await awaitReady(ctx, engine, instances);
-  } else {
-    observed = await probeInstances(ctx, engine, instances);
-  }
+  let observed = await probeInstances(ctx, engine, instances);
   const primary = primaryOf(observed, ctx.primaryInstance);
-  const wanted = ctx.cluster.spec.replicas;
-  if (primary && observed.length < wanted) {
-    const created = await createInstances(
-      ctx,
-      engine,
-      instances,
-      wanted - observed.length,
-      primary,
+  const missing = ctx.cluster.spec.replicas - observed.length - creating.length;
+  // A new cluster's first primary, alone; replicas once it answers.
+  const firstPrimary = instances.length === 0 && creating.length === 0;
+  if (missing > 0 && (primary || firstPrimary)) {
+    const [failed] = ctx.operations.takeFailures('create-instance');
+    if (failed) {
+      // What a former instance of that name left is never taken over:
+      // the next attempt, after the backoff, uses another name.
+      if (hasCause(failed.error, ConflictError)) {
+        ctx.retiredNames.add(failed.operation.target!);
+      }
+      // Reported once, as this pass's failure.
+      throw failed.error;
+    }
+    creating.push(
+      ...(await startCreating(
+        ctx,
+        engine,
+        [...instances, ...creating.map(asPlanned)],
+        // The replicas once the first primary answers.
+        primary ? missing : 1,
+        primary,
+      )),
     );
-    observed = [...observed, ...(await awaitReady(ctx, engine, created))];
-  } else if (primary && observed.length > wanted) {
+  } else if (primary && missing < 0 && creating.length === 0) {
     // Only with a primary known: an instance that does not answer may be
     // the primary, and removing it would lose the cluster's data.
-    observed = await removeSurplus(
-      ctx,
-      observed,
-      primary,
-      observed.length - wanted,
-    );
+    observed = await removeSurplus(ctx, observed, primary, -missing);
   }
-  return { observed, failover };
+  return { observed, failover, creating };
+}
+
+/** An instance being created, as far as naming and placement go. */
+function asPlanned(operation: StoredOperation): Planned {
+  return { name: operation.target!, node: operation.node! };
 }
 
 /**
@@ -155,78 +178,6 @@ async function startStopped(
   ];
 }
 
-/** Waits for just-created instances to answer, all at once. */
-function awaitReady(
-  ctx: ReconcileContext,
-  engine: EngineContext,
-  created: RuntimeInstance[],
-): Promise<ObservedInstance[]> {
-  return Promise.all(created.map(i => waitUntilReady(ctx, engine, i)));
-}
-
-async function createInstances(
-  ctx: ReconcileContext,
-  engine: EngineContext,
-  existing: RuntimeInstance[],
-  count: number,
-  primary: ObservedInstance | undefined,
-): Promise<RuntimeInstance[]> {
-  const name = ctx.cluster.metadata.name;
-  const cluster = clusterRefOf(ctx.cluster);
-  // Names of instances lost with their node stay taken: the node may come
-  // back with them.
-  const known = ctx.cluster.status?.instances.map(i => i.name) ?? [];
-  const ordinals = freeOrdinals(
-    name,
-    [...existing.map(i => i.name), ...known],
-    count,
-  );
-  const names = ordinals.map(ordinal => instanceName(name, ordinal));
-  const nodes = placeInstances({
-    cluster,
-    storage: ctx.cluster.spec.storage,
-    instances: names,
-    nodes: await ctx.runtime.listNodes(),
-    pools: ctx.pools,
-    allocations: await withExisting(ctx, existing),
-  });
-  // Replicas clone in parallel, each streaming its own copy from the
-  // primary; all settle before a failure is reported, so none is left
-  // half-made behind the reconcile's back.
-  const results = await Promise.allSettled(
-    nodes.map(async (node, index) => {
-      const instance = names[index];
-      const role = primary ? 'replica' : 'primary';
-      let created: RuntimeInstance;
-      try {
-        created = await ctx.runtime.ensureInstance(
-          instanceRequest(ctx, engine, instance, node, primary),
-        );
-      } catch (error) {
-        throw instanceFailure(
-          ctx,
-          `Could not create instance ${instance} on ${node} as ${role}`,
-          error,
-        );
-      }
-      (await ctx.allocations()).push(
-        ...volumeAllocations([
-          { instance, node, cluster, storage: ctx.cluster.spec.storage },
-        ]),
-      );
-      await ctx.recordEvent(
-        'Normal',
-        'InstanceCreated',
-        `Created instance ${instance} on ${node} as ${role}`,
-      );
-      return created;
-    }),
-  );
-  const failed = results.find(r => r.status === 'rejected');
-  if (failed) throw (failed as PromiseRejectedResult).reason;
-  return results.map(r => (r as PromiseFulfilledResult<RuntimeInstance>).value);
-}
-
 /**
  * Why an instance could not be created or started, as the condition to
  * report: missing programs are the engine's problem, not this instance's;
@@ -253,6 +204,119 @@ function instanceFailure(
         `${what}: ${cause}`,
         error as Error,
       );
+}
+
+/** An instance by name and node: existing, or being created. */
+interface Planned {
+  name: string;
+  node: string;
+}
+
+/**
+ * Places `count` new instances and starts creating each one as an
+ * operation: the first primary of a new cluster (from `spec.restore`'s
+ * backup when it has one), or replicas cloned from `primary`.
+ */
+async function startCreating(
+  ctx: ReconcileContext,
+  engine: EngineContext,
+  existing: Planned[],
+  count: number,
+  primary: ObservedInstance | undefined,
+): Promise<StoredOperation[]> {
+  const name = ctx.cluster.metadata.name;
+  const cluster = clusterRefOf(ctx.cluster);
+  // Names of instances lost with their node stay taken: the node may come
+  // back with them.
+  const known = ctx.cluster.status?.instances.map(i => i.name) ?? [];
+  const ordinals = freeOrdinals(
+    name,
+    [...existing.map(i => i.name), ...known, ...ctx.retiredNames],
+    count,
+  );
+  const names = ordinals.map(ordinal => instanceName(name, ordinal));
+  const nodes = placeInstances({
+    cluster,
+    storage: ctx.cluster.spec.storage,
+    instances: names,
+    nodes: await ctx.runtime.listNodes(),
+    pools: ctx.pools,
+    allocations: await withExisting(ctx, existing),
+  });
+  (await ctx.allocations()).push(
+    ...volumeAllocations(
+      names.map((instance, index) => ({
+        instance,
+        node: nodes[index],
+        cluster,
+        storage: ctx.cluster.spec.storage,
+      })),
+    ),
+  );
+  return Promise.all(
+    names.map((instance, index) =>
+      ctx.operations.start(
+        {
+          kind: 'create-instance',
+          target: instance,
+          node: nodes[index],
+          progress: primary
+            ? `Cloning from ${primary.instance.name}`
+            : 'Creating the data',
+        },
+        control =>
+          createInstance(ctx, engine, instance, nodes[index], primary, control),
+      ),
+    ),
+  );
+}
+
+/**
+ * The work of one create-instance operation: creates the instance (a
+ * replica clones the primary's data; a half-made one is removed by the
+ * runtime when this fails), records the first primary, and waits until it
+ * answers. Aborted, it removes the instance it made.
+ */
+async function createInstance(
+  ctx: ReconcileContext,
+  engine: EngineContext,
+  instance: string,
+  node: string,
+  primary: ObservedInstance | undefined,
+  control: OperationControl,
+): Promise<void> {
+  const role = primary ? 'replica' : 'primary';
+  await ctx.recordEvent(
+    'Normal',
+    'CreatingInstance',
+    `Creating instance ${instance} on ${node} as ${role}${
+      primary ? `, cloning from ${primary.instance.name}` : ''
+    }`,
+  );
+  let created: RuntimeInstance;
+  try {
+    created = await ctx.runtime.ensureInstance(
+      instanceRequest(ctx, engine, instance, node, primary),
+    );
+  } catch (error) {
+    throw instanceFailure(
+      ctx,
+      `Could not create instance ${instance} on ${node} as ${role}`,
+      error,
+    );
+  }
+  if (control.signal.aborted) {
+    await ctx.runtime.removeInstance(ctx.key, instance);
+    return;
+  }
+  if (!primary) await ctx.setPrimary(instance);
+  control.report('Waiting until it answers');
+  await waitUntilReady(ctx, engine, created);
+  await ctx.recordEvent(
+    'Normal',
+    'InstanceCreated',
+    `Created instance ${instance} on ${node} as ${role}`,
+  );
 }
 
 async function removeSurplus(
@@ -289,7 +353,7 @@ async function removeSurplus(
  */
 async function withExisting(
   ctx: ReconcileContext,
-  existing: RuntimeInstance[],
+  existing: Planned[],
 ): Promise<VolumeAllocation[]> {
   const cluster = clusterRefOf(ctx.cluster);
   const allocations = await ctx.allocations();
@@ -303,4 +367,14 @@ async function withExisting(
     })),
   ).filter(allocation => !recorded.has(allocation.volume));
   return [...allocations, ...missing];
+}
+
+/** Whether `error` or one of its causes is a `type`. */
+function hasCause(error: unknown, type: typeof ConflictError): boolean {
+  let current: unknown = error;
+  while (current instanceof Error) {
+    if (current instanceof type) return true;
+    current = (current as Error).cause;
+  }
+  return false;
 }

@@ -97,6 +97,24 @@ function PendingRestart({ cluster }: { cluster: ClusterResource }) {
   );
 }
 
+/** Long work under way, e.g. "Creating payments-db-2 on node-c: Cloning from payments-db-0". */
+function Operations({ cluster }: { cluster: ClusterResource }) {
+  const operations = cluster.status?.operations ?? [];
+  if (operations.length === 0) return null;
+  return (
+    <Flex direction="column" gap="1" aria-label="Operations">
+      {operations.map(operation => (
+        <Text key={operation.id} variant="body-small">
+          Creating {operation.target}
+          {operation.node && ` on ${operation.node}`}
+          {operation.progress && `: ${operation.progress}`} (since{' '}
+          {new Date(operation.startedAt).toLocaleTimeString()})
+        </Text>
+      ))}
+    </Flex>
+  );
+}
+
 /**
  * A cluster's health in plain words: phase, conditions, engine, every
  * instance, the endpoints (never credentials) and the last change of
@@ -126,6 +144,7 @@ export function ClusterHealth({ cluster }: { cluster: ClusterResource }) {
         />
       )}
       <PendingRestart cluster={cluster} />
+      <Operations cluster={cluster} />
       <Conditions cluster={cluster} />
       <Flex gap="6" style={{ flexWrap: 'wrap' }}>
         <Field label="Engine">

@@ -123,6 +123,36 @@ describe('ClusterHealthCard', () => {
     ).toBeInTheDocument();
   });
 
+  it('shows the long work under way, and a deletion in progress', async () => {
+    const cluster = clusterIn('ready');
+    cluster.status!.operations = [
+      {
+        id: 'op-1',
+        kind: 'create-instance',
+        target: 'payments-db-2',
+        node: 'node-c',
+        phase: 'Running',
+        progress: 'Cloning from payments-db-0',
+        startedAt: '2026-12-06T10:00:00.000Z',
+      },
+    ];
+    cluster.status!.phase = 'Deleting';
+    await renderForEntity(<ClusterHealthCard />, {
+      entity: databaseResource,
+      api: { getCluster: async () => cluster },
+    });
+
+    const operations = await screen.findByLabelText('Operations');
+    expect(
+      within(operations).getByText(content =>
+        content.startsWith(
+          'Creating payments-db-2 on node-c: Cloning from payments-db-0',
+        ),
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Deleting')).toBeInTheDocument();
+  });
+
   it('shows a degraded cluster and the instance that is not ready', async () => {
     await renderForEntity(<ClusterHealthCard />, {
       entity: databaseResource,
