@@ -23,6 +23,7 @@ import {
   EngineUser,
 } from './engineUser';
 import { makeDirsBelow, removeDirAndEmptyParents } from './files';
+import { killProcessesWorkingIn } from './processes';
 import { KeyedMutex } from '../KeyedMutex';
 import {
   instanceLabel,
@@ -403,12 +404,24 @@ export class InstanceManager {
   }
 
   /**
-   * Stops the instance's server, then removes its resource groups, throttle
-   * group and volume (which need it gone), then its directory.
+   * Stops the instance's server and any engine program still working in
+   * it (left by a backend that stopped mid-clone), then removes its
+   * resource groups, throttle group and volume (which need them gone),
+   * then its directory.
    */
   private async discard(plain: InstancePaths, record: InstanceRecord) {
     const paths = onVolume(plain, record);
     await this.options.supervisor.stop(paths.dir, serverIdentity(paths));
+    const leftovers = await killProcessesWorkingIn(paths.dir);
+    if (leftovers.length) {
+      this.options.logger.warn(
+        `Killed engine programs ${leftovers.join(
+          ', ',
+        )} left running in instance ${
+          record.instance
+        } by a backend that stopped`,
+      );
+    }
     await this.options.limits.remove(record.cluster, record.instance);
     if (record.volume) await this.options.volumes.remove(record.volume);
     // Up to the node's directory, which stands for the node itself.

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -399,6 +399,32 @@ describe('LocalRuntime', () => {
       runtime.removeInstance(cluster, 'ledger-0'),
     ).resolves.toBeUndefined();
     expect(events).toEqual([]); // a requested stop is not an event
+  });
+
+  it('kills an engine program left working in an instance it removes', async () => {
+    const runtime = await testbed.runtime();
+    const cluster = clusterKey('orphaned');
+    const ctx = await context(runtime, cluster);
+    await runtime.ensureInstance(primaryRequest(cluster, ctx));
+    const dataDir = path.join(
+      testbed.rootDir,
+      'nodes/node-a/default/orphaned/orphaned-0/data',
+    );
+    // As a clone a backend started before it was killed would go on.
+    const orphan = spawn('sleep', ['600'], {
+      cwd: dataDir,
+      detached: true,
+      stdio: 'ignore',
+    });
+    const exited = new Promise(resolve => orphan.once('exit', resolve));
+
+    await runtime.removeInstance(cluster, 'orphaned-0');
+
+    await expect(exited).resolves.toBeDefined();
+    await expect(fs.stat(dataDir)).rejects.toThrow(/ENOENT/);
+    expect(testbed.loggedText()).toMatch(
+      new RegExp(`Killed engine programs ${orphan.pid} left running`),
+    );
   });
 
   it('keeps credentials in a 0600 file and never logs them', async () => {

@@ -105,3 +105,36 @@ export function acceptsConnections(
 export function sleep(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, ms));
 }
+
+/**
+ * Kills the processes working inside `dir` (their working directory is in
+ * it) and waits until they are gone: an engine program (a clone, a
+ * restore) that a backend which stopped abruptly left running, and that
+ * would otherwise go on writing into an instance being removed. Engine
+ * programs run in the instance's data directory (`runProgram`). Returns
+ * their pids. Linux only; elsewhere nothing is found.
+ */
+export async function killProcessesWorkingIn(dir: string): Promise<number[]> {
+  const entries = await fs.readdir('/proc').catch(() => [] as string[]);
+  const found: number[] = [];
+  for (const entry of entries) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    const cwd = await fs.readlink(`/proc/${pid}/cwd`).catch(() => undefined);
+    if (cwd === dir || cwd?.startsWith(`${dir}/`)) found.push(pid);
+  }
+  for (const pid of found) signalServer(pid, 'SIGKILL', false);
+  await waitUntilGone(
+    async () =>
+      found.some(pid => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      }),
+    5000,
+  );
+  return found;
+}
