@@ -217,7 +217,7 @@ export class ClusterController {
       await this.#operations.abortAll(0);
       return;
     }
-    await this.#operations.failStale();
+    await this.#operations.interruptStale();
     for (const uid of await this.#options.clusters.listUids()) {
       this.#enqueueUnlessBackingOff(uid);
     }

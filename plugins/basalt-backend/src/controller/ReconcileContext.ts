@@ -100,6 +100,14 @@ export interface ClusterScope {
 export interface ClusterOperations {
   /** Those running now, in any backend, as recorded. */
   running(kind: ClusterOperationKind): Promise<StoredOperation[]>;
+  /**
+   * Those whose backend stopped before they ended (see
+   * {@link OperationRunner.interruptStale}), until {@link undone} says
+   * what each left is undone.
+   */
+  interrupted(kind: ClusterOperationKind): Promise<StoredOperation[]>;
+  /** Records that what an interrupted operation left is undone. */
+  undone(operation: StoredOperation): Promise<void>;
   /** Those that failed since the last call, each handed out once. */
   takeFailures(kind: ClusterOperationKind): FailedOperation[];
   /** Starts `work` as an operation of the cluster and answers at once. */

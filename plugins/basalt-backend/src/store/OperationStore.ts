@@ -73,7 +73,8 @@ function rowToStored(row: OperationRow): StoredOperation {
 /**
  * Records operations: long work on a cluster that runs apart from the
  * controller's passes. A Running operation renews its heartbeat; one whose
- * heartbeat stopped (its backend died) is failed by {@link failStale}.
+ * heartbeat stopped (its backend died) is marked Interrupted by
+ * {@link interruptStale}, and Failed once what it left is undone.
  */
 export class OperationStore {
   constructor(private readonly knex: Knex) {}
@@ -129,21 +130,36 @@ export class OperationStore {
   }
 
   /**
-   * Fails the running operations whose heartbeat is older than
+   * Marks Interrupted the running operations whose heartbeat is older than
    * `staleBefore` (ISO 8601): the backend running them stopped. Returns
    * them as they were.
    */
-  async failStale(staleBefore: string): Promise<StoredOperation[]> {
+  async interruptStale(staleBefore: string): Promise<StoredOperation[]> {
     const rows = await this.knex<OperationRow>(TABLE)
       .where({ phase: 'Running' })
       .andWhere('heartbeat_at', '<', staleBefore);
     for (const row of rows) {
       await this.finish(row.id, {
-        phase: 'Failed',
-        error: 'Interrupted: the backend running it stopped before it ended',
+        phase: 'Interrupted',
+        error: 'The backend running it stopped before it ended',
       });
     }
     return rows.map(rowToStored);
+  }
+
+  /** The cluster's interrupted operations whose leftovers are not undone. */
+  async listInterrupted(clusterUid: string): Promise<StoredOperation[]> {
+    const rows = await this.knex<OperationRow>(TABLE)
+      .where({ cluster_uid: clusterUid, phase: 'Interrupted' })
+      .orderBy('started_at');
+    return rows.map(rowToStored);
+  }
+
+  /** Fails an interrupted operation once what it left is undone. */
+  async undone(id: string): Promise<void> {
+    await this.knex<OperationRow>(TABLE)
+      .where({ id, phase: 'Interrupted' })
+      .update({ phase: 'Failed' });
   }
 
   /** Forgets a deleted cluster's operations. */

@@ -118,7 +118,9 @@ export interface FailoverRecord {
 export type ClusterOperationKind = 'create-instance';
 
 /**
- * Phases of an operation: it runs, then ends one way.
+ * Phases of an operation: it runs, then ends one way. `Interrupted`: the
+ * backend running it stopped before it ended; the controller undoes what
+ * it left (e.g. a half-made instance), and it is `Failed` from then on.
  *
  * @public
  */
@@ -126,7 +128,8 @@ export type ClusterOperationPhase =
   | 'Running'
   | 'Succeeded'
   | 'Failed'
-  | 'Cancelled';
+  | 'Cancelled'
+  | 'Interrupted';
 
 /**
  * Long work under way on a cluster (e.g. cloning a replica), which runs

@@ -124,7 +124,7 @@ describe.each(STORE_DATABASES)('OperationRunner on %s', kind => {
     await ended('uid-2');
   });
 
-  it('fails the operations of a backend that stopped, once their heartbeat is stale', async () => {
+  it('interrupts the operations of a backend that stopped, once their heartbeat is stale', async () => {
     // Recorded by a backend that died: nothing renews its heartbeat.
     await store.start({
       ...request,
@@ -134,9 +134,15 @@ describe.each(STORE_DATABASES)('OperationRunner on %s', kind => {
     const live = controllable();
     await runner.start({ ...request, target: 'db-2' }, live.work);
 
-    const stale = await runner.failStale();
+    const stale = await runner.interruptStale();
 
     expect(stale.map(o => o.id)).toEqual(['orphan']);
+    // Interrupted until its cluster's next pass undoes what it left.
+    expect(await store.listInterrupted('uid-1')).toMatchObject([
+      { id: 'orphan', phase: 'Interrupted' },
+    ]);
+    await store.undone('orphan');
+    expect(await store.listInterrupted('uid-1')).toEqual([]);
     expect((await store.listRunning('uid-1')).map(o => o.target)).toEqual([
       'db-2',
     ]);

@@ -44,7 +44,8 @@ const DEFAULT_HEARTBEAT_MS = 2000;
  * heartbeat and ends Succeeded, Failed (with the condition reason of its
  * error) or Cancelled; when it ends its cluster is queued again. Work is
  * aborted on request (e.g. the cluster is deleted), when the backend stops
- * and when it loses the leadership.
+ * and when it loses the leadership. One whose backend died is marked
+ * Interrupted by the next leader ({@link OperationRunner.interruptStale}).
  */
 export class OperationRunner {
   readonly #running = new Map<string, Running>();
@@ -150,17 +151,20 @@ export class OperationRunner {
   }
 
   /**
-   * Fails the operations whose backend stopped (their heartbeat is stale)
-   * and queues their clusters, which start the work again.
+   * Marks Interrupted the operations whose backend stopped (their
+   * heartbeat is stale) and queues their clusters, whose next pass undoes
+   * what each left and starts the work again.
    */
-  async failStale(): Promise<StoredOperation[]> {
+  async interruptStale(): Promise<StoredOperation[]> {
     const staleBefore = new Date(Date.now() - this.staleAfterMs);
-    const stale = await this.deps.store.failStale(staleBefore.toISOString());
+    const stale = await this.deps.store.interruptStale(
+      staleBefore.toISOString(),
+    );
     for (const operation of stale) {
       this.deps.logger.warn(
         `Operation ${operation.kind} ${operation.target ?? ''} of cluster ${
           operation.clusterUid
-        } was interrupted (its backend stopped); it is started again`,
+        } was interrupted (its backend stopped); it is undone and started again`,
       );
       this.deps.onFinished(operation.clusterUid);
     }

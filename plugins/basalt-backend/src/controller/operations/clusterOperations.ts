@@ -17,6 +17,9 @@ export function clusterOperations(
   return {
     running: async kind =>
       (await store.listRunning(uid)).filter(o => o.kind === kind),
+    interrupted: async kind =>
+      (await store.listInterrupted(uid)).filter(o => o.kind === kind),
+    undone: operation => store.undone(operation.id),
     takeFailures: kind => runner.takeFailures(uid, kind),
     start: (request, work) =>
       runner.start({ ...request, clusterUid: uid, generation }, work),

@@ -41,7 +41,8 @@ export interface InstancesOutcome {
  * their node, cloned from the primary onto other ready nodes), and removes
  * surplus replicas (never the primary). Creating an instance is an
  * operation: this pass starts it and returns; instances being created are
- * left out of the rest until they are done. A creation that failed is
+ * left out of the rest until they are done, and what a creation
+ * interrupted by a backend that stopped left is removed first. A creation that failed is
  * reported as this pass's failure, and started again by a later pass.
  * Returns the instances as probed afterwards.
  */
@@ -50,6 +51,7 @@ export async function ensureInstances(
   engine: EngineContext,
 ): Promise<InstancesOutcome> {
   const { runtime, key } = ctx;
+  await undoInterrupted(ctx);
   const creating = await ctx.operations.running('create-instance');
   const beingCreated = new Set(creating.map(o => o.target));
   const listed = async () =>
@@ -95,6 +97,24 @@ export async function ensureInstances(
     observed = await removeSurplus(ctx, observed, primary, -missing);
   }
   return { observed, failover, creating };
+}
+
+/**
+ * Removes what creations interrupted by a backend that stopped left (a
+ * half-cloned replica, a first primary that never answered), so the
+ * instance is created afresh: never adopted half-made, never left behind.
+ */
+async function undoInterrupted(ctx: ReconcileContext): Promise<void> {
+  for (const operation of await ctx.operations.interrupted('create-instance')) {
+    const instance = operation.target!;
+    await ctx.runtime.removeInstance(ctx.key, instance);
+    await ctx.recordEvent(
+      'Warning',
+      'CreationInterrupted',
+      `Removed instance ${instance} on ${operation.node}: its creation was interrupted when the backend running it stopped; it is created afresh`,
+    );
+    await ctx.operations.undone(operation);
+  }
 }
 
 /** An instance being created, as far as naming and placement go. */

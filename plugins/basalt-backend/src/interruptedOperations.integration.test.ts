@@ -1,0 +1,150 @@
+import { startTestBackend } from '@backstage/backend-test-utils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { mockServices } from '@backstage/backend-test-utils';
+import { JsonObject } from '@backstage/types';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { basaltPlugin } from './plugin';
+import {
+  BackendProcess,
+  startBackendProcess,
+} from './__testUtils__/backendProcess';
+import { connect } from './__testUtils__/clusterApi';
+import {
+  clientOf,
+  postgresManifest,
+  untilReady,
+} from './__testUtils__/testBackend';
+import { processesMentioning } from './runtime/local/__testUtils__/testbed';
+import { eventually } from './testUtils/eventually';
+import { killProcessesUnder } from './testUtils/killProcessesUnder';
+
+jest.setTimeout(300_000);
+
+const REF = { namespace: 'payments', name: 'clone-db' };
+// Throttled volumes: the replica's clone takes long enough to be cut.
+const spec = (replicas: number) => ({
+  replicas,
+  storage: { size: '300Mi', throughput: '1Mi' },
+});
+
+describe('a backend killed with SIGKILL in the middle of a clone', () => {
+  let rootDir: string;
+  let crashed: BackendProcess | undefined;
+  let successor: Awaited<ReturnType<typeof startTestBackend>> | undefined;
+
+  /** Both backends' config: the same store and the same root directory. */
+  const config = (): JsonObject => ({
+    backend: {
+      database: {
+        client: 'better-sqlite3',
+        connection: { directory: join(rootDir, 'sqlite') },
+      },
+    },
+    basalt: {
+      controller: { resyncInterval: '1s', leaseDuration: '5s' },
+      runtimes: {
+        local: {
+          rootDir,
+          nodes: ['node-a', 'node-b'],
+          ports: { from: 32000, to: 32099 },
+        },
+      },
+    },
+  });
+
+  beforeAll(() => {
+    rootDir = mkdtempSync(join(tmpdir(), 'basalt-crash-'));
+    chmodSync(rootDir, 0o755); // the engine user must be able to reach it
+  });
+
+  afterAll(async () => {
+    await successor?.stop();
+    await crashed?.kill();
+    await killProcessesUnder(rootDir);
+    rmSync(rootDir, { recursive: true, force: true });
+  });
+
+  it('lets the next backend undo the half-made replica and clone it again, nothing twice, nothing left behind', async () => {
+    crashed = await startBackendProcess(config());
+    const first = crashed.client();
+    await first.applyCluster(postgresManifest(REF.name, spec(1)));
+    const single = await untilReady(first, REF, 1, undefined, 120_000);
+    const writer = await connect(single, 'readWrite');
+    await writer.query('create table ledger (note text)');
+    await writer.query("insert into ledger values ('before the crash')");
+    await writer.end();
+
+    await first.applyCluster(postgresManifest(REF.name, spec(2)));
+    // Cut while the replica's data is being copied.
+    await eventually(
+      async () => {
+        const cluster = await first.getCluster(REF);
+        const cloning = cluster.status?.operations?.some(
+          o => o.kind === 'create-instance' && o.phase === 'Running',
+        );
+        return cloning && (await cloneTools(rootDir)).length > 0
+          ? true
+          : undefined;
+      },
+      { what: 'the replica being cloned', timeoutMs: 60_000 },
+    );
+    await crashed.kill();
+
+    successor = await startTestBackend({
+      features: [
+        basaltPlugin,
+        schedulerServiceFactory,
+        mockServices.rootLogger.factory({ level: 'warn' }),
+        mockServices.rootConfig.factory({ data: config() }),
+      ],
+    });
+    const client = clientOf(successor.server);
+    const after = await untilReady(
+      client,
+      REF,
+      2,
+      cluster => !cluster.status?.operations?.length,
+      240_000,
+    );
+
+    const events = await client.listClusterEvents(REF, { limit: 100 });
+    expect(events.map(e => e.reason)).toContain('CreationInterrupted');
+    // Nothing twice: two instances, two servers, one clone at a time.
+    expect(after.status!.instances.map(i => i.name).sort()).toEqual([
+      'clone-db-0',
+      'clone-db-1',
+    ]);
+    expect(await processesMentioning(join(rootDir, 'nodes'))).toHaveLength(2);
+    expect(await cloneTools(rootDir)).toEqual([]);
+    // Nothing left behind: no instance directory but the two.
+    expect(instanceDirs(rootDir).sort()).toEqual(['clone-db-0', 'clone-db-1']);
+    // Nothing lost: the replica has what the primary had.
+    const reader = await eventually(() => connect(after, 'readOnly'), {
+      what: 'the read-only endpoint',
+    });
+    const { rows } = await reader.query('select note from ledger');
+    await reader.end();
+    expect(rows).toEqual([{ note: 'before the crash' }]);
+  });
+});
+
+/** The clone programs running for instances under `rootDir`. */
+async function cloneTools(rootDir: string): Promise<number[]> {
+  const running = await processesMentioning('pg_basebackup');
+  const ours = await processesMentioning(rootDir);
+  return running.filter(pid => ours.includes(pid));
+}
+
+/** The cluster's instance directories on every node. */
+function instanceDirs(rootDir: string): string[] {
+  return ['node-a', 'node-b'].flatMap(node => {
+    const dir = join(rootDir, 'nodes', node, REF.namespace, REF.name);
+    try {
+      return readdirSync(dir);
+    } catch {
+      return [];
+    }
+  });
+}
