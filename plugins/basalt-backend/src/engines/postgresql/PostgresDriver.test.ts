@@ -80,6 +80,23 @@ describe('PostgresDriver', () => {
       ).resolves.toEqual([]);
     });
 
+    it('creates accounts on a primary whose writes are locked: the lock stops clients, not Basalt', async () => {
+      const { address, context } = await startPrimary(spec);
+      await driver.setWritesLocked(address, context, true);
+      const app = {
+        username: 'app',
+        password: context.credentials.accounts.app,
+      };
+
+      await expect(
+        driver.ensureDatabasesAndAccounts(address, context),
+      ).resolves.toContain('Created account app (readwrite)');
+      await expect(
+        query(address, app, 'create table t (id int)', 'payments'),
+      ).rejects.toThrow(/read-only transaction/);
+      await driver.setWritesLocked(address, context, false);
+    });
+
     it("gives each account its role's privileges on its databases only", async () => {
       const { address, context } = await startPrimary(spec);
       await driver.ensureDatabasesAndAccounts(address, context);

@@ -57,6 +57,11 @@ export async function connect(
       password: login.password,
       database: options.database ?? 'postgres',
       application_name: options.applicationName ?? 'basalt',
+      // Basalt's own sessions write even while the primary's writes are
+      // locked (a final backup, volume protection): the lock is for
+      // clients, and Basalt's steps (e.g. creating an account) must not
+      // fail on it.
+      options: '-c default_transaction_read_only=off',
       connectionTimeoutMillis: options.connectTimeoutMs,
       query_timeout: options.queryTimeoutMs,
     });
