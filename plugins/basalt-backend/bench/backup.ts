@@ -39,18 +39,7 @@ import { DATABASE, NAMESPACE, waitUntilReady } from './lib/cluster';
 import { readCredentials } from './lib/credentials';
 import { pollUntil } from './lib/time';
 import { MB, mb, report, sec, Trial } from './lib/backupReport';
-
-function option(name: string): string | undefined {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : undefined;
-}
-
-function count(name: string, fallback: number): number {
-  const value = option(name) ?? String(fallback);
-  if (!/^\d+$/.test(value) || Number(value) < 1)
-    throw new Error(`--${name}: a whole number ≥ 1, not '${value}'`);
-  return Number(value);
-}
+import { count } from './lib/options';
 
 const scale = count('scale', 68);
 const trials = count('trials', 3);

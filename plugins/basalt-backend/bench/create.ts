@@ -13,9 +13,10 @@ import { measureFloor } from './floor';
 import { startBenchBackend } from './lib/backend';
 import { readCredentials } from './lib/credentials';
 import { median } from './lib/stats';
+import { count } from './lib/options';
 import { sleep } from './lib/time';
 
-const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
+const runs = count('runs', 5);
 
 async function tryWrite(cluster: ClusterResource): Promise<boolean> {
   const endpoint = cluster.status?.endpoints.readWrite;

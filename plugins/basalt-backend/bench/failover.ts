@@ -39,31 +39,16 @@ import {
   TrialContext,
   TrialResult,
 } from './lib/trials';
+import { choice, count, option } from './lib/options';
 import { AckWriter } from './lib/writer';
 
 type Mode = 'async' | 'sync';
 
-function option(name: string): string | undefined {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : undefined;
-}
-
-function count(name: string, fallback: number): number {
-  const value = option(name) ?? String(fallback);
-  if (!/^\d+$/.test(value))
-    throw new Error(`--${name}: a whole number, not '${value}'`);
-  return Number(value);
-}
-
 const trials = count('trials', 10);
-if (trials < 1) throw new Error('--trials: at least 1');
-const switchovers = count('switchovers', trials);
-const busy = count('busy', 0);
-const kill = (option('kill') ?? 'postmaster') as KillMode;
+const switchovers = count('switchovers', trials, 0);
+const busy = count('busy', 0, 0);
+const kill = choice<KillMode>('kill', ['postmaster', 'group'], 'postmaster');
 const modes = (option('modes') ?? 'async,sync').split(',') as Mode[];
-if (!['postmaster', 'group'].includes(kill)) {
-  throw new Error(`--kill: postmaster or group, not '${kill}'`);
-}
 if (!modes.length || modes.some(m => m !== 'async' && m !== 'sync')) {
   throw new Error(`--modes: async, sync or async,sync, not '${modes}'`);
 }

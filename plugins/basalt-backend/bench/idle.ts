@@ -11,19 +11,14 @@
 import { startBenchBackend } from './lib/backend';
 import { haManifest, NAMESPACE, waitUntilReady } from './lib/cluster';
 import { engineCpuSeconds, ownCpuSeconds } from './lib/cpuTime';
+import { count } from './lib/options';
 import { sleep } from './lib/time';
 
 /** What an idle replicated cluster may cost the machine, in % of a core. */
 const TARGET_PERCENT_PER_CLUSTER = 0.3;
 
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index < 0 ? NaN : Number(process.argv[index + 1]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-}
-
-const clusters = option('clusters', 10);
-const windowSeconds = option('window', 60);
+const clusters = count('clusters', 10);
+const windowSeconds = count('window', 60);
 
 /** CPU seconds used by the engines and by this process over the window. */
 async function measure(rootDir: string, abort: AbortSignal) {

@@ -15,14 +15,7 @@ import { PlacementEngine } from '../src/pools/placement';
 import { PlacementRefusedError } from '../src/pools/refusal';
 import { NodePool, PlacementRequest, PoolUsage } from '../src/pools/types';
 import { median } from './lib/stats';
-
-function count(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? process.argv[index + 1] : String(fallback);
-  if (!/^\d+$/.test(value) || Number(value) < 1)
-    throw new Error(`--${name}: a whole number ≥ 1, not '${value}'`);
-  return Number(value);
-}
+import { count } from './lib/options';
 
 const NODES = count('nodes', 10_000);
 const VOLUMES = count('volumes', 100_000);

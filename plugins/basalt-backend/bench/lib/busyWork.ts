@@ -1,3 +1,4 @@
+import { ClusterResource } from '@basalt/plugin-basalt-common';
 import { BenchBackend } from './backend';
 import { NAMESPACE } from './cluster';
 import { pollUntil, sleep } from './time';
@@ -15,6 +16,11 @@ function slowManifest(name: string, replicas: number) {
       terminationPolicy: 'Delete',
     },
   };
+}
+
+/** Whether the cluster has an operation (its replica's clone) running. */
+function isCloning(cluster: ClusterResource): boolean {
+  return !!cluster.status?.operations?.length;
 }
 
 /**
@@ -67,38 +73,38 @@ export class BusyWork {
     }
   }
 
+  /** The busy clusters that have a status; one the API cannot give is left out. */
+  async #clusters(): Promise<ClusterResource[]> {
+    const clusters = await Promise.all(
+      this.#names.map(name =>
+        this.backend.get(`${NAMESPACE}/${name}`).catch(() => undefined),
+      ),
+    );
+    return clusters.filter((c): c is ClusterResource => !!c?.status);
+  }
+
   async #cloning(): Promise<number> {
-    let count = 0;
-    for (const name of this.#names) {
-      const cluster = await this.backend
-        .get(`${NAMESPACE}/${name}`)
-        .catch(() => undefined);
-      if (cluster?.status?.operations?.length) count++;
-    }
-    return count;
+    return (await this.#clusters()).filter(isCloning).length;
   }
 
   async #churn(): Promise<void> {
     while (this.#running) {
       let cloning = 0;
-      for (const name of this.#names) {
-        const cluster = await this.backend
-          .get(`${NAMESPACE}/${name}`)
-          .catch(() => undefined);
-        if (!cluster?.status) continue;
-        if (cluster.status.operations?.length) {
+      for (const cluster of await this.#clusters()) {
+        if (isCloning(cluster)) {
           cloning++;
           continue;
         }
         const { replicas } = cluster.spec;
+        const status = cluster.status!;
         const settled =
-          cluster.status.observedGeneration === cluster.metadata.generation &&
-          cluster.status.instances.length === replicas &&
-          cluster.status.instances.every(i => i.ready);
+          status.observedGeneration === cluster.metadata.generation &&
+          status.instances.length === replicas &&
+          status.instances.every(i => i.ready);
         if (settled) {
           // Down to one, then back to two: a new clone.
           await this.backend
-            .apply(slowManifest(name, replicas === 2 ? 1 : 2))
+            .apply(slowManifest(cluster.metadata.name, replicas === 2 ? 1 : 2))
             .catch(() => {});
         }
       }
