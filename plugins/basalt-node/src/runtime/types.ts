@@ -121,6 +121,13 @@ export interface InstanceRequest {
    * can never start as one. Absent: as the data is.
    */
   role?: InstanceRoleRequest;
+  /**
+   * Aborts creating the instance's data (a clone, a restore) when fired:
+   * the runtime stops the engine program at work, removes what was made
+   * and rejects. A runtime that cannot stop it lets the creation run to
+   * its end; an instance that already exists is not affected.
+   */
+  signal?: AbortSignal;
 }
 
 /**

@@ -383,9 +383,11 @@ export class InstanceManager {
       await fs.mkdir(paths.dataDir, { mode: 0o700 });
       await chownToEngineUser(paths.dataDir, this.options.user);
     }
-    const host = this.engineHost(paths, record.port, binDir);
+    const host = this.engineHost(paths, record.port, binDir, request.signal);
     const startedAt = Date.now();
     await initializeData(request, host);
+    // Cancelled between programs: what was made goes (see create).
+    request.signal?.throwIfAborted();
     const ms = Date.now() - startedAt;
     this.options.logger.info(
       `Created instance ${instanceLabel(
@@ -466,7 +468,12 @@ export class InstanceManager {
     );
   }
 
-  private engineHost(paths: InstancePaths, port: number, binDir: string) {
+  private engineHost(
+    paths: InstancePaths,
+    port: number,
+    binDir: string,
+    signal?: AbortSignal,
+  ) {
     return new LocalEngineHost({
       dataDir: paths.dataDir,
       scratchDir: paths.dir,
@@ -474,6 +481,7 @@ export class InstanceManager {
       binDir,
       user: this.options.user,
       archiveDir: paths.archiveDir,
+      signal,
     });
   }
 

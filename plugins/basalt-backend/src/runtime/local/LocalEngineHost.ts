@@ -46,6 +46,8 @@ export interface LocalEngineHostOptions {
   user: EngineUser;
   /** Where the engine leaves files for archiving; see EngineHost.archiveDir. */
   archiveDir?: string;
+  /** Stops the programs run through this host (see InstanceRequest.signal). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -83,6 +85,7 @@ export class LocalEngineHost implements EngineHost {
       env: { ...engineEnvironment(this.options.binDir), ...options?.env },
       user: this.options.user,
       timeoutMs: options?.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
+      signal: this.options.signal,
     });
   }
 
@@ -154,7 +157,12 @@ export class LocalEngineHost implements EngineHost {
   }
 
   unpack(body: Readable): Promise<void> {
-    return unpackInto(this.dataDir, body, this.options.user);
+    return unpackInto(
+      this.dataDir,
+      body,
+      this.options.user,
+      this.options.signal,
+    );
   }
 
   async withPrivateDir<T>(use: (dir: string) => Promise<T>): Promise<T> {
@@ -204,14 +212,15 @@ export class LocalEngineHost implements EngineHost {
  * Unpacks a gzip-compressed tar from `body` into `dir` with tar, run as the
  * engine's user so that everything unpacked is the engine's, whatever the
  * archive says (`--no-same-owner`). Rejects with `body`'s error when it
- * fails (tar is then killed, even if it had finished: an archive that
- * fails its check at its end must not count), or with tar's when it does;
- * resolves only once tar has exited.
+ * fails or `signal` fires (tar is then killed, even if it had finished: an
+ * archive that fails its check at its end must not count), or with tar's
+ * when it does; resolves only once tar has exited.
  */
 async function unpackInto(
   dir: string,
   body: Readable,
   user: EngineUser,
+  signal?: AbortSignal,
 ): Promise<void> {
   const tar = await findTar();
   const child = spawn(tar, ['-xzf', '-', '-C', dir, '--no-same-owner'], {
@@ -233,7 +242,7 @@ async function unpackInto(
   );
   let bodyError: unknown;
   try {
-    await pipeline(body, child.stdin!);
+    await pipeline(body, child.stdin!, ...(signal ? [{ signal }] : []));
   } catch (error) {
     // EPIPE: tar stopped reading; its exit status says why.
     if ((error as NodeJS.ErrnoException).code !== 'EPIPE') {

@@ -28,6 +28,8 @@ export function runProgram(options: {
   env: Record<string, string>;
   user: EngineUser;
   timeoutMs: number;
+  /** Kills the program (its whole process group) when fired. */
+  signal?: AbortSignal;
 }): Promise<{ stdout: string; stderr: string }> {
   const name = path.basename(options.file);
   return new Promise((resolve, reject) => {
@@ -50,10 +52,16 @@ export function runProgram(options: {
     child.stderr!.on('data', collect('stderr'));
 
     let timedOut = false;
+    const killGroup = () => {
+      if (child.pid) signalServer(child.pid, 'SIGKILL', true);
+    };
     const timer = setTimeout(() => {
       timedOut = true;
-      if (child.pid) signalServer(child.pid, 'SIGKILL', true);
+      killGroup();
     }, options.timeoutMs);
+    const { signal } = options;
+    if (signal?.aborted) killGroup();
+    signal?.addEventListener('abort', killGroup, { once: true });
 
     const fail = (what: string, cause?: Error) => {
       const tail = lastLines(output.stderr || output.stdout, 10);
@@ -66,16 +74,26 @@ export function runProgram(options: {
         ),
       );
     };
-    child.once('error', error => {
+    const settle = () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', killGroup);
+    };
+    child.once('error', error => {
+      settle();
       fail('could not be run', error);
     });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
+    child.once('close', (code, exitSignal) => {
+      settle();
       if (timedOut) {
         fail(`did not finish within ${options.timeoutMs} ms`);
+      } else if (signal?.aborted) {
+        fail('was stopped: its work was cancelled');
       } else if (code !== 0) {
-        fail(signal ? `was killed by ${signal}` : `exited with code ${code}`);
+        fail(
+          exitSignal
+            ? `was killed by ${exitSignal}`
+            : `exited with code ${code}`,
+        );
       } else {
         resolve(output);
       }
