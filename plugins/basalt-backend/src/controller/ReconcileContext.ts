@@ -110,6 +110,12 @@ export interface ClusterOperations {
   undone(operation: StoredOperation): Promise<void>;
   /** Those that failed since the last call, each handed out once. */
   takeFailures(kind: ClusterOperationKind): FailedOperation[];
+  /**
+   * Stops an operation that became pointless (e.g. a newer spec asks for
+   * fewer instances), without waiting for it; false when it was stopped
+   * already or runs in no backend that could stop it.
+   */
+  cancel(operation: StoredOperation): boolean;
   /** Starts `work` as an operation of the cluster and answers at once. */
   start(
     request: Pick<OperationRequest, 'kind' | 'target' | 'node' | 'progress'>,

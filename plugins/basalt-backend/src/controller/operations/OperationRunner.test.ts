@@ -107,6 +107,31 @@ describe.each(STORE_DATABASES)('OperationRunner on %s', kind => {
     expect(finished).toEqual(['uid-1']);
   });
 
+  it('aborts one operation without waiting, once, and queues its cluster when it has ended', async () => {
+    const pointless = controllable();
+    const needed = controllable();
+    const started = await runner.start(request, pointless.work);
+    await runner.start({ ...request, target: 'db-2' }, needed.work);
+
+    expect(runner.abort(started.id)).toBe(true);
+    expect(runner.abort(started.id)).toBe(false);
+    expect(runner.abort('unknown')).toBe(false);
+    expect(pointless.control().signal.aborted).toBe(true);
+    expect(needed.control().signal.aborted).toBe(false);
+
+    while (runner.runningHere('uid-1').length > 1) {
+      await new Promise(resolve => setTimeout(resolve, 10));
+    }
+    expect(finished).toEqual(['uid-1']);
+    expect((await store.listRunning('uid-1')).map(o => o.target)).toEqual([
+      'db-2',
+    ]);
+    // Cancelled is not a failure to report.
+    expect(runner.takeFailures('uid-1', 'create-instance')).toEqual([]);
+    needed.finish();
+    await ended();
+  });
+
   it('cancels a cluster’s operations and waits for them, leaving others running', async () => {
     const mine = controllable();
     const other = controllable();

@@ -122,10 +122,27 @@ export class OperationRunner {
     return taken;
   }
 
-  /** Aborts the cluster's operations and waits until each has ended. */
-  async cancel(clusterUid: string): Promise<void> {
+  /**
+   * Aborts one operation running here, without waiting for it: its
+   * cluster is queued when it has ended. False when it is not running here
+   * or was aborted already.
+   */
+  abort(id: string): boolean {
+    const running = this.#running.get(id);
+    if (!running || running.abort.signal.aborted) return false;
+    running.abort.abort();
+    return true;
+  }
+
+  /**
+   * Aborts the cluster's operations (of `kind`, when given) and waits
+   * until each has ended.
+   */
+  async cancel(clusterUid: string, kind?: ClusterOperationKind): Promise<void> {
     const mine = [...this.#running.values()].filter(
-      r => r.operation.clusterUid === clusterUid,
+      r =>
+        r.operation.clusterUid === clusterUid &&
+        (!kind || r.operation.kind === kind),
     );
     mine.forEach(r => r.abort.abort());
     await Promise.all(mine.map(r => r.done));

@@ -21,6 +21,7 @@ export function clusterOperations(
       (await store.listInterrupted(uid)).filter(o => o.kind === kind),
     undone: operation => store.undone(operation.id),
     takeFailures: kind => runner.takeFailures(uid, kind),
+    cancel: operation => runner.abort(operation.id),
     start: (request, work) =>
       runner.start({ ...request, clusterUid: uid, generation }, work),
   };

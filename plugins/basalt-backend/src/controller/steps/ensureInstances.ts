@@ -1,27 +1,25 @@
 import { ConflictError } from '@backstage/errors';
-import {
-  ClusterReasons,
-  FailoverRecord,
-  clusterRefOf,
-} from '@basalt/plugin-basalt-common';
+import { FailoverRecord } from '@basalt/plugin-basalt-common';
 import {
   EngineContext,
-  EngineUnavailableError,
   InstanceRoleRequest,
   replicationSourceOf,
   RuntimeInstance,
 } from '@basalt/plugin-basalt-node';
-import { ClusterReconcileError, rootCauseMessage } from '../errors';
+import { rootCauseMessage } from '../errors';
 import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
-import type { OperationControl } from '../operations/OperationRunner';
 import { StoredOperation } from '../../store';
+import {
+  asPlanned,
+  cancelPointless,
+  startCreating,
+  undoInterrupted,
+} from './createInstances';
 import { ensureFailover } from './ensureFailover';
+import { instanceFailure } from './instanceFailure';
 import { instanceRequest } from './instanceRequest';
-import { freeOrdinals, instanceName, ordinalOf } from './naming';
-import { VolumeAllocation } from '../../pools';
-import { volumeAllocations } from '../volumeAllocations';
-import { placeInstances } from './placeInstances';
-import { primaryOf, probeInstances, waitUntilReady } from './probeInstances';
+import { ordinalOf } from './naming';
+import { primaryOf, probeInstances } from './probeInstances';
 
 /** What {@link ensureInstances} found and did. */
 export interface InstancesOutcome {
@@ -41,10 +39,11 @@ export interface InstancesOutcome {
  * their node, cloned from the primary onto other ready nodes), and removes
  * surplus replicas (never the primary). Creating an instance is an
  * operation: this pass starts it and returns; instances being created are
- * left out of the rest until they are done, and what a creation
- * interrupted by a backend that stopped left is removed first. A creation that failed is
- * reported as this pass's failure, and started again by a later pass.
- * Returns the instances as probed afterwards.
+ * left out of the rest until they are done. What a creation interrupted by
+ * a backend that stopped left is removed first; creations a newer spec no
+ * longer needs are stopped before any instance is removed. A creation
+ * that failed is reported as this pass's failure, and started again by a
+ * later pass. Returns the instances as probed afterwards.
  */
 export async function ensureInstances(
   ctx: ReconcileContext,
@@ -91,35 +90,14 @@ export async function ensureInstances(
         primary,
       )),
     );
+  } else if (missing < 0 && creating.length > 0) {
+    await cancelPointless(ctx, creating, -missing);
   } else if (primary && missing < 0 && creating.length === 0) {
     // Only with a primary known: an instance that does not answer may be
     // the primary, and removing it would lose the cluster's data.
     observed = await removeSurplus(ctx, observed, primary, -missing);
   }
   return { observed, failover, creating };
-}
-
-/**
- * Removes what creations interrupted by a backend that stopped left (a
- * half-cloned replica, a first primary that never answered), so the
- * instance is created afresh: never adopted half-made, never left behind.
- */
-async function undoInterrupted(ctx: ReconcileContext): Promise<void> {
-  for (const operation of await ctx.operations.interrupted('create-instance')) {
-    const instance = operation.target!;
-    await ctx.runtime.removeInstance(ctx.key, instance);
-    await ctx.recordEvent(
-      'Warning',
-      'CreationInterrupted',
-      `Removed instance ${instance} on ${operation.node}: its creation was interrupted when the backend running it stopped; it is created afresh`,
-    );
-    await ctx.operations.undone(operation);
-  }
-}
-
-/** An instance being created, as far as naming and placement go. */
-function asPlanned(operation: StoredOperation): Planned {
-  return { name: operation.target!, node: operation.node! };
 }
 
 /**
@@ -198,147 +176,6 @@ async function startStopped(
   ];
 }
 
-/**
- * Why an instance could not be created or started, as the condition to
- * report: missing programs are the engine's problem, not this instance's;
- * an engine that refuses the cluster's configuration fails the same way
- * until the spec changes (`ConfigurationRejected`, not retried); anything
- * else is `InstanceFailed`, retried with backoff.
- */
-function instanceFailure(
-  ctx: ReconcileContext,
-  what: string,
-  error: unknown,
-): Error {
-  if (error instanceof EngineUnavailableError) return error;
-  const cause = rootCauseMessage(error);
-  const rejected = ctx.driver.configurationRejected?.(cause);
-  return rejected
-    ? new ClusterReconcileError(
-        ClusterReasons.ConfigurationRejected,
-        `${what}: the engine refuses the cluster's configuration (${rejected}); nothing is retried until the spec changes. ${cause}`,
-        error as Error,
-      )
-    : new ClusterReconcileError(
-        ClusterReasons.InstanceFailed,
-        `${what}: ${cause}`,
-        error as Error,
-      );
-}
-
-/** An instance by name and node: existing, or being created. */
-interface Planned {
-  name: string;
-  node: string;
-}
-
-/**
- * Places `count` new instances and starts creating each one as an
- * operation: the first primary of a new cluster (from `spec.restore`'s
- * backup when it has one), or replicas cloned from `primary`.
- */
-async function startCreating(
-  ctx: ReconcileContext,
-  engine: EngineContext,
-  existing: Planned[],
-  count: number,
-  primary: ObservedInstance | undefined,
-): Promise<StoredOperation[]> {
-  const name = ctx.cluster.metadata.name;
-  const cluster = clusterRefOf(ctx.cluster);
-  // Names of instances lost with their node stay taken: the node may come
-  // back with them.
-  const known = ctx.cluster.status?.instances.map(i => i.name) ?? [];
-  const ordinals = freeOrdinals(
-    name,
-    [...existing.map(i => i.name), ...known, ...ctx.retiredNames],
-    count,
-  );
-  const names = ordinals.map(ordinal => instanceName(name, ordinal));
-  const nodes = placeInstances({
-    cluster,
-    storage: ctx.cluster.spec.storage,
-    instances: names,
-    nodes: await ctx.runtime.listNodes(),
-    pools: ctx.pools,
-    allocations: await withExisting(ctx, existing),
-  });
-  (await ctx.allocations()).push(
-    ...volumeAllocations(
-      names.map((instance, index) => ({
-        instance,
-        node: nodes[index],
-        cluster,
-        storage: ctx.cluster.spec.storage,
-      })),
-    ),
-  );
-  return Promise.all(
-    names.map((instance, index) =>
-      ctx.operations.start(
-        {
-          kind: 'create-instance',
-          target: instance,
-          node: nodes[index],
-          progress: primary
-            ? `Cloning from ${primary.instance.name}`
-            : 'Creating the data',
-        },
-        control =>
-          createInstance(ctx, engine, instance, nodes[index], primary, control),
-      ),
-    ),
-  );
-}
-
-/**
- * The work of one create-instance operation: creates the instance (a
- * replica clones the primary's data; a half-made one is removed by the
- * runtime when this fails), records the first primary, and waits until it
- * answers. Aborted, it removes the instance it made.
- */
-async function createInstance(
-  ctx: ReconcileContext,
-  engine: EngineContext,
-  instance: string,
-  node: string,
-  primary: ObservedInstance | undefined,
-  control: OperationControl,
-): Promise<void> {
-  const role = primary ? 'replica' : 'primary';
-  await ctx.recordEvent(
-    'Normal',
-    'CreatingInstance',
-    `Creating instance ${instance} on ${node} as ${role}${
-      primary ? `, cloning from ${primary.instance.name}` : ''
-    }`,
-  );
-  let created: RuntimeInstance;
-  try {
-    created = await ctx.runtime.ensureInstance(
-      instanceRequest(ctx, engine, instance, node, primary),
-    );
-  } catch (error) {
-    throw instanceFailure(
-      ctx,
-      `Could not create instance ${instance} on ${node} as ${role}`,
-      error,
-    );
-  }
-  if (control.signal.aborted) {
-    await ctx.runtime.removeInstance(ctx.key, instance);
-    return;
-  }
-  if (!primary) await ctx.setPrimary(instance);
-  control.report('Waiting until it answers');
-  await waitUntilReady(ctx, engine, created);
-  await ctx.recordEvent(
-    'Normal',
-    'InstanceCreated',
-    `Created instance ${instance} on ${node} as ${role}`,
-  );
-}
-
 async function removeSurplus(
   ctx: ReconcileContext,
   observed: ObservedInstance[],
@@ -365,28 +202,6 @@ async function removeSurplus(
     );
   }
   return observed.filter(o => !surplus.includes(o));
-}
-
-/**
- * The recorded allocations, with this cluster's running instances added
- * where the store does not have them yet (created earlier in this pass).
- */
-async function withExisting(
-  ctx: ReconcileContext,
-  existing: Planned[],
-): Promise<VolumeAllocation[]> {
-  const cluster = clusterRefOf(ctx.cluster);
-  const allocations = await ctx.allocations();
-  const recorded = new Set(allocations.map(a => a.volume));
-  const missing = volumeAllocations(
-    existing.map(instance => ({
-      instance: instance.name,
-      node: instance.node,
-      cluster,
-      storage: ctx.cluster.spec.storage,
-    })),
-  ).filter(allocation => !recorded.has(allocation.volume));
-  return [...allocations, ...missing];
 }
 
 /** Whether `error` or one of its causes is a `type`. */

@@ -41,17 +41,21 @@ const READY_TIMEOUT_MS = 10_000;
  * Probes a just-started instance until it answers (a server accepts
  * connections a moment before it accepts queries), so the reconcile that
  * created it can go on at once instead of coming back later. Resolves with
- * the last probe when the instance is still not ready at the deadline.
+ * the last probe when the instance is still not ready at the deadline or
+ * when `signal` fires.
  */
 export async function waitUntilReady(
   ctx: ReconcileContext,
   engine: EngineContext,
   instance: RuntimeInstance,
+  signal?: AbortSignal,
 ): Promise<ObservedInstance> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     const probe = await ctx.driver.probe(instance.address, engine);
-    if (probe.ready || Date.now() > deadline) return { instance, probe };
+    if (probe.ready || Date.now() > deadline || signal?.aborted) {
+      return { instance, probe };
+    }
     await new Promise(resolve => setTimeout(resolve, READY_POLL_MS));
   }
 }

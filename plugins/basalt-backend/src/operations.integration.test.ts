@@ -15,6 +15,7 @@ import {
   clientOf,
   postgresManifest,
   untilReady,
+  useTestBackend,
 } from './__testUtils__/testBackend';
 import { processesMentioning } from './runtime/local/__testUtils__/testbed';
 import { eventually } from './testUtils/eventually';
@@ -23,6 +24,7 @@ import { killProcessesUnder } from './testUtils/killProcessesUnder';
 jest.setTimeout(300_000);
 
 const REF = { namespace: 'payments', name: 'clone-db' };
+const STOPPED = { namespace: 'payments', name: 'stopped-db' };
 // Throttled volumes: the replica's clone takes long enough to be cut.
 const spec = (replicas: number) => ({
   replicas,
@@ -48,7 +50,7 @@ describe('a backend killed with SIGKILL in the middle of a clone', () => {
         local: {
           rootDir,
           nodes: ['node-a', 'node-b'],
-          ports: { from: 32000, to: 32099 },
+          ports: { from: 32000, to: 32049 },
         },
       },
     },
@@ -130,6 +132,44 @@ describe('a backend killed with SIGKILL in the middle of a clone', () => {
   });
 });
 
+describe('a clone that a newer spec no longer needs', () => {
+  const backend = useTestBackend({
+    ports: { from: 32050, to: 32099 },
+    resync: true,
+  });
+
+  it('is stopped at once: its program killed, what it made removed', async () => {
+    const client = backend.client();
+    await client.applyCluster(postgresManifest(STOPPED.name, spec(1)));
+    await untilReady(client, STOPPED, 1, undefined, 120_000);
+    await client.applyCluster(postgresManifest(STOPPED.name, spec(2)));
+    await eventually(
+      async () =>
+        (await cloneTools(backend.rootDir)).length > 0 ? true : undefined,
+      { what: 'the replica being cloned', timeoutMs: 60_000 },
+    );
+
+    await client.applyCluster(postgresManifest(STOPPED.name, spec(1)));
+    const after = await untilReady(
+      client,
+      STOPPED,
+      1,
+      cluster => !cluster.status?.operations?.length,
+    );
+
+    // Ended by the cancellation, not by finishing: the clone program was
+    // killed and its instance never created.
+    const reasons = (
+      await client.listClusterEvents(STOPPED, { limit: 100 })
+    ).map(e => e.reason);
+    expect(reasons).toContain('CreationCancelled');
+    expect(reasons.filter(r => r === 'InstanceCreated')).toHaveLength(1);
+    expect(await cloneTools(backend.rootDir)).toEqual([]);
+    expect(after.status!.instances.map(i => i.name)).toEqual(['stopped-db-0']);
+    expect(instanceDirs(backend.rootDir, STOPPED)).toEqual(['stopped-db-0']);
+  });
+});
+
 /** The clone programs running for instances under `rootDir`. */
 async function cloneTools(rootDir: string): Promise<number[]> {
   const running = await processesMentioning('pg_basebackup');
@@ -138,9 +178,12 @@ async function cloneTools(rootDir: string): Promise<number[]> {
 }
 
 /** The cluster's instance directories on every node. */
-function instanceDirs(rootDir: string): string[] {
-  return ['node-a', 'node-b'].flatMap(node => {
-    const dir = join(rootDir, 'nodes', node, REF.namespace, REF.name);
+function instanceDirs(
+  rootDir: string,
+  ref: { namespace: string; name: string } = REF,
+): string[] {
+  return ['node-a', 'node-b', 'node-c'].flatMap(node => {
+    const dir = join(rootDir, 'nodes', node, ref.namespace, ref.name);
     try {
       return readdirSync(dir);
     } catch {
