@@ -151,6 +151,10 @@ describe('BackupThenDelete and scheduled backups', () => {
       reason: 'Deleting',
       message: expect.stringMatching(/^Taking the final backup/),
     });
+    // It runs as an operation, which the status shows with its progress.
+    expect(deleting.operations).toEqual([
+      expect.objectContaining({ kind: 'final-backup', phase: 'Running' }),
+    ]);
     await eventually(
       async () =>
         client.getCluster(ref('final-db')).then(

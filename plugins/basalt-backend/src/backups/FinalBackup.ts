@@ -41,9 +41,11 @@ export class FinalBackup {
     },
   ) {}
 
+  /** Takes it; `report` is told what it does now, in plain words. */
   async ensure(
     stored: StoredCluster,
     recordEvent: RecordEvent,
+    report: (progress: string) => void = () => {},
   ): Promise<FinalBackupOutcome> {
     const { cluster } = stored;
     let access: PrimaryAccess;
@@ -62,7 +64,12 @@ export class FinalBackup {
         'WritesLocked',
         'Writes are refused while the final backup is taken',
       );
-      const record = await this.#takeAndVerify(access, stored, recordEvent);
+      const record = await this.#takeAndVerify(
+        access,
+        stored,
+        recordEvent,
+        report,
+      );
       await this.deps.lifecycle.setFinalBackup(cluster.metadata.uid, record.id);
       return { ok: true, backupId: record.id };
     } catch (error) {
@@ -77,9 +84,11 @@ export class FinalBackup {
     access: PrimaryAccess,
     stored: StoredCluster,
     recordEvent: RecordEvent,
+    report: (progress: string) => void,
   ): Promise<BackupRecord> {
     const { cluster } = stored;
     const policy = backupPolicyOf(cluster.spec);
+    report('Archiving the last WAL');
     // Best effort: the backup itself holds all it needs to be restored.
     await this.deps.archiver.archive(cluster).catch(() => 0);
     const started = await this.deps.runner.start(
@@ -87,10 +96,16 @@ export class FinalBackup {
       cluster.metadata.annotations[OWNER_ANNOTATION],
       { trigger: 'final', requestedBy: 'basalt:controller' },
     );
+    report(`Taking backup ${started.record.id}`);
     const record = await started.done;
     if (record.phase !== 'Completed') {
       throw new Error(`the final backup ${record.id} failed: ${record.error}`);
     }
+    report(
+      policy.restoreTest
+        ? `Verifying backup ${record.id}: checksums, then a restore test`
+        : `Verifying backup ${record.id}: checksums`,
+    );
     const verification = await this.deps.verifier.verify(access, record, {
       restoreTest: policy.restoreTest,
     });

@@ -396,14 +396,19 @@ export class ClusterController {
   ): Promise<WorkResult> {
     const { uid } = stored.cluster.metadata;
     // Nothing may go on creating what the deletion removes.
-    await this.#operations.cancel(uid);
+    await this.#operations.cancel(uid, 'create-instance');
     const outcome = await deleteCluster(stored, scope, {
       backups: this.#options.backups,
       clusters: this.#options.clusters,
-      report: async message => {
+      report: async (message, operations) => {
         await this.#options.clusters.updateStatus(
           uid,
-          deletingStatus(stored.cluster, message, new Date().toISOString()),
+          deletingStatus(
+            stored.cluster,
+            message,
+            new Date().toISOString(),
+            operations,
+          ),
         );
       },
       beforeRemoval: () => this.#monitor.unwatch(uid),
@@ -416,7 +421,8 @@ export class ClusterController {
     for (const key of this.#servedCertificates.keys()) {
       if (key.startsWith(`${uid}/`)) this.#servedCertificates.delete(key);
     }
-    // A refused deletion is reconciled at once, to show why on the status.
+    // A refused deletion is reconciled at once, to show why on the status;
+    // one waiting for its final backup is queued when that ends.
     return outcome === 'blocked' ? { requeueAfterMs: 0 } : {};
   }
 

@@ -355,7 +355,7 @@ export function computeStatus(
 }
 
 /** What the status shows of an operation (nothing only Basalt needs). */
-function operationStatus(operation: ClusterOperation): ClusterOperation {
+export function operationStatus(operation: ClusterOperation): ClusterOperation {
   const { id, kind, target, node, phase, progress, startedAt } = operation;
   return {
     id,

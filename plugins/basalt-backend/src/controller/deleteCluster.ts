@@ -1,32 +1,50 @@
 import { ClusterReasons, clusterRefOf } from '@basalt/plugin-basalt-common';
-import { ClusterLifecycle, ClusterStore, StoredCluster } from '../store';
+import {
+  ClusterLifecycle,
+  ClusterStore,
+  StoredCluster,
+  StoredOperation,
+} from '../store';
 import type { ControllerBackups } from './ClusterController';
 import { ClusterScope } from './ReconcileContext';
 import { ensureDeleted } from './steps/ensureDeleted';
+
+/** What a deletion pass came to. */
+export type DeletionOutcome = 'deleted' | 'blocked' | 'waiting';
+
+/** What {@link deleteCluster} needs beside the cluster. */
+export interface DeletionDeps {
+  backups: ControllerBackups;
+  clusters: ClusterStore;
+  /**
+   * Shows on the status what the deletion does now (phase `Deleting`),
+   * with the operation it waits for.
+   */
+  report: (message: string, operations?: StoredOperation[]) => Promise<void>;
+  /** Called once the cluster is certain to go. */
+  beforeRemoval: () => void;
+}
+
+const BACKING_UP =
+  'Taking the final backup before deleting (terminationPolicy BackupThenDelete)';
 
 /**
  * Deletes a cluster whose deletion was requested, as its termination policy
  * says: under `BackupThenDelete` only once a final backup is taken and
  * verified, unless the cluster never held data (no primary of it ever
- * became ready, or its restore failed for good). When the backup fails the
- * deletion is withdrawn and the cluster kept, with a DeletionBlocked
- * condition that says why (`blocked`). Meanwhile the status's phase is
- * `Deleting`, with what is being done.
+ * became ready, or its restore failed for good). The final backup runs as
+ * an operation (`final-backup`): the pass that starts it returns `waiting`,
+ * and the one after it ended goes on. When it fails the deletion is
+ * withdrawn and the cluster kept, with a DeletionBlocked condition that
+ * says why (`blocked`). Meanwhile the status's phase is `Deleting`, with
+ * what is being done.
  */
 export async function deleteCluster(
   stored: StoredCluster,
   scope: ClusterScope,
-  deps: {
-    backups: ControllerBackups;
-    clusters: ClusterStore;
-    /** Shows on the status what the deletion does now (phase `Deleting`). */
-    report: (message: string) => Promise<void>;
-    /** Called once the cluster is certain to go. */
-    beforeRemoval: () => void;
-  },
-): Promise<'deleted' | 'blocked'> {
+  deps: DeletionDeps,
+): Promise<DeletionOutcome> {
   const { cluster, lifecycle } = stored;
-  const { uid } = cluster.metadata;
   const ref = clusterRefOf(cluster);
   const backupFirst =
     cluster.spec.terminationPolicy === 'BackupThenDelete' &&
@@ -40,33 +58,7 @@ export async function deleteCluster(
       `Deleting without a final backup (terminationPolicy BackupThenDelete): ${noData}, so it holds no data`,
     );
   } else if (backupFirst) {
-    await deps.report(
-      'Taking the final backup before deleting (terminationPolicy BackupThenDelete); the Backups card shows its progress',
-    );
-    await scope.recordEvent(
-      'Normal',
-      ClusterReasons.BackingUp,
-      'Taking the final backup before deleting (terminationPolicy BackupThenDelete)',
-    );
-    const outcome = await deps.backups.finalBackup.ensure(
-      stored,
-      scope.recordEvent,
-    );
-    if (!outcome.ok) {
-      const message = `Not deleted: ${outcome.message}. The cluster and its data are intact; delete it again to retry, or apply terminationPolicy Delete to delete it without a backup.`;
-      await deps.backups.lifecycle.blockDeletion(uid, {
-        reason: ClusterReasons.FinalBackupFailed,
-        message,
-        at: new Date().toISOString(),
-      });
-      await scope.recordEvent(
-        'Warning',
-        ClusterReasons.FinalBackupFailed,
-        message,
-      );
-      scope.logger.warn(message);
-      return 'blocked';
-    }
+    return ensureFinalBackup(stored, scope, deps);
   }
   await deps.report('Deleting the instances and their data');
   deps.beforeRemoval();
@@ -78,10 +70,74 @@ export async function deleteCluster(
         `Could not remove the archived WAL of ${ref}: ${error.message}`,
       ),
     );
-  await deps.clusters.remove(uid);
+  await deps.clusters.remove(cluster.metadata.uid);
   await scope.recordEvent('Normal', 'Deleted', `Deleted EngineCluster ${ref}`);
   scope.logger.info(`Deleted EngineCluster ${ref}`);
   return 'deleted';
+}
+
+/**
+ * Starts the final backup as an operation, or follows the one under way:
+ * `waiting` while it runs (its end queues the cluster), `blocked` once it
+ * failed. One cut by a backend that stopped is started again (the backup
+ * it left is failed by the backups' own housekeeping, and locking writes
+ * again is harmless).
+ */
+async function ensureFinalBackup(
+  stored: StoredCluster,
+  scope: ClusterScope,
+  deps: DeletionDeps,
+): Promise<DeletionOutcome> {
+  const { operations } = scope;
+  const running = await operations.running('final-backup');
+  if (running.length) {
+    await deps.report(
+      `${BACKING_UP}; the Backups card shows its progress`,
+      running,
+    );
+    return 'waiting';
+  }
+  for (const interrupted of await operations.interrupted('final-backup')) {
+    await operations.undone(interrupted);
+  }
+  const [failed] = operations.takeFailures('final-backup');
+  if (failed) {
+    await blockDeletion(stored, scope, deps, (failed.error as Error).message);
+    return 'blocked';
+  }
+  await scope.recordEvent('Normal', ClusterReasons.BackingUp, BACKING_UP);
+  const started = await operations.start(
+    { kind: 'final-backup', progress: 'Locking writes' },
+    async control => {
+      const outcome = await deps.backups.finalBackup.ensure(
+        stored,
+        scope.recordEvent,
+        control.report,
+      );
+      if (!outcome.ok) throw new Error(outcome.message);
+    },
+  );
+  await deps.report(`${BACKING_UP}; the Backups card shows its progress`, [
+    started,
+  ]);
+  return 'waiting';
+}
+
+/** Withdraws the deletion: the cluster and its data stay. */
+async function blockDeletion(
+  stored: StoredCluster,
+  scope: ClusterScope,
+  deps: DeletionDeps,
+  why: string,
+): Promise<void> {
+  const message = `Not deleted: ${why}. The cluster and its data are intact; delete it again to retry, or apply terminationPolicy Delete to delete it without a backup.`;
+  await deps.backups.lifecycle.blockDeletion(stored.cluster.metadata.uid, {
+    reason: ClusterReasons.FinalBackupFailed,
+    message,
+    at: new Date().toISOString(),
+  });
+  await scope.recordEvent('Warning', ClusterReasons.FinalBackupFailed, message);
+  scope.logger.warn(message);
 }
 
 /** Why the cluster holds no data to back up, if it holds none. */

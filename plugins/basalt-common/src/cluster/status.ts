@@ -111,11 +111,13 @@ export interface FailoverRecord {
 }
 
 /**
- * Kinds of long work the controller runs as tracked operations.
+ * Kinds of long work the controller runs as tracked operations: creating
+ * an instance (initialising, cloning or restoring its data), and the final
+ * backup of a `BackupThenDelete` deletion (with its verification).
  *
  * @public
  */
-export type ClusterOperationKind = 'create-instance';
+export type ClusterOperationKind = 'create-instance' | 'final-backup';
 
 /**
  * Phases of an operation: it runs, then ends one way. `Interrupted`: the

@@ -105,7 +105,9 @@ function Operations({ cluster }: { cluster: ClusterResource }) {
     <Flex direction="column" gap="1" aria-label="Operations">
       {operations.map(operation => (
         <Text key={operation.id} variant="body-small">
-          Creating {operation.target}
+          {operation.kind === 'final-backup'
+            ? 'Taking the final backup'
+            : `Creating ${operation.target}`}
           {operation.node && ` on ${operation.node}`}
           {operation.progress && `: ${operation.progress}`} (since{' '}
           {new Date(operation.startedAt).toLocaleTimeString()})

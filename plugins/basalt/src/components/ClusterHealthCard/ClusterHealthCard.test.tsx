@@ -153,6 +153,33 @@ describe('ClusterHealthCard', () => {
     expect(screen.getByText('Deleting')).toBeInTheDocument();
   });
 
+  it("shows a deletion's final backup and what it does now", async () => {
+    const cluster = clusterIn('ready');
+    cluster.status!.phase = 'Deleting';
+    cluster.status!.operations = [
+      {
+        id: 'op-2',
+        kind: 'final-backup',
+        phase: 'Running',
+        progress: 'Verifying backup b-1: checksums, then a restore test',
+        startedAt: '2026-12-06T10:00:00.000Z',
+      },
+    ];
+    await renderForEntity(<ClusterHealthCard />, {
+      entity: databaseResource,
+      api: { getCluster: async () => cluster },
+    });
+
+    const operations = await screen.findByLabelText('Operations');
+    expect(
+      within(operations).getByText(content =>
+        content.startsWith(
+          'Taking the final backup: Verifying backup b-1: checksums, then a restore test',
+        ),
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('shows a degraded cluster and the instance that is not ready', async () => {
     await renderForEntity(<ClusterHealthCard />, {
       entity: databaseResource,
