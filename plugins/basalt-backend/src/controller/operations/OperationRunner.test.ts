@@ -132,6 +132,24 @@ describe.each(STORE_DATABASES)('OperationRunner on %s', kind => {
     await ended();
   });
 
+  it('cancels only the operations of a kind, keeping the failures of others to report', async () => {
+    const backup = controllable();
+    const clone = controllable();
+    await runner.start({ ...request, kind: 'final-backup' }, backup.work);
+    await runner.start(request, clone.work);
+    backup.finish(new Error('repository full'));
+    while (runner.runningHere('uid-1').length > 1) {
+      await new Promise(resolve => setTimeout(resolve, 10));
+    }
+
+    await runner.cancel('uid-1', 'create-instance');
+
+    expect(clone.control().signal.aborted).toBe(true);
+    expect(runner.takeFailures('uid-1', 'final-backup')).toMatchObject([
+      { operation: { kind: 'final-backup', phase: 'Failed' } },
+    ]);
+  });
+
   it('cancels a cluster’s operations and waits for them, leaving others running', async () => {
     const mine = controllable();
     const other = controllable();

@@ -146,7 +146,12 @@ export class OperationRunner {
     );
     mine.forEach(r => r.abort.abort());
     await Promise.all(mine.map(r => r.done));
-    this.#failures.delete(clusterUid);
+    // Their failures are moot; those of other kinds are still to report.
+    const kept = (this.#failures.get(clusterUid) ?? []).filter(
+      f => kind && f.operation.kind !== kind,
+    );
+    if (kept.length) this.#failures.set(clusterUid, kept);
+    else this.#failures.delete(clusterUid);
   }
 
   /**
