@@ -5,6 +5,7 @@ import {
 } from '@basalt/plugin-basalt-node';
 import { Client } from 'pg';
 import { connect, Login, Timeouts, withClient } from './connection';
+import { postmasterAnswers } from './postmasterAnswers';
 
 /** What one probe asks: the role, the lag to replay and the WAL position. */
 const PROBE_QUERY = `select pg_is_in_recovery() as recovery,
@@ -24,13 +25,16 @@ interface ProbeRow {
 }
 
 /**
- * Probes per login of a session. A server process answers on a kept
+ * Probes per check of the postmaster. A server process answers on a kept
  * connection even while the postmaster is stopped or stuck (each runs in a
- * session of its own), and only a new login needs the postmaster: every
- * so many probes the session logs in afresh, so a hung server is seen
- * within that many probes (2 s at the monitor's default 250 ms).
+ * session of its own): every so many probes the session also asks the
+ * postmaster itself to answer a new connection ({@link postmasterAnswers}).
+ * That costs the server a fork (some 20 ms of CPU here, much as a login),
+ * so it is rare (every 30 s at the monitor's default 250 ms): a runtime
+ * that sees processes (`Runtime.stalledProcess`) tells a stopped server at
+ * every probe for nothing, and this is the backstop where none does.
  */
-export const PROBES_PER_LOGIN = 8;
+export const PROBES_PER_POSTMASTER_CHECK = 120;
 
 /** The application name of a probe session's connection. */
 export const PROBE_SESSION_APPLICATION = 'basalt-probe';
@@ -57,13 +61,14 @@ export async function probeInstance(
 /**
  * Probes one instance over a connection it keeps between probes: a watched
  * primary is probed several times a second, and a new login each time
- * would cost the server a process and the machine its CPU. It logs in
- * afresh every {@link PROBES_PER_LOGIN} probes.
+ * would cost the server a process and the machine its CPU. Every
+ * {@link PROBES_PER_POSTMASTER_CHECK} probes it also checks that the
+ * postmaster answers, which the kept connection cannot tell.
  */
 export class PostgresProbeSession implements ProbeSession {
   #client?: Client;
   #closed = false;
-  #probesSinceLogin = 0;
+  #probes = 0;
 
   constructor(
     private readonly address: EngineAddress,
@@ -72,11 +77,15 @@ export class PostgresProbeSession implements ProbeSession {
   ) {}
 
   async probe(): Promise<InstanceProbe> {
-    if (this.#probesSinceLogin >= PROBES_PER_LOGIN) await this.#disconnect();
+    const checkPostmaster = this.#probes % PROBES_PER_POSTMASTER_CHECK === 0;
+    this.#probes += 1;
     try {
       const client = await this.#connected();
-      this.#probesSinceLogin += 1;
-      return probeOf(await queryProbe(client));
+      const [row] = await Promise.all([
+        queryProbe(client),
+        checkPostmaster && postmasterAnswers(this.address, this.timeoutMs),
+      ]);
+      return probeOf(row);
     } catch (error) {
       // Whatever failed, the next probe starts from a fresh connection: a
       // hung or restarted server must be seen as it is now.
@@ -88,7 +97,6 @@ export class PostgresProbeSession implements ProbeSession {
   async #connected(): Promise<Client> {
     if (this.#closed) throw new Error('The probe session is closed');
     if (this.#client) return this.#client;
-    this.#probesSinceLogin = 0;
     const client = await connect(this.address, this.superuser, {
       connectTimeoutMs: this.timeoutMs,
       queryTimeoutMs: this.timeoutMs,
