@@ -464,12 +464,20 @@ export class ClusterController {
     if (primary.probe.ready && primary.probe.role === 'primary') {
       this.#monitor.forgetLosses(uid);
     }
-    const { address } = primary.instance;
+    const { address, name: instance } = primary.instance;
+    const { runtime } = this.#options;
     this.#monitor.watch(uid, {
-      instance: primary.instance.name,
+      instance,
       address: `${address.host}:${address.port}`,
       openSession: timeoutMs =>
-        probeSessionOf(ctx.driver, address, engine, timeoutMs),
+        probeSessionOf(
+          ctx.driver,
+          address,
+          engine,
+          timeoutMs,
+          runtime.stalledProcess &&
+            (() => runtime.stalledProcess!(ctx.key, instance)),
+        ),
     });
   }
 }

@@ -368,4 +368,16 @@ export interface Runtime {
   ): Promise<VolumeUsage | undefined>;
   /** Subscribes to instance events; returns the unsubscribe function. */
   subscribe(listener: (event: RuntimeEvent) => void): () => void;
+  /**
+   * Why the instance's server process cannot be answering although it
+   * exists (stopped by a signal, a zombie), read from the process table
+   * without asking the engine; undefined when it runs, is gone (the
+   * runtime's events tell that) or the runtime cannot see its processes.
+   * Cheap enough for every probe of a watched primary: a server process
+   * serving a kept connection can answer while the server itself is stuck.
+   */
+  stalledProcess?(
+    cluster: ClusterKey,
+    name: string,
+  ): Promise<string | undefined>;
 }

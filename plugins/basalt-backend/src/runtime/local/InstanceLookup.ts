@@ -14,6 +14,7 @@ import {
   readInstanceRecord,
 } from './layout';
 import { ProcessSupervisor } from './ProcessSupervisor';
+import { processState, readPidFile } from './processes';
 
 /** What {@link InstanceLookup} reads from. */
 export interface InstanceLookupOptions {
@@ -29,6 +30,9 @@ export interface InstanceLookupOptions {
  * anything: safe to call while an operation on the instance runs.
  */
 export class InstanceLookup {
+  /** Server pids of the instances asked about, by cluster uid and name. */
+  readonly #serverPids = new Map<string, number>();
+
   constructor(private readonly options: InstanceLookupOptions) {}
 
   /** The cluster's instances on every node, running or not. */
@@ -59,6 +63,37 @@ export class InstanceLookup {
         return { paths: onVolume(paths, record), record };
       }
     }
+    return undefined;
+  }
+
+  /**
+   * See Runtime.stalledProcess: the state in `/proc` of the process its
+   * pid file names. Called with every probe of a watched primary, so the
+   * pid is remembered while that process lives, rather than looked up on
+   * every node each time.
+   */
+  async stalledProcess(
+    cluster: ClusterKey,
+    name: string,
+  ): Promise<string | undefined> {
+    const key = `${cluster.uid}/${name}`;
+    let pid = this.#serverPids.get(key);
+    let state = pid ? processState(pid) : 'gone';
+    if (state === 'gone') {
+      // Not asked about yet, or its process ended (restarted, removed).
+      const found = await this.find(cluster, name);
+      pid = found && (await readPidFile(found.paths.pidFile));
+      if (!pid) {
+        this.#serverPids.delete(key);
+        return undefined;
+      }
+      this.#serverPids.set(key, pid);
+      state = processState(pid);
+    }
+    if (state === 'stopped')
+      return `its server process (pid ${pid}) is stopped`;
+    if (state === 'zombie')
+      return `its server process (pid ${pid}) is a zombie`;
     return undefined;
   }
 

@@ -80,6 +80,13 @@ export class InstanceManager {
   usage(cluster: ClusterKey, name: string): Promise<VolumeUsage | undefined> {
     return this.lookup.usage(cluster, name);
   }
+  /** See Runtime.stalledProcess. */
+  stalledProcess(
+    cluster: ClusterKey,
+    name: string,
+  ): Promise<string | undefined> {
+    return this.lookup.stalledProcess(cluster, name);
+  }
 
   ensure(request: InstanceRequest): Promise<RuntimeInstance> {
     return this.mutex.run(instanceKey(request.cluster, request.name), () =>

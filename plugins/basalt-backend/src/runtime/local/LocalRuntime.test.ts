@@ -401,6 +401,33 @@ describe('LocalRuntime', () => {
     expect(events).toEqual([]); // a requested stop is not an event
   });
 
+  it('tells a server process that is stopped, from the process table', async () => {
+    const runtime = await testbed.runtime();
+    const cluster = clusterKey('frozen');
+    const ctx = await context(runtime, cluster);
+    await runtime.ensureInstance(primaryRequest(cluster, ctx));
+    const pid = await serverPid(runtime, cluster);
+    await expect(runtime.stalledProcess(cluster, 'frozen-0')).resolves.toBe(
+      undefined,
+    );
+
+    process.kill(pid, 'SIGSTOP');
+    try {
+      // The kernel stops it a moment after the signal is sent.
+      await expect(
+        eventually(() => runtime.stalledProcess(cluster, 'frozen-0')),
+      ).resolves.toBe(`its server process (pid ${pid}) is stopped`);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await eventually(async () =>
+      (await runtime.stalledProcess(cluster, 'frozen-0')) ? undefined : true,
+    );
+    await expect(runtime.stalledProcess(cluster, 'nope-0')).resolves.toBe(
+      undefined,
+    );
+  });
+
   it('kills an engine program left working in an instance it removes', async () => {
     const runtime = await testbed.runtime();
     const cluster = clusterKey('orphaned');

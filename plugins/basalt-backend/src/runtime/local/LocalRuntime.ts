@@ -220,6 +220,13 @@ export class LocalRuntime implements Runtime {
     return this.instances.usage(cluster, instance);
   }
 
+  stalledProcess(
+    cluster: ClusterKey,
+    instance: string,
+  ): Promise<string | undefined> {
+    return this.instances.stalledProcess(cluster, instance);
+  }
+
   /** Reads the instance's `server.log`, which the engine's stderr appends to. */
   async *readLogs(
     cluster: ClusterKey,

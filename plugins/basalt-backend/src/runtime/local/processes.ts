@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 
@@ -30,6 +31,29 @@ export async function isServerAlive(
     }
     return (error as NodeJS.ErrnoException).code !== 'ENOENT';
   }
+}
+
+/**
+ * The state of process `pid` in `/proc/<pid>/stat`: `stopped` (by SIGSTOP
+ * or a debugger), `zombie`, `gone` (or no `/proc`), or `running` (which
+ * includes sleeping). Read synchronously: `/proc` never waits on a disk,
+ * and this runs several times a second per watched primary, where a round
+ * trip through the thread pool costs more than the read.
+ */
+export function processState(
+  pid: number,
+): 'running' | 'stopped' | 'zombie' | 'gone' {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return 'gone';
+  }
+  // The state follows the command, which is in parentheses.
+  const state = stat.charAt(stat.lastIndexOf(')') + 2);
+  if (state === 'T' || state === 't') return 'stopped';
+  if (state === 'Z' || state === 'X') return 'zombie';
+  return 'running';
 }
 
 /** Reads a pid file's first line; `undefined` when missing or garbled. */
