@@ -42,6 +42,7 @@ export interface NewOperation {
   target?: string;
   node?: string;
   generation: number;
+  /** What it starts with, in plain words. */
   progress?: string;
   startedAt: string;
 }

@@ -12,16 +12,8 @@ export interface OperationControl {
   report(progress: string): void;
 }
 
-/** What starting an operation takes. */
-export interface OperationRequest {
-  clusterUid: string;
-  kind: ClusterOperationKind;
-  target?: string;
-  node?: string;
-  generation: number;
-  /** What it starts with, in plain words. */
-  progress?: string;
-}
+/** What starting an operation takes: its record, less what the runner sets. */
+export type OperationRequest = Omit<NewOperation, 'id' | 'startedAt'>;
 
 /** An operation that failed, with the error its work threw. */
 export interface FailedOperation {
