@@ -170,6 +170,102 @@ describe('a clone that a newer spec no longer needs', () => {
   });
 });
 
+describe('a backend killed with SIGKILL in the middle of a final backup', () => {
+  const FINAL = { namespace: 'payments', name: 'final-db' };
+  let rootDir: string;
+  let crashed: BackendProcess | undefined;
+  let successor: Awaited<ReturnType<typeof startTestBackend>> | undefined;
+
+  const config = (): JsonObject => ({
+    backend: {
+      database: {
+        client: 'better-sqlite3',
+        connection: { directory: join(rootDir, 'sqlite') },
+      },
+    },
+    basalt: {
+      controller: { resyncInterval: '1s', leaseDuration: '5s' },
+      backups: {
+        repositories: {
+          default: { type: 'filesystem', path: join(rootDir, 'backups') },
+        },
+        housekeepingInterval: '1s',
+        walArchiveInterval: '1s',
+      },
+      runtimes: {
+        local: {
+          rootDir,
+          nodes: ['node-a', 'node-b'],
+          ports: { from: 32100, to: 32149 },
+        },
+      },
+    },
+  });
+
+  beforeAll(() => {
+    rootDir = mkdtempSync(join(tmpdir(), 'basalt-crash-'));
+    chmodSync(rootDir, 0o755); // the engine user must be able to reach it
+  });
+
+  afterAll(async () => {
+    await successor?.stop();
+    await crashed?.kill();
+    await killProcessesUnder(rootDir);
+    rmSync(rootDir, { recursive: true, force: true });
+  });
+
+  it('lets the next backend take it again and delete the cluster, leaving nothing running', async () => {
+    crashed = await startBackendProcess(config());
+    const first = crashed.client();
+    await first.applyCluster(
+      postgresManifest(FINAL.name, { terminationPolicy: 'BackupThenDelete' }),
+    );
+    const cluster = await untilReady(first, FINAL, 1, undefined, 120_000);
+    const writer = await connect(cluster, 'readWrite');
+    await writer.query("create table ledger as select 'kept' as note");
+    await writer.end();
+
+    await first.deleteCluster(FINAL);
+    // Cut while the restore test's temporary instance runs.
+    await eventually(
+      async () =>
+        (await processesMentioning(join(rootDir, 'nodes'))).length > 0 &&
+        (await processesMentioning('final-db-verify')).length > 0
+          ? true
+          : undefined,
+      { what: "the restore test's temporary instance", timeoutMs: 120_000 },
+    );
+    await crashed.kill();
+
+    successor = await startTestBackend({
+      features: [
+        basaltPlugin,
+        schedulerServiceFactory,
+        mockServices.rootLogger.factory({ level: 'warn' }),
+        mockServices.rootConfig.factory({ data: config() }),
+      ],
+    });
+    const client = clientOf(successor.server);
+    await eventually(
+      async () =>
+        client.getCluster(FINAL).then(
+          () => undefined,
+          error => (error.response?.status === 404 ? true : undefined),
+        ),
+      { what: 'final-db to be deleted', timeoutMs: 180_000 },
+    );
+
+    // Deleted only after a final backup that passed its restore test (the
+    // interrupted attempt's backup, taken but never verified, is not it).
+    const backups = await client.listBackups(FINAL);
+    expect(
+      backups.filter(b => b.verification?.restoreTest === 'passed'),
+    ).toMatchObject([{ trigger: 'final', phase: 'Completed' }]);
+    // Nothing left running: neither the cluster nor a temporary instance.
+    expect(await processesMentioning(rootDir)).toEqual([]);
+  });
+});
+
 /** The clone programs running for instances under `rootDir`. */
 async function cloneTools(rootDir: string): Promise<number[]> {
   const running = await processesMentioning('pg_basebackup');

@@ -20,7 +20,8 @@ const READY_POLL_MS = 250;
  * Checks a completed backup: every object read back against its size and
  * SHA-256, and (unless turned off) a restore into a temporary instance that
  * must start and hold the manifest's databases. The temporary instance is
- * removed whatever the outcome.
+ * removed whatever the outcome, and before a restore test begins (one cut
+ * short by a backend that stopped left it running).
  */
 export class BackupVerifier {
   constructor(
@@ -71,6 +72,12 @@ export class BackupVerifier {
     }
   }
 
+  /** Removes the temporary instance of `cluster`'s restore tests, if any. */
+  async removeTemporaryInstance(cluster: ClusterKey): Promise<void> {
+    const scratch = scratchOf(cluster);
+    await this.deps.runtime.removeInstance(scratch.key, scratch.instance);
+  }
+
   async #checksums(record: BackupRecord): Promise<void> {
     const repository = this.deps.repositories.get(record.repository);
     for (const object of record.objects ?? []) {
@@ -88,12 +95,7 @@ export class BackupVerifier {
       this.deps.repositories.get(record.repository),
       record.objects ?? [],
     );
-    // Its own cluster key: nothing of it can be mistaken for the cluster's.
-    const scratch: ClusterKey = {
-      namespace: key.namespace,
-      name: `${key.name}-verify`,
-      uid: `${key.uid}-verify`,
-    };
+    const scratch = scratchOf(key);
     const engine: EngineContext = {
       ...access.engine,
       spec: {
@@ -111,10 +113,11 @@ export class BackupVerifier {
         : { from: 'scratch' };
     const node = (await runtime.listNodes()).find(n => n.ready);
     if (!node) throw new Error('no node is ready for the temporary instance');
+    await this.removeTemporaryInstance(key);
     try {
       const instance = await runtime.ensureInstance({
-        cluster: scratch,
-        name: `${scratch.name}-0`,
+        cluster: scratch.key,
+        name: scratch.instance,
         node: node.name,
         bootstrap,
         driver,
@@ -126,7 +129,7 @@ export class BackupVerifier {
       }
       return await backups.checkRestored(instance.address, engine);
     } finally {
-      await runtime.removeInstance(scratch, `${scratch.name}-0`);
+      await this.removeTemporaryInstance(key);
     }
   }
 
@@ -147,4 +150,17 @@ export class BackupVerifier {
       await new Promise(resolve => setTimeout(resolve, READY_POLL_MS));
     }
   }
+}
+
+/**
+ * The temporary instance of a cluster's restore tests: under a cluster key
+ * of its own, so nothing of it can be mistaken for the cluster's.
+ */
+function scratchOf(cluster: ClusterKey): { key: ClusterKey; instance: string } {
+  const key = {
+    namespace: cluster.namespace,
+    name: `${cluster.name}-verify`,
+    uid: `${cluster.uid}-verify`,
+  };
+  return { key, instance: `${key.name}-0` };
 }

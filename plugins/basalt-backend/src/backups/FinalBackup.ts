@@ -3,6 +3,7 @@ import {
   OWNER_ANNOTATION,
   backupPolicyOf,
 } from '@basalt/plugin-basalt-common';
+import { ClusterKey } from '@basalt/plugin-basalt-node';
 import { StoredCluster, BackupStore, LifecycleStore } from '../store';
 import { BackupRunner } from './BackupRunner';
 import { BackupVerifier } from './BackupVerifier';
@@ -78,6 +79,16 @@ export class FinalBackup {
         .catch(() => {});
       return { ok: false, message: (error as Error).message };
     }
+  }
+
+  /**
+   * Removes what a final backup cut short by a backend that stopped left
+   * running: its restore test's temporary instance. (The backup it was
+   * taking is failed by the backups' own housekeeping; the write lock is
+   * taken again by the next attempt.)
+   */
+  async removeLeftovers(cluster: ClusterKey): Promise<void> {
+    await this.deps.verifier.removeTemporaryInstance(cluster);
   }
 
   async #takeAndVerify(

@@ -79,9 +79,8 @@ export async function deleteCluster(
 /**
  * Starts the final backup as an operation, or follows the one under way:
  * `waiting` while it runs (its end queues the cluster), `blocked` once it
- * failed. One cut by a backend that stopped is started again (the backup
- * it left is failed by the backups' own housekeeping, and locking writes
- * again is harmless).
+ * failed. One cut by a backend that stopped is started again, once what
+ * it left running is removed.
  */
 async function ensureFinalBackup(
   stored: StoredCluster,
@@ -98,6 +97,7 @@ async function ensureFinalBackup(
     return 'waiting';
   }
   for (const interrupted of await operations.interrupted('final-backup')) {
+    await deps.backups.finalBackup.removeLeftovers(scope.key);
     await operations.undone(interrupted);
   }
   const [failed] = operations.takeFailures('final-backup');
