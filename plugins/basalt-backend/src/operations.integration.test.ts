@@ -31,12 +31,19 @@ const spec = (replicas: number) => ({
   storage: { size: '300Mi', throughput: '1Mi' },
 });
 
-describe('a backend killed with SIGKILL in the middle of a clone', () => {
-  let rootDir: string;
+/**
+ * A backend in a child process that a test kills with SIGKILL, and the
+ * backend that succeeds it: the same SQLite store and root directory, a
+ * 5 s lease. Registers the hooks that remove everything afterwards.
+ */
+function useCrashAndRestart(options: {
+  ports: { from: number; to: number };
+  backups?: (rootDir: string) => JsonObject;
+}) {
+  let rootDir = '';
   let crashed: BackendProcess | undefined;
   let successor: Awaited<ReturnType<typeof startTestBackend>> | undefined;
 
-  /** Both backends' config: the same store and the same root directory. */
   const config = (): JsonObject => ({
     backend: {
       database: {
@@ -46,12 +53,9 @@ describe('a backend killed with SIGKILL in the middle of a clone', () => {
     },
     basalt: {
       controller: { resyncInterval: '1s', leaseDuration: '5s' },
+      ...(options.backups && { backups: options.backups(rootDir) }),
       runtimes: {
-        local: {
-          rootDir,
-          nodes: ['node-a', 'node-b'],
-          ports: { from: 32000, to: 32049 },
-        },
+        local: { rootDir, nodes: ['node-a', 'node-b'], ports: options.ports },
       },
     },
   });
@@ -68,8 +72,35 @@ describe('a backend killed with SIGKILL in the middle of a clone', () => {
     rmSync(rootDir, { recursive: true, force: true });
   });
 
+  return {
+    get rootDir() {
+      return rootDir;
+    },
+    /** Starts the backend to be killed; kill it with `kill()`. */
+    async startFirst(): Promise<BackendProcess> {
+      crashed = await startBackendProcess(config());
+      return crashed;
+    },
+    /** Starts the backend that takes over, in this process. */
+    async startSuccessor() {
+      successor = await startTestBackend({
+        features: [
+          basaltPlugin,
+          schedulerServiceFactory,
+          mockServices.rootLogger.factory({ level: 'warn' }),
+          mockServices.rootConfig.factory({ data: config() }),
+        ],
+      });
+      return clientOf(successor.server);
+    },
+  };
+}
+
+describe('a backend killed with SIGKILL in the middle of a clone', () => {
+  const bed = useCrashAndRestart({ ports: { from: 32000, to: 32049 } });
+
   it('lets the next backend undo the half-made replica and clone it again, nothing twice, nothing left behind', async () => {
-    crashed = await startBackendProcess(config());
+    const crashed = await bed.startFirst();
     const first = crashed.client();
     await first.applyCluster(postgresManifest(REF.name, spec(1)));
     const single = await untilReady(first, REF, 1, undefined, 120_000);
@@ -86,7 +117,7 @@ describe('a backend killed with SIGKILL in the middle of a clone', () => {
         const cloning = cluster.status?.operations?.some(
           o => o.kind === 'create-instance' && o.phase === 'Running',
         );
-        return cloning && (await cloneTools(rootDir)).length > 0
+        return cloning && (await cloneTools(bed.rootDir)).length > 0
           ? true
           : undefined;
       },
@@ -94,15 +125,7 @@ describe('a backend killed with SIGKILL in the middle of a clone', () => {
     );
     await crashed.kill();
 
-    successor = await startTestBackend({
-      features: [
-        basaltPlugin,
-        schedulerServiceFactory,
-        mockServices.rootLogger.factory({ level: 'warn' }),
-        mockServices.rootConfig.factory({ data: config() }),
-      ],
-    });
-    const client = clientOf(successor.server);
+    const client = await bed.startSuccessor();
     const after = await untilReady(
       client,
       REF,
@@ -118,10 +141,15 @@ describe('a backend killed with SIGKILL in the middle of a clone', () => {
       'clone-db-0',
       'clone-db-1',
     ]);
-    expect(await processesMentioning(join(rootDir, 'nodes'))).toHaveLength(2);
-    expect(await cloneTools(rootDir)).toEqual([]);
+    expect(await processesMentioning(join(bed.rootDir, 'nodes'))).toHaveLength(
+      2,
+    );
+    expect(await cloneTools(bed.rootDir)).toEqual([]);
     // Nothing left behind: no instance directory but the two.
-    expect(instanceDirs(rootDir).sort()).toEqual(['clone-db-0', 'clone-db-1']);
+    expect(instanceDirs(bed.rootDir).sort()).toEqual([
+      'clone-db-0',
+      'clone-db-1',
+    ]);
     // Nothing lost: the replica has what the primary had.
     const reader = await eventually(() => connect(after, 'readOnly'), {
       what: 'the read-only endpoint',
@@ -172,50 +200,19 @@ describe('a clone that a newer spec no longer needs', () => {
 
 describe('a backend killed with SIGKILL in the middle of a final backup', () => {
   const FINAL = { namespace: 'payments', name: 'final-db' };
-  let rootDir: string;
-  let crashed: BackendProcess | undefined;
-  let successor: Awaited<ReturnType<typeof startTestBackend>> | undefined;
-
-  const config = (): JsonObject => ({
-    backend: {
-      database: {
-        client: 'better-sqlite3',
-        connection: { directory: join(rootDir, 'sqlite') },
+  const bed = useCrashAndRestart({
+    ports: { from: 32100, to: 32149 },
+    backups: rootDir => ({
+      repositories: {
+        default: { type: 'filesystem', path: join(rootDir, 'backups') },
       },
-    },
-    basalt: {
-      controller: { resyncInterval: '1s', leaseDuration: '5s' },
-      backups: {
-        repositories: {
-          default: { type: 'filesystem', path: join(rootDir, 'backups') },
-        },
-        housekeepingInterval: '1s',
-        walArchiveInterval: '1s',
-      },
-      runtimes: {
-        local: {
-          rootDir,
-          nodes: ['node-a', 'node-b'],
-          ports: { from: 32100, to: 32149 },
-        },
-      },
-    },
-  });
-
-  beforeAll(() => {
-    rootDir = mkdtempSync(join(tmpdir(), 'basalt-crash-'));
-    chmodSync(rootDir, 0o755); // the engine user must be able to reach it
-  });
-
-  afterAll(async () => {
-    await successor?.stop();
-    await crashed?.kill();
-    await killProcessesUnder(rootDir);
-    rmSync(rootDir, { recursive: true, force: true });
+      housekeepingInterval: '1s',
+      walArchiveInterval: '1s',
+    }),
   });
 
   it('lets the next backend take it again and delete the cluster, leaving nothing running', async () => {
-    crashed = await startBackendProcess(config());
+    const crashed = await bed.startFirst();
     const first = crashed.client();
     await first.applyCluster(
       postgresManifest(FINAL.name, { terminationPolicy: 'BackupThenDelete' }),
@@ -229,7 +226,7 @@ describe('a backend killed with SIGKILL in the middle of a final backup', () => 
     // Cut while the restore test's temporary instance runs.
     await eventually(
       async () =>
-        (await processesMentioning(join(rootDir, 'nodes'))).length > 0 &&
+        (await processesMentioning(join(bed.rootDir, 'nodes'))).length > 0 &&
         (await processesMentioning('final-db-verify')).length > 0
           ? true
           : undefined,
@@ -237,15 +234,7 @@ describe('a backend killed with SIGKILL in the middle of a final backup', () => 
     );
     await crashed.kill();
 
-    successor = await startTestBackend({
-      features: [
-        basaltPlugin,
-        schedulerServiceFactory,
-        mockServices.rootLogger.factory({ level: 'warn' }),
-        mockServices.rootConfig.factory({ data: config() }),
-      ],
-    });
-    const client = clientOf(successor.server);
+    const client = await bed.startSuccessor();
     await eventually(
       async () =>
         client.getCluster(FINAL).then(
@@ -262,7 +251,7 @@ describe('a backend killed with SIGKILL in the middle of a final backup', () => 
       backups.filter(b => b.verification?.restoreTest === 'passed'),
     ).toMatchObject([{ trigger: 'final', phase: 'Completed' }]);
     // Nothing left running: neither the cluster nor a temporary instance.
-    expect(await processesMentioning(rootDir)).toEqual([]);
+    expect(await processesMentioning(bed.rootDir)).toEqual([]);
   });
 });
 
