@@ -3,6 +3,7 @@ import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { mockServices } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/types';
 import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'fs';
+import { readFile } from 'fs/promises';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { basaltPlugin } from './plugin';
@@ -14,7 +15,9 @@ import { connect } from './__testUtils__/clusterApi';
 import {
   clientOf,
   postgresManifest,
+  untilBackupFinished,
   untilReady,
+  untilRestored,
   useTestBackend,
 } from './__testUtils__/testBackend';
 import { processesMentioning } from './runtime/local/__testUtils__/testbed';
@@ -254,6 +257,105 @@ describe('a backend killed with SIGKILL in the middle of a final backup', () => 
     expect(await processesMentioning(bed.rootDir)).toEqual([]);
   });
 });
+
+describe('a backend killed with SIGKILL in the middle of a logical restore', () => {
+  const SOURCE = { namespace: 'payments', name: 'dump-src' };
+  const TARGET = { namespace: 'payments', name: 'dump-dst' };
+  const ROWS = 500_000;
+  const PORTS = { from: 32150, to: 32199 };
+  const bed = useCrashAndRestart({
+    ports: PORTS,
+    backups: rootDir => ({
+      repositories: {
+        default: { type: 'filesystem', path: join(rootDir, 'backups') },
+      },
+    }),
+  });
+
+  it('lets the next backend load it again: every row once, nothing left running', async () => {
+    const crashed = await bed.startFirst();
+    const first = crashed.client();
+    await first.applyCluster(
+      postgresManifest(SOURCE.name, { databases: ['orders'] }),
+    );
+    const source = await untilReady(first, SOURCE, 1, undefined, 120_000);
+    const writer = await connect(source, 'readWrite', 'orders');
+    await writer.query(
+      `create table ledger as select g as id, md5(g::text) || md5((-g)::text) as note from generate_series(1, ${ROWS}) g`,
+    );
+    await writer.end();
+    const { id } = await first.createBackup(SOURCE, { method: 'logical' });
+    const backup = await untilBackupFinished(first, SOURCE, id);
+    expect(backup.phase).toBe('Completed');
+
+    await first.applyCluster(
+      postgresManifest(TARGET.name, {
+        databases: ['orders'],
+        restore: { backup: id },
+      }),
+    );
+    // Held still the moment it is seen, so that the cut comes mid-load.
+    const held = await eventually(
+      async () => {
+        const tools = await restoreTools(PORTS);
+        tools.forEach(pid => process.kill(pid, 'SIGSTOP'));
+        return tools.length > 0 ? tools : undefined;
+      },
+      { what: 'the backup being loaded', timeoutMs: 120_000 },
+    );
+    const loading = await eventually(
+      async () =>
+        (
+          await first.getCluster(TARGET)
+        ).status?.operations?.find(o => o.kind === 'restore'),
+      { what: 'the load on the status' },
+    );
+    expect(loading).toMatchObject({ phase: 'Running', target: 'dump-dst-0' });
+    await crashed.kill();
+    // Left to go on alone, as a killed backend leaves it.
+    held.forEach(pid => process.kill(pid, 'SIGCONT'));
+
+    const client = await bed.startSuccessor();
+    const target = await untilRestored(client, TARGET, 1, 240_000);
+
+    const reasons = (
+      await client.listClusterEvents(TARGET, { limit: 100 })
+    ).map(e => e.reason);
+    expect(reasons).toContain('RestoreInterrupted');
+    expect(reasons.filter(r => r === 'RestoreComplete')).toHaveLength(1);
+    // Every row once: the cut load's half-filled database was dropped.
+    const reader = await connect(target, 'readWrite', 'orders');
+    const { rows } = await reader.query(
+      'select count(*)::int as total, count(distinct id)::int as distinct from ledger',
+    );
+    await reader.end();
+    expect(rows).toEqual([{ total: ROWS, distinct: ROWS }]);
+    // Nothing left running but the two clusters' servers.
+    expect(await restoreTools(PORTS)).toEqual([]);
+    expect(await processesMentioning(join(bed.rootDir, 'nodes'))).toHaveLength(
+      2,
+    );
+  });
+});
+
+/** The programs loading a logical backup into a server on `ports`. */
+async function restoreTools(ports: {
+  from: number;
+  to: number;
+}): Promise<number[]> {
+  const ours: number[] = [];
+  for (const pid of await processesMentioning('pg_restore')) {
+    const args = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    const port = Number(
+      args
+        .split('\0')
+        .find(arg => arg.startsWith('--port='))
+        ?.slice('--port='.length),
+    );
+    if (port >= ports.from && port <= ports.to) ours.push(pid);
+  }
+  return ours;
+}
 
 /** The clone programs running for instances under `rootDir`. */
 async function cloneTools(rootDir: string): Promise<number[]> {

@@ -395,8 +395,12 @@ export class ClusterController {
     scope: ClusterScope,
   ): Promise<WorkResult> {
     const { uid } = stored.cluster.metadata;
-    // Nothing may go on creating what the deletion removes.
-    await this.#operations.cancel(uid, 'create-instance');
+    // Nothing may go on working on what the deletion removes.
+    await this.#operations.cancel(uid, [
+      'create-instance',
+      'restore',
+      'restart',
+    ]);
     const outcome = await deleteCluster(stored, scope, {
       backups: this.#options.backups,
       clusters: this.#options.clusters,

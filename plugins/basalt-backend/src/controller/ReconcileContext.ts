@@ -98,8 +98,8 @@ export interface ClusterScope {
 
 /** One cluster's operations; see {@link OperationRunner}. */
 export interface ClusterOperations {
-  /** Those running now, in any backend, as recorded. */
-  running(kind: ClusterOperationKind): Promise<StoredOperation[]>;
+  /** Those running now (of `kind`, when given), in any backend, as recorded. */
+  running(kind?: ClusterOperationKind): Promise<StoredOperation[]>;
   /**
    * Those whose backend stopped before they ended (see
    * {@link OperationRunner.interruptStale}), until {@link undone} says
@@ -135,10 +135,22 @@ export interface PendingRestore {
   primaryBootstrap(
     engine: EngineContext,
   ): InstanceRequest['bootstrap'] | undefined;
-  /** Loads a logical backup into the running primary. */
-  loadLogical(primary: EngineAddress, engine: EngineContext): Promise<string[]>;
+  /**
+   * Loads a logical backup into the running primary; aborted by `signal`,
+   * it stops, and the next load drops what it left.
+   */
+  loadLogical(
+    primary: EngineAddress,
+    engine: EngineContext,
+    signal: AbortSignal,
+  ): Promise<string[]>;
   /** Records the restore done. */
   markRestored(): Promise<void>;
+  /**
+   * Whether the restore is recorded done, as the store has it now: a load
+   * that ended after this pass began has recorded it.
+   */
+  isRestored(): Promise<boolean>;
   /** Records the restore failed for good (e.g. the backup is corrupted). */
   markFailed(message: string): Promise<void>;
 }

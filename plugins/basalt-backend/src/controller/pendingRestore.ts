@@ -19,6 +19,7 @@ export async function pendingRestore(
   const marks = {
     markRestored: () => lifecycle.markRestored(uid, new Date().toISOString()),
     markFailed: (message: string) => lifecycle.markRestoreFailed(uid, message),
+    isRestored: async () => !!(await lifecycle.find(uid))?.restoredAt,
   };
   const plan = await planner
     .plan(cluster.spec.restore!, cluster.spec)
@@ -38,12 +39,16 @@ export async function pendingRestore(
   const engineBackups = driver?.backups;
   const source = planner.openBackup(plan);
   const method = plan.backup.record.method;
-  // A failed restore whose backup turns out corrupted fails for good.
-  const checked = async <T>(restore: () => Promise<T>): Promise<T> => {
+  // A failed restore whose backup turns out corrupted fails for good; an
+  // aborted one says nothing about the backup.
+  const checked = async <T>(
+    restore: () => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> => {
     try {
       return await restore();
     } catch (error) {
-      await planner.checkIntegrity(plan);
+      if (!signal?.aborted) await planner.checkIntegrity(plan);
       throw error;
     }
   };
@@ -63,9 +68,12 @@ export async function pendingRestore(
               ),
           }
         : undefined,
-    loadLogical: async (primary, engine) =>
+    loadLogical: async (primary, engine, signal) =>
       engineBackups
-        ? checked(() => engineBackups.restoreLogical(primary, engine, source))
+        ? checked(
+            () => engineBackups.restoreLogical(primary, engine, source, signal),
+            signal,
+          )
         : [],
     ...marks,
   };

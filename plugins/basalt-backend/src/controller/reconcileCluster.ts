@@ -88,11 +88,13 @@ export async function reconcileCluster(
     observation.configuration = restart.progress
       ? configuration
       : withoutPendingRestart(configuration);
-    observation.restore = await ensureRestored(
-      ctx,
-      engine,
-      observation.observed,
-    );
+    const restore = await ensureRestored(ctx, engine, observation.observed);
+    observation.restore = restore.condition;
+    observation.operations = [
+      ...creating,
+      ...restart.restarting,
+      ...restore.loading,
+    ];
     observation.endpoints = await ensureEndpoints(ctx, observation.observed);
     // Not before the restore: a logical one brings the databases itself.
     if (!ctx.restore) await ensureDatabases(ctx, engine, observation.observed);

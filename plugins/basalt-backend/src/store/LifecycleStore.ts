@@ -41,6 +41,12 @@ export function lifecycleOf(row: ClusterRow): ClusterLifecycle {
 export class LifecycleStore {
   constructor(private readonly knex: Knex) {}
 
+  /** The cluster's lifecycle as stored now; undefined once it is gone. */
+  async find(uid: string): Promise<ClusterLifecycle | undefined> {
+    const row = await this.knex<ClusterRow>(TABLE).where({ uid }).first();
+    return row && lifecycleOf(row);
+  }
+
   async markRestored(uid: string, at: string): Promise<void> {
     await this.update(uid, { restored_at: at, restore_failure: null });
   }

@@ -112,12 +112,18 @@ export interface FailoverRecord {
 
 /**
  * Kinds of long work the controller runs as tracked operations: creating
- * an instance (initialising, cloning or restoring its data), and the final
- * backup of a `BackupThenDelete` deletion (with its verification).
+ * an instance (initialising, cloning or restoring its data), loading a
+ * logical backup into a restored cluster's first primary, restarting an
+ * instance in a rolling restart, and the final backup of a
+ * `BackupThenDelete` deletion (with its verification).
  *
  * @public
  */
-export type ClusterOperationKind = 'create-instance' | 'final-backup';
+export type ClusterOperationKind =
+  | 'create-instance'
+  | 'restore'
+  | 'restart'
+  | 'final-backup';
 
 /**
  * Phases of an operation: it runs, then ends one way. `Interrupted`: the

@@ -119,12 +119,14 @@ export interface EngineBackups {
    * Loads a logical backup into the running primary at `primary`, which has
    * none of the backup's databases yet; a database that was half-loaded by
    * an earlier, interrupted attempt is dropped and loaded again. Resolves
-   * with what it did, in words, for events.
+   * with what it did, in words, for events. Aborted by `signal`, it stops
+   * the load and rejects; the next attempt drops what it left.
    */
   restoreLogical(
     primary: EngineAddress,
     context: EngineContext,
     backup: BackupSource,
+    signal?: AbortSignal,
   ): Promise<string[]>;
   /**
    * Checks that an instance restored for a test answers and holds the

@@ -142,7 +142,7 @@ describe.each(STORE_DATABASES)('OperationRunner on %s', kind => {
       await new Promise(resolve => setTimeout(resolve, 10));
     }
 
-    await runner.cancel('uid-1', 'create-instance');
+    await runner.cancel('uid-1', ['create-instance']);
 
     expect(clone.control().signal.aborted).toBe(true);
     expect(runner.takeFailures('uid-1', 'final-backup')).toMatchObject([

@@ -127,20 +127,23 @@ export class OperationRunner {
   }
 
   /**
-   * Aborts the cluster's operations (of `kind`, when given) and waits
+   * Aborts the cluster's operations (of `kinds`, when given) and waits
    * until each has ended.
    */
-  async cancel(clusterUid: string, kind?: ClusterOperationKind): Promise<void> {
+  async cancel(
+    clusterUid: string,
+    kinds?: ClusterOperationKind[],
+  ): Promise<void> {
+    const cancelled = (kind: ClusterOperationKind) =>
+      !kinds || kinds.includes(kind);
     const mine = [...this.#running.values()].filter(
-      r =>
-        r.operation.clusterUid === clusterUid &&
-        (!kind || r.operation.kind === kind),
+      r => r.operation.clusterUid === clusterUid && cancelled(r.operation.kind),
     );
     mine.forEach(r => r.abort.abort());
     await Promise.all(mine.map(r => r.done));
     // Their failures are moot; those of other kinds are still to report.
     const kept = (this.#failures.get(clusterUid) ?? []).filter(
-      f => kind && f.operation.kind !== kind,
+      f => !cancelled(f.operation.kind),
     );
     if (kept.length) this.#failures.set(clusterUid, kept);
     else this.#failures.delete(clusterUid);

@@ -16,7 +16,7 @@ export function clusterOperations(
   const { uid, generation } = cluster.metadata;
   return {
     running: async kind =>
-      (await store.listRunning(uid)).filter(o => o.kind === kind),
+      (await store.listRunning(uid)).filter(o => !kind || o.kind === kind),
     interrupted: async kind =>
       (await store.listInterrupted(uid)).filter(o => o.kind === kind),
     undone: operation => store.undone(operation.id),

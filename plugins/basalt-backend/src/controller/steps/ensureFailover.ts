@@ -44,6 +44,24 @@ async function lossOf(
 }
 
 /**
+ * Whether an operation is creating the instance (a new cluster's first
+ * primary) or restarting it in place (a rolling restart): it is down on
+ * purpose while that runs. An operation that fails to bring it back ends,
+ * and the pass its end queues fails over then.
+ */
+async function isBeingWorkedOn(
+  ctx: ReconcileContext,
+  instance: string,
+): Promise<boolean> {
+  const running = await ctx.operations.running();
+  return running.some(
+    o =>
+      o.target === instance &&
+      (o.kind === 'create-instance' || o.kind === 'restart'),
+  );
+}
+
+/**
  * Automatic failover. When the recorded primary of a replicated cluster
  * with `spec.ha.failover: automatic` is lost and a replica answers:
  * take the read-write endpoint off it, fence it (kill its process, which
@@ -67,7 +85,7 @@ export async function ensureFailover(
   }
   const primary = instances.find(i => i.name === primaryInstance);
   const loss = await lossOf(ctx, engine, primary);
-  if (!loss) return undefined;
+  if (!loss || (await isBeingWorkedOn(ctx, primaryInstance))) return undefined;
 
   const replicas = await probeInstances(
     ctx,

@@ -51,18 +51,19 @@ export async function ensureInstances(
 ): Promise<InstancesOutcome> {
   const { runtime, key } = ctx;
   await undoInterrupted(ctx);
-  const creating = await ctx.operations.running('create-instance');
+  const running = await ctx.operations.running();
+  const creating = running.filter(o => o.kind === 'create-instance');
   const beingCreated = new Set(creating.map(o => o.target));
   const listed = async () =>
     (await runtime.listInstances(key)).filter(i => !beingCreated.has(i.name));
   let instances = await listed();
   await adoptPrimary(ctx, engine, instances);
-  // A first primary still being created is not lost.
-  const failover = beingCreated.has(ctx.primaryInstance)
-    ? undefined
-    : await ensureFailover(ctx, engine, instances);
+  const failover = await ensureFailover(ctx, engine, instances);
   if (failover) instances = await listed();
-  instances = await startStopped(ctx, engine, instances);
+  const restarting = new Set(
+    running.filter(o => o.kind === 'restart').map(o => o.target!),
+  );
+  instances = await startStopped(ctx, engine, instances, restarting);
 
   let observed = await probeInstances(ctx, engine, instances);
   const primary = primaryOf(observed, ctx.primaryInstance);
@@ -118,19 +119,21 @@ async function adoptPrimary(
  * Starts stopped instances: the recorded primary first, as primary, then
  * the others as its replicas. A former primary that cannot be turned into
  * a replica (its rewind failed) is removed, and cloned afresh by the
- * scale-up that follows.
+ * scale-up that follows. Those a rolling restart has stopped (`restarting`)
+ * are left to it.
  */
 async function startStopped(
   ctx: ReconcileContext,
   engine: EngineContext,
   instances: RuntimeInstance[],
+  restarting: Set<string>,
 ): Promise<RuntimeInstance[]> {
   const primary = instances.find(i => i.name === ctx.primaryInstance);
   const start = async (
     instance: RuntimeInstance,
     role?: InstanceRoleRequest,
   ): Promise<RuntimeInstance> => {
-    if (instance.running) return instance;
+    if (instance.running || restarting.has(instance.name)) return instance;
     try {
       return await ctx.runtime.ensureInstance({
         ...instanceRequest(ctx, engine, instance.name, instance.node),

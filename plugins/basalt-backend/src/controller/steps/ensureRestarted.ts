@@ -1,6 +1,8 @@
 import { ClusterReasons, FailoverRecord } from '@basalt/plugin-basalt-common';
 import { EngineContext } from '@basalt/plugin-basalt-node';
 import { ClusterReconcileError } from '../errors';
+import { StoredOperation } from '../../store';
+import type { OperationControl } from '../operations/OperationRunner';
 import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
 import { switchOver } from './ensureSwitchover';
 import { instanceRequest } from './instanceRequest';
@@ -20,13 +22,15 @@ export interface RestartOutcome {
   progress?: RestartProgress;
   /** The switchover that took the primary's turn, in this pass. */
   switchover?: FailoverRecord;
+  /** The restart of one instance, while it runs. */
+  restarting: StoredOperation[];
 }
 
 /**
  * Rolling restart, declared by `ctx.restartRequestedAt`: every instance
- * whose process started before that time restarts, one per reconcile,
- * replicas first and the primary last, each only while all instances are
- * ready. The primary's turn is a switchover to the most advanced replica
+ * whose process started before that time restarts, one at a time as a
+ * `restart` operation, replicas first and the primary last, each only
+ * while all instances are ready. The primary's turn is a switchover to the most advanced replica
  * when it has one, so writes pause only for the switchover; the former
  * primary then starts again as a replica. A new configuration that
  * replicas cannot run with before their primary
@@ -43,7 +47,10 @@ export async function ensureRestarted(
   observed: ObservedInstance[],
 ): Promise<RestartOutcome> {
   const requestedAt = ctx.restartRequestedAt;
-  if (!requestedAt) return { observed };
+  if (!requestedAt) return { observed, restarting: [] };
+  await noteInterrupted(ctx);
+  const [failed] = ctx.operations.takeFailures('restart');
+  if (failed) throw failed.error;
   const primary = primaryOf(observed, ctx.primaryInstance);
   // Replicas first, unless the new configuration is one replicas cannot
   // run with before their primary has it.
@@ -59,7 +66,8 @@ export async function ensureRestarted(
   const wasRestarting =
     ctx.cluster.status?.conditions.find(c => c.type === 'Progressing')
       ?.reason === ClusterReasons.Restarting;
-  if (pending.length === 0) {
+  const restarting = await ctx.operations.running('restart');
+  if (pending.length === 0 && restarting.length === 0) {
     if (wasRestarting) {
       await ctx.recordEvent(
         'Normal',
@@ -67,14 +75,21 @@ export async function ensureRestarted(
         `Restarted all ${observed.length} instances, replicas first`,
       );
     }
-    return { observed };
+    return { observed, restarting };
   }
   const total = observed.length;
   const progress = { restarted: total - pending.length, total };
   const allReady = !!primary && observed.every(o => o.probe.ready);
-  if (!wasRestarting || !allReady) return { observed, progress };
-
+  if (restarting.length || !wasRestarting || !allReady) {
+    return { observed, progress, restarting };
+  }
   const [next] = pending;
+  if (primaryFirst && next !== primary && !caughtUp(next, primary)) {
+    // The primary restarted first logged its new settings; a replica that
+    // restarts before replaying them starts from the old ones, which are
+    // more than it may now run with, and would not open for reads.
+    return { observed, progress, restarting };
+  }
   const replicas = observed.filter(o => o !== primary);
   const target = bestCandidate(replicas);
   if (next === primary && target && !primaryFirst) {
@@ -84,16 +99,49 @@ export async function ensureRestarted(
       replicas,
       reason: 'the primary’s turn in a rolling restart',
     });
-    return { observed, progress, switchover };
+    return { observed, progress, switchover, restarting };
   }
-  const restarted = await restartInstance(ctx, engine, next, {
-    requestedAt,
-    source: next === primary ? undefined : primary,
-  });
-  return {
-    observed: observed.map(o => (o === next ? restarted : o)),
-    progress: { restarted: progress.restarted + 1, total },
-  };
+  const { name, node } = next.instance;
+  const started = await ctx.operations.start(
+    {
+      kind: 'restart',
+      target: name,
+      node,
+      progress: `${progress.restarted + 1} of ${total} in the rolling restart`,
+    },
+    control =>
+      restartInstance(ctx, engine, next, control, {
+        requestedAt,
+        source: next === primary ? undefined : primary,
+      }),
+  );
+  return { observed, progress, restarting: [started] };
+}
+
+/**
+ * Records the restarts a backend that stopped cut short as dealt with: an
+ * instance it left stopped is started by the next restart, which picks
+ * it again since its process did not start after the request.
+ */
+async function noteInterrupted(ctx: ReconcileContext): Promise<void> {
+  for (const operation of await ctx.operations.interrupted('restart')) {
+    await ctx.recordEvent(
+      'Warning',
+      'RestartInterrupted',
+      `The restart of instance ${operation.target} on ${operation.node} was interrupted when the backend running it stopped; it is restarted again`,
+    );
+    await ctx.operations.undone(operation);
+  }
+}
+
+/** Whether the replica has replayed all the primary had written. */
+function caughtUp(replica: ObservedInstance, primary: ObservedInstance) {
+  const { position, lagBytes } = replica.probe;
+  return (
+    position !== undefined &&
+    position >= (primary.probe.position ?? Infinity) &&
+    lagBytes === 0
+  );
 }
 
 function startedBefore(observed: ObservedInstance, time: string): boolean {
@@ -101,13 +149,17 @@ function startedBefore(observed: ObservedInstance, time: string): boolean {
   return running && !!startedAt && Date.parse(startedAt) < Date.parse(time);
 }
 
-/** Restarts one instance through the runtime and waits until it answers. */
+/**
+ * The work of a `restart` operation: restarts one instance through the
+ * runtime and waits until it answers.
+ */
 async function restartInstance(
   ctx: ReconcileContext,
   engine: EngineContext,
   target: ObservedInstance,
+  control: OperationControl,
   options: { requestedAt: string; source?: ObservedInstance },
-): Promise<ObservedInstance> {
+): Promise<void> {
   const { name, node } = target.instance;
   const role = target.probe.role;
   const startedAt = Date.now();
@@ -116,8 +168,11 @@ async function restartInstance(
     // again rather than started as a second primary.
     ...instanceRequest(ctx, engine, name, node, options.source),
     restartedAt: options.requestedAt,
+    signal: control.signal,
   });
-  const observed = await waitUntilReady(ctx, engine, instance);
+  control.report('Waiting until it answers');
+  const observed = await waitUntilReady(ctx, engine, instance, control.signal);
+  if (control.signal.aborted) return;
   if (!observed.probe.ready) {
     throw new ClusterReconcileError(
       ClusterReasons.InstanceFailed,
@@ -131,5 +186,4 @@ async function restartInstance(
     `Restarted instance ${name} (${role}) on ${node} in ${ms} ms`,
   );
   ctx.logger.info(`Restarted instance ${name} (${role}) on ${node}`);
-  return observed;
 }

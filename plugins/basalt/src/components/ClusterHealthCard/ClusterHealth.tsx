@@ -1,5 +1,8 @@
 import { Alert, Flex, Text } from '@backstage/ui';
-import { ClusterResource } from '@basalt/plugin-basalt-common';
+import {
+  ClusterOperationKind,
+  ClusterResource,
+} from '@basalt/plugin-basalt-common';
 import {
   conditionHeadline,
   formatDuration,
@@ -97,6 +100,17 @@ function PendingRestart({ cluster }: { cluster: ClusterResource }) {
   );
 }
 
+/** What each kind of operation does, to its target, in words. */
+const OPERATION_TITLES: Record<
+  ClusterOperationKind,
+  (target: string | undefined) => string
+> = {
+  'create-instance': target => `Creating ${target}`,
+  restore: target => `Restoring into ${target}`,
+  restart: target => `Restarting ${target}`,
+  'final-backup': () => 'Taking the final backup',
+};
+
 /** Long work under way, e.g. "Creating payments-db-2 on node-c: Cloning from payments-db-0". */
 function Operations({ cluster }: { cluster: ClusterResource }) {
   const operations = cluster.status?.operations ?? [];
@@ -105,9 +119,7 @@ function Operations({ cluster }: { cluster: ClusterResource }) {
     <Flex direction="column" gap="1" aria-label="Operations">
       {operations.map(operation => (
         <Text key={operation.id} variant="body-small">
-          {operation.kind === 'final-backup'
-            ? 'Taking the final backup'
-            : `Creating ${operation.target}`}
+          {OPERATION_TITLES[operation.kind](operation.target)}
           {operation.node && ` on ${operation.node}`}
           {operation.progress && `: ${operation.progress}`} (since{' '}
           {new Date(operation.startedAt).toLocaleTimeString()})

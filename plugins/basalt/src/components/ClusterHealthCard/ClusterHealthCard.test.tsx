@@ -180,6 +180,45 @@ describe('ClusterHealthCard', () => {
     ).toBeInTheDocument();
   });
 
+  it('says what a restore load and a rolling restart are doing', async () => {
+    const cluster = clusterIn('ready');
+    const running = {
+      phase: 'Running' as const,
+      node: 'node-a',
+      startedAt: '2026-12-06T10:00:00.000Z',
+    };
+    cluster.status!.operations = [
+      {
+        ...running,
+        id: 'op-3',
+        kind: 'restore',
+        target: 'payments-db-0',
+        progress: 'Loading backup b-2 (logical)',
+      },
+      {
+        ...running,
+        id: 'op-4',
+        kind: 'restart',
+        target: 'payments-db-1',
+        progress: '1 of 2 in the rolling restart',
+      },
+    ];
+    await renderForEntity(<ClusterHealthCard />, {
+      entity: databaseResource,
+      api: { getCluster: async () => cluster },
+    });
+
+    const operations = await screen.findByLabelText('Operations');
+    for (const line of [
+      'Restoring into payments-db-0 on node-a: Loading backup b-2 (logical)',
+      'Restarting payments-db-1 on node-a: 1 of 2 in the rolling restart',
+    ]) {
+      expect(
+        within(operations).getByText(content => content.startsWith(line)),
+      ).toBeInTheDocument();
+    }
+  });
+
   it('shows a degraded cluster and the instance that is not ready', async () => {
     await renderForEntity(<ClusterHealthCard />, {
       entity: databaseResource,

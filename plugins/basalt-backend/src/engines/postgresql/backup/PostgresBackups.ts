@@ -74,9 +74,17 @@ export class PostgresBackups implements EngineBackups {
     primary: EngineAddress,
     context: EngineContext,
     backup: BackupSource,
+    signal?: AbortSignal,
   ): Promise<string[]> {
     const { binDir, timeouts } = this.options;
-    return restoreLogical({ binDir, primary, context, backup, timeouts });
+    return restoreLogical({
+      binDir,
+      primary,
+      context,
+      backup,
+      timeouts,
+      signal,
+    });
   }
 
   checkRestored(

@@ -81,13 +81,18 @@ export async function backupLogical(
  * accounts get theirs from `ensureDatabasesAndAccounts` afterwards.
  */
 export async function restoreLogical(
-  options: DumpOptions & { primary: EngineAddress; backup: BackupSource },
+  options: DumpOptions & {
+    primary: EngineAddress;
+    backup: BackupSource;
+    signal?: AbortSignal;
+  },
 ): Promise<string[]> {
   const { primary, context, backup } = options;
   const { superuser } = context.credentials;
   const done: string[] = [];
   for (const object of backup.objects) {
     if (!object.endsWith(DUMP_SUFFIX)) continue;
+    options.signal?.throwIfAborted();
     const database = object.slice(0, -DUMP_SUFFIX.length);
     await withClient(primary, superuser, options.timeouts, client =>
       client.query(
@@ -115,6 +120,7 @@ export async function restoreLogical(
         '--no-password',
       ],
       password: superuser.password,
+      signal: options.signal,
       stdin: body.pipe(counter),
       timeoutMs: TOOL_TIMEOUT_MS,
     });
