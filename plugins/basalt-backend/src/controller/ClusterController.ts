@@ -6,7 +6,6 @@ import {
   Offerings,
 } from '@basalt/plugin-basalt-common';
 import {
-  EngineContext,
   EngineDriver,
   InstanceWarningEvent,
   Runtime,
@@ -25,7 +24,7 @@ import {
   PrimaryStore,
   StoredCluster,
 } from '../store';
-import { describeRestoreSource } from './pendingRestore';
+import { restoreDone, restoreFailedForGood } from './pendingRestore';
 import { VolumePools } from '../pools';
 import { PrimaryMonitor, PrimaryMonitorSettings } from './PrimaryMonitor';
 import { Observation } from './computeStatus';
@@ -46,7 +45,7 @@ import { RetryBackoff } from './RetryBackoff';
 import { driverFor } from './driverFor';
 import { StatusStores, writeStatus } from './writeStatus';
 import { OperationRunner } from './operations/OperationRunner';
-import { probeSessionOf } from './probeSessionOf';
+import { watchPrimary } from './watchPrimary';
 
 /**
  * How long stopping waits for reconciles in progress: within Kubernetes'
@@ -313,22 +312,10 @@ export class ClusterController {
     if (cluster.metadata.deletionTimestamp) {
       return this.#delete(stored, scope);
     }
-    const failedRestore = stored.lifecycle.restoreFailure;
-    if (cluster.spec.restore && failedRestore && !stored.lifecycle.restoredAt) {
+    const failedRestore = restoreFailedForGood(stored);
+    if (failedRestore) {
       // Never retried: an empty cluster must not take a failed restore's place.
-      await writeStatus(this.#statusDeps, scope, {
-        observed: [],
-        endpoints: {},
-        failure: {
-          reason: ClusterReasons.RestoreFailed,
-          message: failedRestore,
-        },
-        restore: {
-          restored: false,
-          reason: ClusterReasons.RestoreFailed,
-          message: failedRestore,
-        },
-      });
+      await writeStatus(this.#statusDeps, scope, failedRestore);
       return {};
     }
     const driver = driverFor(this.#options.drivers, cluster);
@@ -347,15 +334,13 @@ export class ClusterController {
       this.#laneFailovers.delete(uid);
       observation.lastFailover ??= laneFailover;
     }
-    if (cluster.spec.restore && stored.lifecycle.restoredAt) {
-      // Kept on the status for as long as the cluster lives.
-      observation.restore ??= {
-        restored: true,
-        reason: ClusterReasons.RestoreComplete,
-        message: `Restored ${describeRestoreSource(cluster)}`,
-      };
-    }
-    this.#watchPrimary(ctx, observation, engine);
+    // Kept on the status for as long as the cluster lives.
+    observation.restore ??= restoreDone(stored);
+    watchPrimary(this.#monitor, this.#options.runtime, {
+      ctx,
+      observation,
+      engine,
+    });
     await writeStatus(this.#statusDeps, scope, observation);
     if (!stored.lifecycle.heldDataAt && hasReadyPrimary(observation)) {
       await this.#options.backups.lifecycle.markHeldData(
@@ -441,47 +426,6 @@ export class ClusterController {
         this.#retiredNames.set(uid, names);
         return names;
       },
-    });
-  }
-
-  /**
-   * Has the monitor probe the primary of a replicated cluster with
-   * automatic failover between reconciles, and forgets losses once the
-   * recorded primary answers again.
-   */
-  #watchPrimary(
-    ctx: ReconcileContext,
-    observation: Observation,
-    engine: EngineContext | undefined,
-  ): void {
-    const { uid } = ctx.cluster.metadata;
-    const primary = observation.observed.find(
-      o => o.instance.name === ctx.primaryInstance,
-    );
-    const { replicas, ha } = ctx.cluster.spec;
-    if (replicas < 2 || ha.failover !== 'automatic') {
-      this.#monitor.unwatch(uid);
-      return;
-    }
-    // A primary that is gone stays watched: its loss is what matters.
-    if (!primary || !engine) return;
-    if (primary.probe.ready && primary.probe.role === 'primary') {
-      this.#monitor.forgetLosses(uid);
-    }
-    const { address, name: instance } = primary.instance;
-    const { runtime } = this.#options;
-    this.#monitor.watch(uid, {
-      instance,
-      address: `${address.host}:${address.port}`,
-      openSession: timeoutMs =>
-        probeSessionOf(
-          ctx.driver,
-          address,
-          engine,
-          timeoutMs,
-          runtime.stalledProcess &&
-            (() => runtime.stalledProcess!(ctx.key, instance)),
-        ),
     });
   }
 }

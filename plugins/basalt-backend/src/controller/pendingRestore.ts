@@ -1,6 +1,8 @@
-import { ClusterResource } from '@basalt/plugin-basalt-common';
+import { ClusterReasons, ClusterResource } from '@basalt/plugin-basalt-common';
 import { EngineDriver } from '@basalt/plugin-basalt-node';
 import { ControllerBackups } from './ClusterController';
+import { StoredCluster } from '../store';
+import { Observation } from './computeStatus';
 import { PendingRestore } from './ReconcileContext';
 
 /**
@@ -85,4 +87,36 @@ export function describeRestoreSource(cluster: ClusterResource): string {
   return 'backup' in restore
     ? `backup ${restore.backup}`
     : `${restore.cluster}${restore.time ? ` as of ${restore.time}` : ''}`;
+}
+
+/**
+ * What the status says of a restore that failed for good (the backup is
+ * corrupted or gone), which is never tried again; undefined otherwise.
+ */
+export function restoreFailedForGood(
+  stored: StoredCluster,
+): Observation | undefined {
+  const { cluster, lifecycle } = stored;
+  const message = lifecycle.restoreFailure;
+  if (!cluster.spec.restore || !message || lifecycle.restoredAt) {
+    return undefined;
+  }
+  const reason = ClusterReasons.RestoreFailed;
+  return {
+    observed: [],
+    endpoints: {},
+    failure: { reason, message },
+    restore: { restored: false, reason, message },
+  };
+}
+
+/** The Restored condition of a cluster whose restore is done. */
+export function restoreDone(stored: StoredCluster): Observation['restore'] {
+  const { cluster, lifecycle } = stored;
+  if (!cluster.spec.restore || !lifecycle.restoredAt) return undefined;
+  return {
+    restored: true,
+    reason: ClusterReasons.RestoreComplete,
+    message: `Restored ${describeRestoreSource(cluster)}`,
+  };
 }
