@@ -7,12 +7,18 @@
  * it, or fail over to a replica) is what gets measured.
  *
  * With `--busy N`, each mode's failovers are measured again while N other
- * clusters keep cloning replicas through volumes throttled to 1 MiB/s,
- * and compared with the quiet ones of the same run.
+ * clusters do long work — with N ≥ 3 one keeps taking final backups, one
+ * keeps restoring a backup, the rest keep cloning replicas, each through
+ * volumes throttled to 1 MiB/s — and compared with the quiet ones of the
+ * same run.
  *
  *   yarn bench:failover [--trials N] [--switchovers N] [--modes async,sync]
  *                       [--kill postmaster|group] [--busy N]
  */
+import { mkdtempSync, rmSync } from 'fs';
+import { monitorEventLoopDelay } from 'perf_hooks';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { BenchBackend, startBenchBackend } from './lib/backend';
 import {
   connectionOf,
@@ -86,6 +92,10 @@ async function runTrials(
   planned: number,
 ): Promise<ModeSummary> {
   const trial = kind === 'failover' ? failoverTrial : switchoverTrial;
+  // The backend runs in this process: a blocked event loop delays the
+  // controller's failover as much as a busy CPU does.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const firstAck = ctx.writer.acks.length;
   const firstTps = ctx.load.tps.length;
   const results: TrialResult[] = [];
@@ -109,6 +119,13 @@ async function runTrials(
       break;
     }
   }
+  loopDelay.disable();
+  console.log(
+    `  the backend's event loop was late by up to ${ms(
+      loopDelay.max / 1e6,
+      0,
+    )} (p99 ${ms(loopDelay.percentile(99) / 1e6, 0)}) during these trials`,
+  );
   const tps = ctx.load.tps.slice(firstTps).filter(v => v > 0);
   return {
     mode,
@@ -122,9 +139,9 @@ async function runTrials(
 
 interface ModeResult {
   failover?: ModeSummary;
-  /** The same failovers while `--busy` clusters clone. */
+  /** The same failovers while `--busy` clusters do long work. */
   busyFailover?: ModeSummary;
-  /** How many busy clusters were cloning, sampled every second. */
+  /** How many busy clusters had work running, sampled every second. */
   busySamples?: number[];
   switchover?: ModeSummary;
   /** Why the mode could not run at all (e.g. the cluster never became Ready). */
@@ -167,7 +184,7 @@ async function runMode(backend: BenchBackend, mode: Mode): Promise<ModeResult> {
 
     result.failover = await runTrials(ctx, 'failover', mode, trials);
     if (busy > 0 && !result.failover.stopped) {
-      console.log(`  ${busy} other clusters start cloning through 1 MiB/s…`);
+      console.log(`  ${busy} other clusters start their long work…`);
       const work = await BusyWork.start(backend, busy, signal);
       try {
         result.busyFailover = await runTrials(ctx, 'failover', mode, trials);
@@ -233,7 +250,9 @@ function print(results: ModeResult[]): void {
   const busyRuns = results.filter(r => r.failover && r.busyFailover);
   if (busyRuns.length) {
     console.log(
-      `\nFailover while ${busy} other clusters clone replicas through volumes throttled to 1 MiB/s`,
+      `\nFailover while ${busy} other clusters do long work (${
+        busy >= 3 ? 'a final backup, a restore, clones' : 'clones'
+      }) on volumes throttled to 1 MiB/s`,
     );
     table(busyRuns.map(r => r.busyFailover!)).forEach(line =>
       console.log(line),
@@ -244,7 +263,7 @@ function print(results: ModeResult[]): void {
         `${busyVerdict(
           r.failover!,
           r.busyFailover!,
-        )}   clusters cloning: median ${
+        )}   clusters working: median ${
           samples.length ? median(samples) : '—'
         } of ${busy}`,
       );
@@ -285,8 +304,17 @@ function print(results: ModeResult[]): void {
 }
 
 async function main(): Promise<void> {
+  // The busy work's final backups and restores need a repository.
+  const scratch = mkdtempSync(join(tmpdir(), 'basalt-bench-backups-'));
   const backend = await startBenchBackend({
     onInterrupt: () => abort.abort(new Error('Interrupted')),
+    basalt: {
+      backups: {
+        repositories: {
+          default: { type: 'filesystem', path: join(scratch, 'repository') },
+        },
+      },
+    },
   });
   try {
     const results: ModeResult[] = [];
@@ -295,6 +323,7 @@ async function main(): Promise<void> {
   } finally {
     // Also when interrupted: the same stop as the signal handler's.
     await backend.stop();
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
 

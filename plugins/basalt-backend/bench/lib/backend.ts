@@ -16,8 +16,12 @@ export interface BenchBackend {
   api: string;
   /** GET `<api>/<namespace>/<name>`. */
   get(ref: string): Promise<ClusterResource>;
+  /** GET `<api>/<namespace>/<name>`; undefined when it answers 404. */
+  find(ref: string): Promise<ClusterResource | undefined>;
   /** POST `<api>` with the manifest; throws unless 200/201. */
   apply(manifest: object): Promise<void>;
+  /** DELETE the cluster, not waiting for the deletion; throws unless 202. */
+  requestDeletion(ref: string): Promise<void>;
   /** DELETE the cluster and wait (up to `timeoutMs`) until GET answers 404. */
   remove(ref: string, timeoutMs?: number): Promise<void>;
   /**
@@ -131,6 +135,24 @@ export async function startBenchBackend(
         );
       }
       return (await response.json()) as ClusterResource;
+    },
+    async find(ref) {
+      const response = await fetch(`${api}/${ref}`);
+      if (response.status === 404) return undefined;
+      if (!response.ok) {
+        throw new Error(
+          `GET ${ref}: ${response.status} ${await response.text()}`,
+        );
+      }
+      return (await response.json()) as ClusterResource;
+    },
+    async requestDeletion(ref) {
+      const response = await fetch(`${api}/${ref}`, { method: 'DELETE' });
+      if (response.status !== 202) {
+        throw new Error(
+          `DELETE ${ref}: ${response.status} ${await response.text()}`,
+        );
+      }
     },
     async apply(manifest) {
       const response = await fetch(api, {
