@@ -122,6 +122,7 @@ export class BackupVerifier {
         bootstrap,
         driver,
         context: engine,
+        background: true,
       });
       await this.#waitReady(access, engine, instance.address);
       if (record.method === 'logical') {

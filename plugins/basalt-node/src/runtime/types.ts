@@ -128,6 +128,15 @@ export interface InstanceRequest {
    * its end; an instance that already exists is not affected.
    */
   signal?: AbortSignal;
+  /**
+   * Creating the instance's data is long work beside serving clients (a
+   * clone, a restore, a restore test): a runtime that can runs the
+   * programs it takes at a lower CPU priority, so that engines already
+   * serving and the failovers of other clusters come first (the local
+   * runtime does; on Kubernetes each Pod has its own CPU). The server
+   * itself runs at normal priority.
+   */
+  background?: boolean;
 }
 
 /**

@@ -147,6 +147,7 @@ async function createInstance(
     created = await ctx.runtime.ensureInstance({
       ...instanceRequest(ctx, engine, instance, node, primary),
       signal: control.signal,
+      background: true,
     });
   } catch (error) {
     throw instanceFailure(

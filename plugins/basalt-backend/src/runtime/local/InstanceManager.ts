@@ -390,7 +390,10 @@ export class InstanceManager {
       await fs.mkdir(paths.dataDir, { mode: 0o700 });
       await chownToEngineUser(paths.dataDir, this.options.user);
     }
-    const host = this.engineHost(paths, record.port, binDir, request.signal);
+    const host = this.engineHost(paths, record.port, binDir, {
+      signal: request.signal,
+      background: request.background,
+    });
     const startedAt = Date.now();
     await initializeData(request, host);
     // Cancelled between programs: what was made goes (see create).
@@ -479,7 +482,7 @@ export class InstanceManager {
     paths: InstancePaths,
     port: number,
     binDir: string,
-    signal?: AbortSignal,
+    work: { signal?: AbortSignal; background?: boolean } = {},
   ) {
     return new LocalEngineHost({
       dataDir: paths.dataDir,
@@ -488,7 +491,7 @@ export class InstanceManager {
       binDir,
       user: this.options.user,
       archiveDir: paths.archiveDir,
-      signal,
+      ...work,
     });
   }
 

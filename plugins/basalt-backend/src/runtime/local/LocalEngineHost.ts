@@ -9,6 +9,7 @@ import { InputError } from '@backstage/errors';
 import { EngineAddress, EngineHost } from '@basalt/plugin-basalt-node';
 import { chownToEngineUser, EngineUser, makeEngineDir } from './engineUser';
 import { lastLines } from './files';
+import { niced } from '../niced';
 import { signalServer } from './processes';
 import { EngineCommandError, runProgram } from './runProgram';
 
@@ -48,6 +49,8 @@ export interface LocalEngineHostOptions {
   archiveDir?: string;
   /** Stops the programs run through this host (see InstanceRequest.signal). */
   signal?: AbortSignal;
+  /** Runs them at background priority (see InstanceRequest.background). */
+  background?: boolean;
 }
 
 /**
@@ -86,6 +89,7 @@ export class LocalEngineHost implements EngineHost {
       user: this.options.user,
       timeoutMs: options?.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
       signal: this.options.signal,
+      background: this.options.background,
     });
   }
 
@@ -157,12 +161,7 @@ export class LocalEngineHost implements EngineHost {
   }
 
   unpack(body: Readable): Promise<void> {
-    return unpackInto(
-      this.dataDir,
-      body,
-      this.options.user,
-      this.options.signal,
-    );
+    return unpackInto(this.dataDir, body, this.options);
   }
 
   async withPrivateDir<T>(use: (dir: string) => Promise<T>): Promise<T> {
@@ -219,11 +218,15 @@ export class LocalEngineHost implements EngineHost {
 async function unpackInto(
   dir: string,
   body: Readable,
-  user: EngineUser,
-  signal?: AbortSignal,
+  options: { user: EngineUser; signal?: AbortSignal; background?: boolean },
 ): Promise<void> {
+  const { user, signal } = options;
   const tar = await findTar();
-  const child = spawn(tar, ['-xzf', '-', '-C', dir, '--no-same-owner'], {
+  const tarArgs = ['-xzf', '-', '-C', dir, '--no-same-owner'];
+  const [file, args] = options.background
+    ? niced(tar, tarArgs)
+    : [tar, tarArgs];
+  const child = spawn(file, args, {
     cwd: dir,
     env: { PATH: '/usr/bin:/bin', LANG: 'C', LC_ALL: 'C' },
     detached: true,

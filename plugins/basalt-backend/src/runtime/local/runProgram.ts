@@ -3,6 +3,7 @@ import path from 'node:path';
 import { CustomErrorBase } from '@backstage/errors';
 import { EngineUser } from './engineUser';
 import { lastLines } from './files';
+import { niced } from '../niced';
 import { signalServer } from './processes';
 
 // Output kept per stream: enough for any error's context, bounded for tools
@@ -30,10 +31,15 @@ export function runProgram(options: {
   timeoutMs: number;
   /** Kills the program (its whole process group) when fired. */
   signal?: AbortSignal;
+  /** Runs it at background priority (see {@link niced}). */
+  background?: boolean;
 }): Promise<{ stdout: string; stderr: string }> {
   const name = path.basename(options.file);
+  const [file, args] = options.background
+    ? niced(options.file, options.args)
+    : [options.file, options.args];
   return new Promise((resolve, reject) => {
-    const child = spawn(options.file, options.args, {
+    const child = spawn(file, args, {
       cwd: options.cwd,
       env: options.env,
       detached: true,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CustomErrorBase } from '@backstage/errors';
+import { niced } from '../../../runtime/niced';
 
 // Standard error kept: enough for any failure's context, bounded for
 // `--verbose` tools.
@@ -63,7 +64,9 @@ export async function runClientTool(
   consume?: (stdout: Readable) => Promise<void>,
 ): Promise<string> {
   const name = options.program;
-  const child = spawn(path.join(options.binDir, name), options.args, {
+  // Long work beside serving clients: at background priority.
+  const [file, args] = niced(path.join(options.binDir, name), options.args);
+  const child = spawn(file, args, {
     env: clientEnvironment(options.binDir, options.password),
     detached: true,
     stdio: [
