@@ -1,29 +1,15 @@
-import fs from 'node:fs/promises';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  ForwardedError,
-  InputError,
-  NotFoundError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
+import { ForwardedError, NotFoundError } from '@backstage/errors';
 import {
   ClusterKey,
   EngineUnavailableError,
-  initializeData,
   InstanceRequest,
   ReplicationSource,
   RuntimeEvent,
   RuntimeInstance,
   VolumeUsage,
 } from '@basalt/plugin-basalt-node';
-import {
-  checkEngineUserCanReach,
-  chownToEngineUser,
-  makeEngineDir,
-  EngineUser,
-} from './engineUser';
-import { makeDirsBelow, removeDirAndEmptyParents } from './files';
-import { killProcessesWorkingIn } from './processes';
+import { checkEngineUserCanReach, EngineUser } from './engineUser';
 import { KeyedMutex } from '../KeyedMutex';
 import {
   instanceLabel,
@@ -33,12 +19,12 @@ import {
   onVolume,
   readInstanceRecord,
   readOwnInstanceRecord,
-  writeInstanceRecord,
 } from './layout';
 import { engineEnvironment, LocalEngineHost } from './LocalEngineHost';
 import { PortAllocator } from './PortAllocator';
 import { ProcessSupervisor, ServerSpec } from './ProcessSupervisor';
 import { checkEnginePrograms } from './enginePrograms';
+import { InstanceBuilder } from './InstanceBuilder';
 import { InstanceLookup, serverIdentity } from './InstanceLookup';
 import { InstanceVolumes } from './InstanceVolumes';
 import { InstanceResourceLimits } from './InstanceResourceLimits';
@@ -59,16 +45,19 @@ export interface InstanceManagerOptions {
 }
 
 /**
- * The lifecycle of local instances: creates their directories and data with
- * the engine's driver, runs (or adopts) their servers, and removes them.
- * Operations on one instance run one at a time.
+ * The lifecycle of local instances: has them created (see
+ * {@link InstanceBuilder}), runs (or adopts) their servers, restarts and
+ * re-points them, and removes them. Operations on one instance run one at
+ * a time.
  */
 export class InstanceManager {
   private readonly mutex = new KeyedMutex();
   private readonly lookup: InstanceLookup;
+  private readonly builder: InstanceBuilder;
 
   constructor(private readonly options: InstanceManagerOptions) {
     this.lookup = new InstanceLookup(options);
+    this.builder = new InstanceBuilder(options);
   }
 
   /** The cluster's instances, running or not. */
@@ -105,7 +94,7 @@ export class InstanceManager {
         );
       }
       const { paths, record } = found;
-      const host = this.engineHost(
+      const host = this.builder.host(
         paths,
         record.port,
         this.binDirOf(driver.engine),
@@ -154,7 +143,7 @@ export class InstanceManager {
         const record = await readInstanceRecord(paths);
         // Not found, or not this cluster's: nothing of ours to remove.
         if (record?.cluster.uid === cluster.uid) {
-          await this.discard(paths, record);
+          await this.builder.discard(paths, record);
           this.options.logger.info(
             `Removed instance ${instanceLabel(
               cluster,
@@ -182,9 +171,9 @@ export class InstanceManager {
     if (existing && request.restartedAt) {
       await this.stopIfStartedBefore(existing, request.restartedAt, label);
     }
-    const paths = existing ?? (await this.create(request, binDir));
+    const paths = existing ?? (await this.builder.create(request, binDir));
     // Instances created before WAL archiving existed have none yet.
-    await this.ensureArchiveDir(paths);
+    await this.builder.ensureArchiveDir(paths);
     const record = (await readInstanceRecord(paths))!;
     if (existing && record.volume) {
       // Mounts it after a host restart, grows it, applies new limits.
@@ -194,7 +183,7 @@ export class InstanceManager {
         request.volume,
       );
     }
-    const host = this.engineHost(paths, record.port, binDir);
+    const host = this.builder.host(paths, record.port, binDir);
     if (existing && request.role?.role === 'replica') {
       await this.prepareReplica(request, paths, host, request.role.primary);
     }
@@ -214,7 +203,7 @@ export class InstanceManager {
       if (existing) {
         throw new ForwardedError(`Could not start instance ${label}`, error);
       }
-      await this.discard(paths, record);
+      await this.builder.discard(paths, record);
       throw new ForwardedError(
         `Could not start instance ${label}; removed it`,
         error,
@@ -300,148 +289,9 @@ export class InstanceManager {
       this.options.logger.warn(
         `Removing instance ${label}, whose creation was interrupted`,
       );
-      await this.discard(paths, record);
+      await this.builder.discard(paths, record);
     }
     return undefined;
-  }
-
-  /** Creates the instance's directory and data; on failure, removes both. */
-  private async create(
-    request: InstanceRequest,
-    binDir: string,
-  ): Promise<InstancePaths> {
-    const { cluster, name, node, driver, context } = request;
-    const { nodes, layout, ports } = this.options;
-    if (!nodes.includes(node)) {
-      throw new InputError(
-        `Unknown node '${node}'; the local runtime has ${nodes.join(', ')}`,
-      );
-    }
-    const plain = layout.instance(node, cluster, name);
-    // Before the directory: a refused volume must leave nothing behind.
-    const volume = await this.options.volumes.plan(
-      cluster,
-      name,
-      plain,
-      request.volume,
-    );
-    await this.makeInstanceDir(node, plain.dir);
-    const paths = onVolume(plain, { volume });
-    const record: InstanceRecord = {
-      cluster,
-      instance: name,
-      node,
-      engine: driver.engine,
-      version: context.spec.version,
-      port: await ports.allocate(),
-      state: 'initializing',
-      ...(volume && { volume }),
-    };
-    try {
-      // Recorded first: the port is then taken for every later allocation.
-      await writeInstanceRecord(paths, record);
-      await this.ensureArchiveDir(paths);
-      await this.initialize(request, paths, record, binDir);
-      await writeInstanceRecord(paths, { ...record, state: 'initialized' });
-      return paths;
-    } catch (error) {
-      await this.discard(paths, record);
-      throw new ForwardedError(
-        `Could not create instance ${instanceLabel(
-          cluster,
-          name,
-        )}; removed what was made`,
-        error,
-      );
-    }
-  }
-
-  /**
-   * Creates the instance's directory on its node. A node is its directory:
-   * one that is gone is lost, and an instance placed there before that was
-   * noticed must fail rather than bring the node's directory back.
-   */
-  private async makeInstanceDir(node: string, dir: string): Promise<void> {
-    const nodeDir = this.options.layout.nodeDir(node);
-    try {
-      await makeDirsBelow(nodeDir, dir, 0o755);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      throw new ServiceUnavailableError(
-        `Node '${node}' is lost: its directory ${nodeDir} is gone`,
-      );
-    }
-  }
-
-  /** Has the driver create the instance's data in a fresh data directory. */
-  private async initialize(
-    request: InstanceRequest,
-    paths: InstancePaths,
-    record: InstanceRecord,
-    binDir: string,
-  ): Promise<void> {
-    if (record.volume) {
-      await this.options.volumes.ensure(
-        record.volume,
-        paths.dataDir,
-        request.volume,
-      );
-    } else {
-      await fs.mkdir(paths.dataDir, { mode: 0o700 });
-      await chownToEngineUser(paths.dataDir, this.options.user);
-    }
-    const host = this.engineHost(paths, record.port, binDir, {
-      signal: request.signal,
-      background: request.background,
-    });
-    const startedAt = Date.now();
-    await initializeData(request, host);
-    // Cancelled between programs: what was made goes (see create).
-    request.signal?.throwIfAborted();
-    const ms = Date.now() - startedAt;
-    this.options.logger.info(
-      `Created instance ${instanceLabel(
-        request.cluster,
-        request.name,
-      )} on node ${record.node} (from ${request.bootstrap.from}) in ${ms} ms`,
-    );
-  }
-
-  /**
-   * Creates the directory the engine leaves WAL files in for archiving;
-   * only the engine's user (and the backend) may enter it.
-   */
-  private async ensureArchiveDir(paths: InstancePaths): Promise<void> {
-    await makeEngineDir(paths.archiveDir, this.options.user);
-  }
-
-  /**
-   * Stops the instance's server and any engine program still working in
-   * it (left by a backend that stopped mid-clone), then removes its
-   * resource groups, throttle group and volume (which need them gone),
-   * then its directory.
-   */
-  private async discard(plain: InstancePaths, record: InstanceRecord) {
-    const paths = onVolume(plain, record);
-    await this.options.supervisor.stop(paths.dir, serverIdentity(paths));
-    const leftovers = await killProcessesWorkingIn(paths.dir);
-    if (leftovers.length) {
-      this.options.logger.warn(
-        `Killed engine programs ${leftovers.join(
-          ', ',
-        )} left running in instance ${
-          record.instance
-        } by a backend that stopped`,
-      );
-    }
-    await this.options.limits.remove(record.cluster, record.instance);
-    if (record.volume) await this.options.volumes.remove(record.volume);
-    // Up to the node's directory, which stands for the node itself.
-    await removeDirAndEmptyParents(
-      paths.dir,
-      this.options.layout.nodeDir(record.node),
-    );
-    this.options.ports.release(record.port);
   }
 
   private async serverSpec(
@@ -476,23 +326,6 @@ export class InstanceManager {
       request.resources,
       throttled,
     );
-  }
-
-  private engineHost(
-    paths: InstancePaths,
-    port: number,
-    binDir: string,
-    work: { signal?: AbortSignal; background?: boolean } = {},
-  ) {
-    return new LocalEngineHost({
-      dataDir: paths.dataDir,
-      scratchDir: paths.dir,
-      address: { host: this.options.host, port },
-      binDir,
-      user: this.options.user,
-      archiveDir: paths.archiveDir,
-      ...work,
-    });
   }
 
   private binDirOf(engine: string): string {
