@@ -30,16 +30,17 @@ export interface RestartOutcome {
  * Rolling restart, declared by `ctx.restartRequestedAt`: every instance
  * whose process started before that time restarts, one at a time as a
  * `restart` operation, replicas first and the primary last, each only
- * while all instances are ready. The primary's turn is a switchover to the most advanced replica
- * when it has one, so writes pause only for the switchover; the former
- * primary then starts again as a replica. A new configuration that
- * replicas cannot run with before their primary
+ * while all instances are ready. The primary's turn is a switchover to the
+ * most advanced replica when it has one, so writes pause only for the
+ * switchover; the former primary then starts again as a replica. A new
+ * configuration that replicas cannot run with before their primary
  * (`status.configuration.restartPrimaryFirst`) restarts the primary first,
- * in place. The first pass only reports the
- * restart (Progressing=Restarting) so the status says what is happening
- * before anything goes down. Whatever started after the request (a replica
- * added meanwhile, or the instances restarted before a backend restart) is
- * done, so the step picks up where it stopped and restarts nothing twice.
+ * in place, and each replica once it has replayed what the restarted
+ * primary wrote. The first pass only reports the restart
+ * (Progressing=Restarting) so the status says what is happening before
+ * anything goes down. Whatever started after the request (a replica added
+ * meanwhile, or the instances restarted before a backend restart) is done,
+ * so the step picks up where it stopped and restarts nothing twice.
  */
 export async function ensureRestarted(
   ctx: ReconcileContext,
