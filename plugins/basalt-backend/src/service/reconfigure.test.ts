@@ -221,6 +221,11 @@ describe('reconfiguring a running cluster (spec.parameters)', () => {
     const primary = primaryOf(after);
     expect(restarts[0]).toBe(`Restarted instance ${primary.name} (primary)`);
     expect(restarts).toHaveLength(2);
+    // Down on purpose while it restarted: not lost, so no failover.
+    const reasons = events
+      .filter(e => Number(e.id) > Number(lastEvent.id))
+      .map(e => e.reason);
+    expect(reasons).not.toContain('Failover');
   });
 
   it('refuses a parameter change the definitions do not allow, keeping the cluster as it is', async () => {
