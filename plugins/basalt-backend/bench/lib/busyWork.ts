@@ -58,41 +58,19 @@ function cloneChurn(backend: BenchBackend, name: string): Churn {
 }
 
 /**
- * Restores a physical backup into a new cluster on throttled volumes, then
- * deletes it and restores again.
+ * Creates the cluster from `spec`, deletes it once it is settled and
+ * creates it again when it is gone: the long work is its creation (a
+ * restore, say) or its deletion (a final backup).
  */
-function restoreChurn(
+function recreateChurn(
   backend: BenchBackend,
   name: string,
-  backup: string,
+  spec: object,
 ): Churn {
   return {
     name,
     async step(cluster) {
-      if (!cluster) {
-        return backend.apply(
-          manifest(name, { storage: SLOW_STORAGE, restore: { backup } }),
-        );
-      }
-      if (isWorking(cluster) || !isSettled(cluster)) return undefined;
-      return backend.requestDeletion(`${NAMESPACE}/${name}`);
-    },
-  };
-}
-
-/**
- * Deletes a `BackupThenDelete` cluster once it is ready, which takes a
- * final backup with its checksums and restore test, then creates it again.
- */
-function finalBackupChurn(backend: BenchBackend, name: string): Churn {
-  return {
-    name,
-    async step(cluster) {
-      if (!cluster) {
-        return backend.apply(
-          manifest(name, { terminationPolicy: 'BackupThenDelete' }),
-        );
-      }
+      if (!cluster) return backend.apply(manifest(name, spec));
       if (isWorking(cluster) || !isSettled(cluster)) return undefined;
       return backend.requestDeletion(`${NAMESPACE}/${name}`);
     },
@@ -135,8 +113,17 @@ export class BusyWork {
     const churns = withBackups
       ? [
           ...clones,
-          finalBackupChurn(backend, 'busy-final'),
-          restoreChurn(backend, 'busy-restore', await sourceBackup(backend)),
+          // Deleted under BackupThenDelete: a final backup with its
+          // checksums and restore test, again and again.
+          recreateChurn(backend, 'busy-final', {
+            terminationPolicy: 'BackupThenDelete',
+          }),
+          // A physical backup restored onto throttled volumes, again and
+          // again.
+          recreateChurn(backend, 'busy-restore', {
+            storage: SLOW_STORAGE,
+            restore: { backup: await sourceBackup(backend) },
+          }),
         ]
       : clones;
     const work = new BusyWork(

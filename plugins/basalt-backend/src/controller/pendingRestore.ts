@@ -4,6 +4,7 @@ import { ControllerBackups } from './ClusterController';
 import { StoredCluster } from '../store';
 import { Observation } from './computeStatus';
 import { PendingRestore } from './ReconcileContext';
+import { restored } from './steps/ensureRestored';
 
 /**
  * The restore of a cluster's `spec.restore`, resolved to its backup. A
@@ -114,9 +115,5 @@ export function restoreFailedForGood(
 export function restoreDone(stored: StoredCluster): Observation['restore'] {
   const { cluster, lifecycle } = stored;
   if (!cluster.spec.restore || !lifecycle.restoredAt) return undefined;
-  return {
-    restored: true,
-    reason: ClusterReasons.RestoreComplete,
-    message: `Restored ${describeRestoreSource(cluster)}`,
-  };
+  return restored(describeRestoreSource(cluster));
 }

@@ -10,10 +10,16 @@ const NICE = '/usr/bin/nice';
 export const BACKGROUND_NICENESS = 10;
 
 /**
- * The program and arguments that run `file` at background priority: through
- * `nice`, so that the processes it forks at once (e.g. pg_basebackup's WAL
- * streamer) are lowered too.
+ * The program and arguments that run `file`: through `nice` for
+ * `background` work, so that the processes it forks at once (e.g.
+ * pg_basebackup's WAL streamer) are lowered too; as they are otherwise.
  */
-export function niced(file: string, args: string[]): [string, string[]] {
-  return [NICE, ['-n', String(BACKGROUND_NICENESS), file, ...args]];
+export function niced(
+  file: string,
+  args: string[],
+  background = true,
+): [string, string[]] {
+  return background
+    ? [NICE, ['-n', String(BACKGROUND_NICENESS), file, ...args]]
+    : [file, args];
 }

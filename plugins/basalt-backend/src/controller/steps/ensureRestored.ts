@@ -41,7 +41,7 @@ export async function ensureRestored(
   }
   if (restore.method === 'physical') {
     await markRestored(ctx, restore);
-    return { condition: restoredCondition(restore), loading: [] };
+    return { condition: restored(restore.description), loading: [] };
   }
   for (const interrupted of await ctx.operations.interrupted('restore')) {
     await ctx.recordEvent(
@@ -60,7 +60,7 @@ export async function ensureRestored(
   // Asked after the running ones: a load that has ended recorded its end.
   if (await restore.isRestored()) {
     ctx.restore = undefined;
-    return { condition: restoredCondition(restore), loading: [] };
+    return { condition: restored(restore.description), loading: [] };
   }
   const started = await ctx.operations.start(
     {
@@ -109,11 +109,12 @@ async function markRestored(
   );
 }
 
-function restoredCondition(restore: PendingRestore): Observation['restore'] {
+/** The Restored condition once the restore is done. */
+export function restored(description: string): Observation['restore'] {
   return {
     restored: true,
     reason: ClusterReasons.RestoreComplete,
-    message: `Restored ${restore.description}`,
+    message: `Restored ${description}`,
   };
 }
 

@@ -222,10 +222,11 @@ async function unpackInto(
 ): Promise<void> {
   const { user, signal } = options;
   const tar = await findTar();
-  const tarArgs = ['-xzf', '-', '-C', dir, '--no-same-owner'];
-  const [file, args] = options.background
-    ? niced(tar, tarArgs)
-    : [tar, tarArgs];
+  const [file, args] = niced(
+    tar,
+    ['-xzf', '-', '-C', dir, '--no-same-owner'],
+    options.background,
+  );
   const child = spawn(file, args, {
     cwd: dir,
     env: { PATH: '/usr/bin:/bin', LANG: 'C', LC_ALL: 'C' },

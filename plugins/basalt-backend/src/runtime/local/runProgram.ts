@@ -35,9 +35,7 @@ export function runProgram(options: {
   background?: boolean;
 }): Promise<{ stdout: string; stderr: string }> {
   const name = path.basename(options.file);
-  const [file, args] = options.background
-    ? niced(options.file, options.args)
-    : [options.file, options.args];
+  const [file, args] = niced(options.file, options.args, options.background);
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
       cwd: options.cwd,
