@@ -141,7 +141,7 @@ export interface Config {
      */
     engineTemplates?: {
       [name: string]: {
-        /** `postgresql`, `mysql` or `redis`. */
+        /** An installed engine's id, e.g. `postgresql`. */
         engine: string;
         description?: string;
         /**

@@ -84,7 +84,13 @@ export class BasaltClusterProvider implements EntityProvider {
       onBehalfOf: await this.#auth.getOwnServiceCredentials(),
       targetPluginId: BASALT_PLUGIN_ID,
     });
-    const clusters = await this.#api.listClusters({}, { token });
+    const [clusters, offerings] = await Promise.all([
+      this.#api.listClusters({}, { token }),
+      this.#api.getOfferings({ token }),
+    ]);
+    const kinds = new Map(
+      offerings.engines.map(e => [e.engine, e.capabilities.kind]),
+    );
     for (const component of this.#index.replace(clusters)) {
       this.#toRefresh.add(component);
     }
@@ -94,7 +100,11 @@ export class BasaltClusterProvider implements EntityProvider {
     await this.#connection.applyMutation({
       type: 'full',
       entities: clusters.map(cluster => ({
-        entity: clusterToEntity(cluster, locationBase),
+        entity: clusterToEntity(
+          cluster,
+          locationBase,
+          kinds.get(cluster.spec.engine),
+        ),
         locationKey: `basalt-cluster:${cluster.metadata.uid}`,
       })),
     });

@@ -12,19 +12,17 @@ import {
 } from '@basalt/plugin-basalt-common';
 import { normaliseComponentRef } from './componentRef';
 
-/** Data engines are `database` Resources; Redis is a `cache`. */
-function resourceType(engine: string): string {
-  return engine === 'redis' ? 'cache' : 'database';
-}
-
 /**
  * The catalog's view of a cluster: a Resource named like the cluster in an
  * entity namespace of the cluster's namespace, owned by the cluster's owner,
- * a dependency of the component it serves. Never carries credentials.
+ * a dependency of the component it serves. Never carries credentials. Its
+ * `spec.type` is what a cluster of its engine is (the engine's capabilities'
+ * `kind`: `database`, `cache`), `database` when the engine is not installed.
  */
 export function clusterToEntity(
   cluster: ClusterResource,
   locationBase: string,
+  engineKind?: string,
 ): Entity {
   const ref = clusterRefOf(cluster);
   const { annotations } = cluster.metadata;
@@ -51,7 +49,7 @@ export function clusterToEntity(
       },
     },
     spec: {
-      type: resourceType(cluster.spec.engine),
+      type: engineKind ?? 'database',
       owner: annotations[OWNER_ANNOTATION],
       ...(component && { dependencyOf: [component] }),
     },

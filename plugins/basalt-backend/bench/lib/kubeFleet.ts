@@ -7,7 +7,7 @@ import {
   V1Pod,
   V1PodStatus,
 } from '@kubernetes/client-node';
-import { parseEngineCluster } from '@basalt/plugin-basalt-common';
+import { testManifest } from '../../src/__testUtils__/manifests';
 import { ClusterKey } from '@basalt/plugin-basalt-node';
 import {
   renderPgHba,
@@ -178,7 +178,7 @@ export function engineStatusAt(
 }
 
 /** The spec every seeded cluster has (parsed once). */
-const BENCH_SPEC = parseEngineCluster({
+const BENCH_SPEC = testManifest({
   apiVersion: 'basalt.dev/v1alpha1',
   kind: 'EngineCluster',
   metadata: { name: 'bench' },

@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { parseEngineCluster } from '@basalt/plugin-basalt-common';
+import { testManifest } from '../__testUtils__/manifests';
 import { promises as fs } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -15,7 +15,7 @@ import { backupPrefix, walPrefix } from './backupKeys';
 
 const DAY = 24 * 3_600_000;
 const cluster = { namespace: 'payments', name: 'orders-db', uid: 'uid-1' };
-const manifest = parseEngineCluster({
+const manifest = testManifest({
   apiVersion: 'basalt.dev/v1alpha1',
   kind: 'EngineCluster',
   metadata: { name: 'orders-db', namespace: 'payments' },
@@ -135,7 +135,7 @@ describe.each(STORE_DATABASES)('BackupRetention on %s', kind => {
   });
 
   it('leaves everything of a cluster without a retention', async () => {
-    const forever = parseEngineCluster({
+    const forever = testManifest({
       ...manifest,
       spec: { engine: 'postgresql' },
     });

@@ -96,9 +96,10 @@ export class BackupRunner {
     const { cluster } = access;
     const policy = backupPolicyOf(cluster.spec);
     const method = request.method ?? policy.method;
-    if (!access.backups.methods.includes(method)) {
+    const { methods } = access.driver.capabilities.backups;
+    if (!methods.includes(method)) {
       throw new InputError(
-        `method: must be one of ${access.backups.methods.join(', ')} for ${
+        `method: must be one of ${methods.join(', ')} for ${
           cluster.spec.engine
         }, got '${method}'`,
       );

@@ -41,6 +41,8 @@ export function readEngineOfferings(
     return {
       engine: driver.engine,
       versions: driver.versions,
+      defaultVersion: driver.defaultVersion,
+      capabilities: driver.capabilities,
       parameters: [
         ...driver.parameters.filter(d => !addedNames.has(d.name)),
         ...added,

@@ -133,13 +133,7 @@ export class BackupService {
       namespace: request.namespace ?? namespace,
       name: request.name,
     };
-    const exists = await this.deps.clusters
-      .get(target.namespace, target.name)
-      .then(
-        () => true,
-        () => false,
-      );
-    if (exists) {
+    if (await this.deps.clusters.find(target.namespace, target.name)) {
       throw new ConflictError(
         `EngineCluster ${target.namespace}/${target.name} already exists; restore into a new name`,
       );

@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import { parseEngineCluster } from '@basalt/plugin-basalt-common';
+import { testManifest } from '../__testUtils__/manifests';
 import {
   STORE_DATABASES,
   useStoreDatabases,
@@ -8,7 +8,7 @@ import { ClusterStore } from './ClusterStore';
 import { EventStore } from './EventStore';
 
 const manifest = (spec: object = {}, metadata: object = {}) =>
-  parseEngineCluster({
+  testManifest({
     apiVersion: 'basalt.dev/v1alpha1',
     kind: 'EngineCluster',
     metadata: { name: 'payments-db', namespace: 'payments', ...metadata },

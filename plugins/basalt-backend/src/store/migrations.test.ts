@@ -1,4 +1,4 @@
-import { parseEngineCluster } from '@basalt/plugin-basalt-common';
+import { testManifest } from '../__testUtils__/manifests';
 import {
   STORE_DATABASES,
   useStoreDatabases,
@@ -39,7 +39,7 @@ describe.each(STORE_DATABASES)('migrations on %s', kind => {
     expect(stored?.lifecycle.heldDataAt).toBe(createdAt);
     // Clusters made after the upgrade record it when a primary is ready.
     const { cluster } = await new ClusterStore(knex).apply(
-      parseEngineCluster({
+      testManifest({
         apiVersion: 'basalt.dev/v1alpha1',
         kind: 'EngineCluster',
         metadata: { namespace: 'payments', name: 'new-db' },

@@ -1,4 +1,4 @@
-import { parseEngineCluster } from '@basalt/plugin-basalt-common';
+import { testManifest } from '../__testUtils__/manifests';
 import {
   STORE_DATABASES,
   useStoreDatabases,
@@ -7,7 +7,7 @@ import { BackupStore, ClusterStore } from '../store';
 import { permissionResources } from './createBackups';
 
 const manifest = (name: string) =>
-  parseEngineCluster({
+  testManifest({
     apiVersion: 'basalt.dev/v1alpha1',
     kind: 'EngineCluster',
     metadata: { name, namespace: 'payments' },

@@ -1,7 +1,6 @@
 export {
   ACCOUNT_ROLES,
-  DEFAULT_ENGINE_VERSIONS,
-  ENGINES,
+  ENGINE_ID_PATTERN,
   ENGINE_CLUSTER_API_VERSION,
   ENGINE_CLUSTER_KIND,
   RESOURCE_CLASSES,
@@ -13,7 +12,12 @@ export {
   engineClusterSchema,
   engineClusterSpecSchema,
 } from './schema';
-export type { EngineCluster, EngineClusterInput } from './schema';
+export type {
+  BackupPolicy,
+  EngineCluster,
+  EngineClusterInput,
+  ParsedEngineCluster,
+} from './schema';
 export {
   ManifestValidationError,
   parseEngineCluster,

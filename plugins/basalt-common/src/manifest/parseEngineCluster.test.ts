@@ -27,7 +27,7 @@ const withSpec = (spec: object) => ({
 });
 
 describe('parseEngineCluster', () => {
-  it('applies every default to a minimal manifest', () => {
+  it('applies the schema’s defaults to a minimal manifest, leaving the engine’s to admission', () => {
     expect(parseEngineCluster(minimal)).toEqual({
       apiVersion: 'basalt.dev/v1alpha1',
       kind: 'EngineCluster',
@@ -39,7 +39,6 @@ describe('parseEngineCluster', () => {
       },
       spec: {
         engine: 'postgresql',
-        version: '15',
         replicas: 1,
         resources: { class: 's' },
         storage: { size: '1Gi', pool: 'default' },
@@ -80,8 +79,8 @@ describe('parseEngineCluster', () => {
 
   it.each([
     [
-      withSpec({ engine: 'mongodb' }),
-      'spec.engine: must be one of "postgresql", "mysql", "redis"',
+      withSpec({ engine: 'Mongo DB' }),
+      'spec.engine: must be an engine id: lower-case letters, digits and "-", e.g. postgresql',
     ],
     [withSpec({ replicas: 12 }), 'spec.replicas: must be at most 9'],
     [
@@ -130,7 +129,7 @@ describe('parseEngineCluster', () => {
   });
 
   it('lists every problem at once', () => {
-    const error = issuesOf(withSpec({ engine: 'mongodb', replicas: 0 }));
+    const error = issuesOf(withSpec({ engine: 'Mongo', replicas: 0 }));
     expect(error.issues.map(i => i.path)).toEqual([
       'spec.engine',
       'spec.replicas',

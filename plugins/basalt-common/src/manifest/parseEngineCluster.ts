@@ -1,6 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
-import { EngineCluster, engineClusterSchema } from './schema';
+import { engineClusterSchema, ParsedEngineCluster } from './schema';
 
 /**
  * One problem found in a manifest: the field's path (`spec.replicas`) and
@@ -58,12 +58,13 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 /**
- * Validates an `EngineCluster` manifest and applies its defaults.
+ * Validates an `EngineCluster` manifest and applies the schema's defaults;
+ * admission (`applyOfferings`) applies the engine's own.
  *
  * @throws {@link ManifestValidationError} naming every invalid field.
  * @public
  */
-export function parseEngineCluster(input: unknown): EngineCluster {
+export function parseEngineCluster(input: unknown): ParsedEngineCluster {
   // reportInput lets an issue tell a missing field from a mistyped one.
   const result = engineClusterSchema.safeParse(input, { reportInput: true });
   if (result.success) {

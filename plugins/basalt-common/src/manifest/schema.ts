@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BACKUP_METHODS } from '../backups/types';
+import { BACKUP_METHODS, BackupMethod } from '../backups/types';
 
 /**
  * The manifest's `apiVersion` and `kind`.
@@ -10,8 +10,14 @@ export const ENGINE_CLUSTER_API_VERSION = 'basalt.dev/v1alpha1';
 /** @public */
 export const ENGINE_CLUSTER_KIND = 'EngineCluster';
 
-/** @public */
-export const ENGINES = ['postgresql', 'mysql', 'redis'] as const;
+/**
+ * What an engine id looks like: `postgresql`, `redis`, `mariadb`. Which
+ * engines a backend runs is up to the driver modules installed in it;
+ * admission refuses an engine that is not installed, naming those that are.
+ *
+ * @public
+ */
+export const ENGINE_ID_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
 /** @public */
 export const RESOURCE_CLASSES = ['s', 'm', 'l'] as const;
 /** @public */
@@ -24,22 +30,11 @@ export const TERMINATION_POLICIES = [
 export const ACCOUNT_ROLES = ['readwrite', 'readonly', 'admin'] as const;
 
 /**
- * The engine version each engine gets when the manifest names none: the
- * releases Debian bookworm ships, which the local runtime runs.
- *
- * @public
- */
-export const DEFAULT_ENGINE_VERSIONS: Record<(typeof ENGINES)[number], string> =
-  {
-    postgresql: '15',
-    mysql: '10.11',
-    redis: '7',
-  };
-
-/**
  * The backup policy of a manifest without `spec.backup`: no schedule, the
- * `default` repository, physical backups with continuous WAL archiving, and
+ * `default` repository, physical backups with continuous log archiving, and
  * a restore test of the final backup before a `BackupThenDelete` deletion.
+ * Admission writes an engine's own defaults into the manifest where they
+ * differ (an engine without point-in-time recovery archives no log).
  *
  * @public
  */
@@ -55,10 +50,14 @@ export const DEFAULT_BACKUP_POLICY = {
  *
  * @public
  */
-export function backupPolicyOf(
-  spec: EngineCluster['spec'],
-): NonNullable<EngineCluster['spec']['backup']> {
-  return { ...DEFAULT_BACKUP_POLICY, ...spec.backup };
+export function backupPolicyOf(spec: EngineCluster['spec']): BackupPolicy {
+  return {
+    ...DEFAULT_BACKUP_POLICY,
+    ...spec.backup,
+    method: spec.backup?.method ?? DEFAULT_BACKUP_POLICY.method,
+    walArchiving:
+      spec.backup?.walArchiving ?? DEFAULT_BACKUP_POLICY.walArchiving,
+  };
 }
 
 /** Most replicas one cluster may declare. */
@@ -154,7 +153,12 @@ export const engineClusterMetadataSchema = z.object({
  */
 export const engineClusterSpecSchema = z
   .object({
-    engine: z.enum(ENGINES),
+    engine: z
+      .string()
+      .regex(
+        ENGINE_ID_PATTERN,
+        'must be an engine id: lower-case letters, digits and "-", e.g. postgresql',
+      ),
     version: z
       .string()
       .regex(
@@ -213,8 +217,8 @@ export const engineClusterSpecSchema = z
           )
           .optional(),
         repository: dnsLabel('repository name', 63).default('default'),
-        method: z.enum(BACKUP_METHODS).default('physical'),
-        walArchiving: z.boolean().default(true),
+        method: z.enum(BACKUP_METHODS).optional(),
+        walArchiving: z.boolean().optional(),
         restoreTest: z.boolean().default(true),
       })
       .optional(),
@@ -261,11 +265,7 @@ export const engineClusterSpecSchema = z
         }
       }),
     );
-  })
-  .transform(spec => ({
-    ...spec,
-    version: spec.version ?? DEFAULT_ENGINE_VERSIONS[spec.engine],
-  }));
+  });
 
 /**
  * Zod schema of the whole `EngineCluster` manifest as written by people.
@@ -281,11 +281,32 @@ export const engineClusterSchema = z.object({
 });
 
 /**
- * An `EngineCluster` manifest with every default applied.
+ * An `EngineCluster` manifest as parsed, with the schema's defaults applied:
+ * the engine's own defaults (its version) are not known yet.
  *
  * @public
  */
-export type EngineCluster = z.output<typeof engineClusterSchema>;
+export type ParsedEngineCluster = z.output<typeof engineClusterSchema>;
+
+/**
+ * An `EngineCluster` manifest as admitted and stored, with every default
+ * applied, the engine's own included.
+ *
+ * @public
+ */
+export type EngineCluster = Omit<ParsedEngineCluster, 'spec'> & {
+  spec: ParsedEngineCluster['spec'] & { version: string };
+};
+
+/**
+ * A cluster's backup policy with every default applied.
+ *
+ * @public
+ */
+export type BackupPolicy = NonNullable<EngineCluster['spec']['backup']> & {
+  method: BackupMethod;
+  walArchiving: boolean;
+};
 
 /**
  * An `EngineCluster` manifest as written: defaulted fields may be left out.

@@ -1,104 +1,6 @@
 import { ManifestValidationError, parseEngineCluster } from '../manifest';
-import { EngineOffering } from '../parameters';
 import { applyOfferings, PolicyViolationError } from './applyOfferings';
-import { Offerings } from './types';
-
-const postgresql: EngineOffering = {
-  engine: 'postgresql',
-  versions: ['15', '16'],
-  parameters: [
-    {
-      name: 'max_connections',
-      description: 'Most connections',
-      type: 'integer',
-      min: 10,
-      max: 10_000,
-      apply: 'restart',
-      profileMayForbid: false,
-    },
-    {
-      name: 'log_connections',
-      description: 'Logs connections',
-      type: 'bool',
-      apply: 'reload',
-      profileMayForbid: false,
-    },
-    {
-      name: 'checkpoint_timeout',
-      description: 'Time between checkpoints',
-      type: 'integer',
-      unit: 'time',
-      baseUnit: 's',
-      min: 30,
-      max: 86_400,
-      apply: 'reload',
-      profileMayForbid: false,
-    },
-    {
-      name: 'fsync',
-      description: 'Forces writes to disk',
-      type: 'bool',
-      apply: 'reload',
-      profileMayForbid: true,
-    },
-  ],
-  refusedParameters: [
-    { pattern: '_command$', reason: 'runs a command on the host' },
-    { names: ['port'], reason: 'is managed by Basalt' },
-  ],
-  reservedNames: {
-    accounts: ['basalt'],
-    accountPrefixes: ['pg_'],
-    databases: ['postgres'],
-  },
-};
-
-const offerings: Offerings = {
-  engines: [
-    postgresql,
-    {
-      engine: 'redis',
-      versions: ['7'],
-      parameters: [],
-      refusedParameters: [],
-      reservedNames: { accounts: [], accountPrefixes: [], databases: [] },
-    },
-  ],
-  engineTemplates: [
-    {
-      name: 'postgresql-ha',
-      engine: 'postgresql',
-      description: 'HA baseline',
-      parameters: { max_connections: '200', log_connections: 'on' },
-    },
-    {
-      name: 'postgresql-locked',
-      engine: 'postgresql',
-      description: 'A narrow template',
-      parameters: { log_connections: 'on' },
-      allowedParameters: ['checkpoint_timeout'],
-      lockedParameters: ['log_connections'],
-    },
-  ],
-  profiles: [
-    {
-      name: 'sg-prod',
-      description: 'Singapore production',
-      runtime: 'local',
-      engines: { postgresql: ['15'] },
-      maxReplicas: 3,
-      backup: { schedule: '0 2 * * *', retention: '14d' },
-      parameters: {
-        postgresql: {
-          forbidden: [],
-          forbiddenValues: { fsync: ['off'] },
-          pinned: { log_connections: 'on' },
-        },
-      },
-    },
-  ],
-  resourceClasses: [],
-};
+import { offerings } from './__testUtils__/offerings';
 
 const cluster = (spec: object) =>
   parseEngineCluster({
@@ -261,7 +163,10 @@ describe('applyOfferings', () => {
 
   it('leaves a manifest without template or profile as it is', () => {
     const plain = cluster({ replicas: 2 });
-    expect(applyOfferings(plain, offerings)).toEqual(plain);
+    expect(applyOfferings(plain, offerings)).toEqual({
+      ...plain,
+      spec: { ...plain.spec, version: '15' },
+    });
   });
 
   it.each([

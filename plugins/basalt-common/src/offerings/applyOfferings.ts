@@ -4,7 +4,12 @@ import {
   EngineCluster,
   ManifestIssue,
   ManifestValidationError,
+  ParsedEngineCluster,
 } from '../manifest';
+import {
+  checkCapabilities,
+  withEngineBackupDefaults,
+} from './checkCapabilities';
 import { admitParameters, EngineOffering } from '../parameters';
 import { EngineTemplate, Offerings, RegionProfile } from './types';
 
@@ -30,14 +35,20 @@ export class PolicyViolationError extends InputError {}
  * @public
  */
 export function applyOfferings(
-  cluster: EngineCluster,
+  cluster: ParsedEngineCluster,
   offerings: Offerings,
 ): EngineCluster {
-  const { spec } = cluster;
-  const engine = engineOffering(spec, offerings);
+  const engine = engineOffering(cluster.spec, offerings);
+  const spec = {
+    ...cluster.spec,
+    version: cluster.spec.version ?? engine.defaultVersion,
+  };
+  checkVersion(spec, engine);
   const template = templateOf(spec, offerings);
   const profile = profileOf(spec, offerings);
   checkReservedNames(spec, engine);
+  const unable = checkCapabilities(spec, engine);
+  if (unable.length > 0) throw new ManifestValidationError(unable);
   const admitted = admitParameters({
     engine,
     parameters: spec.parameters,
@@ -50,16 +61,16 @@ export function applyOfferings(
     spec: {
       ...spec,
       parameters: admitted.parameters,
-      ...(profile && {
-        backup: enforcedBackup(spec, profile.name, profile.backup),
-      }),
+      backup: profile
+        ? enforcedBackup(spec, engine, profile.name, profile.backup)
+        : withEngineBackupDefaults(spec, engine),
     },
   };
 }
 
-/** The installed engine the manifest names, at a version it runs. */
+/** The installed engine the manifest names. */
 function engineOffering(
-  spec: EngineCluster['spec'],
+  spec: ParsedEngineCluster['spec'],
   offerings: Offerings,
 ): EngineOffering {
   const engine = offerings.engines.find(e => e.engine === spec.engine);
@@ -70,6 +81,10 @@ function engineOffering(
       }`,
     );
   }
+  return engine;
+}
+
+function checkVersion(spec: EngineCluster['spec'], engine: EngineOffering) {
   if (!engine.versions.includes(spec.version)) {
     throw new PolicyViolationError(
       `spec.version: ${spec.engine} ${
@@ -77,7 +92,6 @@ function engineOffering(
       } is not supported; supported: ${engine.versions.join(', ')}`,
     );
   }
-  return engine;
 }
 
 function templateOf(
@@ -177,11 +191,13 @@ function checkReservedNames(
 
 function enforcedBackup(
   spec: EngineCluster['spec'],
+  engine: EngineOffering,
   profile: string,
   policy: { schedule?: string; retention?: string } | undefined,
 ): EngineCluster['spec']['backup'] {
-  if (!policy) return spec.backup;
-  const backup = { ...DEFAULT_BACKUP_POLICY, ...spec.backup };
+  const withDefaults = withEngineBackupDefaults(spec, engine);
+  if (!policy) return withDefaults;
+  const backup = { ...DEFAULT_BACKUP_POLICY, ...withDefaults };
   for (const key of ['schedule', 'retention'] as const) {
     const required = policy[key];
     if (!required) continue;

@@ -1,8 +1,12 @@
-import { ENGINES, RESOURCE_CLASSES } from '../manifest';
+import { RESOURCE_CLASSES } from '../manifest';
 import type { EngineOffering, ProfileParameterRules } from '../parameters';
 
-/** @public */
-export type Engine = (typeof ENGINES)[number];
+/**
+ * An engine id, e.g. `postgresql` (see `ENGINE_ID_PATTERN`).
+ *
+ * @public
+ */
+export type Engine = string;
 
 /**
  * A golden engine template: tuned parameters and a security baseline for one

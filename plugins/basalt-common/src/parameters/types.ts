@@ -1,3 +1,4 @@
+import type { EngineCapabilities } from '../offerings/capabilities';
 /**
  * How a changed parameter reaches a running engine: `reload` in place
  * (PostgreSQL's SIGHUP), or `restart` of each instance, replicas first.
@@ -107,16 +108,19 @@ export interface RefusedParameterRule {
 }
 
 /**
- * What an installed engine offers: its versions, the parameters a manifest
- * may set (the driver's, plus the platform team's additions), those it
- * never lets one set, and the names it reserves. Part of
- * `GET /api/basalt/offerings`.
+ * What an installed engine offers: its versions, what it can do, the
+ * parameters a manifest may set (the driver's, plus the platform team's
+ * additions), those it never lets one set, and the names it reserves. Part
+ * of `GET /api/basalt/offerings`.
  *
  * @public
  */
 export interface EngineOffering {
   engine: string;
   versions: string[];
+  /** The version a manifest that names none gets; one of `versions`. */
+  defaultVersion: string;
+  capabilities: EngineCapabilities;
   parameters: ParameterDefinition[];
   refusedParameters: RefusedParameterRule[];
   reservedNames: ReservedNames;

@@ -1,5 +1,4 @@
 import { Readable } from 'stream';
-import { BackupMethod } from '@basalt/plugin-basalt-common';
 import type { EngineAddress, EngineContext, EngineHost } from './types';
 
 /**
@@ -77,8 +76,6 @@ export interface PhysicalRestoreOptions {
  * @public
  */
 export interface EngineBackups {
-  /** The methods this engine supports; the first is its default. */
-  readonly methods: BackupMethod[];
   /**
    * Engine programs run on the backend's host (client tools such as
    * `pg_basebackup` and `pg_dump`), checked before a backup starts.

@@ -1,5 +1,6 @@
 import { Readable } from 'stream';
 import {
+  EngineCapabilities,
   EngineCluster,
   InstanceRole,
   LogLevel,
@@ -233,7 +234,7 @@ export interface InstanceResources {
 }
 
 /**
- * Knows one engine (PostgreSQL, MySQL, Redis): how to create an instance's
+ * Knows one engine (PostgreSQL, Redis, MariaDB): how to create an instance's
  * data, run it, probe it, and manage its databases and accounts. Drivers talk
  * to instances over the network with the engine's own client and run the
  * engine's own tools through {@link EngineHost}, so one driver serves every
@@ -242,9 +243,18 @@ export interface InstanceResources {
  * @public
  */
 export interface EngineDriver {
-  readonly engine: EngineCluster['spec']['engine'];
+  /** The engine's id, which manifests name in `spec.engine`, e.g. `postgresql`. */
+  readonly engine: string;
   /** Versions this driver can run, e.g. `['15']`. */
   readonly versions: string[];
+  /** The version a manifest that names none gets; one of `versions`. */
+  readonly defaultVersion: string;
+  /**
+   * What the engine can do. Admission refuses a manifest that asks for
+   * more, and the controller, the API and the frontend ask this rather than
+   * the engine's name.
+   */
+  readonly capabilities: EngineCapabilities;
   /**
    * The engine programs the driver runs through {@link EngineHost}, so a
    * runtime can check they are there before it creates anything.
@@ -400,7 +410,10 @@ export interface EngineDriver {
     context: EngineContext,
     locked: boolean,
   ): Promise<void>;
-  /** Backup and restore; absent when the engine has none. */
+  /**
+   * Backup and restore; absent when the engine has none (its capabilities
+   * then declare no backup methods).
+   */
   readonly backups?: EngineBackups;
   /**
    * Reads the severity and time of one line of the engine's log, as the

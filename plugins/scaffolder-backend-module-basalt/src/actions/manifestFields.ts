@@ -1,10 +1,9 @@
 import {
   COMPONENT_ANNOTATION,
-  ENGINES,
   ENGINE_CLUSTER_API_VERSION,
   ENGINE_CLUSTER_KIND,
-  EngineCluster,
   OWNER_ANNOTATION,
+  ParsedEngineCluster,
   RESOURCE_CLASSES,
   TERMINATION_POLICIES,
   parseEngineCluster,
@@ -28,7 +27,12 @@ export const manifestFieldInputs = {
   namespace: (z: Z) =>
     z.string({ description: 'Namespace (metadata.namespace)' }).optional(),
   engine: (z: Z) =>
-    z.enum(ENGINES, { description: 'Engine (spec.engine)' }).optional(),
+    z
+      .string({
+        description:
+          'Engine (spec.engine): an installed engine, e.g. postgresql; GET /api/basalt/offerings lists them',
+      })
+      .optional(),
   version: (z: Z) =>
     z
       .string({
@@ -94,7 +98,7 @@ export const manifestFieldInputs = {
 export type ManifestFields = {
   name?: string;
   namespace?: string;
-  engine?: (typeof ENGINES)[number];
+  engine?: string;
   version?: string;
   replicas?: number;
   resourceClass?: (typeof RESOURCE_CLASSES)[number];
@@ -109,7 +113,7 @@ export type ManifestFields = {
 };
 
 /** Merges the fields over the given manifest and validates the result. */
-export function buildManifest(input: ManifestFields): EngineCluster {
+export function buildManifest(input: ManifestFields): ParsedEngineCluster {
   const base = (input.manifest ?? {}) as Record<string, any>;
   const defined = <T extends object>(fields: T) =>
     Object.fromEntries(

@@ -51,7 +51,6 @@ describe('basalt:manifest:write', () => {
       },
       spec: {
         engine: 'postgresql',
-        version: '15',
         replicas: 1,
         databases: ['payments'],
         terminationPolicy: 'BackupThenDelete',

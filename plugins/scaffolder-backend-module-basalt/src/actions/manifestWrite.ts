@@ -12,8 +12,10 @@ const HEADER =
 
 /**
  * Creates the `basalt:manifest:write` action: renders a validated
- * `EngineCluster` manifest, defaults made explicit, into the workspace, so a
- * later `publish:*` step commits it to the service's repository.
+ * `EngineCluster` manifest, the schema's defaults made explicit, into the
+ * workspace, so a later `publish:*` step commits it to the service's
+ * repository. The engine's own defaults (its version) stay out unless given:
+ * the cluster gets them when the manifest is applied.
  *
  * @public
  */
@@ -21,7 +23,7 @@ export function createManifestWriteAction() {
   return createTemplateAction({
     id: 'basalt:manifest:write',
     description:
-      'Renders an EngineCluster manifest into the workspace (database as code), validated and with every default written out',
+      'Renders an EngineCluster manifest into the workspace (database as code), validated and with the schema defaults written out; the engine version only when given',
     examples,
     supportsDryRun: true,
     schema: {

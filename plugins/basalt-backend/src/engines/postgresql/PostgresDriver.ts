@@ -20,6 +20,7 @@ import {
 } from './configuration';
 import { Timeouts, withClient } from './connection';
 import { PostgresBackups } from './backup/PostgresBackups';
+import { POSTGRES_CAPABILITIES } from './capabilities';
 import { parsePostgresLogLine } from './logLines';
 import {
   POSTGRES_PARAMETERS,
@@ -57,6 +58,9 @@ export interface PostgresDriverOptions {
   binDir?: string;
 }
 
+/** The release Debian bookworm ships, which the local runtime runs. */
+export const POSTGRES_DEFAULT_VERSION = '15';
+
 const INITDB_TIMEOUT_MS = 120_000;
 const BASEBACKUP_TIMEOUT_MS = 30 * 60_000;
 // A promotion replays what the replica received first; it is quick when the
@@ -74,8 +78,10 @@ const PROMOTE_WAIT_SECONDS = 30;
  * @public
  */
 export class PostgresDriver implements EngineDriver {
-  readonly engine = 'postgresql' as const;
-  readonly versions = ['15'];
+  readonly engine = 'postgresql';
+  readonly versions = [POSTGRES_DEFAULT_VERSION];
+  readonly defaultVersion = POSTGRES_DEFAULT_VERSION;
+  readonly capabilities = POSTGRES_CAPABILITIES;
   readonly programs = [
     'initdb',
     'postgres',

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { engineClusterSpecSchema } from '@basalt/plugin-basalt-common';
+import { postgresSpec } from '../../__testUtils__/manifests';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,8 +20,7 @@ const input = (
 ) => ({
   dataDir,
   address: { host: '127.0.0.1', port: 5433 },
-  spec: engineClusterSpecSchema.parse({
-    engine: 'postgresql',
+  spec: postgresSpec({
     parameters,
     ...(extra.walArchiving !== undefined && {
       backup: { walArchiving: extra.walArchiving },

@@ -3,7 +3,6 @@ import {
   EngineOffering,
   integerInBaseUnit,
   ParameterDefinition,
-  parseEngineCluster,
 } from '@basalt/plugin-basalt-common';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,6 +11,8 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { engineIds, POSTGRES_BIN } from '../../__testUtils__/processes';
 import { startTestPostgres } from '../../__testUtils__/startTestPostgres';
+import { testManifest } from '../../__testUtils__/manifests';
+import { POSTGRES_CAPABILITIES } from './capabilities';
 import { renderPostgresqlConf } from './configuration';
 import {
   POSTGRES_PARAMETERS,
@@ -22,6 +23,8 @@ import {
 const offering: EngineOffering = {
   engine: 'postgresql',
   versions: ['15'],
+  defaultVersion: '15',
+  capabilities: POSTGRES_CAPABILITIES,
   parameters: POSTGRES_PARAMETERS,
   refusedParameters: POSTGRES_REFUSED_PARAMETERS,
   reservedNames: POSTGRES_RESERVED_NAMES,
@@ -189,7 +192,7 @@ describe('PostgreSQL parameter definitions', () => {
 });
 
 function admit(parameters: Record<string, string>): Record<string, string> {
-  const cluster = parseEngineCluster({
+  const cluster = testManifest({
     apiVersion: 'basalt.dev/v1alpha1',
     kind: 'EngineCluster',
     metadata: { name: 'p' },
@@ -199,7 +202,7 @@ function admit(parameters: Record<string, string>): Record<string, string> {
 }
 
 function writeConf(parameters: Record<string, string>) {
-  const base = parseEngineCluster({
+  const base = testManifest({
     apiVersion: 'basalt.dev/v1alpha1',
     kind: 'EngineCluster',
     metadata: { name: 'p' },

@@ -5,7 +5,7 @@ import path from 'node:path';
 /** Debian packages that ship each engine's programs. */
 const DEBIAN_PACKAGES: Record<string, string> = {
   postgresql: 'postgresql',
-  mysql: 'mariadb-server',
+  mariadb: 'mariadb-server',
   redis: 'redis-server',
 };
 

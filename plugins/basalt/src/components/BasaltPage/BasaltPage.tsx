@@ -14,8 +14,8 @@ export function BasaltPage() {
     <Container>
       <Flex direction="column" gap="4">
         <Text as="p" color="secondary">
-          Self-service database clusters: PostgreSQL, MySQL and Redis, declared
-          as code and kept at their declared state.
+          Self-service data engine clusters, declared as code and kept at their
+          declared state.
         </Text>
         <ClustersOverview />
         <NodesOverview />

@@ -1,4 +1,3 @@
-import { BackupMethod } from '@basalt/plugin-basalt-common';
 import {
   BackupSink,
   BackupSource,
@@ -34,7 +33,6 @@ export interface PostgresBackupsOptions {
  * host, with the password in their environment only.
  */
 export class PostgresBackups implements EngineBackups {
-  readonly methods: BackupMethod[] = ['physical', 'logical'];
   readonly clientPrograms = ['pg_basebackup', 'pg_dump', 'pg_restore'];
 
   constructor(private readonly options: PostgresBackupsOptions) {}

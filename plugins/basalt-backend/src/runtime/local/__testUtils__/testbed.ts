@@ -3,15 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { mockServices } from '@backstage/backend-test-utils';
-import {
-  EngineClusterInput,
-  engineClusterSpecSchema,
-} from '@basalt/plugin-basalt-common';
-import {
-  ClusterKey,
-  EngineAddress,
-  EngineContext,
-} from '@basalt/plugin-basalt-node';
+import { ClusterKey, EngineAddress } from '@basalt/plugin-basalt-node';
 import { releaseVolumesUnder } from '../../../testUtils/releaseVolumesUnder';
 import { LocalRuntime } from '../LocalRuntime';
 import { PortRange } from '../PortAllocator';
@@ -149,12 +141,7 @@ export function clusterKey(name: string, namespace = 'default'): ClusterKey {
   };
 }
 
-/** A PostgreSQL cluster's spec with defaults applied. */
-export function postgresSpec(
-  spec: Partial<EngineClusterInput['spec']> = {},
-): EngineContext['spec'] {
-  return engineClusterSpecSchema.parse({ engine: 'postgresql', ...spec });
-}
+export { postgresSpec } from '../../../__testUtils__/manifests';
 
 /** Splits a `host:port` endpoint. */
 export function parseEndpoint(endpoint: string | undefined): EngineAddress {
