@@ -4,6 +4,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { basaltModuleEnginePostgresql } from '@basalt/plugin-basalt-backend';
 
 const backend = createBackend();
 
@@ -63,9 +64,11 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
-// Basalt: its backend plugin (REST API under /api/basalt), scaffolder
-// actions, and its clusters in the catalog as Resources
+// Basalt: its backend plugin (REST API under /api/basalt), its engines
+// (each a module), scaffolder actions, and its clusters in the catalog as
+// Resources
 backend.add(import('@basalt/plugin-basalt-backend'));
+backend.add(basaltModuleEnginePostgresql);
 backend.add(import('@basalt/plugin-scaffolder-backend-module-basalt'));
 backend.add(import('@basalt/plugin-catalog-backend-module-basalt'));
 

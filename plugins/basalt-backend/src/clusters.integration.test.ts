@@ -16,6 +16,7 @@ import { join } from 'path';
 import request from 'supertest';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { basaltPlugin } from './plugin';
+import { basaltModuleEnginePostgresql } from './engines/postgresql';
 import {
   connect,
   waitReady,
@@ -88,6 +89,7 @@ describe('clusters on the local runtime (real PostgreSQL)', () => {
     startTestBackend({
       features: [
         basaltPlugin,
+        basaltModuleEnginePostgresql,
         // The real scheduler, so the periodic resync runs as in production.
         schedulerServiceFactory,
         // Warnings and errors of the controller show in the test output.

@@ -6,3 +6,4 @@
 
 export { basaltPlugin as default } from './plugin';
 export * from './permissions';
+export { basaltModuleEnginePostgresql } from './engines/postgresql';

@@ -7,6 +7,7 @@ import { readFile } from 'fs/promises';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { basaltPlugin } from './plugin';
+import { basaltModuleEnginePostgresql } from './engines/postgresql';
 import {
   BackendProcess,
   startBackendProcess,
@@ -89,6 +90,7 @@ function useCrashAndRestart(options: {
       successor = await startTestBackend({
         features: [
           basaltPlugin,
+          basaltModuleEnginePostgresql,
           schedulerServiceFactory,
           mockServices.rootLogger.factory({ level: 'warn' }),
           mockServices.rootConfig.factory({ data: config() }),

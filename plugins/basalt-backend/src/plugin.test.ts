@@ -17,6 +17,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import request from 'supertest';
 import { basaltPlugin } from './plugin';
+import { basaltModuleEnginePostgresql } from './engines/postgresql';
 
 /** A backend module that adds health checks, as adopters' modules do. */
 function healthCheckModule(...checks: BasaltHealthCheck[]) {
@@ -44,6 +45,7 @@ function start(basalt: object = {}, ...features: BackendFeature[]) {
   return startTestBackend({
     features: [
       basaltPlugin,
+      basaltModuleEnginePostgresql,
       mockServices.rootConfig.factory({
         data: {
           basalt: {
@@ -192,6 +194,38 @@ describe('basalt backend plugin', () => {
       }),
       expect.objectContaining({ name: 'runtime-local', status: 'pass' }),
     ]);
+  });
+
+  it('runs no engine that no module installed, and says so at admission', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        basaltPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            basalt: {
+              runtimes: {
+                local: { rootDir, ports: { from: 31200, to: 31299 } },
+              },
+            },
+          },
+        }),
+      ],
+    });
+
+    const offerings = await request(server).get('/api/basalt/offerings');
+    expect(offerings.body.engines).toEqual([]);
+    const applied = await request(server)
+      .post('/api/basalt/clusters')
+      .send({
+        apiVersion: 'basalt.dev/v1alpha1',
+        kind: 'EngineCluster',
+        metadata: { name: 'orders' },
+        spec: { engine: 'postgresql' },
+      });
+    expect(applied.status).toBe(400);
+    expect(applied.body.error.message).toBe(
+      'spec.engine: no driver for postgresql is installed; installed: none',
+    );
   });
 
   it('refuses to start with two health checks of the same name', async () => {

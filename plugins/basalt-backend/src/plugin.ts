@@ -13,7 +13,6 @@ import {
 import { readBasaltConfig } from './config';
 import { readOfferings } from './offerings';
 import { readPoolConfig, VolumePools } from './pools';
-import { PostgresDriver } from './engines/postgresql';
 import {
   basaltClusterPermissionRules,
   clusterPermissionResourceRef,
@@ -28,6 +27,20 @@ import { createRuntime } from './wiring/createRuntime';
 import { createApi } from './wiring/createApi';
 import { createController } from './wiring/createController';
 import { ClusterStore, EventStore, connectAndMigrate } from './store';
+
+/** The engine drivers modules added, by engine; one module per engine. */
+function installedDrivers(added: EngineDriver[]): Map<string, EngineDriver> {
+  const drivers = new Map<string, EngineDriver>();
+  for (const driver of added) {
+    if (drivers.has(driver.engine)) {
+      throw new Error(
+        `Two modules add a driver for the engine ${driver.engine}; install one`,
+      );
+    }
+    drivers.set(driver.engine, driver);
+  }
+  return drivers;
+}
 
 /**
  * The Basalt backend plugin: the REST API under `/api/basalt` and the
@@ -65,12 +78,12 @@ export const basaltPlugin = createBackendPlugin({
         const { config, database, httpAuth, httpRouter, lifecycle, logger } =
           deps;
         const settings = readBasaltConfig(config);
-        const drivers = new Map<string, EngineDriver>(
-          [
-            new PostgresDriver({ binDir: settings.local.postgresqlBinDir }),
-            ...moduleDrivers,
-          ].map(d => [d.engine, d]),
-        );
+        const drivers = installedDrivers(moduleDrivers);
+        if (drivers.size === 0) {
+          logger.warn(
+            'No engine is installed: every manifest will be refused. Add an engine module, e.g. basaltModuleEnginePostgresql',
+          );
+        }
         const offerings = readOfferings(config, [...drivers.values()]);
         const stopping = new AbortController();
         const knex = await connectAndMigrate(database);

@@ -25,8 +25,10 @@ export const basaltHealthChecksExtensionPoint =
 
 /**
  * Lets backend modules add engine drivers (one per engine) and runtimes (one
- * per name) to Basalt, next to the built-in PostgreSQL driver and local
- * runtime.
+ * per name) to Basalt, next to its built-in local runtime. Every engine
+ * comes from a module, PostgreSQL's (`basaltModuleEnginePostgresql`)
+ * included; a manifest naming an engine no module installed is refused at
+ * admission.
  *
  * @public
  */

@@ -3,7 +3,9 @@
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
-import basaltPlugin from '@basalt/plugin-basalt-backend';
+import basaltPlugin, {
+  basaltModuleEnginePostgresql,
+} from '@basalt/plugin-basalt-backend';
 import {
   eventually,
   killProcessesUnder,
@@ -49,6 +51,7 @@ describe('the basalt.dev/databases annotation', () => {
     backend = await startTestBackend({
       features: [
         basaltPlugin,
+        basaltModuleEnginePostgresql,
         catalogPlugin,
         catalogModuleBasaltClusters,
         schedulerServiceFactory,

@@ -6,7 +6,9 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleTemplates from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import basaltPlugin from '@basalt/plugin-basalt-backend';
+import basaltPlugin, {
+  basaltModuleEnginePostgresql,
+} from '@basalt/plugin-basalt-backend';
 import {
   eventually,
   killProcessesUnder,
@@ -41,6 +43,7 @@ describe('the PostgreSQL database template, run for real', () => {
     backend = await startTestBackend({
       features: [
         basaltPlugin,
+        basaltModuleEnginePostgresql,
         catalogPlugin,
         catalogModuleTemplates,
         catalogModuleBasaltClusters,

@@ -3,7 +3,9 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 // The provider is tested against a real Basalt backend.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import basaltPlugin from '@basalt/plugin-basalt-backend';
+import basaltPlugin, {
+  basaltModuleEnginePostgresql,
+} from '@basalt/plugin-basalt-backend';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import { eventually } from '@basalt/plugin-basalt-backend/testUtils';
 import { chmodSync, mkdtempSync, rmSync } from 'fs';
@@ -26,6 +28,7 @@ describe('catalogModuleBasaltClusters', () => {
     const { server } = await startTestBackend({
       features: [
         basaltPlugin,
+        basaltModuleEnginePostgresql,
         catalogPlugin,
         catalogModuleBasaltClusters,
         schedulerServiceFactory,

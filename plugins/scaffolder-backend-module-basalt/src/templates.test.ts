@@ -8,7 +8,9 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { parseEngineCluster } from '@basalt/plugin-basalt-common';
 // The dry run admits the manifest through a real Basalt backend.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import basaltPlugin from '@basalt/plugin-basalt-backend';
+import basaltPlugin, {
+  basaltModuleEnginePostgresql,
+} from '@basalt/plugin-basalt-backend';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
@@ -56,6 +58,7 @@ async function dryRun(name: string, values: object) {
       catalogServiceMock.factory(),
       scaffolderModuleBasalt,
       basaltPlugin,
+      basaltModuleEnginePostgresql,
       mockServices.rootConfig.factory({
         data: { basalt: basaltConfig(rootDir) },
       }),

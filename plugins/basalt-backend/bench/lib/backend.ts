@@ -5,6 +5,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { basaltPlugin } from '../../src/plugin';
+import { basaltModuleEnginePostgresql } from '../../src/engines/postgresql';
 import { killProcessesUnder } from '../../src/testUtils/killProcessesUnder';
 import { sleep } from './time';
 
@@ -67,6 +68,7 @@ export async function startBenchBackend(
     backend = await startTestBackend({
       features: [
         basaltPlugin,
+        basaltModuleEnginePostgresql,
         mockServices.rootConfig.factory({
           data: {
             basalt: {

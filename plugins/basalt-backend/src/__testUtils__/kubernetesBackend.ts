@@ -14,6 +14,7 @@ import { ClusterResource } from '@basalt/plugin-basalt-common';
 import { Client } from 'pg';
 import { parseAllDocuments } from 'yaml';
 import { basaltPlugin } from '../plugin';
+import { basaltModuleEnginePostgresql } from '../engines/postgresql';
 import { clientOf } from './testBackend';
 import {
   startTestApiServer,
@@ -59,6 +60,7 @@ export function useKubernetesBackend(options: {
     backend = await startTestBackend({
       features: [
         basaltPlugin,
+        basaltModuleEnginePostgresql,
         schedulerServiceFactory,
         mockServices.rootConfig.factory({
           data: {

@@ -17,6 +17,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { basaltPlugin } from '../plugin';
+import { basaltModuleEnginePostgresql } from '../engines/postgresql';
 import { eventually } from '../testUtils/eventually';
 import { killProcessesUnder } from '../testUtils/killProcessesUnder';
 
@@ -88,6 +89,7 @@ export function useTestBackend(options: {
     backend = await startTestBackend({
       features: [
         basaltPlugin,
+        basaltModuleEnginePostgresql,
         testPermissions(options.deniedClusters ?? []),
         ...(options.resync ? [schedulerServiceFactory] : []),
         ...testLogger(),

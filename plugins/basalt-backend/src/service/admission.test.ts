@@ -5,6 +5,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import request from 'supertest';
 import { basaltPlugin } from '../plugin';
+import { basaltModuleEnginePostgresql } from '../engines/postgresql';
 
 jest.setTimeout(60_000);
 
@@ -84,6 +85,7 @@ describe('admission of the security baseline', () => {
     const { server } = await startTestBackend({
       features: [
         basaltPlugin,
+        basaltModuleEnginePostgresql,
         mockServices.rootConfig.factory({
           data: {
             basalt: {

@@ -6,6 +6,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import request from 'supertest';
 import { basaltPlugin } from '../plugin';
+import { basaltModuleEnginePostgresql } from '../engines/postgresql';
 
 // A backend start and stop on a busy machine take more than jest's 5 s.
 jest.setTimeout(30_000);
@@ -38,6 +39,7 @@ describe('CI access with a static token (real auth services)', () => {
     const { server } = await startTestBackend({
       features: [
         basaltPlugin,
+        basaltModuleEnginePostgresql,
         authServiceFactory,
         httpAuthServiceFactory,
         mockServices.rootConfig.factory({

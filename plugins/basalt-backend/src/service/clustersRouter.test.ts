@@ -11,6 +11,7 @@ import { join } from 'path';
 import request from 'supertest';
 import { BasaltClient, EngineClusterInput } from '@basalt/plugin-basalt-common';
 import { basaltPlugin } from '../plugin';
+import { basaltModuleEnginePostgresql } from '../engines/postgresql';
 import { eventually } from '../testUtils/eventually';
 
 const manifest = (name: string, spec: object = {}, metadata: object = {}) => ({
@@ -46,6 +47,7 @@ describe('the /clusters API', () => {
     startTestBackend({
       features: [
         basaltPlugin,
+        basaltModuleEnginePostgresql,
         mockServices.rootConfig.factory({
           data: { basalt: { runtimes: withoutEngines() } },
         }),
@@ -57,17 +59,29 @@ describe('the /clusters API', () => {
     const { server } = await start();
     const response = await request(server)
       .post('/api/basalt/clusters')
-      .send(manifest('Bad_Name', { engine: 'mongodb', replicas: -1 }));
+      .send(manifest('Bad_Name', { engine: 'Mongo DB', replicas: -1 }));
 
     expect(response.status).toBe(400);
     expect(response.body.error.message).toContain(
       'metadata.name: must be a DNS label',
     );
     expect(response.body.error.message).toContain(
-      'spec.engine: must be one of "postgresql", "mysql", "redis"',
+      'spec.engine: must be an engine id: lower-case letters, digits and "-", e.g. postgresql',
     );
     expect(response.body.error.message).toContain(
       'spec.replicas: must be at least 1',
+    );
+  });
+
+  it('refuses an engine no module installed, naming those installed', async () => {
+    const { server } = await start();
+    const response = await request(server)
+      .post('/api/basalt/clusters')
+      .send(manifest('sessions', { engine: 'mongodb' }));
+
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toBe(
+      'spec.engine: no driver for mongodb is installed; installed: postgresql',
     );
   });
 
@@ -172,6 +186,7 @@ describe('the /clusters API', () => {
     const { server } = await startTestBackend({
       features: [
         basaltPlugin,
+        basaltModuleEnginePostgresql,
         mockServices.rootConfig.factory({
           data: {
             basalt: {
@@ -315,6 +330,7 @@ describe('the /clusters API', () => {
     const { server } = await startTestBackend({
       features: [
         basaltPlugin,
+        basaltModuleEnginePostgresql,
         mockServices.rootConfig.factory({
           data: {
             basalt: {
@@ -354,6 +370,16 @@ describe('the /clusters API', () => {
     expect(postgresql).toMatchObject({
       engine: 'postgresql',
       versions: ['15'],
+      defaultVersion: '15',
+      capabilities: {
+        kind: 'database',
+        databases: true,
+        replication: { modes: ['async', 'sync'], lag: ['bytes'] },
+        backups: {
+          methods: ['physical', 'logical'],
+          pointInTime: { log: 'WAL' },
+        },
+      },
     });
     expect(
       postgresql.parameters.find((d: any) => d.name === 'work_mem'),

@@ -6,7 +6,9 @@ import {
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 // The actions are tested against a real Basalt backend running real engines.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import basaltPlugin from '@basalt/plugin-basalt-backend';
+import basaltPlugin, {
+  basaltModuleEnginePostgresql,
+} from '@basalt/plugin-basalt-backend';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import { killProcessesUnder } from '@basalt/plugin-basalt-backend/testUtils';
 import { chmodSync, mkdtempSync, rmSync } from 'fs';
@@ -34,6 +36,7 @@ export function useBasaltBackend(options: {
     backend = await startTestBackend({
       features: [
         basaltPlugin,
+        basaltModuleEnginePostgresql,
         mockServices.rootConfig.factory({
           data: {
             basalt: {

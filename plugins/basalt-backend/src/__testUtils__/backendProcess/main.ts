@@ -5,6 +5,7 @@
  */
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { basaltPlugin } from '../../plugin';
+import { basaltModuleEnginePostgresql } from '../../engines/postgresql';
 import { READY_PREFIX } from './protocol';
 
 async function main(): Promise<void> {
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   const backend = await startTestBackend({
     features: [
       basaltPlugin,
+      basaltModuleEnginePostgresql,
       mockServices.rootLogger.factory({ level: 'info' }),
       mockServices.rootConfig.factory({ data: config }),
     ],

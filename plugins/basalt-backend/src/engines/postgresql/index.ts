@@ -1,2 +1,3 @@
 export { PostgresDriver } from './PostgresDriver';
 export type { PostgresDriverOptions } from './PostgresDriver';
+export { basaltModuleEnginePostgresql } from './module';
