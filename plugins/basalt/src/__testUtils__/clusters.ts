@@ -4,7 +4,9 @@ import {
   ClusterCondition,
   ClusterResource,
   DATABASES_ANNOTATION,
+  EngineCapabilities,
   InstanceStatus,
+  Offerings,
   OWNER_ANNOTATION,
 } from '@basalt/plugin-basalt-common';
 
@@ -170,5 +172,44 @@ export function componentWith(...clusters: string[]): Entity {
         : {},
     },
     spec: { type: 'service', owner: 'group:default/payments-team' },
+  };
+}
+
+/** What PostgreSQL can do, as `GET /offerings` lists it. */
+export const postgresCapabilities: EngineCapabilities = {
+  kind: 'database',
+  databases: true,
+  replication: {
+    modes: ['async', 'sync'],
+    syncGuarantee: 'A commit is acknowledged once a replica has it on disk.',
+    lag: ['bytes'],
+  },
+  accountRoles: ['readwrite', 'readonly', 'admin'],
+  backups: {
+    methods: ['physical', 'logical'],
+    pointInTime: { log: 'WAL', rpo: 'At most the last minute of writes.' },
+  },
+  writeLock: true,
+};
+
+/** Offerings with one installed engine, PostgreSQL unless told otherwise. */
+export function offeringsWith(
+  capabilities: EngineCapabilities = postgresCapabilities,
+): Offerings {
+  return {
+    engines: [
+      {
+        engine: 'postgresql',
+        versions: ['15'],
+        defaultVersion: '15',
+        capabilities,
+        parameters: [],
+        refusedParameters: [],
+        reservedNames: { accounts: [], accountPrefixes: [], databases: [] },
+      },
+    ],
+    engineTemplates: [],
+    profiles: [],
+    resourceClasses: [],
   };
 }

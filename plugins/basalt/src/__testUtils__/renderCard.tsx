@@ -11,11 +11,13 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { BasaltApi } from '@basalt/plugin-basalt-common';
 import { ReactElement } from 'react';
 import { basaltApiRef } from '../api';
+import { offeringsWith } from './clusters';
 
 /**
  * Renders a card or tab for `entity` in a test app, with the given Basalt
- * API calls and permission decision, and `mountedRoutes` (e.g. the catalog's
- * entity route) for the links it makes.
+ * API calls (offerings with PostgreSQL unless given) and permission
+ * decision, and `mountedRoutes` (e.g. the catalog's entity route) for the
+ * links it makes.
  */
 export function renderForEntity(
   element: ReactElement,
@@ -29,7 +31,10 @@ export function renderForEntity(
   return renderInTestApp(
     <TestApiProvider
       apis={[
-        [basaltApiRef, options.api],
+        [
+          basaltApiRef,
+          { getOfferings: async () => offeringsWith(), ...options.api },
+        ],
         [
           permissionApiRef,
           mockApis.permission({

@@ -1,5 +1,9 @@
 import { Flex, Text } from '@backstage/ui';
-import { backupPolicyOf, ClusterResource } from '@basalt/plugin-basalt-common';
+import {
+  backupPolicyOf,
+  ClusterResource,
+  EngineCapabilities,
+} from '@basalt/plugin-basalt-common';
 import { ReactNode } from 'react';
 import { METHOD_LABELS } from './describeBackup';
 
@@ -29,20 +33,39 @@ function terminationText(cluster: ClusterResource): string {
   return `Deleting: Basalt first takes a final backup, ${checks}, and deletes the database only if that succeeds.`;
 }
 
-/**
- * The backup policy the manifest declares (with defaults applied) and what
- * the termination policy does on deletion.
- */
-export function BackupPolicy(props: {
-  cluster: ClusterResource;
-  /** When point-in-time recovery can reach back to, if known. */
-  earliestRecovery?: string;
-}) {
-  const { cluster, earliestRecovery } = props;
-  const policy = backupPolicyOf(cluster.spec);
+/** How far back a restore can go, in the engine's words. */
+function recoveryText(
+  cluster: ClusterResource,
+  pointInTime: PointInTime | undefined,
+  earliestRecovery: string | undefined,
+): string {
+  if (!pointInTime) {
+    return `${cluster.spec.engine} has no point-in-time recovery: a restore brings back the moment a backup was taken.`;
+  }
+  if (!backupPolicyOf(cluster.spec).walArchiving) {
+    return `${pointInTime.log} archiving is off: a restore brings back the moment a backup was taken, not any time in between.`;
+  }
   const since = earliestRecovery
     ? ` (now from ${new Date(earliestRecovery).toLocaleString()})`
     : '';
+  return `${pointInTime.log} archiving is on: point-in-time recovery is available from the oldest retained physical backup${since}.`;
+}
+
+type PointInTime = NonNullable<EngineCapabilities['backups']['pointInTime']>;
+
+/**
+ * The backup policy the manifest declares (with defaults applied), how far
+ * back a restore can go, and what the termination policy does on deletion.
+ */
+export function BackupPolicy(props: {
+  cluster: ClusterResource;
+  /** The engine's point-in-time recovery; absent when it has none. */
+  pointInTime?: PointInTime;
+  /** When point-in-time recovery can reach back to, if known. */
+  earliestRecovery?: string;
+}) {
+  const { cluster, pointInTime, earliestRecovery } = props;
+  const policy = backupPolicyOf(cluster.spec);
   return (
     <Flex direction="column" gap="2" aria-label="Backup policy">
       <Flex gap="5" style={{ flexWrap: 'wrap' }}>
@@ -58,9 +81,7 @@ export function BackupPolicy(props: {
         <Field label="Method">{METHOD_LABELS[policy.method]}</Field>
       </Flex>
       <Text variant="body-small" color="secondary">
-        {policy.walArchiving
-          ? `WAL archiving is on: point-in-time recovery is available from the oldest retained physical backup${since}.`
-          : 'WAL archiving is off: a restore brings back the moment a backup was taken, not any time in between.'}
+        {recoveryText(cluster, pointInTime, earliestRecovery)}
       </Text>
       <Text variant="body-small" color="secondary">
         {terminationText(cluster)}

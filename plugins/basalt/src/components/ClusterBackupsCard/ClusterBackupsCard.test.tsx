@@ -7,7 +7,12 @@ import {
   ClusterResource,
 } from '@basalt/plugin-basalt-common';
 import { ago, backupRecord as backup, MiB } from '../../__testUtils__/backups';
-import { clusterIn, databaseResource } from '../../__testUtils__/clusters';
+import {
+  clusterIn,
+  databaseResource,
+  offeringsWith,
+  postgresCapabilities,
+} from '../../__testUtils__/clusters';
 import { renderForEntity } from '../../__testUtils__/renderCard';
 import { ClusterBackupsCard } from './ClusterBackupsCard';
 
@@ -134,6 +139,39 @@ describe('ClusterBackupsCard', () => {
     expect(
       screen.queryByRole('button', { name: 'Restore to a point in time…' }),
     ).toBeNull();
+  });
+
+  it('offers only what the engine can do, in its words', async () => {
+    await render({
+      getOfferings: async () =>
+        offeringsWith({
+          ...postgresCapabilities,
+          backups: { methods: ['physical'] },
+        }),
+      listBackups: async () => [backup('b1')],
+    });
+
+    expect(await screen.findByLabelText('Backup policy')).toHaveTextContent(
+      'postgresql has no point-in-time recovery: a restore brings back the moment a backup was taken.',
+    );
+    expect(
+      screen.queryByRole('button', { name: 'Restore to a point in time…' }),
+    ).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: /Method/ }));
+    expect(
+      (await screen.findAllByRole('option')).map(o => o.textContent),
+    ).toEqual(['Physical']);
+  });
+
+  it('offers a point-in-time restore where the engine archives its log', async () => {
+    await render({ listBackups: async () => [backup('b1')] });
+
+    expect(await screen.findByLabelText('Backup policy')).toHaveTextContent(
+      'WAL archiving is on: point-in-time recovery is available from the oldest retained physical backup',
+    );
+    expect(
+      screen.getByRole('button', { name: 'Restore to a point in time…' }),
+    ).toBeInTheDocument();
   });
 
   it('says the backups could not be loaded, and what to do', async () => {

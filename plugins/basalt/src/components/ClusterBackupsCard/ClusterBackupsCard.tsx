@@ -9,6 +9,7 @@ import { useState } from 'react';
 import { ErrorAlert } from '../common';
 import { EntityClusterCard } from '../EntityClusterCard';
 import { useCluster } from '../ClusterHealthCard';
+import { useEngineCapabilities } from '../../hooks/useEngineCapabilities';
 import { BackupPolicy } from './BackupPolicy';
 import { BackupsTable } from './BackupsTable';
 import { earliestRecoveryPoint } from './describeBackup';
@@ -69,32 +70,49 @@ function ClusterBackups(props: { cluster: ClusterResource }) {
   const permissions = useBackupPermissions(ref);
   const restore = useRestore(ref);
   const [target, setTarget] = useState<RestoreTarget>();
+  const capabilities = useEngineCapabilities(cluster.spec.engine);
   const policy = backupPolicyOf(cluster.spec);
+  // Without the engine's capabilities (not installed, or unreadable) only
+  // what the manifest declares is offered; the API refuses the rest anyway.
+  const methods = capabilities.value?.backups.methods ?? [policy.method];
+  const pointInTime = capabilities.value?.backups.pointInTime;
   const earliest = earliestRecoveryPoint(
     backups.value ?? [],
     cluster.metadata.uid,
   );
-  if (backups.loading) return <Skeleton width="100%" height={100} />;
+  if (backups.loading || capabilities.loading) {
+    return <Skeleton width="100%" height={100} />;
+  }
   return (
     <Flex direction="column" gap="3">
-      <BackupPolicy cluster={cluster} earliestRecovery={earliest} />
+      <BackupPolicy
+        cluster={cluster}
+        pointInTime={pointInTime}
+        earliestRecovery={earliest}
+      />
       <Flex gap="3" align="end" style={{ flexWrap: 'wrap' }}>
         {permissions.canBackup && (
           <TakeBackup
             cluster={ref}
+            methods={methods}
             defaultMethod={policy.method}
             backups={backups.value ?? []}
             onStarted={backups.refresh}
           />
         )}
-        {permissions.canRestore && policy.walArchiving && earliest && (
-          <Button
-            variant="secondary"
-            onPress={() => setTarget({ pointInTime: true, earliest })}
-          >
-            Restore to a point in time…
-          </Button>
-        )}
+        {permissions.canRestore &&
+          pointInTime &&
+          policy.walArchiving &&
+          earliest && (
+            <Button
+              variant="secondary"
+              onPress={() =>
+                setTarget({ pointInTime: true, earliest, log: pointInTime.log })
+              }
+            >
+              Restore to a point in time…
+            </Button>
+          )}
       </Flex>
       <RestoreOutcome restored={restore.restored} error={restore.error} />
       <BackupsList

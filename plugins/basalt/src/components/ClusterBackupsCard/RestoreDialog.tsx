@@ -14,10 +14,13 @@ import {
   recoveryTimeProblem,
 } from './restoreInput';
 
-/** What to restore from: one backup, or a moment in time. */
+/**
+ * What to restore from: one backup, or a moment in time (replaying the
+ * engine's archived `log`, e.g. WAL).
+ */
 export type RestoreTarget =
   | { backup: BackupRecord }
-  | { pointInTime: true; earliest?: string };
+  | { pointInTime: true; earliest?: string; log: string };
 
 function describeTarget(target: RestoreTarget, sourceName: string) {
   if ('backup' in target) {
@@ -31,7 +34,7 @@ function describeTarget(target: RestoreTarget, sourceName: string) {
   }
   return {
     title: `Restore ${sourceName} to a point in time?`,
-    what: `its data as it was at the chosen moment, from its physical backups and archived WAL`,
+    what: `its data as it was at the chosen moment, from its physical backups and archived ${target.log}`,
   };
 }
 

@@ -1,7 +1,6 @@
 import { useApi } from '@backstage/frontend-plugin-api';
 import { Alert, Button, Flex, Select } from '@backstage/ui';
 import {
-  BACKUP_METHODS,
   BackupMethod,
   BackupRecord,
   ClusterRef,
@@ -51,12 +50,15 @@ function StartedBackup({ backup }: { backup: BackupRecord }) {
 }
 
 /**
- * Takes a backup now, by the chosen method (the policy's by default), and
+ * Takes a backup now, by the chosen method of those the engine offers (the
+ * policy's by default), and
  * follows it until it completes or fails. `backups` is the polled list, in
  * which the new backup's progress shows.
  */
 export function TakeBackup(props: {
   cluster: ClusterRef;
+  /** The methods the engine offers. */
+  methods: BackupMethod[];
   defaultMethod: BackupMethod;
   backups: BackupRecord[];
   onStarted: () => void;
@@ -89,7 +91,10 @@ export function TakeBackup(props: {
           label="Method"
           value={method}
           onChange={key => setMethod(key as BackupMethod)}
-          options={BACKUP_METHODS.map(id => ({ id, label: METHOD_LABELS[id] }))}
+          options={props.methods.map(id => ({
+            id,
+            label: METHOD_LABELS[id],
+          }))}
         />
         <Button
           variant="secondary"
