@@ -326,7 +326,10 @@ export interface Config {
          * engine to become ready. Default: 5 minutes.
          */
         podStartTimeout?: HumanDuration | string;
-        /** Image per engine. Default: `postgresql: postgres:15`. */
+        /**
+         * Image per installed engine. Default: each driver's official
+         * image (`postgresql: postgres:15`).
+         */
         images?: { [engine: string]: string };
       };
       /** The embedded default: engine processes on this host. */
@@ -351,11 +354,15 @@ export interface Config {
           from: number;
           to: number;
         };
-        /** PostgreSQL programs. */
+        /**
+         * PostgreSQL programs. Every installed engine takes the same key
+         * under its id (`<engine>.binDir`).
+         */
         postgresql?: {
           /**
            * Directory with `initdb`, `postgres` and `pg_basebackup`.
-           * Default: `/usr/lib/postgresql/15/bin` (Debian's postgresql package).
+           * Default: the driver's, `/usr/lib/postgresql/15/bin` (Debian's
+           * postgresql package).
            */
           binDir?: string;
         };

@@ -36,10 +36,7 @@ import {
   V1Service,
 } from '@kubernetes/client-node';
 import { ClusterKey, EngineAddress } from '@basalt/plugin-basalt-node';
-import {
-  DEFAULT_ENGINE_IMAGES,
-  POSTGRESQL_IMAGE,
-} from '../src/runtime/kubernetes/engineImages';
+import { POSTGRESQL_IMAGE } from '../src/runtime/kubernetes/__testUtils__/postgresImage';
 import { KubernetesRuntime } from '../src/runtime/kubernetes/KubernetesRuntime';
 import {
   credentialsIn,
@@ -571,7 +568,7 @@ async function main() {
         kubeConfig: counting,
         namespaces: new NamespaceMapping(KUBE_NAMESPACE),
         access: 'podNetwork',
-        images: DEFAULT_ENGINE_IMAGES,
+        images: { postgresql: POSTGRESQL_IMAGE },
         logger: benchLogger(warnings),
         podStartTimeoutMs: 60_000,
       }),

@@ -77,7 +77,9 @@ function declaredPart(status: EngineClusterStatus) {
       type,
       observedGeneration,
     })),
-    instances: instances.map(({ ready, lagBytes, ...instance }) => instance),
+    instances: instances.map(
+      ({ ready, lag, lagBytes, ...instance }) => instance,
+    ),
   };
 }
 
@@ -200,7 +202,7 @@ describe('clusters on the local runtime (real PostgreSQL)', () => {
     const settled = await eventually(
       async () => {
         const current = await get();
-        return current.status!.instances.every(i => !i.lagBytes)
+        return current.status!.instances.every(i => !i.lag?.bytes)
           ? current
           : undefined;
       },

@@ -31,7 +31,11 @@ export interface BasaltConfig {
     user: string;
     nodes: string[];
     ports: { from: number; to: number };
-    postgresqlBinDir: string;
+    /**
+     * Engines' program directories set in `basalt.runtimes.local.<engine>.binDir`,
+     * by engine; an engine not here uses its driver's default.
+     */
+    binDirs: Record<string, string>;
     /** Enforce volume limits on the disk where the machine can. */
     enforceVolumes: boolean;
   };
@@ -96,6 +100,20 @@ function readWatermarks(config: Config | undefined) {
   return { high, low };
 }
 
+/** `<engine>.binDir` of the local runtime's section, by engine. */
+function readBinDirs(local: Config | undefined): Record<string, string> {
+  const binDirs: Record<string, string> = {};
+  for (const key of local?.keys() ?? []) {
+    const value = local!.getOptional(key);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      continue; // rootDir, user, nodes: not an engine's section
+    }
+    const binDir = local!.getOptionalString(`${key}.binDir`);
+    if (binDir) binDirs[key] = binDir;
+  }
+  return binDirs;
+}
+
 /** Reads the `basalt` config section; a bad value is an error naming its key. */
 export function readBasaltConfig(root: Config): BasaltConfig {
   const config = root.getOptionalConfig('basalt');
@@ -151,9 +169,7 @@ export function readBasaltConfig(root: Config): BasaltConfig {
         'node-c',
       ],
       ports,
-      postgresqlBinDir:
-        local?.getOptionalString('postgresql.binDir') ??
-        '/usr/lib/postgresql/15/bin',
+      binDirs: readBinDirs(local),
       enforceVolumes: local?.getOptionalBoolean('volumes.enforce') ?? true,
     },
   };

@@ -99,6 +99,7 @@ export const basaltPlugin = createBackendPlugin({
           settings,
           profiles: offerings.profiles,
           moduleRuntimes,
+          drivers: [...drivers.values()],
           logger,
         });
         const pools = await VolumePools.create({

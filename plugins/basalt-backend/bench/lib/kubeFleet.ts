@@ -17,7 +17,7 @@ import {
   generateCredentials,
   REPLICATION_USER_NAME,
 } from '../../src/runtime/credentials';
-import { POSTGRESQL_IMAGE } from '../../src/runtime/kubernetes/engineImages';
+import { POSTGRESQL_IMAGE } from '../../src/runtime/kubernetes/__testUtils__/postgresImage';
 import {
   clusterConfigMap,
   credentialsSecret,

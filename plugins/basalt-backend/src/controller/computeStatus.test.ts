@@ -44,7 +44,7 @@ function instance(
       address: { host: '127.0.0.1', port: 5000 + ordinal },
       running: true,
     },
-    probe: { ready, role, ...(role === 'replica' && { lagBytes: 0 }) },
+    probe: { ready, role, ...(role === 'replica' && { lag: { bytes: 0 } }) },
   };
 }
 

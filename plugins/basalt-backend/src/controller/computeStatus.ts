@@ -57,7 +57,9 @@ function instanceStatus({ instance, probe }: ObservedInstance): InstanceStatus {
     role: probe.role,
     node: instance.node,
     ready: probe.ready,
-    ...(probe.lagBytes !== undefined && { lagBytes: probe.lagBytes }),
+    ...(probe.lag && { lag: probe.lag }),
+    // Kept for one release beside `lag`, for readers of the old field.
+    ...(probe.lag?.bytes !== undefined && { lagBytes: probe.lag.bytes }),
     address: `${instance.address.host}:${instance.address.port}`,
     ...(!probe.ready && probe.message && { message: probe.message }),
   };

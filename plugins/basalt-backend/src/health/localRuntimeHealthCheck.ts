@@ -1,5 +1,6 @@
 import { BasaltHealthCheck, EngineDriver } from '@basalt/plugin-basalt-node';
 import { checkEnginePrograms } from '../runtime/local/enginePrograms';
+import { LocalEngine } from '../runtime/local/LocalEngine';
 
 /**
  * Checks that the local runtime's engines can reach their directory and that
@@ -8,7 +9,7 @@ import { checkEnginePrograms } from '../runtime/local/enginePrograms';
  */
 export function createLocalRuntimeHealthCheck(options: {
   runtime: { checkEngineAccess(): Promise<void> };
-  binDirs: Record<string, string>;
+  engines: Partial<Record<string, LocalEngine>>;
   drivers: EngineDriver[];
 }): BasaltHealthCheck {
   return {
@@ -17,9 +18,9 @@ export function createLocalRuntimeHealthCheck(options: {
       await options.runtime.checkEngineAccess();
       const found: string[] = [];
       for (const driver of options.drivers) {
-        const binDir = options.binDirs[driver.engine];
+        const binDir = options.engines[driver.engine]?.binDir;
         if (!binDir) continue;
-        await checkEnginePrograms(driver.engine, binDir, driver.programs);
+        await checkEnginePrograms(driver, binDir);
         found.push(`${driver.engine} programs found in ${binDir}`);
       }
       return { message: found.join('; ') || 'no engine configured' };

@@ -5,6 +5,7 @@ import { createDatabaseHealthCheck } from '../health/databaseHealthCheck';
 import { HealthChecks } from '../health/HealthChecks';
 import { createLocalRuntimeHealthCheck } from '../health/localRuntimeHealthCheck';
 import { LocalRuntime } from '../runtime/local';
+import { localEngines } from '../runtime/local/LocalEngine';
 
 /** The checks behind `GET /health`: Basalt's own and the modules'. */
 export function createHealthChecks(options: {
@@ -23,7 +24,7 @@ export function createHealthChecks(options: {
     healthChecks.add(
       createLocalRuntimeHealthCheck({
         runtime: localRuntime,
-        binDirs: { postgresql: settings.local.postgresqlBinDir },
+        engines: localEngines(options.drivers, settings.local.binDirs),
         drivers: options.drivers,
       }),
     );

@@ -11,6 +11,7 @@ describe('createRuntime', () => {
       settings: {} as BasaltConfig,
       profiles,
       moduleRuntimes: [],
+      drivers: [],
       logger: mockServices.logger.mock(),
     });
 

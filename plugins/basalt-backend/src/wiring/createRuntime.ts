@@ -2,10 +2,11 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config, ConfigReader } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { RegionProfile } from '@basalt/plugin-basalt-common';
-import { Runtime } from '@basalt/plugin-basalt-node';
+import { EngineDriver, Runtime } from '@basalt/plugin-basalt-node';
 import { BasaltConfig } from '../config';
 import { readCertificatePolicy } from '../runtime/certificates';
 import { LocalRuntime } from '../runtime/local';
+import { localEngines } from '../runtime/local/LocalEngine';
 import { KubernetesRuntime, NODE_POOL_ROOT } from '../runtime/kubernetes';
 import { readKubernetesConfig } from '../runtime/kubernetes/readKubernetesConfig';
 
@@ -36,6 +37,8 @@ export async function createRuntime(options: {
   /** The region profiles, as `readOfferings` read them. */
   profiles: Pick<RegionProfile, 'name' | 'runtime'>[];
   moduleRuntimes: Runtime[];
+  /** The installed engines, which the built-in runtimes run. */
+  drivers: EngineDriver[];
   logger: LoggerService;
 }): Promise<{
   runtime: Runtime;
@@ -43,7 +46,8 @@ export async function createRuntime(options: {
   localRuntime?: LocalRuntime;
   stop(): Promise<void>;
 }> {
-  const { config, settings, profiles, moduleRuntimes, logger } = options;
+  const { config, settings, profiles, moduleRuntimes, drivers, logger } =
+    options;
   if (moduleRuntimes.length) {
     return {
       runtime: moduleRuntimes[0],
@@ -60,6 +64,7 @@ export async function createRuntime(options: {
       ...readKubernetesConfig(
         config.getOptionalConfig('basalt.runtimes.kubernetes') ??
           new ConfigReader({}),
+        drivers,
       ),
       certificates,
       logger: logger.child({ runtime: 'kubernetes' }),
@@ -79,7 +84,7 @@ export async function createRuntime(options: {
     rootDir: settings.local.rootDir,
     nodes: settings.local.nodes,
     user: settings.local.user,
-    binDirs: { postgresql: settings.local.postgresqlBinDir },
+    engines: localEngines(drivers, settings.local.binDirs),
     portRange: settings.local.ports,
     volumes: { enforce: settings.local.enforceVolumes },
     certificates,

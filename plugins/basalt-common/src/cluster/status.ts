@@ -10,6 +10,31 @@ import { ClusterCondition } from './conditions';
 export type InstanceRole = 'primary' | 'replica' | 'unknown';
 
 /**
+ * How far a replica is behind its primary, in whichever units its engine
+ * measures: bytes of log not yet applied, seconds, or operations.
+ *
+ * @public
+ */
+export interface ReplicaLag {
+  bytes?: number;
+  seconds?: number;
+  operations?: number;
+}
+
+/**
+ * Whether a lag is nothing in every unit it was measured in; a lag measured
+ * in none is unknown, not nothing.
+ *
+ * @public
+ */
+export function lagIsZero(lag: ReplicaLag | undefined): boolean {
+  const measured = Object.values(lag ?? {}).filter(
+    (value): value is number => value !== undefined,
+  );
+  return measured.length > 0 && measured.every(value => value === 0);
+}
+
+/**
  * One instance (engine process) of a cluster, as the controller saw it.
  *
  * @public
@@ -20,7 +45,17 @@ export interface InstanceStatus {
   /** The (virtual) node the instance runs on. */
   node: string;
   ready: boolean;
-  /** Bytes of WAL the replica has still to replay; 0 on the primary. */
+  /**
+   * How far the replica is behind its primary, in the units its engine
+   * measures (see `EngineCapabilities.replication.lag`); zero on the
+   * primary.
+   */
+  lag?: ReplicaLag;
+  /**
+   * Bytes of log the replica has still to replay; 0 on the primary.
+   *
+   * @deprecated `lag.bytes`; this field goes in the next release.
+   */
   lagBytes?: number;
   /** host:port of the instance itself. */
   address?: string;

@@ -13,6 +13,7 @@ export type {
   ReplicationSource,
 } from './types';
 export { EngineUnavailableError } from './errors';
+export type { EngineContainer, EngineProcess } from './process';
 export type {
   ArchivedLogSource,
   BackupSink,

@@ -11,6 +11,7 @@ import {
   ReservedNames,
 } from '@basalt/plugin-basalt-common';
 import type { EngineBackups } from './backups';
+import type { EngineProcess } from './process';
 
 /**
  * Generated credentials of one cluster. Held by the runtime (a 0600 file
@@ -260,6 +261,8 @@ export interface EngineDriver {
    * runtime can check they are there before it creates anything.
    */
   readonly programs: string[];
+  /** How runtimes run, stop and find the engine's server process. */
+  readonly process: EngineProcess;
   /**
    * Every parameter a manifest may set in `spec.parameters`, with its type,
    * range and whether a change reloads or restarts. Nothing else can be

@@ -34,21 +34,21 @@ const instances: InstanceStatus[] = [
     role: 'primary',
     node: 'node-a',
     ready: true,
-    lagBytes: 0,
+    lag: { bytes: 0 },
   },
   {
     name: 'orders-db-1',
     role: 'replica',
     node: 'node-b',
     ready: true,
-    lagBytes: 0,
+    lag: { bytes: 0 },
   },
   {
     name: 'orders-db-2',
     role: 'replica',
     node: 'node-c',
     ready: true,
-    lagBytes: 2048,
+    lag: { bytes: 2048 },
   },
 ];
 

@@ -76,9 +76,9 @@ function contextWith(
 }
 
 const cluster = () => [
-  observed('db-0', { role: 'primary', position: 1000, lagBytes: 0 }),
-  observed('db-1', { role: 'replica', position: 1000, lagBytes: 0 }),
-  observed('db-2', { role: 'replica', position: 1000, lagBytes: 0 }),
+  observed('db-0', { role: 'primary', position: 1000, lag: { bytes: 0 } }),
+  observed('db-1', { role: 'replica', position: 1000, lag: { bytes: 0 } }),
+  observed('db-2', { role: 'replica', position: 1000, lag: { bytes: 0 } }),
 ];
 
 describe('ensureRestarted', () => {
@@ -123,7 +123,7 @@ describe('ensureRestarted', () => {
     const behind = observed('db-1', {
       role: 'replica',
       position: 1500,
-      lagBytes: 0,
+      lag: { bytes: 0 },
     });
     const waiting = contextWith({ primaryFirst: true });
 
@@ -133,7 +133,7 @@ describe('ensureRestarted', () => {
     const caughtUp = observed('db-1', {
       role: 'replica',
       position: 2000,
-      lagBytes: 0,
+      lag: { bytes: 0 },
     });
     const going = contextWith({ primaryFirst: true });
     await ensureRestarted(going.ctx, engine, [primary, caughtUp]);

@@ -1,4 +1,8 @@
-import { ClusterReasons, FailoverRecord } from '@basalt/plugin-basalt-common';
+import {
+  ClusterReasons,
+  FailoverRecord,
+  lagIsZero,
+} from '@basalt/plugin-basalt-common';
 import { EngineContext } from '@basalt/plugin-basalt-node';
 import { ClusterReconcileError } from '../errors';
 import { StoredOperation } from '../../store';
@@ -137,11 +141,11 @@ async function noteInterrupted(ctx: ReconcileContext): Promise<void> {
 
 /** Whether the replica has replayed all the primary had written. */
 function caughtUp(replica: ObservedInstance, primary: ObservedInstance) {
-  const { position, lagBytes } = replica.probe;
+  const { position, lag } = replica.probe;
   return (
     position !== undefined &&
     position >= (primary.probe.position ?? Infinity) &&
-    lagBytes === 0
+    lagIsZero(lag)
   );
 }
 

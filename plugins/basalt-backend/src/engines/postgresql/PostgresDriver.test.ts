@@ -184,7 +184,7 @@ describe('PostgresDriver', () => {
       expect(probe).toEqual({
         ready: true,
         role: 'primary',
-        lagBytes: 0,
+        lag: { bytes: 0 },
         position: expect.any(Number),
       });
     });

@@ -21,6 +21,7 @@ import {
 import { Timeouts, withClient } from './connection';
 import { PostgresBackups } from './backup/PostgresBackups';
 import { POSTGRES_CAPABILITIES } from './capabilities';
+import { POSTGRES_PROCESS } from './process';
 import { parsePostgresLogLine } from './logLines';
 import {
   POSTGRES_PARAMETERS,
@@ -92,6 +93,7 @@ export class PostgresDriver implements EngineDriver {
     'pg_ctl',
     'psql',
   ];
+  readonly process = POSTGRES_PROCESS;
   readonly parameters = POSTGRES_PARAMETERS;
   readonly refusedParameters = POSTGRES_REFUSED_PARAMETERS;
   readonly reservedNames = POSTGRES_RESERVED_NAMES;
@@ -115,7 +117,7 @@ export class PostgresDriver implements EngineDriver {
       startupWaitMs: 30_000,
     };
     this.backups = new PostgresBackups({
-      binDir: options.binDir ?? '/usr/lib/postgresql/15/bin',
+      binDir: options.binDir ?? POSTGRES_PROCESS.binDir,
       timeouts: this.adminTimeouts,
       dataFiles: (host, context) =>
         dataFiles(this.configurationFiles(host, context), context),

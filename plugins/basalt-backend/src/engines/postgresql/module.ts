@@ -27,7 +27,7 @@ export const basaltModuleEnginePostgresql = createBackendModule({
       async init({ engines, config }) {
         const { local } = readBasaltConfig(config);
         engines.addEngineDrivers(
-          new PostgresDriver({ binDir: local.postgresqlBinDir }),
+          new PostgresDriver({ binDir: local.binDirs.postgresql }),
         );
       },
     });

@@ -135,14 +135,14 @@ async function queryProbe(client: Client): Promise<ProbeRow> {
 function probeOf(row: ProbeRow): InstanceProbe {
   const position = row.position === null ? undefined : Number(row.position);
   if (!row.recovery) {
-    return { ready: true, role: 'primary', lagBytes: 0, position };
+    return { ready: true, role: 'primary', lag: { bytes: 0 }, position };
   }
   // Nothing received yet (lag null): the lag is unknown, not zero.
   return {
     ready: true,
     role: 'replica',
     position,
-    ...(row.lag !== null && { lagBytes: Math.max(0, Number(row.lag)) }),
+    ...(row.lag !== null && { lag: { bytes: Math.max(0, Number(row.lag)) } }),
   };
 }
 

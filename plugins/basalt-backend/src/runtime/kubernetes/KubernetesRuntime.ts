@@ -24,7 +24,7 @@ import {
 } from '@basalt/plugin-basalt-node';
 import { CertificatePolicy, ClusterCertificates } from '../certificates';
 import { ClusterObjects } from './ClusterObjects';
-import { EngineImage, POSTGRESQL_IMAGE } from './engineImages';
+import { EngineImage } from './engineImages';
 import { InstanceObserver } from './InstanceObserver';
 import { KubeCache } from './KubeCache';
 import { KubeWriter } from './KubeWriter';
@@ -331,11 +331,18 @@ export class KubernetesRuntime implements Runtime {
     await this.cache.stop();
   }
 
-  /** The engine port of a Pod (from its spec), else PostgreSQL's. */
+  /**
+   * The engine port of a Pod (from its spec); without a Pod, the first
+   * installed engine's, which only names a port nothing serves yet.
+   */
   private portOf(pod: V1Pod | undefined): number {
     const container = pod?.spec?.containers.find(
       candidate => candidate.name === ENGINE_CONTAINER,
     );
-    return container?.ports?.[0]?.containerPort ?? POSTGRESQL_IMAGE.port;
+    return (
+      container?.ports?.[0]?.containerPort ??
+      Object.values(this.options.images)[0]?.port ??
+      0
+    );
   }
 }

@@ -1,46 +1,45 @@
-import { EngineCluster } from '@basalt/plugin-basalt-common';
+import { InputError } from '@backstage/errors';
+import { EngineContainer, EngineDriver } from '@basalt/plugin-basalt-node';
 
 /**
- * How an engine runs in a Pod: its official image and what Basalt needs to
- * know about that image. The engine's configuration and data come from the
- * driver, exactly as on the local runtime.
+ * How an engine runs in a Pod: its driver's container (see
+ * `EngineProcess.container`), with the image configured here, and the
+ * signal the Pod's start script turns Kubernetes' SIGTERM into. The
+ * engine's configuration and data come from the driver, exactly as on the
+ * local runtime.
  */
-export interface EngineImage {
-  /** The official image, e.g. `postgres:15`. */
-  image: string;
-  /** The port the engine listens on in its Pod. */
-  port: number;
-  /** The image's unprivileged engine user and group, which own the data. */
-  uid: number;
-  gid: number;
-  /**
-   * The signal for an orderly but prompt shutdown. Kubernetes sends
-   * SIGTERM; the Pod's start script turns it into this one.
-   */
+export interface EngineImage extends EngineContainer {
+  /** As `kill -<stopSignal>` takes it in the Pod's shell. */
   stopSignal: 'INT' | 'TERM';
-  /** Run in the engine container: succeeds once the engine takes connections. */
-  readinessCommand(listenHost: string, port: number): string[];
 }
 
-/** PostgreSQL's official image. */
-export const POSTGRESQL_IMAGE: EngineImage = {
-  image: 'postgres:15',
-  port: 5432,
-  // The `postgres` user of the official image.
-  uid: 999,
-  gid: 999,
-  // SIGTERM is PostgreSQL's "smart" shutdown, which waits for every
-  // client to leave; SIGINT ("fast") still ends in a clean checkpoint.
-  stopSignal: 'INT',
-  readinessCommand: (host, port) => [
-    'pg_isready',
-    '--quiet',
-    `--host=${host}`,
-    `--port=${port}`,
-  ],
-};
-
-/** The official images, by engine. */
-export const DEFAULT_ENGINE_IMAGES: Partial<
-  Record<EngineCluster['spec']['engine'], EngineImage>
-> = { postgresql: POSTGRESQL_IMAGE };
+/**
+ * The image of each installed engine: its driver's official one, or the one
+ * `basalt.runtimes.kubernetes.images.<engine>` names.
+ *
+ * @throws InputError for a configured image of an engine no module installed.
+ */
+export function engineImages(
+  drivers: Pick<EngineDriver, 'engine' | 'process'>[],
+  configured: Record<string, string> = {},
+): Record<string, EngineImage> {
+  for (const engine of Object.keys(configured)) {
+    if (!drivers.some(driver => driver.engine === engine)) {
+      throw new InputError(
+        `basalt.runtimes.kubernetes.images.${engine}: no driver for ${engine} is installed; installed: ${
+          drivers.map(driver => driver.engine).join(', ') || 'none'
+        }`,
+      );
+    }
+  }
+  return Object.fromEntries(
+    drivers.map(({ engine, process }) => [
+      engine,
+      {
+        ...process.container,
+        image: configured[engine] ?? process.container.image,
+        stopSignal: process.stopSignal === 'SIGINT' ? 'INT' : 'TERM',
+      },
+    ]),
+  );
+}

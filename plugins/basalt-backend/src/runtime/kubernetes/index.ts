@@ -1,6 +1,6 @@
 export { KubernetesRuntime, NODE_POOL_ROOT } from './KubernetesRuntime';
 export type { KubernetesRuntimeOptions } from './KubernetesRuntime';
 export { NamespaceMapping } from './NamespaceMapping';
-export { DEFAULT_ENGINE_IMAGES } from './engineImages';
+export { engineImages } from './engineImages';
 export type { EngineImage } from './engineImages';
 export type { PodAccess } from './PodAddresses';

@@ -3,7 +3,8 @@ import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { KubeConfig } from '@kubernetes/client-node';
 import { durationMs } from '../../config';
-import { DEFAULT_ENGINE_IMAGES, EngineImage } from './engineImages';
+import { EngineDriver } from '@basalt/plugin-basalt-node';
+import { engineImages } from './engineImages';
 import { NamespaceMapping } from './NamespaceMapping';
 import { PodAccess } from './PodAddresses';
 import type { KubernetesRuntimeOptions } from './KubernetesRuntime';
@@ -16,11 +17,12 @@ const SERVICE_ACCOUNT_TOKEN =
 /**
  * Reads `basalt.runtimes.kubernetes` (see `config.d.ts`): how to reach the
  * API server (a kubeconfig file and context, or the Pod's service account),
- * the namespace mapping, how engines are reached, and their images. A bad
- * value is an error naming its key.
+ * the namespace mapping, how engines are reached, and the images of the
+ * installed engines. A bad value is an error naming its key.
  */
 export function readKubernetesConfig(
   config: Config,
+  drivers: Pick<EngineDriver, 'engine' | 'process'>[],
 ): Omit<KubernetesRuntimeOptions, 'logger'> {
   const kubeConfig = new KubeConfig();
   const file = config.getOptionalString('kubeconfig');
@@ -68,7 +70,7 @@ export function readKubernetesConfig(
       readStringMap(config, 'namespaces'),
     ),
     access: readAccess(config, inCluster),
-    images: readImages(config),
+    images: engineImages(drivers, readStringMap(config, 'images')),
     nodeSelector: config.getOptionalString('nodeSelector'),
     clusterDomain: config.getOptionalString('clusterDomain'),
     podStartTimeoutMs: durationMs(config, 'podStartTimeout', { minutes: 5 }),
@@ -84,27 +86,6 @@ function readAccess(config: Config, inCluster: boolean): PodAccess {
     );
   }
   return access;
-}
-
-/** The official images, with any configured image names in their place. */
-function readImages(config: Config): Partial<Record<string, EngineImage>> {
-  const images = { ...DEFAULT_ENGINE_IMAGES } as Partial<
-    Record<string, EngineImage>
-  >;
-  for (const [engine, image] of Object.entries(
-    readStringMap(config, 'images'),
-  )) {
-    const known = images[engine];
-    if (!known) {
-      throw new InputError(
-        `${KEY}.images.${engine}: no engine '${engine}'; engines: ${Object.keys(
-          images,
-        ).join(', ')}`,
-      );
-    }
-    images[engine] = { ...known, image };
-  }
-  return images;
 }
 
 function readStringMap(config: Config, key: string): Record<string, string> {

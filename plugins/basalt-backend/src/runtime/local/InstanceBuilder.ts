@@ -17,6 +17,7 @@ import {
 } from './layout';
 import { LocalEngineHost } from './LocalEngineHost';
 import { serverIdentity } from './InstanceLookup';
+import { stopSignalOf } from './LocalEngine';
 import type { InstanceManagerOptions } from './InstanceManager';
 
 /**
@@ -145,7 +146,9 @@ export class InstanceBuilder {
    */
   async discard(plain: InstancePaths, record: InstanceRecord) {
     const paths = onVolume(plain, record);
-    await this.options.supervisor.stop(paths.dir, serverIdentity(paths));
+    await this.options.supervisor.stop(paths.dir, serverIdentity(paths), {
+      signal: stopSignalOf(this.options.engines, record.engine),
+    });
     const leftovers = await killProcessesWorkingIn(paths.dir);
     if (leftovers.length) {
       this.options.logger.warn(

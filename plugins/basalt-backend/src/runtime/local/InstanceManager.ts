@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { ForwardedError, NotFoundError } from '@backstage/errors';
 import {
   ClusterKey,
-  EngineUnavailableError,
+  EngineProcess,
   InstanceRequest,
   ReplicationSource,
   RuntimeEvent,
@@ -24,6 +24,7 @@ import { engineEnvironment, LocalEngineHost } from './LocalEngineHost';
 import { PortAllocator } from './PortAllocator';
 import { ProcessSupervisor, ServerSpec } from './ProcessSupervisor';
 import { checkEnginePrograms } from './enginePrograms';
+import { LocalEngine, localEngineOf, stopSignalOf } from './LocalEngine';
 import { InstanceBuilder } from './InstanceBuilder';
 import { InstanceLookup, serverIdentity } from './InstanceLookup';
 import { InstanceVolumes } from './InstanceVolumes';
@@ -33,7 +34,8 @@ import { InstanceResourceLimits } from './InstanceResourceLimits';
 export interface InstanceManagerOptions {
   host: string;
   nodes: string[];
-  binDirs: Partial<Record<string, string>>;
+  /** The engines it runs, by engine id. */
+  engines: Partial<Record<string, LocalEngine>>;
   layout: LocalLayout;
   user: EngineUser;
   ports: PortAllocator;
@@ -123,13 +125,13 @@ export class InstanceManager {
     mode: 'clean' | 'kill',
   ): Promise<void> {
     return this.mutex.run(instanceKey(cluster, name), async () => {
-      const paths = (await this.lookup.find(cluster, name))?.paths;
-      if (!paths) return;
-      await this.options.supervisor.stop(
-        paths.dir,
-        serverIdentity(paths),
+      const found = await this.lookup.find(cluster, name);
+      if (!found) return;
+      const { paths, record } = found;
+      await this.options.supervisor.stop(paths.dir, serverIdentity(paths), {
+        signal: stopSignalOf(this.options.engines, record.engine),
         mode,
-      );
+      });
       this.options.logger.info(
         `Stopped instance ${instanceLabel(cluster, name)} (${mode})`,
       );
@@ -158,18 +160,19 @@ export class InstanceManager {
   private async ensureNow(request: InstanceRequest): Promise<RuntimeInstance> {
     const label = instanceLabel(request.cluster, request.name);
     const binDir = this.binDirOf(request.driver.engine);
-    await checkEnginePrograms(
-      request.driver.engine,
-      binDir,
-      request.driver.programs,
-    );
+    await checkEnginePrograms(request.driver, binDir);
     await checkEngineUserCanReach(
       this.options.layout.rootDir,
       this.options.user,
     );
     const existing = await this.findExisting(request);
     if (existing && request.restartedAt) {
-      await this.stopIfStartedBefore(existing, request.restartedAt, label);
+      await this.stopIfStartedBefore(
+        existing,
+        request.restartedAt,
+        request.driver.process.stopSignal,
+        label,
+      );
     }
     const paths = existing ?? (await this.builder.create(request, binDir));
     // Instances created before WAL archiving existed have none yet.
@@ -256,6 +259,7 @@ export class InstanceManager {
   private async stopIfStartedBefore(
     paths: InstancePaths,
     restartedAt: string,
+    signal: EngineProcess['stopSignal'],
     label: string,
   ): Promise<void> {
     const identity = serverIdentity(paths);
@@ -263,7 +267,7 @@ export class InstanceManager {
     if (!startedAt || Date.parse(startedAt) >= Date.parse(restartedAt)) {
       return;
     }
-    await this.options.supervisor.stop(paths.dir, identity);
+    await this.options.supervisor.stop(paths.dir, identity, { signal });
     this.options.logger.info(
       `Stopped instance ${label} to restart it (started ${startedAt}, restart requested ${restartedAt})`,
     );
@@ -329,13 +333,7 @@ export class InstanceManager {
   }
 
   private binDirOf(engine: string): string {
-    const dir = this.options.binDirs[engine];
-    if (!dir) {
-      throw new EngineUnavailableError(
-        `The local runtime cannot run ${engine}: set basalt.runtimes.local.${engine}.binDir`,
-      );
-    }
-    return dir;
+    return localEngineOf(this.options.engines, engine).binDir;
   }
 }
 

@@ -5,7 +5,6 @@ import { InputError } from '@backstage/errors';
 import {
   ClusterEndpoints,
   CredentialsReference,
-  EngineCluster,
 } from '@basalt/plugin-basalt-common';
 import {
   ClusterCredentials,
@@ -31,6 +30,7 @@ import {
 } from './engineUser';
 import { followLog } from './followLog';
 import { InstanceManager } from './InstanceManager';
+import { LocalEngine } from './LocalEngine';
 import { InstanceVolumes } from './InstanceVolumes';
 import { InstanceResourceLimits } from './InstanceResourceLimits';
 import { LocalArchiveSpool } from './LocalArchiveSpool';
@@ -57,8 +57,11 @@ export interface LocalRuntimeOptions {
    * (engines refuse to run as root). Defaults to `nobody`.
    */
   user?: string;
-  /** Each engine's program directory, e.g. `/usr/lib/postgresql/15/bin`. */
-  binDirs: Partial<Record<EngineCluster['spec']['engine'], string>>;
+  /**
+   * The engines it runs, by engine id: where each one's programs are and
+   * how its server runs (see `localEngines`).
+   */
+  engines: Partial<Record<string, LocalEngine>>;
   /** Ports for instances and endpoints, on 127.0.0.1. */
   portRange: PortRange;
   logger: LoggerService;
@@ -151,7 +154,7 @@ export class LocalRuntime implements Runtime {
     this.instances = new InstanceManager({
       host: HOST,
       nodes: options.nodes,
-      binDirs: options.binDirs,
+      engines: options.engines,
       layout,
       user,
       ports,

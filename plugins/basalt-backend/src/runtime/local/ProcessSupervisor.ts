@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import { CustomErrorBase } from '@backstage/errors';
-import { EngineAddress } from '@basalt/plugin-basalt-node';
+import { EngineAddress, EngineProcess } from '@basalt/plugin-basalt-node';
 import { EngineUser } from './engineUser';
 import { tailLines } from './files';
 import {
@@ -124,14 +124,14 @@ export class ProcessSupervisor {
   }
 
   /**
-   * Stops the server: SIGINT (a fast, clean shutdown for PostgreSQL), then
-   * SIGKILL to its whole process group once the deadline passes; with
+   * Stops the server: `signal` (its engine's orderly but prompt shutdown),
+   * then SIGKILL to its whole process group once the deadline passes; with
    * `kill`, SIGKILL at once, which also ends a stopped (hung) process.
    */
   async stop(
     key: string,
     spec: Pick<ServerSpec, 'pidFile' | 'marker'>,
-    mode: 'clean' | 'kill' = 'clean',
+    how: { signal: EngineProcess['stopSignal']; mode?: 'clean' | 'kill' },
   ) {
     const watched = this.watched.get(key);
     if (watched) watched.stopping = true;
@@ -139,8 +139,8 @@ export class ProcessSupervisor {
     if (pid !== undefined) {
       const alive = () => isServerAlive(pid, spec.marker);
       let gone = false;
-      if (mode === 'clean') {
-        signalServer(pid, 'SIGINT', false);
+      if ((how.mode ?? 'clean') === 'clean') {
+        signalServer(pid, how.signal, false);
         gone = await waitUntilGone(alive, this.options.stopTimeoutMs);
       }
       if (!gone) {

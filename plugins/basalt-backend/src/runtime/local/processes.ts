@@ -3,11 +3,13 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 
 /**
- * Whether `pid` is a live process with `marker` (e.g. its data directory) as
- * an argument, or as the value of an `--option=`, which tells the server
- * from an unrelated process that got its pid after it exited. Zombies have
- * an empty command line and so do not count. Where there is no `/proc`,
- * liveness alone decides.
+ * Whether `pid` is a live process of the server whose data is in `marker`,
+ * which tells it from an unrelated process that got its pid after it
+ * exited: its command line names the directory (as an argument, or as the
+ * value of an `--option=`), or it works in it (servers start there, and
+ * PostgreSQL, Redis and MariaDB stay there, whatever their process title
+ * says: Redis rewrites its own). Zombies have neither and so do not count.
+ * Where there is no `/proc`, liveness alone decides.
  */
 export async function isServerAlive(
   pid: number,
@@ -20,16 +22,31 @@ export async function isServerAlive(
     // which a server started by this runtime never is.
     return false;
   }
+  let cmdline: string;
   try {
-    const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8');
-    return cmdline
-      .split('\0')
-      .some(arg => arg === marker || arg.endsWith(`=${marker}`));
+    cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8');
   } catch (error) {
     if (process.platform !== 'linux') {
       return true; // no /proc to look into
     }
     return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+  if (
+    cmdline
+      .split('\0')
+      .some(arg => arg === marker || arg.endsWith(`=${marker}`))
+  ) {
+    return true;
+  }
+  return (await workingDirectoryOf(pid)) === marker;
+}
+
+/** Where process `pid` works, or undefined when that cannot be read. */
+async function workingDirectoryOf(pid: number): Promise<string | undefined> {
+  try {
+    return await fs.readlink(`/proc/${pid}/cwd`);
+  } catch {
+    return undefined;
   }
 }
 

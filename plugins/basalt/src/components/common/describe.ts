@@ -4,6 +4,7 @@ import {
   ClusterResource,
   InstanceStatus,
   formatBytes,
+  lagIsZero,
 } from '@basalt/plugin-basalt-common';
 
 export { formatBytes };
@@ -109,13 +110,22 @@ export function conditionHeadline(
   }
 }
 
-/** The lag column: replicas only, and "caught up" rather than "0 B". */
+/**
+ * The lag column: replicas only, "caught up" rather than "0 B", and each
+ * unit the engine measures (a status written before `lag` has `lagBytes`).
+ */
 export function describeLag(instance: InstanceStatus): string {
   if (instance.role !== 'replica') return '—';
-  if (instance.lagBytes === undefined) return 'unknown';
-  return instance.lagBytes === 0
-    ? 'caught up'
-    : `${formatBytes(instance.lagBytes)} behind`;
+  const lag =
+    instance.lag ??
+    (instance.lagBytes !== undefined ? { bytes: instance.lagBytes } : {});
+  if (lagIsZero(lag)) return 'caught up';
+  const behind = [
+    lag.bytes && formatBytes(lag.bytes),
+    lag.seconds && `${lag.seconds} s`,
+    lag.operations && `${lag.operations} operations`,
+  ].filter(Boolean);
+  return behind.length ? `${behind.join(', ')} behind` : 'unknown';
 }
 
 /** A timestamp both exact and relative, e.g. "10:02:03 (2 minutes ago)". */

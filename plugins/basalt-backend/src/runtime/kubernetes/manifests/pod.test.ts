@@ -1,4 +1,4 @@
-import { POSTGRESQL_IMAGE } from '../engineImages';
+import { POSTGRESQL_IMAGE } from '../__testUtils__/postgresImage';
 import { containerResources, ENGINE_CONTAINER, instancePod } from './pod';
 
 const GiB = 2 ** 30;

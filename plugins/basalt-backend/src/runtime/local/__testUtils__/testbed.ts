@@ -6,6 +6,8 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ClusterKey, EngineAddress } from '@basalt/plugin-basalt-node';
 import { releaseVolumesUnder } from '../../../testUtils/releaseVolumesUnder';
 import { LocalRuntime } from '../LocalRuntime';
+import { localEngines } from '../LocalEngine';
+import { POSTGRES_PROCESS } from '../../../engines/postgresql/process';
 import { PortRange } from '../PortAllocator';
 
 /** The PostgreSQL 15 programs the tests run. */
@@ -44,7 +46,12 @@ export class Testbed {
       rootDir: this.rootDir,
       nodes,
       volumes,
-      binDirs: { postgresql: POSTGRES_BIN_DIR },
+      engines: localEngines(
+        [{ engine: 'postgresql', process: POSTGRES_PROCESS }],
+        {
+          postgresql: POSTGRES_BIN_DIR,
+        },
+      ),
       portRange: this.portRange,
       logger: this.logger,
     });

@@ -1,5 +1,5 @@
 import { POSTGRES_BIN } from '../../../../__testUtils__/processes';
-import { POSTGRESQL_IMAGE } from '../../engineImages';
+import { POSTGRESQL_IMAGE } from '../postgresImage';
 
 /**
  * What the simulator knows of a container image. Nothing is pulled: an
