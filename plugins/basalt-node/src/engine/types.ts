@@ -4,6 +4,7 @@ import {
   EngineCluster,
   InstanceRole,
   LogLevel,
+  ReplicaLag,
   ManifestIssue,
   NetworkPolicy,
   ParameterDefinition,
@@ -134,12 +135,18 @@ export interface InstanceProbe {
   /** Accepts connections and queries. */
   ready: boolean;
   role: InstanceRole;
-  /** Replicas: bytes received but not yet replayed. */
-  lagBytes?: number;
   /**
-   * How far its history goes, as a byte position in the engine's log (WAL
-   * for PostgreSQL): written on a primary, received on a replica. The
-   * replica with the highest position has lost the least at a failover.
+   * How far a replica is behind: what it received but has not applied, in
+   * the units the engine's capabilities declare (`replication.lag`); zero
+   * on a primary.
+   */
+  lag?: ReplicaLag;
+  /**
+   * How far its history goes, as a number that grows with the engine's
+   * replication stream and compares between the instances of one cluster
+   * (a byte offset of the WAL for PostgreSQL): written on a primary,
+   * received on a replica. The replica with the highest position has lost
+   * the least at a failover.
    */
   position?: number;
   /** Why it is not ready, in the engine's words (e.g. a refused connection). */

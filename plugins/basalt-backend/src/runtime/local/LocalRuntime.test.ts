@@ -127,7 +127,7 @@ describe('LocalRuntime', () => {
     await expect(driver.probe(primary.address, ctx)).resolves.toEqual({
       ready: true,
       role: 'primary',
-      lagBytes: 0,
+      lag: { bytes: 0 },
       position: expect.any(Number),
     });
   });
@@ -182,12 +182,12 @@ describe('LocalRuntime', () => {
     ).resolves.toEqual([{ recovery: true, status: 'streaming' }]);
     const probe = await eventually(async () => {
       const result = await driver.probe(replica.address, ctx);
-      return result.lagBytes === 0 ? result : undefined;
+      return result.lag?.bytes === 0 ? result : undefined;
     });
     expect(probe).toEqual({
       ready: true,
       role: 'replica',
-      lagBytes: 0,
+      lag: { bytes: 0 },
       position: expect.any(Number),
     });
   });
