@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { PostgresDriver } from '../engines/postgresql';
 import { testManifest } from '../__testUtils__/manifests';
 import { promises as fs } from 'fs';
 import { tmpdir } from 'os';
@@ -38,6 +39,7 @@ describe.each(STORE_DATABASES)('BackupRetention on %s', kind => {
     retention = new BackupRetention({
       backups,
       repositories,
+      drivers: new Map([['postgresql', new PostgresDriver()]]),
       logger: mockServices.logger.mock(),
     });
   });
@@ -69,7 +71,7 @@ describe.each(STORE_DATABASES)('BackupRetention on %s', kind => {
     } else {
       await backups.complete(id, {
         objects: [{ key, name: 'base.tar.gz', ...digest }],
-        wal: { start: walStart, end: walStart, timeline: 1 },
+        log: { start: walStart, end: walStart, details: { timeline: 1 } },
       });
     }
   }

@@ -1,23 +1,25 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { BackupRecord, backupPolicyOf } from '@basalt/plugin-basalt-common';
+import { EngineDriver } from '@basalt/plugin-basalt-node';
 import { BackupStore, StoredBackup } from '../store';
 import { BackupRepositories } from './BackupRepositories';
 import { backupPrefix, walPrefix } from './backupKeys';
 import { expiredBackups } from './retention';
-import { segmentOf } from './walFiles';
 
 /**
  * Applies `spec.backup.retention`: removes the backups of each cluster
  * name that ended longer ago than its retention (a deleted cluster's by
  * the retention of its last manifest), never the newest completed one, and
- * then the archived WAL older than the oldest physical backup each cluster
- * still has.
+ * then the archived log that no physical backup each cluster still has
+ * needs (which its engine's driver decides).
  */
 export class BackupRetention {
   constructor(
     private readonly deps: {
       backups: BackupStore;
       repositories: BackupRepositories;
+      /** The installed drivers, which know their engine's archived log. */
+      drivers: ReadonlyMap<string, EngineDriver>;
       logger: LoggerService;
     },
   ) {}
@@ -36,7 +38,11 @@ export class BackupRetention {
       const records = backups.map(b => b.record);
       const expired = expiredBackups(records, retention, now);
       for (const record of expired) await this.#remove(record);
-      await this.#pruneWal(records.filter(r => !expired.includes(r)));
+      const engine = backups[0].manifest.spec.engine;
+      await this.#pruneArchivedLog(
+        engine,
+        records.filter(r => !expired.includes(r)),
+      );
     }
   }
 
@@ -52,23 +58,30 @@ export class BackupRetention {
     );
   }
 
-  /** Per cluster uid: WAL before its oldest retained physical backup goes. */
-  async #pruneWal(retained: BackupRecord[]): Promise<void> {
+  /**
+   * Per cluster uid: the archived log no retained physical backup needs
+   * goes, as the engine's driver decides.
+   */
+  async #pruneArchivedLog(
+    engine: string,
+    retained: BackupRecord[],
+  ): Promise<void> {
+    const backups = this.deps.drivers.get(engine)?.backups;
+    if (!backups) return; // the engine's module is gone: keep its log
     for (const uid of new Set(retained.map(r => r.cluster.uid))) {
       const physical = retained.filter(
-        r => r.cluster.uid === uid && r.phase === 'Completed' && r.wal,
+        r => r.cluster.uid === uid && r.phase === 'Completed' && r.log,
       );
       if (physical.length === 0) continue;
-      const oldest = physical.map(r => segmentOf(r.wal!.start)).sort()[0];
-      const { cluster } = physical[0];
-      const repository = this.deps.repositories.get(physical[0].repository);
+      const { cluster, repository: name } = physical[0];
+      const repository = this.deps.repositories.get(name);
       const prefix = walPrefix(cluster);
-      for (const object of await repository.list(prefix)) {
-        const file = object.key.slice(prefix.length);
-        // Segments and their partial copies; history files stay.
-        if (/^[0-9A-F]{24}/.test(file) && file.slice(8, 24) < oldest) {
-          await repository.delete(object.key);
-        }
+      const files = (await repository.list(prefix)).map(object =>
+        object.key.slice(prefix.length),
+      );
+      const starts = physical.map(r => r.log!.start);
+      for (const file of backups.unneededArchivedLog(files, starts)) {
+        await repository.delete(`${prefix}${file}`);
       }
     }
   }

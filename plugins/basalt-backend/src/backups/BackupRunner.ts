@@ -151,10 +151,10 @@ export class BackupRunner {
     }, PROGRESS_INTERVAL_MS);
     const startedAt = Date.now();
     try {
-      const wal = await this.#backup(access, record.method, counter, abort);
+      const log = await this.#backup(access, record.method, counter, abort);
       await backups.complete(record.id, {
         objects: counter.inner.objects,
-        wal,
+        log,
       });
       const done = (await backups.get(record.id)).record;
       await this.#event(access, 'Normal', 'BackupCompleted', done, startedAt);
@@ -179,19 +179,13 @@ export class BackupRunner {
     method: BackupMethod,
     sink: BackupSink,
     abort: AbortController,
-  ): Promise<BackupRecord['wal']> {
+  ): Promise<BackupRecord['log']> {
     const { backups, primary, engine } = access;
     if (method === 'logical') {
       await backups.backupLogical(primary, engine, sink, abort.signal);
       return undefined;
     }
-    const info = await backups.backupPhysical(
-      primary,
-      engine,
-      sink,
-      abort.signal,
-    );
-    return { start: info.walStart, end: info.walEnd, timeline: info.timeline };
+    return backups.backupPhysical(primary, engine, sink, abort.signal);
   }
 
   async #event(

@@ -1,11 +1,14 @@
 import { InputError } from '@backstage/errors';
 import { EngineCluster, RestoreSource } from '@basalt/plugin-basalt-common';
-import { ArchivedLogSource, BackupSource } from '@basalt/plugin-basalt-node';
+import {
+  ArchivedLogSource,
+  BackupSource,
+  EngineDriver,
+} from '@basalt/plugin-basalt-node';
 import { BackupStore, StoredBackup } from '../store';
 import { BackupRepositories } from './BackupRepositories';
 import { walPrefix } from './backupKeys';
 import { archivedLogSource, RepositorySource } from './repositorySource';
-import { selectWalFiles } from './walFiles';
 
 /** What restoring `spec.restore` takes. */
 export interface RestorePlan {
@@ -27,6 +30,8 @@ export class RestorePlanner {
     private readonly deps: {
       backups: BackupStore;
       repositories: BackupRepositories;
+      /** The installed drivers, which know their engine's archived log. */
+      drivers: ReadonlyMap<string, EngineDriver>;
     },
   ) {}
 
@@ -80,16 +85,20 @@ export class RestorePlanner {
     }
   }
 
-  /** The archived WAL a point-in-time restore replays, or none. */
+  /**
+   * The archived log a point-in-time restore replays, or none; the files
+   * the engine's driver says a restore from the backup needs.
+   */
   async openArchive(plan: RestorePlan): Promise<ArchivedLogSource | undefined> {
-    const { record } = plan.backup;
-    if (!plan.replayArchive || !record.wal) return undefined;
+    const { record, manifest } = plan.backup;
+    const backups = this.deps.drivers.get(manifest.spec.engine)?.backups;
+    if (!plan.replayArchive || !record.log || !backups) return undefined;
     const repository = this.deps.repositories.get(record.repository);
     const prefix = walPrefix(record.cluster);
     const listed = await repository.list(prefix);
-    const files = selectWalFiles(
+    const files = backups.selectArchivedLog(
       listed.map(o => o.key.slice(prefix.length)),
-      record.wal,
+      record.log.start,
     );
     return archivedLogSource(repository, prefix, files);
   }

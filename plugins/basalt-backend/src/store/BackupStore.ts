@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
+  BackupLogSpan,
   BackupMethod,
   BackupObjectRecord,
   BackupRecord,
@@ -11,7 +12,7 @@ import { Knex } from 'knex';
 
 const TABLE = 'basalt_backups';
 
-/** A row of `basalt_backups` (migration 20261124140000). */
+/** A row of `basalt_backups` (migrations 20261124140000, 20261207120000). */
 interface BackupRow {
   id: string;
   cluster_uid: string;
@@ -28,7 +29,7 @@ interface BackupRow {
   heartbeat_at: string;
   size_bytes: number | string;
   objects: string | null;
-  wal: string | null;
+  log: string | null;
   error: string | null;
   verification: string | null;
   requested_by: string | null;
@@ -56,6 +57,20 @@ export interface NewBackup {
   startedAt: string;
 }
 
+/**
+ * A backup's `log`, and the deprecated `wal` beside it for one release
+ * where the engine recorded a timeline (as `wal` had it).
+ */
+function logFields(log: BackupLogSpan): Pick<BackupRecord, 'log' | 'wal'> {
+  const timeline = log.details?.timeline;
+  return {
+    log,
+    ...(typeof timeline === 'number' && {
+      wal: { start: log.start, end: log.end, timeline },
+    }),
+  };
+}
+
 function rowToStored(row: BackupRow): StoredBackup {
   const json = <T>(value: string | null): T | undefined =>
     value ? (JSON.parse(value) as T) : undefined;
@@ -70,7 +85,7 @@ function rowToStored(row: BackupRow): StoredBackup {
     sizeBytes: Number(row.size_bytes),
     ...(row.completed_at && { completedAt: row.completed_at }),
     ...(row.objects && { objects: json<BackupObjectRecord[]>(row.objects) }),
-    ...(row.wal && { wal: json<BackupRecord['wal']>(row.wal) }),
+    ...(row.log && logFields(json<BackupLogSpan>(row.log)!)),
     ...(row.error && { error: row.error }),
     ...(row.verification && {
       verification: json<BackupVerification>(row.verification),
@@ -122,7 +137,7 @@ export class BackupStore {
         heartbeat_at: backup.startedAt,
         size_bytes: 0,
         objects: null,
-        wal: null,
+        log: null,
         error: null,
         verification: null,
         requested_by: backup.requestedBy ?? null,
@@ -144,7 +159,7 @@ export class BackupStore {
     id: string,
     result: {
       objects: BackupObjectRecord[];
-      wal?: BackupRecord['wal'];
+      log?: BackupLogSpan;
     },
   ): Promise<void> {
     await this.knex<BackupRow>(TABLE)
@@ -154,7 +169,7 @@ export class BackupStore {
         completed_at: new Date().toISOString(),
         size_bytes: result.objects.reduce((sum, o) => sum + o.size, 0),
         objects: JSON.stringify(result.objects),
-        wal: result.wal ? JSON.stringify(result.wal) : null,
+        log: result.log ? JSON.stringify(result.log) : null,
       });
   }
 

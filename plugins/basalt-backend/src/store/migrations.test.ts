@@ -3,6 +3,7 @@ import {
   STORE_DATABASES,
   useStoreDatabases,
 } from '../__testUtils__/testDatabases';
+import { BackupStore } from './BackupStore';
 import { ClusterStore } from './ClusterStore';
 import { migrationsDir } from './migrate';
 
@@ -49,5 +50,68 @@ describe.each(STORE_DATABASES)('migrations on %s', kind => {
     );
     const fresh = await new ClusterStore(knex).findByUid(cluster.metadata.uid);
     expect(fresh?.lifecycle.heldDataAt).toBeUndefined();
+  });
+
+  it('keeps the WAL span of backups taken before log spans, as log and wal', async () => {
+    const knex = await databases.connectBefore(
+      kind,
+      '20261207120000_backup_log.js',
+    );
+    const at = '2026-12-01T02:00:00.000Z';
+    const manifest = testManifest({
+      apiVersion: 'basalt.dev/v1alpha1',
+      kind: 'EngineCluster',
+      metadata: { namespace: 'payments', name: 'payments-db' },
+      spec: { engine: 'postgresql' },
+    });
+    // Rows as the release before wrote them: a physical and a logical backup.
+    const row = (id: string, method: string, wal: object | null) => ({
+      id,
+      cluster_uid: 'uid-1',
+      namespace: 'payments',
+      name: 'payments-db',
+      owner: 'group:default/payments-team',
+      manifest: JSON.stringify(manifest),
+      method,
+      trigger: 'scheduled',
+      phase: 'Completed',
+      repository: 'default',
+      started_at: at,
+      completed_at: at,
+      heartbeat_at: at,
+      size_bytes: 10,
+      objects: '[]',
+      wal: wal && JSON.stringify(wal),
+      error: null,
+      verification: null,
+      requested_by: null,
+    });
+    await knex('basalt_backups').insert([
+      row('b-physical', 'physical', {
+        start: '0/3000028',
+        end: '0/3000100',
+        timeline: 2,
+      }),
+      row('b-logical', 'logical', null),
+    ]);
+
+    await knex.migrate.latest({ directory: migrationsDir });
+
+    const store = new BackupStore(knex);
+    const physical = await store.find('b-physical');
+    expect(physical?.record.log).toEqual({
+      start: '0/3000028',
+      end: '0/3000100',
+      details: { timeline: 2 },
+    });
+    // The API keeps the old field for one release.
+    expect(physical?.record.wal).toEqual({
+      start: '0/3000028',
+      end: '0/3000100',
+      timeline: 2,
+    });
+    const logical = await store.find('b-logical');
+    expect(logical?.record.log).toBeUndefined();
+    expect(logical?.record.wal).toBeUndefined();
   });
 });

@@ -69,7 +69,11 @@ export function createBackups(options: {
     repositories,
     logger,
   });
-  const planner = new RestorePlanner({ backups: store, repositories });
+  const planner = new RestorePlanner({
+    backups: store,
+    repositories,
+    drivers: options.drivers,
+  });
   const finalBackup = new FinalBackup({
     accessor,
     runner,
@@ -81,7 +85,12 @@ export function createBackups(options: {
   const scheduler = new BackupScheduler({
     clusters,
     backups: store,
-    retention: new BackupRetention({ backups: store, repositories, logger }),
+    retention: new BackupRetention({
+      backups: store,
+      repositories,
+      drivers: options.drivers,
+      logger,
+    }),
     runner,
     accessor,
     logger,

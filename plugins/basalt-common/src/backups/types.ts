@@ -93,9 +93,13 @@ export interface BackupRecord {
   sizeBytes: number;
   /** The objects written, each with its checksum; set once `Completed`. */
   objects?: BackupObjectRecord[];
+  /** Physical backups: where the copy spans the engine's log. */
+  log?: BackupLogSpan;
   /**
-   * Physical backups: the engine's log (WAL) positions the copy spans, e.g.
-   * `0/3000028`; a restore replays from `start` and is consistent from `end`.
+   * Physical backups of engines that record a `timeline` in `log.details`
+   * (PostgreSQL): `log` as this field had it.
+   *
+   * @deprecated `log`; this field goes in the next release.
    */
   wal?: { start: string; end: string; timeline: number };
   /** Why it failed. */
@@ -103,6 +107,21 @@ export interface BackupRecord {
   verification?: BackupVerification;
   /** Who asked for it (`user:default/jane`), or the controller. */
   requestedBy?: string;
+}
+
+/**
+ * Where a physical backup spans its engine's log (WAL for PostgreSQL), in the
+ * engine's own notation: a restore replays the archived log from `start` and
+ * is consistent from `end`. Only the engine's driver compares them.
+ *
+ * @public
+ */
+export interface BackupLogSpan {
+  /** E.g. PostgreSQL's `0/3000028`. */
+  start: string;
+  end: string;
+  /** What else the engine recorded of the copy, e.g. PostgreSQL's `timeline`. */
+  details?: Record<string, string | number>;
 }
 
 /**

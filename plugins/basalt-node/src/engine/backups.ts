@@ -1,4 +1,5 @@
 import { Readable } from 'stream';
+import { BackupLogSpan } from '@basalt/plugin-basalt-common';
 import type { EngineAddress, EngineContext, EngineHost } from './types';
 
 /**
@@ -46,16 +47,11 @@ export interface ArchivedLogSource {
 
 /**
  * What a physical backup spans in the engine's log, for restores and
- * point-in-time recovery.
+ * point-in-time recovery; recorded with the backup as its `log`.
  *
  * @public
  */
-export interface PhysicalBackupInfo {
-  /** Log positions, in the engine's notation (e.g. `0/3000028`). */
-  walStart: string;
-  walEnd: string;
-  timeline: number;
-}
+export type PhysicalBackupInfo = BackupLogSpan;
 
 /**
  * How a physical restore recovers: to the end of the backup (no
@@ -125,6 +121,18 @@ export interface EngineBackups {
     backup: BackupSource,
     signal?: AbortSignal,
   ): Promise<string[]>;
+  /**
+   * Of the files in a cluster's archived log (as the engine named them),
+   * those a restore from a backup whose log starts at `start` replays, in
+   * the order it replays them.
+   */
+  selectArchivedLog(files: string[], start: string): string[];
+  /**
+   * Of the files in a cluster's archived log, those that no restore from a
+   * backup starting at one of `starts` (the retained physical backups) can
+   * need, which retention removes.
+   */
+  unneededArchivedLog(files: string[], starts: string[]): string[];
   /**
    * Checks that an instance restored for a test answers and holds the
    * manifest's databases; resolves with a summary (e.g. `3 databases, 12

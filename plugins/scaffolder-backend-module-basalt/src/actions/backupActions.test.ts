@@ -172,9 +172,16 @@ describe('basalt:backup:create and basalt:backup:restore (real PostgreSQL)', () 
         expect.objectContaining({ name, sha256: digest }),
       ),
     );
-    expect(outputOf(ctx, 'wal')).toMatchObject({
+    expect(outputOf(ctx, 'log')).toMatchObject({
       start: expect.any(String),
       end: expect.any(String),
+      details: { timeline: expect.any(Number) },
+    });
+    // Kept one release for pipelines that read it.
+    expect(outputOf(ctx, 'wal')).toEqual({
+      ...outputOf(ctx, 'log'),
+      details: undefined,
+      timeline: outputOf(ctx, 'log').details.timeline,
     });
     expect(Date.parse(outputOf(ctx, 'completedAt'))).toBeGreaterThanOrEqual(
       Date.parse(outputOf(ctx, 'startedAt')),

@@ -103,6 +103,20 @@ export function createBackupCreateAction(options: { basalt: BasaltCaller }) {
               },
             )
             .optional(),
+        log: z =>
+          z
+            .object(
+              {
+                start: z.string(),
+                end: z.string(),
+                details: z.record(z.union([z.string(), z.number()])).optional(),
+              },
+              {
+                description:
+                  "Physical backups: where the copy spans the engine's log (WAL for PostgreSQL), in the engine's notation; a restore is consistent from end",
+              },
+            )
+            .optional(),
         wal: z =>
           z
             .object(
@@ -113,7 +127,7 @@ export function createBackupCreateAction(options: { basalt: BasaltCaller }) {
               },
               {
                 description:
-                  'Physical backups: the WAL positions the copy spans; a restore is consistent from end',
+                  'Deprecated, goes in the next release: log, for engines with a timeline (PostgreSQL)',
               },
             )
             .optional(),
@@ -223,6 +237,7 @@ export function createBackupCreateAction(options: { basalt: BasaltCaller }) {
         ctx.output('sizeBytes', backup.sizeBytes);
         ctx.output('startedAt', backup.startedAt);
         if (backup.completedAt) ctx.output('completedAt', backup.completedAt);
+        if (backup.log) ctx.output('log', backup.log);
         if (backup.wal) ctx.output('wal', backup.wal);
         if (backup.objects) {
           ctx.output('objects', backup.objects);

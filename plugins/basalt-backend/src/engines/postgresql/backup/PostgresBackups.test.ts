@@ -142,9 +142,9 @@ describe('PostgresBackups', () => {
       sink,
     );
     expect(info).toEqual({
-      walStart: expect.stringMatching(/^[0-9A-F]+\/[0-9A-F]+$/),
-      walEnd: expect.stringMatching(/^[0-9A-F]+\/[0-9A-F]+$/),
-      timeline: 1,
+      start: expect.stringMatching(/^[0-9A-F]+\/[0-9A-F]+$/),
+      end: expect.stringMatching(/^[0-9A-F]+\/[0-9A-F]+$/),
+      details: { timeline: 1 },
     });
     expect(sink.objects).toEqual([
       {

@@ -9,6 +9,7 @@ import {
   PhysicalRestoreOptions,
 } from '@basalt/plugin-basalt-node';
 import { Timeouts } from '../connection';
+import { selectWalFiles, unneededWalFiles } from './archivedWal';
 import { backupPhysical } from './basebackup';
 import { checkRestored } from './checkRestored';
 import { backupLogical, restoreLogical } from './dump';
@@ -36,6 +37,14 @@ export class PostgresBackups implements EngineBackups {
   readonly clientPrograms = ['pg_basebackup', 'pg_dump', 'pg_restore'];
 
   constructor(private readonly options: PostgresBackupsOptions) {}
+
+  selectArchivedLog(files: string[], start: string): string[] {
+    return selectWalFiles(files, start);
+  }
+
+  unneededArchivedLog(files: string[], starts: string[]): string[] {
+    return unneededWalFiles(files, starts);
+  }
 
   backupPhysical(
     source: EngineAddress,

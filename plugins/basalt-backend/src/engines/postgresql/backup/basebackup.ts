@@ -89,8 +89,8 @@ export function parseBackupPositions(stderr: string): PhysicalBackupInfo {
     );
   }
   return {
-    walStart: start[1],
-    walEnd: end[1],
-    timeline: Number(start[2]),
+    start: start[1],
+    end: end[1],
+    details: { timeline: Number(start[2]) },
   };
 }

@@ -40,9 +40,9 @@ describe('parseBackupPositions', () => {
       'pg_basebackup: base backup completed',
     ].join('\n');
     expect(parseBackupPositions(stderr)).toEqual({
-      walStart: '0/2000028',
-      walEnd: '0/2000100',
-      timeline: 1,
+      start: '0/2000028',
+      end: '0/2000100',
+      details: { timeline: 1 },
     });
   });
 
