@@ -10,6 +10,7 @@ import {
   query,
   Testbed,
 } from '../../runtime/local/__testUtils__/testbed';
+import { describeEngineDriverContract } from '../__testUtils__/describeEngineDriverContract';
 import { PostgresDriver } from './PostgresDriver';
 import {
   PROBE_SESSION_APPLICATION,
@@ -20,11 +21,29 @@ jest.setTimeout(60_000);
 
 const driver = new PostgresDriver();
 
+describeEngineDriverContract('postgresql', () => ({
+  driver,
+  spec: postgresSpec({
+    databases: ['contract'],
+    accounts: [{ name: 'app', databases: ['contract'] }],
+  }),
+  write: async (address, context) => {
+    const app = { username: 'app', password: context.credentials.accounts.app };
+    await query(
+      address,
+      app,
+      'create table if not exists writes (at timestamptz); insert into writes values (now())',
+      'contract',
+    );
+  },
+  ports: { from: 30250, to: 30299 },
+}));
+
 describe('PostgresDriver', () => {
   let testbed: Testbed;
 
   beforeEach(async () => {
-    testbed = await Testbed.create({ from: 30200, to: 30299 });
+    testbed = await Testbed.create({ from: 30200, to: 30249 });
   });
 
   afterEach(async () => {
