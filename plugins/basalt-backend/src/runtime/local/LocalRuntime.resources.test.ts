@@ -122,13 +122,19 @@ describe('LocalRuntime resources', () => {
       const forked = await childrenOf(pid);
       return forked.length > 0 ? forked : undefined;
     });
-    const members = await limits.processes();
-    // Short-lived children (a probe's session) may end between the two
-    // readings: those still there after both must be in the groups.
-    const stillThere = await childrenOf(pid);
-    const lasting = children.filter(child => stillThere.includes(child));
-    expect(lasting.length).toBeGreaterThan(0);
-    for (const member of [pid, ...lasting]) {
+    // Short-lived children (a probe's session) may end between readings,
+    // and a child just forked shows in /proc a moment before the group's
+    // list has it: the children still there must all show in the groups.
+    const members = await eventually(async () => {
+      const listed = await limits.processes();
+      const stillThere = await childrenOf(pid);
+      const lasting = children.filter(child => stillThere.includes(child));
+      const grouped = [pid, ...lasting].every(
+        member => listed.cpu.includes(member) && listed.memory.includes(member),
+      );
+      return lasting.length > 0 && grouped ? { ...listed, lasting } : undefined;
+    });
+    for (const member of [pid, ...members.lasting]) {
       expect(members.cpu).toContain(member);
       expect(members.memory).toContain(member);
     }
