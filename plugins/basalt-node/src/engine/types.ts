@@ -394,13 +394,15 @@ export interface EngineDriver {
    * Prepares a stopped instance's data to start as a replica of `primary`.
    * A former primary is first brought back to the point where its history
    * and the new primary's split (so it can never serve writes the new
-   * primary does not have). Resolves with what it did, for events.
+   * primary does not have). Resolves with what it did beyond pointing the
+   * data at `primary`, in words, for logs and events (e.g. `rewound to the
+   * new primary with pg_rewind`); none when that was all.
    */
   prepareReplica(
     host: EngineHost,
     context: EngineContext,
     replica: { name: string; primary: ReplicationSource },
-  ): Promise<{ rewound: boolean }>;
+  ): Promise<string[]>;
   /**
    * Creates the manifest's databases and accounts on the primary where they
    * are missing; returns what it changed, in words, for events.

@@ -304,7 +304,7 @@ export class PostgresDriver implements EngineDriver {
     host: EngineHost,
     context: EngineContext,
     replica: { name: string; primary: ReplicationSource },
-  ): Promise<{ rewound: boolean }> {
+  ): Promise<string[]> {
     const files = dataFiles(this.configurationFiles(host, context), context);
     const { superuser, replication } = context.credentials;
     const wasStandby = await host.fileExists('standby.signal');

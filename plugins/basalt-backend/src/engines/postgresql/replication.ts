@@ -103,8 +103,8 @@ export async function prepareStandby(
     conninfo: string;
     wasStandby: boolean;
   },
-): Promise<{ rewound: boolean }> {
-  let rewound = false;
+): Promise<string[]> {
+  const done: string[] = [];
   if (!options.wasStandby) {
     const { primary, superuser } = options;
     await host.exec(
@@ -117,14 +117,14 @@ export async function prepareStandby(
       ],
       { env: { PGPASSWORD: superuser.password }, timeoutMs: 10 * 60_000 },
     );
-    rewound = true;
+    done.push('rewound to the new primary with pg_rewind');
   }
   await host.writeFile(
     'postgresql.auto.conf',
     renderStandbySettings(options.conninfo),
   );
   await host.writeFile('standby.signal', '');
-  return { rewound };
+  return done;
 }
 
 /**

@@ -193,15 +193,14 @@ export class PodInstances {
       });
     }
     if (request.role?.role === 'replica') {
-      const { rewound } = await request.driver.prepareReplica(
-        host,
-        request.context,
-        { name, primary: request.role.primary },
-      );
+      const done = await request.driver.prepareReplica(host, request.context, {
+        name,
+        primary: request.role.primary,
+      });
       this.options.logger.info(
         `Prepared instance ${label(cluster, name)} to replicate from ${
           request.role.primary.peerAddress.host
-        }${rewound ? ', rewound to the new primary' : ''}`,
+        }${done.map(what => `, ${what}`).join('')}`,
       );
     }
     await this.start(pod, host);

@@ -234,18 +234,17 @@ export class InstanceManager {
       return;
     }
     const startedAt = Date.now();
-    const { rewound } = await request.driver.prepareReplica(
-      host,
-      request.context,
-      { name: request.name, primary },
-    );
+    const done = await request.driver.prepareReplica(host, request.context, {
+      name: request.name,
+      primary,
+    });
     this.options.logger.info(
       `Prepared instance ${instanceLabel(
         request.cluster,
         request.name,
       )} to replicate from ${primary.peerAddress.host}:${
         primary.peerAddress.port
-      }${rewound ? ', rewound to the new primary' : ''} in ${
+      }${done.map(what => `, ${what}`).join('')} in ${
         Date.now() - startedAt
       } ms`,
     );
