@@ -1,3 +1,7 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { mockServices } from '@backstage/backend-test-utils';
 import { CoreV1Api, V1Pod } from '@kubernetes/client-node';
 import { ClusterResource } from '@basalt/plugin-basalt-common';
 import {
@@ -7,6 +11,10 @@ import {
   withRole,
 } from './__testUtils__/kubernetesBackend';
 import { LABELS } from './runtime/kubernetes/names';
+import { KubernetesRuntime } from './runtime/kubernetes/KubernetesRuntime';
+import { NamespaceMapping } from './runtime/kubernetes/NamespaceMapping';
+import { DATA_DIR } from './runtime/kubernetes/manifests/pod';
+import { POSTGRESQL_IMAGE } from './runtime/kubernetes/__testUtils__/postgresImage';
 import {
   postgresManifest,
   primaryOf,
@@ -63,6 +71,12 @@ describe('the kubernetes runtime on a real API server', () => {
       volumeObjects: volumes.items,
     };
   }
+
+  // What a test started beside the backend, stopped even when it fails.
+  const afterStopping: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    await Promise.all(afterStopping.splice(0).map(stop => stop()));
+  });
 
   /** Rows through the Pod's IP, with the credentials from the Secret. */
   const query = (cluster: ClusterResource, pod: V1Pod, sql: string) =>
@@ -183,6 +197,52 @@ describe('the kubernetes runtime on a real API server', () => {
       },
       { timeoutMs: 60_000 },
     );
+  });
+
+  it('streams data through an engine program and into a file in a Pod, never whole', async () => {
+    const client = kube.client();
+    await client.applyCluster(postgresManifest('stream'));
+    const cluster = await untilReady(client, ref('stream'), 1);
+    // A runtime with the backend's own (RBAC-limited) identity.
+    const runtime = await KubernetesRuntime.create({
+      kubeConfig: kube.backendKubeConfig(),
+      namespaces: new NamespaceMapping(NAMESPACE),
+      access: 'portForward',
+      images: { postgresql: POSTGRESQL_IMAGE },
+      logger: mockServices.logger.mock(),
+      podStartTimeoutMs: 60_000,
+    });
+    const { uid } = cluster.metadata;
+    const key = { ...ref('stream'), uid };
+    afterStopping.push(() => runtime.stop());
+    const host = await runtime.instanceHost(key, 'stream-0', 'postgresql');
+    // More than one frame (1 MiB) and with every byte value.
+    const input = randomBytes(3 * 1024 * 1024 + 17);
+    const digest = (data: Buffer) =>
+      createHash('sha256').update(data).digest('hex');
+
+    const program = host.spawn('cat', []);
+    const output = createHash('sha256');
+    await Promise.all([
+      pipeline(Readable.from([input]), program.stdin),
+      pipeline(program.stdout, output),
+      program.exited,
+    ]);
+    expect(output.digest('hex')).toBe(digest(input));
+
+    await host.writeFileFrom('streamed/input.bin', Readable.from([input]));
+    const { stdout } = await host.exec('sha256sum', [
+      `${DATA_DIR}/streamed/input.bin`,
+    ]);
+    expect(stdout.split(' ')[0]).toBe(digest(input));
+
+    const failing = host.spawn('false', []);
+    failing.stdin.end();
+    failing.stdout.resume();
+    await expect(failing.exited).rejects.toThrow('false in basalt/');
+    await expect(
+      runtime.instanceHost(key, 'stream-9', 'postgresql'),
+    ).rejects.toThrow('not found');
   });
 
   it('promotes a replica when the primary Pod is lost, and the read-write Service follows', async () => {

@@ -185,7 +185,7 @@ export class BackupRunner {
       await backups.backupLogical(primary, engine, sink, abort.signal);
       return undefined;
     }
-    return backups.backupPhysical(primary, engine, sink, abort.signal);
+    return backups.backupPhysical(access.origin, engine, sink, abort.signal);
   }
 
   async #event(

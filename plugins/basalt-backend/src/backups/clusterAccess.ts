@@ -5,6 +5,7 @@ import {
   clusterRefOf,
 } from '@basalt/plugin-basalt-common';
 import {
+  BackupOrigin,
   ClusterKey,
   EngineAddress,
   EngineBackups,
@@ -26,6 +27,8 @@ export interface ClusterAccess {
 /** {@link ClusterAccess} with the address of the running primary. */
 export interface PrimaryAccess extends ClusterAccess {
   primary: EngineAddress;
+  /** The primary as a physical backup is taken of it. */
+  origin: BackupOrigin;
 }
 
 /** Looks up what backing up or restoring a cluster goes through. */
@@ -90,7 +93,16 @@ export class ClusterAccessor {
         }; it can be backed up once its primary runs`,
       );
     }
-    return { ...access, primary: primary.address };
+    const origin: BackupOrigin = {
+      address: primary.address,
+      host: () =>
+        this.deps.runtime.instanceHost(
+          access.key,
+          primary.name,
+          cluster.spec.engine,
+        ),
+    };
+    return { ...access, primary: primary.address, origin };
   }
 }
 

@@ -54,6 +54,18 @@ export interface ArchivedLogSource {
 export type PhysicalBackupInfo = BackupLogSpan;
 
 /**
+ * The running instance a backup is taken from.
+ *
+ * @public
+ */
+export interface BackupOrigin {
+  /** Where the backend reaches it. */
+  address: EngineAddress;
+  /** A host beside its data (see `Runtime.instanceHost`). */
+  host(): Promise<EngineHost>;
+}
+
+/**
  * How a physical restore recovers: to the end of the backup (no
  * `archive`), or by replaying archived log up to `targetTime` (or to the
  * archive's end when absent).
@@ -78,13 +90,15 @@ export interface EngineBackups {
    */
   readonly clientPrograms: string[];
   /**
-   * Takes a physical backup of the running instance at `source`, streamed
+   * Takes a physical backup of the running instance `source`, streamed
    * into `sink` as it is produced, and resolves with the log positions it
-   * spans. Rejects (after stopping the engine's tool) when the tool or the
-   * sink fails, or when `signal` aborts.
+   * spans. The engine's tool runs on the backend against the instance's
+   * address, or beside its data through `source.host()` where it must
+   * (streaming out through `EngineHost.spawn`). Rejects (after stopping the
+   * tool) when the tool or the sink fails, or when `signal` aborts.
    */
   backupPhysical(
-    source: EngineAddress,
+    source: BackupOrigin,
     context: EngineContext,
     sink: BackupSink,
     signal?: AbortSignal,

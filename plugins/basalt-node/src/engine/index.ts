@@ -11,11 +11,13 @@ export type {
   ParsedLogLine,
   ProbeSession,
   ReplicationSource,
+  StreamingProgram,
 } from './types';
 export { EngineUnavailableError } from './errors';
 export type { EngineContainer, EngineProcess } from './process';
 export type {
   ArchivedLogSource,
+  BackupOrigin,
   BackupSink,
   BackupSource,
   EngineBackups,

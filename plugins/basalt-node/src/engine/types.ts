@@ -1,4 +1,4 @@
-import { Readable } from 'stream';
+import { Readable, Writable } from 'stream';
 import {
   EngineCapabilities,
   EngineCluster,
@@ -84,6 +84,17 @@ export interface EngineHost {
     args: string[],
     options?: { env?: Record<string, string>; timeoutMs?: number },
   ): Promise<{ stdout: string; stderr: string }>;
+  /**
+   * Starts one of the engine's programs as the engine's user, with its
+   * standard input and output as streams: for data too large to hold, such
+   * as a physical backup taken next to the data or a dump loaded into it.
+   * `signal` kills it.
+   */
+  spawn(
+    program: string,
+    args: string[],
+    options?: { env?: Record<string, string>; signal?: AbortSignal },
+  ): StreamingProgram;
   /** Writes a file into the data directory, owned by the engine's user, mode 0600. */
   writeFile(relativePath: string, content: string): Promise<void>;
   /**
@@ -124,6 +135,24 @@ export interface EngineHost {
     content: string,
     use: (path: string) => Promise<T>,
   ): Promise<T>;
+}
+
+/**
+ * An engine program started through {@link EngineHost.spawn}.
+ *
+ * @public
+ */
+export interface StreamingProgram {
+  /** Its standard input; ending it ends the program's input. */
+  stdin: Writable;
+  /** Its standard output, as it writes it. */
+  stdout: Readable;
+  /**
+   * Settles once it has exited and its output has been read to the end:
+   * resolves when it succeeded, rejects with the last lines of its error
+   * output when it failed or was killed.
+   */
+  exited: Promise<void>;
 }
 
 /**

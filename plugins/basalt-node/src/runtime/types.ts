@@ -334,6 +334,19 @@ export interface Runtime {
   ): Promise<void>;
   /** Stops the instance and removes its data. */
   removeInstance(cluster: ClusterKey, name: string): Promise<void>;
+  /**
+   * An {@link EngineHost} over an existing instance's data, where its
+   * engine's programs run beside the running server: for tools that must
+   * run next to the data, such as a physical backup taken by the engine's
+   * own tool and streamed out with `spawn`.
+   *
+   * @throws NotFoundError when there is no such instance.
+   */
+  instanceHost(
+    cluster: ClusterKey,
+    name: string,
+    engine: string,
+  ): Promise<EngineHost>;
   /** Creates or re-points the cluster's stable endpoints. */
   ensureEndpoints(
     cluster: ClusterKey,

@@ -12,6 +12,7 @@ import {
   ClusterKey,
   EndpointTargets,
   EngineAddress,
+  EngineHost,
   InstanceRequest,
   LogReadOptions,
   Runtime,
@@ -172,6 +173,19 @@ export class KubernetesRuntime implements Runtime {
     return this.instances.ensure(
       request,
       this.options.namespaces.of(request.cluster.namespace),
+    );
+  }
+
+  async instanceHost(
+    cluster: ClusterKey,
+    name: string,
+    engine: string,
+  ): Promise<EngineHost> {
+    return this.instances.instanceHost(
+      cluster,
+      this.options.namespaces.of(cluster.namespace),
+      name,
+      engine,
     );
   }
 

@@ -1,11 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { EngineAddress, EngineHost } from '@basalt/plugin-basalt-node';
+import { PassThrough, Readable } from 'node:stream';
+import {
+  EngineAddress,
+  EngineHost,
+  StreamingProgram,
+} from '@basalt/plugin-basalt-node';
 import { PodExec, PodTarget, shellReadingStdin } from './PodExec';
 import { DATA_DIR, RUN_DIR } from './manifests/pod';
 
 /** Larger streams are sent in pieces of this size (see {@link PodEngineHost.unpack}). */
 const CHUNK_BYTES = 1024 * 1024;
+/** How long a streamed file or archive may take to arrive. */
+const STREAM_TIMEOUT_MS = 6 * 60 * 60_000;
+/** Shell: writes the framed stdin (see `framed`) to stdout, unframed. */
+const UNFRAME =
+  'while IFS= read -r size && [ "$size" -gt 0 ]; do head -c "$size"; done';
 
 /**
  * An {@link EngineHost} inside an instance's Pod: the driver's programs run
@@ -34,36 +43,65 @@ export class PodEngineHost implements EngineHost {
     args: string[],
     options: { env?: Record<string, string>; timeoutMs?: number } = {},
   ): Promise<{ stdout: string; stderr: string }> {
-    const env = Object.entries(options.env ?? {});
-    for (const [key, value] of env) {
-      if (/[\n\r]/.test(value) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-        throw new Error(`Cannot pass environment variable ${key} to a Pod`);
-      }
-    }
-    // Each variable is one line of stdin, read before the program starts.
-    const script = [
-      'i=0',
-      `while [ "$i" -lt ${env.length} ]; do IFS= read -r line; export "$line"; i=$((i+1)); done`,
-      'exec "$@" </dev/null',
-    ].join('\n');
+    const env = environmentLines(options.env);
+    const script = [environmentScript(env), 'exec "$@" </dev/null'].join('\n');
     return this.podExec.run(
       this.target,
       ['sh', '-c', script, 'sh', program, ...args],
-      {
-        stdin: env.map(([key, value]) => `${key}=${value}\n`).join(''),
-        timeoutMs: options.timeoutMs,
-      },
+      { stdin: env.join(''), timeoutMs: options.timeoutMs },
     );
+  }
+
+  /**
+   * Runs the program with its input framed as {@link PodEngineHost.unpack}
+   * frames it (exec cannot end stdin), unframed by a shell loop in front.
+   */
+  spawn(
+    program: string,
+    args: string[],
+    options: { env?: Record<string, string>; signal?: AbortSignal } = {},
+  ): StreamingProgram {
+    const env = environmentLines(options.env);
+    const script = [environmentScript(env), `${UNFRAME} | "$@"`].join('\n');
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    const exited = this.podExec
+      .stream(this.target, ['sh', '-c', script, 'sh', program, ...args], {
+        stdin: Readable.from(afterLines(env, framed(stdin))),
+        stdout,
+        signal: options.signal,
+        name: program,
+      })
+      .then(
+        () => {
+          stdout.end();
+        },
+        error => {
+          stdout.destroy(error);
+          throw error;
+        },
+      );
+    return { stdin, stdout, exited };
   }
 
   async writeFile(relativePath: string, content: string): Promise<void> {
     await this.writeBytes(this.pathOf(relativePath), Buffer.from(content));
   }
 
+  /** Streamed in frames, never held whole (see {@link PodEngineHost.unpack}). */
   async writeFileFrom(relativePath: string, body: Readable): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of body) chunks.push(Buffer.from(chunk));
-    await this.writeBytes(this.pathOf(relativePath), Buffer.concat(chunks));
+    const script = [
+      'set -eu',
+      'umask 077',
+      'mkdir -p "$(dirname "$1")"',
+      `${UNFRAME} > "$1.tmp"`,
+      'mv -f "$1.tmp" "$1"',
+    ].join('\n');
+    await this.podExec.run(
+      this.target,
+      ['sh', '-c', script, 'sh', this.pathOf(relativePath)],
+      { stdin: Readable.from(framed(body)), timeoutMs: STREAM_TIMEOUT_MS },
+    );
   }
 
   async remove(relativePath: string): Promise<void> {
@@ -86,13 +124,12 @@ export class PodEngineHost implements EngineHost {
    * sent as length-prefixed pieces that a shell loop hands to `tar`.
    */
   async unpack(body: Readable): Promise<void> {
-    const script = [
-      'set -eu',
-      `while IFS= read -r size && [ "$size" -gt 0 ]; do head -c "$size"; done | tar -xzf - -C "${DATA_DIR}"`,
-    ].join('\n');
+    const script = ['set -eu', `${UNFRAME} | tar -xzf - -C "${DATA_DIR}"`].join(
+      '\n',
+    );
     await this.podExec.run(this.target, ['sh', '-c', script], {
       stdin: Readable.from(framed(body)),
-      timeoutMs: 6 * 60 * 60_000,
+      timeoutMs: STREAM_TIMEOUT_MS,
     });
   }
 
@@ -139,6 +176,36 @@ export class PodEngineHost implements EngineHost {
     }
     return `${DATA_DIR}/${relativePath}`;
   }
+}
+
+/**
+ * The environment as lines of `KEY=value`, each read from stdin before the
+ * program starts (see {@link environmentScript}), so that values (which may
+ * be secrets) never appear in a command line.
+ */
+function environmentLines(env: Record<string, string> = {}): string[] {
+  return Object.entries(env).map(([key, value]) => {
+    if (/[\n\r]/.test(value) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+      throw new Error(`Cannot pass environment variable ${key} to a Pod`);
+    }
+    return `${key}=${value}\n`;
+  });
+}
+
+/** Shell: exports the `lines` environment lines read from stdin. */
+function environmentScript(lines: string[]): string {
+  return [
+    'i=0',
+    `while [ "$i" -lt ${lines.length} ]; do IFS= read -r line; export "$line"; i=$((i+1)); done`,
+  ].join('\n');
+}
+
+async function* afterLines(
+  lines: string[],
+  rest: AsyncIterable<Buffer>,
+): AsyncGenerator<Buffer> {
+  if (lines.length) yield Buffer.from(lines.join(''));
+  yield* rest;
 }
 
 /** `<size>\n<bytes>` pieces, then `0\n`. */

@@ -42,8 +42,60 @@ export class PodExec {
   ): Promise<{ stdout: string; stderr: string }> {
     const stdout = collector();
     const stderr = collector();
-    const stdin = toStream(options.stdin);
-    const label = `${command[0]} in ${target.namespace}/${target.pod}`;
+    await this.#execute(target, command, {
+      stdin: toStream(options.stdin),
+      stdout: stdout.stream,
+      stderr,
+      timeoutMs: options.timeoutMs,
+      outputTail: () => stderr.text() || stdout.text(),
+    });
+    return { stdout: stdout.text(), stderr: stderr.text() };
+  }
+
+  /**
+   * Runs `command` writing its output into `stdout` as it comes, and
+   * resolves once it succeeded; rejects like {@link PodExec.run}, or when
+   * `signal` aborts (which closes the stream: the command ends at its next
+   * read or write of it).
+   */
+  async stream(
+    target: PodTarget,
+    command: string[],
+    options: {
+      stdin?: Readable;
+      stdout: Writable;
+      signal?: AbortSignal;
+      /** What errors call the command; its first word by default. */
+      name?: string;
+    },
+  ): Promise<void> {
+    const stderr = collector();
+    await this.#execute(target, command, {
+      name: options.name,
+      stdin: options.stdin ?? null,
+      stdout: options.stdout,
+      stderr,
+      signal: options.signal,
+      outputTail: () => stderr.text(),
+    });
+  }
+
+  async #execute(
+    target: PodTarget,
+    command: string[],
+    io: {
+      stdin: Readable | null;
+      stdout: Writable;
+      stderr: { stream: Writable };
+      timeoutMs?: number;
+      signal?: AbortSignal;
+      name?: string;
+      outputTail(): string;
+    },
+  ): Promise<void> {
+    const label = `${io.name ?? command[0]} in ${target.namespace}/${
+      target.pod
+    }`;
     const status = await new Promise<V1Status>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       this.exec
@@ -52,9 +104,9 @@ export class PodExec {
           target.pod,
           target.container,
           command,
-          stdout.stream,
-          stderr.stream,
-          stdin,
+          io.stdout,
+          io.stderr.stream,
+          io.stdin,
           false,
           result => {
             clearTimeout(timer);
@@ -68,36 +120,41 @@ export class PodExec {
               () =>
                 resolve({
                   status: 'Failure',
-                  message: 'the connection closed before the command ended',
+                  message: io.signal?.aborted
+                    ? 'it was stopped: its work was cancelled'
+                    : 'the connection closed before the command ended',
                 }),
               100,
             ),
           );
-          if (options.timeoutMs) {
+          if (io.signal?.aborted) socket.close();
+          io.signal?.addEventListener('abort', () => socket.close(), {
+            once: true,
+          });
+          if (io.timeoutMs) {
             timer = setTimeout(() => {
               socket.close();
               reject(
                 new PodExecError(
-                  `${label} did not finish within ${options.timeoutMs} ms${tail(
-                    stderr.text() || stdout.text(),
+                  `${label} did not finish within ${io.timeoutMs} ms${tail(
+                    io.outputTail(),
                   )}`,
                 ),
               );
-            }, options.timeoutMs);
+            }, io.timeoutMs);
           }
         }, reject);
     }).catch(error => {
       if (error instanceof PodExecError) throw error;
       throw new PodExecError(`Could not run ${label}: ${errorMessage(error)}`);
     });
-    if (status.status === 'Success') {
-      return { stdout: stdout.text(), stderr: stderr.text() };
+    if (status.status !== 'Success') {
+      throw new PodExecError(
+        `${label} failed: ${status.message ?? status.reason ?? 'unknown'}${tail(
+          io.outputTail(),
+        )}`,
+      );
     }
-    throw new PodExecError(
-      `${label} failed: ${status.message ?? status.reason ?? 'unknown'}${tail(
-        stderr.text() || stdout.text(),
-      )}`,
-    );
   }
 }
 

@@ -486,6 +486,19 @@ export class PodInstances {
     return `${kubeNamespace}/${cluster.uid}/${instance}`;
   }
 
+  /** See {@link Runtime.instanceHost}. */
+  instanceHost(
+    cluster: ClusterKey,
+    kubeNamespace: string,
+    name: string,
+    engine: string,
+  ): PodEngineHost {
+    if (!this.options.observer.find(cluster, kubeNamespace, name)) {
+      throw new NotFoundError(`Instance ${label(cluster, name)} not found`);
+    }
+    return this.hostOf(kubeNamespace, cluster, name, this.imageOf(engine));
+  }
+
   private async observe(
     name: string,
     kubeNamespace: string,

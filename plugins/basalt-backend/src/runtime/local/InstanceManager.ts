@@ -85,6 +85,25 @@ export class InstanceManager {
     );
   }
 
+  /** See {@link Runtime.instanceHost}. */
+  async host(
+    cluster: ClusterKey,
+    name: string,
+    engine: string,
+  ): Promise<LocalEngineHost> {
+    const found = await this.lookup.find(cluster, name);
+    if (!found) {
+      throw new NotFoundError(
+        `Instance ${instanceLabel(cluster, name)} not found`,
+      );
+    }
+    return this.builder.host(
+      found.paths,
+      found.record.port,
+      this.binDirOf(engine),
+    );
+  }
+
   /** See {@link Runtime.writeConfiguration}. */
   writeConfiguration(request: InstanceRequest): Promise<void> {
     const { cluster, name, driver, context } = request;

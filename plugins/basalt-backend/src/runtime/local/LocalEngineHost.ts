@@ -6,12 +6,17 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InputError } from '@backstage/errors';
-import { EngineAddress, EngineHost } from '@basalt/plugin-basalt-node';
+import {
+  EngineAddress,
+  EngineHost,
+  StreamingProgram,
+} from '@basalt/plugin-basalt-node';
 import { chownToEngineUser, EngineUser, makeEngineDir } from './engineUser';
 import { lastLines } from './files';
 import { niced } from '../niced';
 import { signalServer } from './processes';
 import { EngineCommandError, runProgram } from './runProgram';
+import { spawnProgram } from './spawnProgram';
 
 const DEFAULT_EXEC_TIMEOUT_MS = 120_000;
 const PROGRAM_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -89,6 +94,25 @@ export class LocalEngineHost implements EngineHost {
       user: this.options.user,
       timeoutMs: options?.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
       signal: this.options.signal,
+      background: this.options.background,
+    });
+  }
+
+  spawn(
+    program: string,
+    args: string[],
+    options?: { env?: Record<string, string>; signal?: AbortSignal },
+  ): StreamingProgram {
+    const signals = [this.options.signal, options?.signal].filter(
+      (signal): signal is AbortSignal => signal !== undefined,
+    );
+    return spawnProgram({
+      file: this.binary(program),
+      args,
+      cwd: this.dataDir,
+      env: { ...engineEnvironment(this.options.binDir), ...options?.env },
+      user: this.options.user,
+      signal: signals.length ? AbortSignal.any(signals) : undefined,
       background: this.options.background,
     });
   }

@@ -9,6 +9,7 @@ import {
 import {
   ClusterCredentials,
   ClusterKey,
+  EngineHost,
   EndpointTargets,
   InstanceRequest,
   LogReadOptions,
@@ -249,6 +250,14 @@ export class LocalRuntime implements Runtime {
 
   removeInstance(cluster: ClusterKey, name: string): Promise<void> {
     return this.instances.remove(cluster, name);
+  }
+
+  instanceHost(
+    cluster: ClusterKey,
+    name: string,
+    engine: string,
+  ): Promise<EngineHost> {
+    return this.instances.host(cluster, name, engine);
   }
 
   ensureEndpoints(

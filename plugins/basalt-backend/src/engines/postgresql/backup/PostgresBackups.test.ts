@@ -97,6 +97,19 @@ describe('PostgresBackups', () => {
   }
 
   /** A primary with the manifest's accounts and a table of 300 orders. */
+  /** `cluster`'s primary as a backup is taken of it. */
+  function originOf(cluster: Running) {
+    return {
+      address: cluster.address,
+      host: () =>
+        runtime.instanceHost(
+          cluster.key,
+          `${cluster.key.name}-0`,
+          'postgresql',
+        ),
+    };
+  }
+
   async function seededSource(): Promise<Running> {
     const source = await start(await newCluster('source'));
     await driver.ensureDatabasesAndAccounts(source.address, source.context);
@@ -137,7 +150,7 @@ describe('PostgresBackups', () => {
     const source = await seededSource();
     const sink = new RepositorySink(repository, 'default/source/b-1/');
     const info = await backups.backupPhysical(
-      source.address,
+      originOf(source),
       source.context,
       sink,
     );
@@ -216,7 +229,7 @@ describe('PostgresBackups', () => {
       query(source.address, superuser(source), 'show archive_mode'),
     ).resolves.toEqual([{ archive_mode: 'on' }]);
     const sink = new RepositorySink(repository, 'default/source/b-3/');
-    await backups.backupPhysical(source.address, source.context, sink);
+    await backups.backupPhysical(originOf(source), source.context, sink);
 
     const write = (id: number, item: string) =>
       query(
@@ -300,7 +313,7 @@ describe('PostgresBackups', () => {
   it('refuses a backup that fails its check and leaves no instance', async () => {
     const source = await seededSource();
     const sink = new RepositorySink(repository, 'default/source/b-4/');
-    await backups.backupPhysical(source.address, source.context, sink);
+    await backups.backupPhysical(originOf(source), source.context, sink);
     const tampered = sink.objects.map(object => ({
       ...object,
       sha256: '0'.repeat(64),
@@ -327,7 +340,7 @@ describe('PostgresBackups', () => {
   it('refuses a restore to a time the archive does not reach, with the server log', async () => {
     const source = await seededSource();
     const sink = new RepositorySink(repository, 'default/source/b-5/');
-    await backups.backupPhysical(source.address, source.context, sink);
+    await backups.backupPhysical(originOf(source), source.context, sink);
 
     const late = await newCluster('late');
     const error = await start(
@@ -398,7 +411,7 @@ describe('PostgresBackups', () => {
     };
     await expect(
       backups.backupPhysical(
-        source.address,
+        originOf(source),
         source.context,
         sink,
         abort.signal,

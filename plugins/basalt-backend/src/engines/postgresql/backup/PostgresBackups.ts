@@ -1,4 +1,5 @@
 import {
+  BackupOrigin,
   BackupSink,
   BackupSource,
   EngineAddress,
@@ -46,14 +47,22 @@ export class PostgresBackups implements EngineBackups {
     return unneededWalFiles(files, starts);
   }
 
+  /** pg_basebackup runs on the backend, streaming from `source`'s address. */
   backupPhysical(
-    source: EngineAddress,
+    source: BackupOrigin,
     context: EngineContext,
     sink: BackupSink,
     signal?: AbortSignal,
   ): Promise<PhysicalBackupInfo> {
     const { binDir, timeouts } = this.options;
-    return backupPhysical({ binDir, source, context, sink, timeouts, signal });
+    return backupPhysical({
+      binDir,
+      source: source.address,
+      context,
+      sink,
+      timeouts,
+      signal,
+    });
   }
 
   backupLogical(
