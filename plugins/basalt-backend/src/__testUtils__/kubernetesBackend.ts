@@ -16,10 +16,7 @@ import { parseAllDocuments } from 'yaml';
 import { basaltPlugin } from '../plugin';
 import { basaltModuleEnginePostgresql } from '../engines/postgresql';
 import { clientOf } from './testBackend';
-import {
-  startTestApiServer,
-  TestApiServer,
-} from '../runtime/kubernetes/__testUtils__/apiServer';
+import { startTestApiServer } from '../runtime/kubernetes/__testUtils__/apiServer';
 import { KubeletSimulator } from '../runtime/kubernetes/__testUtils__/kubelet';
 import { LABELS, ObjectNames } from '../runtime/kubernetes/names';
 import { PodAccess } from '../runtime/kubernetes/PodAddresses';
@@ -38,6 +35,50 @@ async function applyManifests(kubeConfig: KubeConfig, file: string) {
   }
 }
 
+/** A Kubernetes data plane for tests: see {@link startDataPlane}. */
+export interface DataPlane {
+  /** The administrator's client configuration. */
+  admin(): KubeConfig;
+  /** The client configuration of Basalt's ServiceAccount (RBAC-limited). */
+  backendKubeConfig(): KubeConfig;
+  simulator: KubeletSimulator;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real kube-apiserver and etcd with the repository's namespaces and RBAC
+ * applied, and a kubelet simulator running Pods as real processes on
+ * `nodes`.
+ */
+export async function startDataPlane(nodes: string[]): Promise<DataPlane> {
+  const apiServer = await startTestApiServer();
+  let simulator: KubeletSimulator | undefined;
+  try {
+    const admin = apiServer.kubeConfig();
+    await applyManifests(admin, join(DEPLOY_DIR, 'namespaces.yaml'));
+    await applyManifests(admin, join(DEPLOY_DIR, 'rbac.yaml'));
+    const token = await apiServer.serviceAccountToken(
+      'basalt-system',
+      'basalt',
+    );
+    simulator = new KubeletSimulator({ kubeConfig: admin, nodes });
+    await simulator.start();
+    return {
+      admin: () => apiServer.kubeConfig(),
+      backendKubeConfig: () => apiServer.kubeConfig(token),
+      simulator,
+      stop: async () => {
+        await simulator!.stop();
+        await apiServer.stop();
+      },
+    };
+  } catch (error) {
+    await simulator?.stop();
+    await apiServer.stop();
+    throw error;
+  }
+}
+
 /**
  * A Basalt backend on the kubernetes runtime for one test file: a real
  * kube-apiserver and etcd, the repository's RBAC manifests applied, the
@@ -51,8 +92,7 @@ export function useKubernetesBackend(options: {
   /** How the backend reaches engines; the simulated Pod IPs are on loopback. */
   access?: PodAccess;
 }) {
-  let apiServer: TestApiServer | undefined;
-  let simulator: KubeletSimulator | undefined;
+  let plane: DataPlane | undefined;
   let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
   let dir = '';
 
@@ -109,31 +149,18 @@ export function useKubernetesBackend(options: {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'basalt-k8s-'));
-    apiServer = await startTestApiServer();
-    const admin = apiServer.kubeConfig();
-    await applyManifests(admin, join(DEPLOY_DIR, 'namespaces.yaml'));
-    await applyManifests(admin, join(DEPLOY_DIR, 'rbac.yaml'));
-    const token = await apiServer.serviceAccountToken(
-      'basalt-system',
-      'basalt',
-    );
+    plane = await startDataPlane(options.nodes);
     writeFileSync(
       join(dir, 'kubeconfig'),
-      apiServer.kubeConfig(token).exportConfig(),
+      plane.backendKubeConfig().exportConfig(),
       { mode: 0o600 },
     );
-    simulator = new KubeletSimulator({
-      kubeConfig: admin,
-      nodes: options.nodes,
-    });
-    await simulator.start();
     await startBackend();
   }, 120_000);
 
   afterAll(async () => {
     await backend?.stop();
-    await simulator?.stop();
-    await apiServer?.stop();
+    await plane?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
@@ -142,14 +169,10 @@ export function useKubernetesBackend(options: {
   return {
     client,
     /** The administrator's client configuration, to inspect and break things. */
-    admin: () => apiServer!.kubeConfig(),
+    admin: () => plane!.admin(),
     /** The backend's own client configuration (its ServiceAccount token). */
-    backendKubeConfig: () => {
-      const kubeConfig = new KubeConfig();
-      kubeConfig.loadFromFile(join(dir, 'kubeconfig'));
-      return kubeConfig;
-    },
-    simulator: () => simulator!,
+    backendKubeConfig: () => plane!.backendKubeConfig(),
+    simulator: () => plane!.simulator,
     /** Stops the backend and starts a new one over the same API server. */
     restartBackend: async () => {
       await backend?.stop();

@@ -527,10 +527,17 @@ function isInitialized(objects: InstanceObjects): boolean {
   );
 }
 
+/**
+ * Whether the Pod's engine started before `restartedAt`. Kubernetes gives
+ * start times in whole seconds: a Pod started in the second of the request
+ * counts as started since, or one restarted within that second would seem
+ * older than the request and be restarted again.
+ */
 function startedBefore(pod: V1Pod, restartedAt: string): boolean {
   const started = engineStatus(pod)?.state?.running?.startedAt;
   if (!started || !engineStarted(pod)) return false;
-  return new Date(started).getTime() < Date.parse(restartedAt);
+  const requestSecond = Math.floor(Date.parse(restartedAt) / 1000) * 1000;
+  return new Date(started).getTime() < requestSecond;
 }
 
 function describePod(pod: V1Pod | undefined): string {
