@@ -1,0 +1,219 @@
+import {
+  EngineCapabilities,
+  EngineCluster,
+  ManifestIssue,
+} from '@basalt/plugin-basalt-common';
+import {
+  EngineAddress,
+  EngineContext,
+  EngineDriver,
+  EngineHost,
+  EngineProcess,
+  InstanceProbe,
+  ParsedLogLine,
+  ReplicationSource,
+} from '@basalt/plugin-basalt-node';
+import { key, MemoryData, MemoryWorld } from './MemoryWorld';
+
+const CAPABILITIES: EngineCapabilities = {
+  kind: 'database',
+  databases: true,
+  replication: {
+    modes: ['async', 'sync'],
+    syncGuarantee: 'A commit waits for one replica (in memory).',
+    lag: ['bytes'],
+  },
+  accountRoles: ['readwrite', 'readonly', 'admin'],
+  backups: { methods: [] },
+  writeLock: true,
+};
+
+const PROCESS: EngineProcess = {
+  stopSignal: 'SIGTERM',
+  binDir: '/nonexistent',
+  debianPackage: 'none',
+  container: {
+    image: 'memory:1',
+    port: 1,
+    uid: 65534,
+    gid: 65534,
+    readinessCommand: () => ['true'],
+  },
+};
+
+/**
+ * The in-memory engine's driver (engine id `memory`): Basalt's driver
+ * contract over a {@link MemoryWorld}, for decision tests of the
+ * controller. It has no backups, so its clusters are deleted with
+ * `terminationPolicy: Delete`.
+ */
+export class MemoryDriver implements EngineDriver {
+  readonly engine = 'memory';
+  readonly versions = ['1'];
+  readonly defaultVersion = '1';
+  readonly capabilities = CAPABILITIES;
+  readonly process = PROCESS;
+  readonly programs = [];
+  readonly parameters = [];
+  readonly refusedParameters = [];
+  readonly reservedNames = {
+    accounts: ['basalt'],
+    accountPrefixes: [],
+    databases: [],
+  };
+
+  constructor(private readonly world: MemoryWorld) {}
+
+  checkSpec(_spec: EngineCluster['spec']): ManifestIssue[] {
+    return [];
+  }
+
+  async initializePrimary(host: EngineHost): Promise<void> {
+    this.world.create(host.dataDir, {
+      role: 'primary',
+      position: 0,
+      databases: new Set(),
+      accounts: new Set(),
+      writesLocked: false,
+      synchronous: false,
+    });
+  }
+
+  async initializeReplica(
+    host: EngineHost,
+    _context: EngineContext,
+    source: ReplicationSource,
+  ): Promise<void> {
+    const primary = this.running(source.address);
+    this.world.create(host.dataDir, {
+      ...primary,
+      role: 'replica',
+      primary: key(source.peerAddress),
+      databases: new Set(primary.databases),
+      accounts: new Set(primary.accounts),
+    });
+  }
+
+  serverCommand(): { program: string; args: string[] } {
+    return { program: 'memory-server', args: [] };
+  }
+
+  configurationFiles(
+    _host: EngineHost,
+    context: EngineContext,
+  ): Record<string, string> {
+    return { 'memory.conf': JSON.stringify(context.spec.parameters) };
+  }
+
+  async reloadConfiguration(): Promise<void> {}
+
+  restartPrimaryFirst(): boolean {
+    return false;
+  }
+
+  async probe(address: EngineAddress): Promise<InstanceProbe> {
+    const data = this.world.serving(address);
+    if (!data) {
+      return { ready: false, role: 'unknown', message: 'connection refused' };
+    }
+    const primary = data.primary && this.world.serving(data.primary);
+    const behind =
+      data.role === 'replica' && primary
+        ? Math.max(0, primary.position - data.position)
+        : 0;
+    return {
+      ready: true,
+      role: data.role,
+      position: data.position,
+      lag: { bytes: behind },
+    };
+  }
+
+  async promote(address: EngineAddress): Promise<void> {
+    const data = this.running(address);
+    data.role = 'primary';
+    data.primary = undefined;
+    this.world.changes.push(`promoted ${key(address)}`);
+  }
+
+  async follow(
+    replica: { name: string; address: EngineAddress },
+    primary: EngineAddress,
+  ): Promise<void> {
+    this.running(replica.address).primary = key(primary);
+    this.world.changes.push(`${replica.name} follows ${key(primary)}`);
+  }
+
+  async ensureSynchronousReplication(
+    primary: EngineAddress,
+    _context: EngineContext,
+    synchronous: boolean,
+  ): Promise<boolean> {
+    const data = this.running(primary);
+    if (data.synchronous === synchronous) return false;
+    data.synchronous = synchronous;
+    this.world.changes.push(`synchronous ${synchronous}`);
+    return true;
+  }
+
+  async prepareReplica(
+    host: EngineHost,
+    _context: EngineContext,
+    replica: { name: string; primary: ReplicationSource },
+  ): Promise<string[]> {
+    const data = this.world.dataIn(host.dataDir);
+    const wasPrimary = data.role === 'primary';
+    this.world.changes.push(`${replica.name} prepared as a replica`);
+    data.role = 'replica';
+    data.primary = key(replica.primary.peerAddress);
+    const primary = this.world.serving(replica.primary.address);
+    if (!wasPrimary || !primary) return [];
+    // What it wrote that the new primary lacks is gone, as after a rewind.
+    data.position = Math.min(data.position, primary.position);
+    return ['reset to the new primary'];
+  }
+
+  async ensureDatabasesAndAccounts(
+    primary: EngineAddress,
+    context: EngineContext,
+  ): Promise<string[]> {
+    const data = this.running(primary);
+    const done: string[] = [];
+    for (const database of context.spec.databases) {
+      if (!data.databases.has(database)) {
+        data.databases.add(database);
+        done.push(`created database ${database}`);
+      }
+    }
+    for (const { name } of context.spec.accounts) {
+      if (!data.accounts.has(name)) {
+        data.accounts.add(name);
+        done.push(`created account ${name}`);
+      }
+    }
+    this.world.changes.push(...done);
+    return done;
+  }
+
+  async setWritesLocked(
+    primary: EngineAddress,
+    _context: EngineContext,
+    locked: boolean,
+  ): Promise<void> {
+    const data = this.running(primary);
+    if (data.writesLocked !== locked) {
+      data.writesLocked = locked;
+      this.world.changes.push(locked ? 'locked writes' : 'unlocked writes');
+    }
+  }
+
+  parseLogLine(): ParsedLogLine {
+    return { level: 'info' };
+  }
+
+  private running(address: EngineAddress): MemoryData {
+    const data = this.world.serving(address);
+    if (!data) throw new Error(`connect ECONNREFUSED ${key(address)}`);
+    return data;
+  }
+}
