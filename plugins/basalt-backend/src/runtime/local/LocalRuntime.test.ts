@@ -2,11 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import {
-  ConflictError,
-  NotFoundError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
+import { ConflictError, ServiceUnavailableError } from '@backstage/errors';
 import {
   ClusterKey,
   EngineContext,
@@ -134,26 +130,6 @@ describe('LocalRuntime', () => {
       lag: { bytes: 0 },
       position: expect.any(Number),
     });
-  });
-
-  it("gives a host beside a running instance's data, whose programs stream", async () => {
-    const runtime = await testbed.runtime();
-    const cluster = clusterKey('ledger');
-    const ctx = await context(runtime, cluster);
-    await runtime.ensureInstance(primaryRequest(cluster, ctx));
-
-    const host = await runtime.instanceHost(cluster, 'ledger-0', 'postgresql');
-    const program = host.spawn('pg_controldata', [host.dataDir]);
-    program.stdin.end();
-    const chunks: Buffer[] = [];
-    for await (const chunk of program.stdout) chunks.push(chunk);
-    await program.exited;
-    expect(Buffer.concat(chunks).toString()).toMatch(
-      /Database cluster state:\s+in production/,
-    );
-    await expect(
-      runtime.instanceHost(cluster, 'ledger-9', 'postgresql'),
-    ).rejects.toThrow(NotFoundError);
   });
 
   it('clones a replica that streams from its primary', async () => {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { CustomErrorBase } from '@backstage/errors';
 import { EngineUser } from './engineUser';
@@ -13,6 +13,52 @@ const MAX_OUTPUT = 256 * 1024;
 /** An engine program failed or outlived its deadline. */
 export class EngineCommandError extends CustomErrorBase {
   name = 'EngineCommandError' as const;
+}
+
+/**
+ * The error of program `name` that `what` (e.g. `exited with code 1`),
+ * with the last lines of its output.
+ */
+export function programFailed(
+  name: string,
+  what: string,
+  output: string,
+  cause?: Error,
+): EngineCommandError {
+  const tail = lastLines(output, 10);
+  return new EngineCommandError(
+    `${name} ${what}${tail ? `; last lines of its output:\n${tail}` : ''}`,
+    cause,
+  );
+}
+
+/**
+ * Starts `file` as the engine's user, in its own session and process group
+ * (no controlling terminal, so nothing can prompt; the group can be killed
+ * whole), niced for `background` work, with stdout and stderr piped and
+ * stdin as `stdin` says.
+ */
+export function spawnAsEngineUser(
+  options: {
+    file: string;
+    args: string[];
+    cwd: string;
+    env: Record<string, string>;
+    user: EngineUser;
+    background?: boolean;
+  },
+  stdin: 'ignore' | 'pipe',
+): ChildProcess {
+  const [file, args] = niced(options.file, options.args, options.background);
+  return spawn(file, args, {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    stdio: [stdin, 'pipe', 'pipe'],
+    ...(options.user.switched
+      ? { uid: options.user.uid, gid: options.user.gid }
+      : {}),
+  });
 }
 
 /**
@@ -35,17 +81,8 @@ export function runProgram(options: {
   background?: boolean;
 }): Promise<{ stdout: string; stderr: string }> {
   const name = path.basename(options.file);
-  const [file, args] = niced(options.file, options.args, options.background);
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
-      cwd: options.cwd,
-      env: options.env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...(options.user.switched
-        ? { uid: options.user.uid, gid: options.user.gid }
-        : {}),
-    });
+    const child = spawnAsEngineUser(options, 'ignore');
     const output = { stdout: '', stderr: '' };
     const collect = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
       output[stream] = (output[stream] + chunk.toString('utf8')).slice(
@@ -67,17 +104,8 @@ export function runProgram(options: {
     if (signal?.aborted) killGroup();
     signal?.addEventListener('abort', killGroup, { once: true });
 
-    const fail = (what: string, cause?: Error) => {
-      const tail = lastLines(output.stderr || output.stdout, 10);
-      reject(
-        new EngineCommandError(
-          `${name} ${what}${
-            tail ? `; last lines of its output:\n${tail}` : ''
-          }`,
-          cause,
-        ),
-      );
-    };
+    const fail = (what: string, cause?: Error) =>
+      reject(programFailed(name, what, output.stderr || output.stdout, cause));
     const settle = () => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', killGroup);

@@ -1,11 +1,8 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { StreamingProgram } from '@basalt/plugin-basalt-node';
 import { EngineUser } from './engineUser';
-import { lastLines } from './files';
-import { niced } from '../niced';
 import { signalServer } from './processes';
-import { EngineCommandError } from './runProgram';
+import { programFailed, spawnAsEngineUser } from './runProgram';
 
 // Error output kept for the failure's message.
 const MAX_STDERR = 64 * 1024;
@@ -26,16 +23,7 @@ export function spawnProgram(options: {
   background?: boolean;
 }): StreamingProgram {
   const name = path.basename(options.file);
-  const [file, args] = niced(options.file, options.args, options.background);
-  const child = spawn(file, args, {
-    cwd: options.cwd,
-    env: options.env,
-    detached: true,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    ...(options.user.switched
-      ? { uid: options.user.uid, gid: options.user.gid }
-      : {}),
-  });
+  const child = spawnAsEngineUser(options, 'pipe');
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-MAX_STDERR);
@@ -49,17 +37,8 @@ export function spawnProgram(options: {
   if (signal?.aborted) kill();
   signal?.addEventListener('abort', kill, { once: true });
   const exited = new Promise<void>((resolve, reject) => {
-    const fail = (what: string, cause?: Error) => {
-      const tail = lastLines(stderr, 10);
-      reject(
-        new EngineCommandError(
-          `${name} ${what}${
-            tail ? `; last lines of its output:\n${tail}` : ''
-          }`,
-          cause,
-        ),
-      );
-    };
+    const fail = (what: string, cause?: Error) =>
+      reject(programFailed(name, what, stderr, cause));
     child.once('error', error => fail('could not be run', error));
     child.once('close', (code, exitSignal) => {
       signal?.removeEventListener('abort', kill);
