@@ -1,6 +1,7 @@
 import { Readable } from 'stream';
 import { BackupLogSpan } from '@basalt/plugin-basalt-common';
-import type { EngineAddress, EngineContext, EngineHost } from './types';
+import type { EngineHost } from './host';
+import type { EngineAddress, EngineContext } from './types';
 
 /**
  * Where a driver writes a backup's objects. Each object is streamed once;

@@ -4,14 +4,12 @@ export type {
   EngineAddress,
   EngineContext,
   EngineDriver,
-  EngineHost,
   InstanceProbe,
   InstanceResources,
   InstanceRoleRequest,
   ParsedLogLine,
   ProbeSession,
   ReplicationSource,
-  StreamingProgram,
 } from './types';
 export { EngineUnavailableError } from './errors';
 export type { EngineContainer, EngineProcess } from './process';
@@ -24,3 +22,4 @@ export type {
   PhysicalBackupInfo,
   PhysicalRestoreOptions,
 } from './backups';
+export type { EngineHost, StreamingProgram } from './host';

@@ -8,11 +8,11 @@ import {
   EngineAddress,
   EngineContext,
   EngineDriver,
-  EngineHost,
   InstanceResources,
   InstanceRoleRequest,
   ReplicationSource,
 } from '../engine/types';
+import type { EngineHost } from '../engine/host';
 
 /**
  * Identifies a cluster to a runtime. `uid` tells apart a cluster from a
