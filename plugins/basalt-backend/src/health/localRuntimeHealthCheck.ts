@@ -1,6 +1,5 @@
 import { BasaltHealthCheck, EngineDriver } from '@basalt/plugin-basalt-node';
 import { checkEnginePrograms } from '../runtime/local/enginePrograms';
-import { LocalEngine } from '../runtime/local/LocalEngine';
 
 /**
  * Checks that the local runtime's engines can reach their directory and that
@@ -8,8 +7,10 @@ import { LocalEngine } from '../runtime/local/LocalEngine';
  * install or configure when not.
  */
 export function createLocalRuntimeHealthCheck(options: {
-  runtime: { checkEngineAccess(): Promise<void> };
-  engines: Partial<Record<string, LocalEngine>>;
+  runtime: {
+    checkEngineAccess(): Promise<void>;
+    binDirOf(engine: string): string | undefined;
+  };
   drivers: EngineDriver[];
 }): BasaltHealthCheck {
   return {
@@ -18,7 +19,7 @@ export function createLocalRuntimeHealthCheck(options: {
       await options.runtime.checkEngineAccess();
       const found: string[] = [];
       for (const driver of options.drivers) {
-        const binDir = options.engines[driver.engine]?.binDir;
+        const binDir = options.runtime.binDirOf(driver.engine);
         if (!binDir) continue;
         await checkEnginePrograms(driver, binDir);
         found.push(`${driver.engine} programs found in ${binDir}`);

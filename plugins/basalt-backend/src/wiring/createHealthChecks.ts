@@ -5,7 +5,6 @@ import { createDatabaseHealthCheck } from '../health/databaseHealthCheck';
 import { HealthChecks } from '../health/HealthChecks';
 import { createLocalRuntimeHealthCheck } from '../health/localRuntimeHealthCheck';
 import { LocalRuntime } from '../runtime/local';
-import { localEngines } from '../runtime/local/LocalEngine';
 
 /** The checks behind `GET /health`: Basalt's own and the modules'. */
 export function createHealthChecks(options: {
@@ -24,7 +23,6 @@ export function createHealthChecks(options: {
     healthChecks.add(
       createLocalRuntimeHealthCheck({
         runtime: localRuntime,
-        engines: localEngines(options.drivers, settings.local.binDirs),
         drivers: options.drivers,
       }),
     );

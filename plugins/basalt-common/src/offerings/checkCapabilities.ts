@@ -127,11 +127,10 @@ export function withEngineBackupDefaults(
   engine: EngineOffering,
 ): Spec['backup'] {
   const { methods, pointInTime } = engine.capabilities.backups;
-  const method = methods[0];
-  const defaultMethodDiffers =
-    method !== undefined && method !== DEFAULT_BACKUP_POLICY.method;
-  if (!defaultMethodDiffers && pointInTime) return spec.backup;
-  if (methods.length === 0) return spec.backup;
+  const [method] = methods;
+  const basaltDefaults =
+    method === DEFAULT_BACKUP_POLICY.method && Boolean(pointInTime);
+  if (!method || basaltDefaults) return spec.backup;
   return {
     ...DEFAULT_BACKUP_POLICY,
     ...spec.backup,

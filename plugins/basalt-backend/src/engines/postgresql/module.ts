@@ -3,7 +3,6 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { basaltEnginesExtensionPoint } from '@basalt/plugin-basalt-node';
-import { readBasaltConfig } from '../../config';
 import { PostgresDriver } from './PostgresDriver';
 
 /**
@@ -25,10 +24,10 @@ export const basaltModuleEnginePostgresql = createBackendModule({
         config: coreServices.rootConfig,
       },
       async init({ engines, config }) {
-        const { local } = readBasaltConfig(config);
-        engines.addEngineDrivers(
-          new PostgresDriver({ binDir: local.binDirs.postgresql }),
+        const binDir = config.getOptionalString(
+          'basalt.runtimes.local.postgresql.binDir',
         );
+        engines.addEngineDrivers(new PostgresDriver({ binDir }));
       },
     });
   },

@@ -5,7 +5,7 @@ import {
   EngineHost,
   StreamingProgram,
 } from '@basalt/plugin-basalt-node';
-import { PodExec, PodTarget, shellReadingStdin } from './PodExec';
+import { PodExec, PodTarget } from './PodExec';
 import { DATA_DIR, RUN_DIR } from './manifests/pod';
 
 /** Larger streams are sent in pieces of this size (see {@link PodEngineHost.unpack}). */
@@ -85,23 +85,11 @@ export class PodEngineHost implements EngineHost {
   }
 
   async writeFile(relativePath: string, content: string): Promise<void> {
-    await this.writeBytes(this.pathOf(relativePath), Buffer.from(content));
+    await this.writeStream(this.pathOf(relativePath), Readable.from([content]));
   }
 
-  /** Streamed in frames, never held whole (see {@link PodEngineHost.unpack}). */
   async writeFileFrom(relativePath: string, body: Readable): Promise<void> {
-    const script = [
-      'set -eu',
-      'umask 077',
-      'mkdir -p "$(dirname "$1")"',
-      `${UNFRAME} > "$1.tmp"`,
-      'mv -f "$1.tmp" "$1"',
-    ].join('\n');
-    await this.podExec.run(
-      this.target,
-      ['sh', '-c', script, 'sh', this.pathOf(relativePath)],
-      { stdin: Readable.from(framed(body)), timeoutMs: STREAM_TIMEOUT_MS },
-    );
+    await this.writeStream(this.pathOf(relativePath), body);
   }
 
   async remove(relativePath: string): Promise<void> {
@@ -149,7 +137,7 @@ export class PodEngineHost implements EngineHost {
   ): Promise<T> {
     // A memory-backed directory: the secret never reaches the volume.
     const file = `${RUN_DIR}/s${randomBytes(8).toString('hex')}`;
-    await this.writeBytes(file, Buffer.from(content));
+    await this.writeStream(file, Readable.from([content]));
     try {
       return await use(file);
     } finally {
@@ -157,16 +145,22 @@ export class PodEngineHost implements EngineHost {
     }
   }
 
-  private async writeBytes(path: string, content: Buffer): Promise<void> {
+  /**
+   * Writes `body` to `path` (mode 0600, its directories made), beside it
+   * first and then renamed over it, so the engine never reads half a file.
+   * Streamed in frames, never held whole (see {@link PodEngineHost.unpack}).
+   */
+  private async writeStream(path: string, body: Readable): Promise<void> {
     const script = [
       'set -eu',
       'umask 077',
       'mkdir -p "$(dirname "$1")"',
-      shellReadingStdin(content.length, 'cat > "$1.tmp"'),
+      `${UNFRAME} > "$1.tmp"`,
       'mv -f "$1.tmp" "$1"',
     ].join('\n');
     await this.podExec.run(this.target, ['sh', '-c', script, 'sh', path], {
-      stdin: content,
+      stdin: Readable.from(framed(body)),
+      timeoutMs: STREAM_TIMEOUT_MS,
     });
   }
 

@@ -20,8 +20,8 @@ export interface PodTarget {
 /**
  * Runs commands in a Pod's container through the API server's `exec`
  * (which works the same from inside and outside the cluster). Input goes
- * over stdin; the exec protocol cannot signal its end, so commands read a
- * known number of bytes (see {@link shellReadingStdin}) rather than to EOF.
+ * over stdin; the exec protocol cannot signal its end, so commands must not
+ * read to EOF (`PodEngineHost` frames what it sends).
  */
 export class PodExec {
   private readonly exec: Exec;
@@ -156,14 +156,6 @@ export class PodExec {
       );
     }
   }
-}
-
-/**
- * A shell command line that reads exactly `bytes` bytes of stdin into the
- * command `then` (as its stdin) and leaves the rest, so it needs no EOF.
- */
-export function shellReadingStdin(bytes: number, then: string): string {
-  return bytes === 0 ? `${then} </dev/null` : `head -c ${bytes} | ${then}`;
 }
 
 function toStream(input: Readable | Buffer | string | undefined) {

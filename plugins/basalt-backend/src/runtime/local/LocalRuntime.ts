@@ -109,6 +109,11 @@ export class LocalRuntime implements Runtime {
     await checkEngineUserCanReach(this.layout.rootDir, this.user);
   }
 
+  /** Where the programs of `engine` are here; undefined when it does not run here. */
+  binDirOf(engine: string): string | undefined {
+    return this.options.engines[engine]?.binDir;
+  }
+
   /** Creates the runtime: resolves the engine user and creates `rootDir`. */
   static async create(options: LocalRuntimeOptions): Promise<LocalRuntime> {
     if (options.nodes.length === 0) {
