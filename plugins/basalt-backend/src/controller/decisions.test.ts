@@ -125,7 +125,8 @@ describe('controller decisions (in-memory engine)', () => {
     const [ahead, behind] = ['ledger-1', 'ledger-2'].filter(
       name => name !== oldPrimary,
     );
-    world.write(runtime.addressOf(key, oldPrimary), 5);
+    // 9 against 12 writes: positions that sort wrongly as text.
+    world.write(runtime.addressOf(key, oldPrimary), 9);
     world.hold(runtime.addressOf(key, behind));
     world.write(runtime.addressOf(key, oldPrimary), 3);
 

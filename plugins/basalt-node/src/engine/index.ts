@@ -9,6 +9,7 @@ export type {
   InstanceRoleRequest,
   ParsedLogLine,
   ProbeSession,
+  ReplicationPosition,
   ReplicationSource,
 } from './types';
 export { EngineUnavailableError } from './errors';

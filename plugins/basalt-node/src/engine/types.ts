@@ -62,6 +62,16 @@ export interface EngineAddress {
 }
 
 /**
+ * A point in an engine's replication history, in the engine's own notation
+ * (PostgreSQL's WAL location `0/3000060`, a Redis replication offset, a
+ * MariaDB GTID position). Opaque to Basalt: only the engine's driver
+ * compares two of them ({@link EngineDriver.comparePositions}).
+ *
+ * @public
+ */
+export type ReplicationPosition = string;
+
+/**
  * What a probe found out about one running instance.
  *
  * @public
@@ -77,13 +87,11 @@ export interface InstanceProbe {
    */
   lag?: ReplicaLag;
   /**
-   * How far its history goes, as a number that grows with the engine's
-   * replication stream and compares between the instances of one cluster
-   * (a byte offset of the WAL for PostgreSQL): written on a primary,
-   * received on a replica. The replica with the highest position has lost
-   * the least at a failover.
+   * How far its history goes: written on a primary, received on a replica.
+   * The replica with the most advanced position has lost the least at a
+   * failover; only {@link EngineDriver.comparePositions} orders them.
    */
-  position?: number;
+  position?: ReplicationPosition;
   /** Why it is not ready, in the engine's words (e.g. a refused connection). */
   message?: string;
 }
@@ -283,6 +291,13 @@ export interface EngineDriver {
     context: EngineContext,
     options?: { timeoutMs?: number },
   ): Promise<InstanceProbe>;
+  /**
+   * Orders two positions of one cluster's history
+   * ({@link InstanceProbe.position}): negative when `a` is behind `b`, zero
+   * when they are the same point, positive when `a` is ahead. Throws
+   * `InputError` for a position that is not in the engine's notation.
+   */
+  comparePositions(a: ReplicationPosition, b: ReplicationPosition): number;
   /**
    * Of a failure to start an instance (the runtime's message, which ends
    * with the engine's log), the engine's own words when it refused the

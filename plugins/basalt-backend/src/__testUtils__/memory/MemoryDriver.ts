@@ -11,6 +11,7 @@ import {
   EngineProcess,
   InstanceProbe,
   ParsedLogLine,
+  ReplicationPosition,
   ReplicationSource,
 } from '@basalt/plugin-basalt-node';
 import { key, MemoryData, MemoryWorld } from './MemoryWorld';
@@ -124,9 +125,14 @@ export class MemoryDriver implements EngineDriver {
     return {
       ready: true,
       role: data.role,
-      position: data.position,
+      position: String(data.position),
       lag: { bytes: behind },
     };
+  }
+
+  /** Positions are decimal counts of writes. */
+  comparePositions(a: ReplicationPosition, b: ReplicationPosition): number {
+    return Number(a) - Number(b);
   }
 
   async promote(address: EngineAddress): Promise<void> {

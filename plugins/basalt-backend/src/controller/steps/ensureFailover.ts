@@ -92,7 +92,7 @@ export async function ensureFailover(
     engine,
     instances.filter(i => i.name !== primaryInstance && i.running),
   );
-  const candidate = bestCandidate(replicas);
+  const candidate = bestCandidate(ctx.driver, replicas);
   if (!candidate) {
     ctx.logger.warn(
       `Primary ${primaryInstance} is lost (${loss.why}) and no replica answers; waiting for one`,

@@ -62,6 +62,9 @@ function contextWith(
     },
     restartRequestedAt: REQUESTED_AT,
     primaryInstance: 'db-0',
+    driver: {
+      comparePositions: (a: string, b: string) => Number(a) - Number(b),
+    },
     logger: mockServices.logger.mock(),
     recordEvent: async () => {},
     operations: {
@@ -76,9 +79,9 @@ function contextWith(
 }
 
 const cluster = () => [
-  observed('db-0', { role: 'primary', position: 1000, lag: { bytes: 0 } }),
-  observed('db-1', { role: 'replica', position: 1000, lag: { bytes: 0 } }),
-  observed('db-2', { role: 'replica', position: 1000, lag: { bytes: 0 } }),
+  observed('db-0', { role: 'primary', position: '1000', lag: { bytes: 0 } }),
+  observed('db-1', { role: 'replica', position: '1000', lag: { bytes: 0 } }),
+  observed('db-2', { role: 'replica', position: '1000', lag: { bytes: 0 } }),
 ];
 
 describe('ensureRestarted', () => {
@@ -118,11 +121,11 @@ describe('ensureRestarted', () => {
 
   it('restarts a replica after its restarted primary only once it has caught up', async () => {
     const restarted = new Date(Date.parse(REQUESTED_AT) + 1000).toISOString();
-    const primary = observed('db-0', { role: 'primary', position: 2000 });
+    const primary = observed('db-0', { role: 'primary', position: '2000' });
     primary.instance.startedAt = restarted;
     const behind = observed('db-1', {
       role: 'replica',
-      position: 1500,
+      position: '1500',
       lag: { bytes: 0 },
     });
     const waiting = contextWith({ primaryFirst: true });
@@ -132,7 +135,7 @@ describe('ensureRestarted', () => {
 
     const caughtUp = observed('db-1', {
       role: 'replica',
-      position: 2000,
+      position: '2000',
       lag: { bytes: 0 },
     });
     const going = contextWith({ primaryFirst: true });

@@ -3,14 +3,14 @@ import {
   FailoverRecord,
   lagIsZero,
 } from '@basalt/plugin-basalt-common';
-import { EngineContext } from '@basalt/plugin-basalt-node';
+import { EngineContext, EngineDriver } from '@basalt/plugin-basalt-node';
 import { ClusterReconcileError } from '../errors';
 import { StoredOperation } from '../../store';
 import type { OperationControl } from '../operations/OperationRunner';
 import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
 import { switchOver } from './ensureSwitchover';
 import { instanceRequest } from './instanceRequest';
-import { bestCandidate } from './promotion';
+import { bestCandidate, hasReached } from './promotion';
 import { primaryOf, waitUntilReady } from './probeInstances';
 
 /** How far a rolling restart has come. */
@@ -89,14 +89,18 @@ export async function ensureRestarted(
     return { observed, progress, restarting };
   }
   const [next] = pending;
-  if (primaryFirst && next !== primary && !caughtUp(next, primary)) {
+  if (
+    primaryFirst &&
+    next !== primary &&
+    !caughtUp(ctx.driver, next, primary)
+  ) {
     // The primary restarted first logged its new settings; a replica that
     // restarts before replaying them starts from the old ones, which are
     // more than it may now run with, and would not open for reads.
     return { observed, progress, restarting };
   }
   const replicas = observed.filter(o => o !== primary);
-  const target = bestCandidate(replicas);
+  const target = bestCandidate(ctx.driver, replicas);
   if (next === primary && target && !primaryFirst) {
     const switchover = await switchOver(ctx, engine, {
       primary,
@@ -140,12 +144,16 @@ async function noteInterrupted(ctx: ReconcileContext): Promise<void> {
 }
 
 /** Whether the replica has replayed all the primary had written. */
-function caughtUp(replica: ObservedInstance, primary: ObservedInstance) {
-  const { position, lag } = replica.probe;
+function caughtUp(
+  driver: EngineDriver,
+  replica: ObservedInstance,
+  primary: ObservedInstance,
+) {
+  const written = primary.probe.position;
   return (
-    position !== undefined &&
-    position >= (primary.probe.position ?? Infinity) &&
-    lagIsZero(lag)
+    written !== undefined &&
+    hasReached(driver, replica.probe.position, written) &&
+    lagIsZero(replica.probe.lag)
   );
 }
 

@@ -1,8 +1,8 @@
 import { ClusterReasons, FailoverRecord } from '@basalt/plugin-basalt-common';
-import { EngineContext } from '@basalt/plugin-basalt-node';
+import { EngineContext, ReplicationPosition } from '@basalt/plugin-basalt-node';
 import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
 import { ClusterReconcileError, ensureStillLeading } from '../errors';
-import { bestCandidate, promoteAndRepoint } from './promotion';
+import { bestCandidate, hasReached, promoteAndRepoint } from './promotion';
 import { primaryOf } from './probeInstances';
 
 const CATCH_UP_TIMEOUT_MS = 10_000;
@@ -33,7 +33,7 @@ export async function ensureSwitchover(
   }
   const target = request.target
     ? replicas.find(o => o.instance.name === request.target)
-    : bestCandidate(replicas);
+    : bestCandidate(ctx.driver, replicas);
   if (!target) {
     await ctx.finishSwitchover();
     await ctx.recordEvent(
@@ -134,12 +134,12 @@ async function waitUntilReceived(
   ctx: ReconcileContext,
   engine: EngineContext,
   target: ObservedInstance,
-  position: number,
+  position: ReplicationPosition,
 ): Promise<void> {
   const deadline = Date.now() + CATCH_UP_TIMEOUT_MS;
   for (;;) {
     const probe = await ctx.driver.probe(target.instance.address, engine);
-    if ((probe.position ?? 0) >= position) return;
+    if (hasReached(ctx.driver, probe.position, position)) return;
     if (Date.now() > deadline) {
       throw new Error(
         `${target.instance.name} did not receive the former primary's last writes within ${CATCH_UP_TIMEOUT_MS} ms; not promoting it`,

@@ -1,4 +1,9 @@
-import { EngineContext, replicationSourceOf } from '@basalt/plugin-basalt-node';
+import {
+  EngineContext,
+  EngineDriver,
+  ReplicationPosition,
+  replicationSourceOf,
+} from '@basalt/plugin-basalt-node';
 import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
 
 /** Milliseconds since `since`. */
@@ -7,18 +12,39 @@ export function elapsed(since: number): number {
 }
 
 /**
- * The replica to promote: the ready one with the most history (highest
- * position), so nothing a replica received is lost; ties by name, so the
- * choice is deterministic.
+ * Whether an instance's history reaches `position`, as its driver orders
+ * positions; an instance that did not say how far it goes does not.
+ */
+export function hasReached(
+  driver: EngineDriver,
+  position: ReplicationPosition | undefined,
+  target: ReplicationPosition,
+): boolean {
+  return (
+    position !== undefined && driver.comparePositions(position, target) >= 0
+  );
+}
+
+/**
+ * The replica to promote: the ready one with the most history (the most
+ * advanced position), so nothing a replica received is lost; one without
+ * a position comes last; ties by name, so the choice is deterministic.
  */
 export function bestCandidate(
+  driver: EngineDriver,
   replicas: ObservedInstance[],
 ): ObservedInstance | undefined {
+  const byHistory = (a?: ReplicationPosition, b?: ReplicationPosition) => {
+    if (a === undefined || b === undefined) {
+      return Number(a === undefined) - Number(b === undefined);
+    }
+    return driver.comparePositions(b, a);
+  };
   return replicas
     .filter(o => o.probe.ready)
     .sort(
       (a, b) =>
-        (b.probe.position ?? -1) - (a.probe.position ?? -1) ||
+        byHistory(a.probe.position, b.probe.position) ||
         a.instance.name.localeCompare(b.instance.name),
     )[0];
 }

@@ -204,7 +204,7 @@ describe('PostgresDriver', () => {
         ready: true,
         role: 'primary',
         lag: { bytes: 0 },
-        position: expect.any(Number),
+        position: expect.stringMatching(/^[0-9A-F]+\/[0-9A-F]+$/),
       });
     });
 

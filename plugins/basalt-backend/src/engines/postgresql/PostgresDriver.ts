@@ -8,6 +8,7 @@ import {
   InstanceProbe,
   ParsedLogLine,
   ProbeSession,
+  ReplicationPosition,
   ReplicationSource,
 } from '@basalt/plugin-basalt-node';
 import { ensureDatabasesAndAccounts, ensureReplicationRole } from './accounts';
@@ -33,6 +34,7 @@ import { configurationRejected } from './configurationRejected';
 import { reloadConfiguration } from './reload';
 import { ensureServerCertificate } from './serverCertificate';
 import { setWritesLocked } from './writesLock';
+import { compareWalLocations } from './walLocation';
 import {
   ensureSynchronousCommit,
   follow,
@@ -246,6 +248,11 @@ export class PostgresDriver implements EngineDriver {
         }
       : this.probeTimeouts;
     return probeInstance(address, context.credentials.superuser, timeouts);
+  }
+
+  /** Positions are WAL locations (`0/3000060`). */
+  comparePositions(a: ReplicationPosition, b: ReplicationPosition): number {
+    return compareWalLocations(a, b);
   }
 
   configurationRejected(startFailure: string): string | undefined {

@@ -11,12 +11,10 @@ import { postmasterAnswers } from './postmasterAnswers';
 const PROBE_QUERY = `select pg_is_in_recovery() as recovery,
        pg_wal_lsn_diff(pg_last_wal_receive_lsn(),
                        pg_last_wal_replay_lsn())::text as lag,
-       pg_wal_lsn_diff(
-         case when pg_is_in_recovery()
-              then coalesce(pg_last_wal_receive_lsn(),
-                            pg_last_wal_replay_lsn())
-              else pg_current_wal_lsn() end,
-         '0/0')::text as position`;
+       (case when pg_is_in_recovery()
+             then coalesce(pg_last_wal_receive_lsn(),
+                           pg_last_wal_replay_lsn())
+             else pg_current_wal_lsn() end)::text as position`;
 
 interface ProbeRow {
   recovery: boolean;
@@ -133,7 +131,7 @@ async function queryProbe(client: Client): Promise<ProbeRow> {
 }
 
 function probeOf(row: ProbeRow): InstanceProbe {
-  const position = row.position === null ? undefined : Number(row.position);
+  const position = row.position ?? undefined;
   if (!row.recovery) {
     return { ready: true, role: 'primary', lag: { bytes: 0 }, position };
   }
