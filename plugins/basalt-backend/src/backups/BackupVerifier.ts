@@ -101,7 +101,7 @@ export class BackupVerifier {
       spec: {
         ...access.engine.spec,
         replicas: 1,
-        backup: { ...backupPolicyOf(access.engine.spec), walArchiving: false },
+        backup: { ...backupPolicyOf(access.engine.spec), logArchiving: false },
       },
     };
     const bootstrap: InstanceRequest['bootstrap'] =

@@ -58,7 +58,7 @@ export class WalArchiver {
   }): Promise<number> {
     const { spool } = this;
     const policy = backupPolicyOf(cluster.spec);
-    if (!spool || !policy.walArchiving) return 0;
+    if (!spool || !policy.logArchiving) return 0;
     const key: ClusterKey = {
       namespace: cluster.metadata.namespace,
       name: cluster.metadata.name,

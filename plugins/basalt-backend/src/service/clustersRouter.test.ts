@@ -431,7 +431,7 @@ describe('the /clusters API', () => {
       retention: '14d',
       repository: 'default',
       method: 'physical',
-      walArchiving: true,
+      logArchiving: true,
       restoreTest: true,
     });
 

@@ -114,4 +114,90 @@ describe.each(STORE_DATABASES)('migrations on %s', kind => {
     expect(logical?.record.log).toBeUndefined();
     expect(logical?.record.wal).toBeUndefined();
   });
+
+  it('renames walArchiving to logArchiving in stored clusters and the manifests of their backups', async () => {
+    const knex = await databases.connectBefore(
+      kind,
+      '20261207130000_log_archiving.js',
+    );
+    const at = '2026-12-01T02:00:00.000Z';
+    const spec = (walArchiving: boolean) => ({
+      engine: 'postgresql',
+      version: '15',
+      replicas: 1,
+      backup: { repository: 'default', walArchiving, restoreTest: true },
+    });
+    // Rows as the release before wrote them.
+    const cluster = (uid: string, name: string, walArchiving: boolean) => ({
+      uid,
+      namespace: 'payments',
+      name,
+      spec: JSON.stringify(spec(walArchiving)),
+      labels: '{}',
+      annotations: '{}',
+      owner: 'group:default/payments-team',
+      created_by: 'user:default/guest',
+      generation: 1,
+      status: null,
+      created_at: at,
+      updated_at: at,
+    });
+    await knex('basalt_clusters').insert([
+      cluster('uid-1', 'archived-db', true),
+      cluster('uid-2', 'unarchived-db', false),
+      {
+        ...cluster('uid-3', 'default-db', true),
+        spec: JSON.stringify({ engine: 'postgresql', replicas: 1 }),
+      },
+    ]);
+    await knex('basalt_backups').insert({
+      id: 'b-1',
+      cluster_uid: 'uid-2',
+      namespace: 'payments',
+      name: 'unarchived-db',
+      owner: 'group:default/payments-team',
+      manifest: JSON.stringify({
+        apiVersion: 'basalt.dev/v1alpha1',
+        kind: 'EngineCluster',
+        metadata: { namespace: 'payments', name: 'unarchived-db' },
+        spec: spec(false),
+      }),
+      method: 'logical',
+      trigger: 'scheduled',
+      phase: 'Completed',
+      repository: 'default',
+      started_at: at,
+      completed_at: at,
+      heartbeat_at: at,
+      size_bytes: 10,
+      objects: '[]',
+      log: null,
+      error: null,
+      verification: null,
+      requested_by: null,
+    });
+
+    await knex.migrate.latest({ directory: migrationsDir });
+
+    const clusters = new ClusterStore(knex);
+    const backupOf = async (uid: string) =>
+      (await clusters.findByUid(uid))?.cluster.spec.backup;
+    expect(await backupOf('uid-1')).toEqual({
+      repository: 'default',
+      logArchiving: true,
+      restoreTest: true,
+    });
+    expect(await backupOf('uid-2')).toEqual({
+      repository: 'default',
+      logArchiving: false,
+      restoreTest: true,
+    });
+    expect(await backupOf('uid-3')).toBeUndefined();
+    const backup = await new BackupStore(knex).find('b-1');
+    expect(backup?.manifest.spec.backup).toEqual({
+      repository: 'default',
+      logArchiving: false,
+      restoreTest: true,
+    });
+  });
 });

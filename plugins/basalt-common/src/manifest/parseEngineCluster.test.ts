@@ -109,6 +109,10 @@ describe('parseEngineCluster', () => {
       'spec.backup.schedule: must be a cron expression with five fields, e.g. "0 2 * * *"',
     ],
     [
+      withSpec({ backup: { logArchiving: true, walArchiving: false } }),
+      'spec.backup.walArchiving: is the former name of spec.backup.logArchiving, which says otherwise; give only logArchiving',
+    ],
+    [
       withSpec({ accounts: [{ name: 'app', databases: ['ledger'] }] }),
       "spec.accounts.0.databases: names database 'ledger', which is not in spec.databases (empty)",
     ],
@@ -126,6 +130,27 @@ describe('parseEngineCluster', () => {
     );
     expect(error.message).toContain(expected);
     expect(error).toBeInstanceOf(InputError);
+  });
+
+  it('reads walArchiving, the former name of logArchiving, as logArchiving', () => {
+    for (const logArchiving of [true, false]) {
+      const { spec } = parseEngineCluster(
+        withSpec({ backup: { walArchiving: logArchiving } }),
+      );
+      expect(spec.backup).toEqual({
+        repository: 'default',
+        restoreTest: true,
+        logArchiving,
+      });
+    }
+    const both = parseEngineCluster(
+      withSpec({ backup: { walArchiving: false, logArchiving: false } }),
+    );
+    expect(both.spec.backup).toEqual({
+      repository: 'default',
+      restoreTest: true,
+      logArchiving: false,
+    });
   });
 
   it('lists every problem at once', () => {

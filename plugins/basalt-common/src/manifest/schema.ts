@@ -41,7 +41,7 @@ export const ACCOUNT_ROLES = ['readwrite', 'readonly', 'admin'] as const;
 export const DEFAULT_BACKUP_POLICY = {
   repository: 'default',
   method: 'physical',
-  walArchiving: true,
+  logArchiving: true,
   restoreTest: true,
 } as const satisfies Partial<NonNullable<EngineCluster['spec']['backup']>>;
 
@@ -55,8 +55,8 @@ export function backupPolicyOf(spec: EngineCluster['spec']): BackupPolicy {
     ...DEFAULT_BACKUP_POLICY,
     ...spec.backup,
     method: spec.backup?.method ?? DEFAULT_BACKUP_POLICY.method,
-    walArchiving:
-      spec.backup?.walArchiving ?? DEFAULT_BACKUP_POLICY.walArchiving,
+    logArchiving:
+      spec.backup?.logArchiving ?? DEFAULT_BACKUP_POLICY.logArchiving,
   };
 }
 
@@ -218,8 +218,31 @@ export const engineClusterSpecSchema = z
           .optional(),
         repository: dnsLabel('repository name', 63).default('default'),
         method: z.enum(BACKUP_METHODS).optional(),
+        logArchiving: z.boolean().optional(),
+        // The former name of logArchiving, read for one more release.
         walArchiving: z.boolean().optional(),
         restoreTest: z.boolean().default(true),
+      })
+      .superRefine((backup, ctx) => {
+        if (
+          backup.walArchiving !== undefined &&
+          backup.logArchiving !== undefined &&
+          backup.walArchiving !== backup.logArchiving
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['walArchiving'],
+            message:
+              'is the former name of spec.backup.logArchiving, which says otherwise; give only logArchiving',
+          });
+        }
+      })
+      .transform(({ walArchiving, ...backup }) => {
+        const logArchiving = backup.logArchiving ?? walArchiving;
+        return {
+          ...backup,
+          ...(logArchiving !== undefined && { logArchiving }),
+        };
       })
       .optional(),
     restore: restoreSourceSchema.optional(),
@@ -305,7 +328,7 @@ export type EngineCluster = Omit<ParsedEngineCluster, 'spec'> & {
  */
 export type BackupPolicy = NonNullable<EngineCluster['spec']['backup']> & {
   method: BackupMethod;
-  walArchiving: boolean;
+  logArchiving: boolean;
 };
 
 /**

@@ -156,7 +156,7 @@ describe('applyOfferings', () => {
       retention: '14d',
       repository: 'default',
       method: 'physical',
-      walArchiving: true,
+      logArchiving: true,
       restoreTest: true,
     });
   });

@@ -33,12 +33,12 @@ describe('admission against the engine’s capabilities', () => {
     expect(admit({ engine: 'redis' }).spec.backup).toEqual({
       repository: 'default',
       method: 'physical',
-      walArchiving: false,
+      logArchiving: false,
       restoreTest: true,
     });
     expect(
       admit({ engine: 'redis', backup: { schedule: '0 2 * * *' } }).spec.backup,
-    ).toMatchObject({ schedule: '0 2 * * *', walArchiving: false });
+    ).toMatchObject({ schedule: '0 2 * * *', logArchiving: false });
   });
 
   it('leaves Basalt’s backup defaults to an engine that has them all', () => {
@@ -56,7 +56,7 @@ describe('admission against the engine’s capabilities', () => {
           { name: 'app', databases: ['app'] },
           { name: 'ops', role: 'admin' },
         ],
-        backup: { method: 'logical', walArchiving: true },
+        backup: { method: 'logical', logArchiving: true },
       }),
     ).toEqual([
       {
@@ -81,7 +81,7 @@ describe('admission against the engine’s capabilities', () => {
         message: 'redis backups are physical, not logical',
       },
       {
-        path: 'spec.backup.walArchiving',
+        path: 'spec.backup.logArchiving',
         message:
           'redis has no point-in-time recovery, so no log to archive; leave it out or false',
       },
@@ -114,12 +114,12 @@ describe('admission against the engine’s capabilities', () => {
       ha: { replication: 'sync' },
       databases: ['app'],
       accounts: [{ name: 'app', databases: ['app'], role: 'admin' }],
-      backup: { method: 'logical', walArchiving: true },
+      backup: { method: 'logical', logArchiving: true },
       restore: { cluster: 'default/old', time: '2026-12-01T08:00:00Z' },
     });
     expect(spec.backup).toMatchObject({
       method: 'logical',
-      walArchiving: true,
+      logArchiving: true,
     });
   });
 });

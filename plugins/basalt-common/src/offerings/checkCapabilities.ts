@@ -93,9 +93,9 @@ function checkBackups(spec: Spec, engine: EngineOffering): ManifestIssue[] {
       message: `${name} backups are ${methods.join(', ')}, not ${method}`,
     });
   }
-  if (!pointInTime && spec.backup?.walArchiving) {
+  if (!pointInTime && spec.backup?.logArchiving) {
     issues.push({
-      path: 'spec.backup.walArchiving',
+      path: 'spec.backup.logArchiving',
       message: `${name} has no point-in-time recovery, so no log to archive; leave it out or false`,
     });
   }
@@ -135,6 +135,6 @@ export function withEngineBackupDefaults(
     ...DEFAULT_BACKUP_POLICY,
     ...spec.backup,
     method: spec.backup?.method ?? method,
-    walArchiving: spec.backup?.walArchiving ?? Boolean(pointInTime),
+    logArchiving: spec.backup?.logArchiving ?? Boolean(pointInTime),
   };
 }

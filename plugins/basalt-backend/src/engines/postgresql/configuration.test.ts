@@ -16,14 +16,14 @@ import {
 const input = (
   parameters: Record<string, string> = {},
   dataDir = '/d',
-  extra: { archiveDir?: string; walArchiving?: boolean } = {},
+  extra: { archiveDir?: string; logArchiving?: boolean } = {},
 ) => ({
   dataDir,
   address: { host: '127.0.0.1', port: 5433 },
   spec: postgresSpec({
     parameters,
-    ...(extra.walArchiving !== undefined && {
-      backup: { walArchiving: extra.walArchiving },
+    ...(extra.logArchiving !== undefined && {
+      backup: { logArchiving: extra.logArchiving },
     }),
   }),
   replicationUser: 'basalt_replication',
@@ -133,7 +133,7 @@ describe('archiveSettings', () => {
     expect(archiveSettings(input())).toEqual({ archive_mode: 'off' });
     expect(
       archiveSettings(
-        input({}, '/d', { archiveDir: '/i/archive', walArchiving: false }),
+        input({}, '/d', { archiveDir: '/i/archive', logArchiving: false }),
       ),
     ).toEqual({ archive_mode: 'off' });
   });

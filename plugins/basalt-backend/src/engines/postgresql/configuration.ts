@@ -283,7 +283,7 @@ export function archiveSettings({
   archiveDir,
   spec,
 }: ConfigurationInput): Record<string, string> {
-  if (!archiveDir || !backupPolicyOf(spec).walArchiving) {
+  if (!archiveDir || !backupPolicyOf(spec).logArchiving) {
     return { archive_mode: 'off' };
   }
   const target = `${archiveDir}/%f`;

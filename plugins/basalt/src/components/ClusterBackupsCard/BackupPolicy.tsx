@@ -42,7 +42,7 @@ function recoveryText(
   if (!pointInTime) {
     return `${cluster.spec.engine} has no point-in-time recovery: a restore brings back the moment a backup was taken.`;
   }
-  if (!backupPolicyOf(cluster.spec).walArchiving) {
+  if (!backupPolicyOf(cluster.spec).logArchiving) {
     return `${pointInTime.log} archiving is off: a restore brings back the moment a backup was taken, not any time in between.`;
   }
   const since = earliestRecovery

@@ -55,7 +55,7 @@ describe('ClusterBackupsCard', () => {
             retention: '7d',
             repository: 'default',
             method: 'physical',
-            walArchiving: true,
+            logArchiving: true,
             restoreTest: true,
           },
           terminationPolicy: 'BackupThenDelete',
@@ -293,7 +293,7 @@ describe('ClusterBackupsCard', () => {
           backup: {
             repository: 'default',
             method: 'logical',
-            walArchiving: false,
+            logArchiving: false,
             restoreTest: true,
           },
         }),

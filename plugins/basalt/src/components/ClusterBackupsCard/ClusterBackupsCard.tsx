@@ -102,7 +102,7 @@ function ClusterBackups(props: { cluster: ClusterResource }) {
         )}
         {permissions.canRestore &&
           pointInTime &&
-          policy.walArchiving &&
+          policy.logArchiving &&
           earliest && (
             <Button
               variant="secondary"
