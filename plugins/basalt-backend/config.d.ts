@@ -129,8 +129,16 @@ export interface Config {
        */
       housekeepingInterval?: HumanDuration | string;
       /**
-       * How often the leader moves the WAL files that instances have
-       * completed into their cluster's repository. Default: 5 seconds.
+       * How often the leader moves the log files (PostgreSQL's WAL) that
+       * instances have completed into their cluster's repository, and
+       * checks that each streamed log follows its cluster's primary.
+       * Default: 5 seconds.
+       */
+      logArchiveInterval?: HumanDuration | string;
+      /**
+       * The former name of `logArchiveInterval`, read when that is not set.
+       *
+       * @deprecated use `logArchiveInterval`; this key goes in the next release.
        */
       walArchiveInterval?: HumanDuration | string;
     };

@@ -40,7 +40,7 @@ describe('BackupThenDelete and scheduled backups', () => {
           },
         },
         housekeepingInterval: '1s',
-        walArchiveInterval: '1s',
+        logArchiveInterval: '1s',
       };
     },
   });

@@ -46,7 +46,7 @@ describe('backups in an S3-compatible repository', () => {
         },
       },
       housekeepingInterval: '1s',
-      walArchiveInterval: '1s',
+      logArchiveInterval: '1s',
     }),
   });
 

@@ -24,7 +24,7 @@ export interface BasaltConfig {
     /** The `default` filesystem repository's path when none is configured. */
     defaultPath: string;
     housekeepingIntervalMs: number;
-    walArchiveIntervalMs: number;
+    logArchiveIntervalMs: number;
   };
   local: {
     rootDir: string;
@@ -156,9 +156,14 @@ export function readBasaltConfig(root: Config): BasaltConfig {
           seconds: 30,
         },
       ),
-      walArchiveIntervalMs: durationMs(config, 'backups.walArchiveInterval', {
-        seconds: 5,
-      }),
+      // walArchiveInterval: the key's former name, read for one more release.
+      logArchiveIntervalMs: durationMs(
+        config,
+        config?.has('backups.logArchiveInterval')
+          ? 'backups.logArchiveInterval'
+          : 'backups.walArchiveInterval',
+        { seconds: 5 },
+      ),
     },
     local: {
       rootDir: localRootDir,

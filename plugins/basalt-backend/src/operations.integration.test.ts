@@ -212,7 +212,7 @@ describe('a backend killed with SIGKILL in the middle of a final backup', () => 
         default: { type: 'filesystem', path: join(rootDir, 'backups') },
       },
       housekeepingInterval: '1s',
-      walArchiveInterval: '1s',
+      logArchiveInterval: '1s',
     }),
   });
 

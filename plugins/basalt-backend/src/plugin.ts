@@ -26,21 +26,8 @@ import { createHealthChecks } from './wiring/createHealthChecks';
 import { createRuntime } from './wiring/createRuntime';
 import { createApi } from './wiring/createApi';
 import { createController } from './wiring/createController';
+import { installedDrivers } from './wiring/installedDrivers';
 import { ClusterStore, EventStore, connectAndMigrate } from './store';
-
-/** The engine drivers modules added, by engine; one module per engine. */
-function installedDrivers(added: EngineDriver[]): Map<string, EngineDriver> {
-  const drivers = new Map<string, EngineDriver>();
-  for (const driver of added) {
-    if (drivers.has(driver.engine)) {
-      throw new Error(
-        `Two modules add a driver for the engine ${driver.engine}; install one`,
-      );
-    }
-    drivers.set(driver.engine, driver);
-  }
-  return drivers;
-}
 
 /**
  * The Basalt backend plugin: the REST API under `/api/basalt` and the

@@ -114,7 +114,7 @@ export function useTestBackend(options: {
                   },
                 },
                 housekeepingInterval: '1s',
-                walArchiveInterval: '1s',
+                logArchiveInterval: '1s',
               },
               runtimes: {
                 local: {

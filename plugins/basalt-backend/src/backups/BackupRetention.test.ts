@@ -12,7 +12,7 @@ import {
 import { BackupStore } from '../store';
 import { BackupRepositories } from './BackupRepositories';
 import { BackupRetention } from './BackupRetention';
-import { backupPrefix, walPrefix } from './backupKeys';
+import { backupPrefix, logPrefix } from './backupKeys';
 
 const DAY = 24 * 3_600_000;
 const cluster = { namespace: 'payments', name: 'orders-db', uid: 'uid-1' };
@@ -79,7 +79,7 @@ describe.each(STORE_DATABASES)('BackupRetention on %s', kind => {
   const wal = (name: string) =>
     repositories
       .get('default')
-      .put(`${walPrefix(cluster)}${name}`, Readable.from([Buffer.from(name)]));
+      .put(`${logPrefix(cluster)}${name}`, Readable.from([Buffer.from(name)]));
 
   const ids = async () =>
     (await backups.listForCluster('payments', 'orders-db')).map(
@@ -87,8 +87,8 @@ describe.each(STORE_DATABASES)('BackupRetention on %s', kind => {
     );
 
   const walFiles = async () =>
-    (await repositories.get('default').list(walPrefix(cluster))).map(o =>
-      o.key.slice(walPrefix(cluster).length),
+    (await repositories.get('default').list(logPrefix(cluster))).map(o =>
+      o.key.slice(logPrefix(cluster).length),
     );
 
   it('keeps what is younger than the retention', async () => {

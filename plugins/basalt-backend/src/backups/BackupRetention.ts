@@ -3,7 +3,7 @@ import { BackupRecord, backupPolicyOf } from '@basalt/plugin-basalt-common';
 import { EngineDriver } from '@basalt/plugin-basalt-node';
 import { BackupStore, StoredBackup } from '../store';
 import { BackupRepositories } from './BackupRepositories';
-import { backupPrefix, walPrefix } from './backupKeys';
+import { backupPrefix, logPrefix } from './backupKeys';
 import { expiredBackups } from './retention';
 
 /**
@@ -75,7 +75,7 @@ export class BackupRetention {
       if (physical.length === 0) continue;
       const { cluster, repository: name } = physical[0];
       const repository = this.deps.repositories.get(name);
-      const prefix = walPrefix(cluster);
+      const prefix = logPrefix(cluster);
       const files = (await repository.list(prefix)).map(object =>
         object.key.slice(prefix.length),
       );

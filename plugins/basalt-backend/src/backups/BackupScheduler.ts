@@ -18,7 +18,7 @@ const STALE_AFTER_MS = 60_000;
  * One pass of backup housekeeping, run by the Backstage scheduler on one
  * backend at a time: fails backups whose backend stopped, starts the
  * scheduled backups that are due, and applies retention (expired backups
- * and the WAL no retained backup needs).
+ * and the archived log no retained backup needs).
  */
 export class BackupScheduler {
   constructor(

@@ -8,7 +8,7 @@ import { StoredCluster, BackupStore, LifecycleStore } from '../store';
 import { BackupRunner } from './BackupRunner';
 import { BackupVerifier } from './BackupVerifier';
 import { ClusterAccessor, PrimaryAccess } from './clusterAccess';
-import { WalArchiver } from './WalArchiver';
+import { LogArchiver } from './LogArchiver';
 
 /** Records one step of a final backup as an event. */
 export type RecordEvent = (
@@ -25,7 +25,7 @@ export type FinalBackupOutcome =
 /**
  * The final backup of a `BackupThenDelete` deletion: locks the primary
  * against writes (so nothing written after the backup is lost), archives
- * the WAL spooled so far, takes a backup, verifies it (checksums, and a
+ * the log spooled so far, takes a backup, verifies it (checksums, and a
  * restore test unless the manifest turns it off) and only then lets the
  * deletion go on. When any step fails the primary takes writes again and
  * the caller keeps the cluster.
@@ -36,7 +36,7 @@ export class FinalBackup {
       accessor: ClusterAccessor;
       runner: BackupRunner;
       verifier: BackupVerifier;
-      archiver: WalArchiver;
+      archiver: LogArchiver;
       backups: BackupStore;
       lifecycle: LifecycleStore;
     },
@@ -99,7 +99,7 @@ export class FinalBackup {
   ): Promise<BackupRecord> {
     const { cluster } = stored;
     const policy = backupPolicyOf(cluster.spec);
-    report('Archiving the last WAL');
+    report('Archiving the last log files');
     // Best effort: the backup itself holds all it needs to be restored.
     await this.deps.archiver.archive(cluster).catch(() => 0);
     const started = await this.deps.runner.start(

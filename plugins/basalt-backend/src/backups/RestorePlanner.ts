@@ -7,13 +7,13 @@ import {
 } from '@basalt/plugin-basalt-node';
 import { BackupStore, StoredBackup } from '../store';
 import { BackupRepositories } from './BackupRepositories';
-import { walPrefix } from './backupKeys';
+import { logPrefix } from './backupKeys';
 import { archivedLogSource, RepositorySource } from './repositorySource';
 
 /** What restoring `spec.restore` takes. */
 export interface RestorePlan {
   backup: StoredBackup;
-  /** Replay the source's archived WAL after the backup (physical only). */
+  /** Replay the source's archived log after the backup (physical only). */
   replayArchive: boolean;
   /** ISO 8601; recover to this moment. */
   targetTime?: string;
@@ -22,7 +22,7 @@ export interface RestorePlan {
 }
 
 /**
- * Resolves `spec.restore` to a backup (and archived WAL) and opens them for
+ * Resolves `spec.restore` to a backup (and archived log) and opens them for
  * the engine's driver.
  */
 export class RestorePlanner {
@@ -94,7 +94,7 @@ export class RestorePlanner {
     const backups = this.deps.drivers.get(manifest.spec.engine)?.backups;
     if (!plan.replayArchive || !record.log || !backups) return undefined;
     const repository = this.deps.repositories.get(record.repository);
-    const prefix = walPrefix(record.cluster);
+    const prefix = logPrefix(record.cluster);
     const listed = await repository.list(prefix);
     const files = backups.selectArchivedLog(
       listed.map(o => o.key.slice(prefix.length)),
@@ -135,7 +135,9 @@ export class RestorePlanner {
       return {
         backup: latest,
         replayArchive: latest.record.method === 'physical',
-        description: `the latest state of ${ref} (backup ${latest.record.id} and archived WAL)`,
+        description: `the latest state of ${ref} (backup ${
+          latest.record.id
+        } and archived ${this.#logName(latest)})`,
       };
     }
     if (Date.parse(time) > Date.now()) {
@@ -162,7 +164,15 @@ export class RestorePlanner {
       backup: base,
       replayArchive: true,
       targetTime: time,
-      description: `${ref} as of ${time} (backup ${base.record.id} and archived WAL)`,
+      description: `${ref} as of ${time} (backup ${
+        base.record.id
+      } and archived ${this.#logName(base)})`,
     };
+  }
+
+  /** The name of a backup's engine's log, in the engine's words (`WAL`). */
+  #logName(backup: StoredBackup): string {
+    const driver = this.deps.drivers.get(backup.manifest.spec.engine);
+    return driver?.capabilities.backups.pointInTime?.log ?? 'log';
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'crypto';
 
-/** The cluster a backup or archived WAL file belongs to. */
+/** The cluster a backup or archived log file belongs to. */
 export interface ClusterIdentity {
   namespace: string;
   name: string;
@@ -8,7 +8,7 @@ export interface ClusterIdentity {
 }
 
 /**
- * Where one cluster's backups and WAL live in a repository:
+ * Where one cluster's backups and archived log live in a repository:
  * `<namespace>/<name>/<uid>/`. The uid keeps a later cluster of the same
  * name apart from an earlier one.
  */
@@ -21,8 +21,12 @@ export function backupPrefix(cluster: ClusterIdentity, id: string): string {
   return `${clusterPrefix(cluster)}backups/${id}/`;
 }
 
-/** `<cluster prefix>wal/`: the cluster's archived WAL files. */
-export function walPrefix(cluster: ClusterIdentity): string {
+/**
+ * `<cluster prefix>wal/`: the cluster's archived log files, whatever its
+ * engine calls its log. The folder keeps the name it had when PostgreSQL
+ * was the only engine, so the archives already in repositories stay found.
+ */
+export function logPrefix(cluster: ClusterIdentity): string {
   return `${clusterPrefix(cluster)}wal/`;
 }
 

@@ -34,7 +34,7 @@ export class RepositorySource implements BackupSource {
 }
 
 /**
- * An {@link @basalt/plugin-basalt-node#ArchivedLogSource} over archived WAL
+ * An {@link @basalt/plugin-basalt-node#ArchivedLogSource} over archived log
  * files under `prefix` in a repository: `files` in the order given, each
  * checked against its size and SHA-256 when `digests` has them.
  */
@@ -48,7 +48,7 @@ export function archivedLogSource(
     files,
     async open(name: string) {
       if (!files.includes(name)) {
-        throw new NotFoundError(`The archive has no WAL file named ${name}`);
+        throw new NotFoundError(`The archive has no log file named ${name}`);
       }
       const key = objectKey(prefix, name);
       const body = await repository.get(key);

@@ -13,7 +13,7 @@ import {
 import { networkPolicyOf } from '../network/networkPolicy';
 import { FinalBackup } from '../backups/FinalBackup';
 import { RestorePlanner } from '../backups/RestorePlanner';
-import { WalArchiver } from '../backups/WalArchiver';
+import { LogArchiver } from '../backups/LogArchiver';
 import {
   BackupStore,
   ClusterStore,
@@ -94,7 +94,7 @@ export interface ControllerBackups {
   lifecycle: LifecycleStore;
   planner: RestorePlanner;
   finalBackup: FinalBackup;
-  archiver: WalArchiver;
+  archiver: LogArchiver;
 }
 
 /**

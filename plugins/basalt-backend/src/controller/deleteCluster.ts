@@ -67,7 +67,7 @@ export async function deleteCluster(
     .discard(cluster)
     .catch(error =>
       scope.logger.warn(
-        `Could not remove the archived WAL of ${ref}: ${error.message}`,
+        `Could not remove the archived log of ${ref}: ${error.message}`,
       ),
     );
   await deps.clusters.remove(cluster.metadata.uid);

@@ -12,7 +12,7 @@ import { ClusterAccessor } from '../backups/clusterAccess';
 import { FinalBackup } from '../backups/FinalBackup';
 import { readRepositoryConfig } from '../backups/readRepositoryConfig';
 import { RestorePlanner } from '../backups/RestorePlanner';
-import { WalArchiver } from '../backups/WalArchiver';
+import { LogArchiver } from '../backups/LogArchiver';
 import { BasaltConfig } from '../config';
 import { ControllerBackups } from '../controller';
 import {
@@ -28,7 +28,7 @@ export interface Backups {
   store: BackupStore;
   runner: BackupRunner;
   accessor: ClusterAccessor;
-  archiver: WalArchiver;
+  archiver: LogArchiver;
   scheduler: BackupScheduler;
   /** What the lifecycle controller uses. */
   controller: ControllerBackups;
@@ -62,10 +62,12 @@ export function createBackups(options: {
     events,
     logger,
   });
-  const archiver = new WalArchiver({
+  const archiver = new LogArchiver({
     clusters,
     backups: store,
     runtime,
+    drivers,
+    accessor,
     repositories,
     logger,
   });
@@ -108,7 +110,7 @@ export function createBackups(options: {
 
 /**
  * Schedules backup housekeeping (due scheduled backups, retention, stale
- * backups) on one backend at a time, and WAL archiving on the controller's
+ * backups) on one backend at a time, and log archiving on the controller's
  * leader, which the local runtime's spool belongs with.
  */
 export async function scheduleBackupTasks(options: {
@@ -119,7 +121,7 @@ export async function scheduleBackupTasks(options: {
   signal: AbortSignal;
 }): Promise<void> {
   const { scheduler, settings, backups, isLeader, signal } = options;
-  const { housekeepingIntervalMs, walArchiveIntervalMs } = settings.backups;
+  const { housekeepingIntervalMs, logArchiveIntervalMs } = settings.backups;
   await scheduler.scheduleTask({
     id: 'basalt-backups-housekeeping',
     frequency: { milliseconds: housekeepingIntervalMs },
@@ -129,15 +131,17 @@ export async function scheduleBackupTasks(options: {
     fn: () => backups.scheduler.runOnce(),
   });
   await scheduler.scheduleTask({
-    id: 'basalt-wal-archiver',
-    frequency: { milliseconds: walArchiveIntervalMs },
-    timeout: { milliseconds: Math.max(walArchiveIntervalMs * 12, 300_000) },
+    id: 'basalt-log-archiver',
+    frequency: { milliseconds: logArchiveIntervalMs },
+    timeout: { milliseconds: Math.max(logArchiveIntervalMs * 12, 300_000) },
     scope: 'local',
     signal,
     fn: async () => {
       if (isLeader()) await backups.archiver.archiveAll();
+      else await backups.archiver.stopStreams();
     },
   });
+  signal.addEventListener('abort', () => void backups.archiver.stopStreams());
 }
 
 /**

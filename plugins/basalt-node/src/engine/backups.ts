@@ -55,6 +55,46 @@ export interface ArchivedLogSource {
 export type PhysicalBackupInfo = BackupLogSpan;
 
 /**
+ * How an engine's log reaches its cluster's archive, for point-in-time
+ * recovery:
+ *
+ * - `pushed`: the engine on each instance copies every log file it
+ *   completes into the instance's spool itself (`Runtime.archive`), as
+ *   PostgreSQL's `archive_command` does; Basalt moves them on to the
+ *   repository.
+ * - `streamed`: Basalt reads the log from the primary as it is written,
+ *   through {@link EngineBackups.streamLog}, as a replication client reads
+ *   a MariaDB binlog; files go to the repository as they complete.
+ *
+ * @public
+ */
+export type LogArchiving = 'pushed' | 'streamed';
+
+/**
+ * What {@link EngineBackups.streamLog} streams with.
+ *
+ * @public
+ */
+export interface LogStreamOptions {
+  /**
+   * The names of the files already in the cluster's archive, in any order
+   * (from earlier streams, possibly of former primaries): the stream
+   * continues after the newest of them that the primary still has, so
+   * nothing is archived twice and nothing is skipped.
+   */
+  archived: string[];
+  /**
+   * Stores one complete log file in the archive under `name` (the engine's
+   * naming, which the driver's {@link EngineBackups.selectArchivedLog}
+   * reads). Files come in log order; the stream waits for each. Rejects
+   * when the repository fails; the stream then stops and rejects too.
+   */
+  archive(name: string, content: Readable): Promise<void>;
+  /** Ends the stream: the promise then resolves. */
+  signal: AbortSignal;
+}
+
+/**
  * The running instance a backup is taken from.
  *
  * @public
@@ -90,6 +130,24 @@ export interface EngineBackups {
    * `pg_basebackup` and `pg_dump`), checked before a backup starts.
    */
   readonly clientPrograms: string[];
+  /**
+   * How the log reaches the archive, for an engine whose capabilities
+   * declare point-in-time recovery; `streamed` needs
+   * {@link EngineBackups.streamLog}.
+   */
+  readonly logArchiving?: LogArchiving;
+  /**
+   * Streams the log of the running primary `primary` into the archive
+   * (`logArchiving: 'streamed'`), each file once it is complete, until
+   * `options.signal` aborts (it then resolves). Rejects when the primary
+   * stops serving its log or the archive fails; Basalt starts it again,
+   * from the new primary after a failover.
+   */
+  streamLog?(
+    primary: BackupOrigin,
+    context: EngineContext,
+    options: LogStreamOptions,
+  ): Promise<void>;
   /**
    * Takes a physical backup of the running instance `source`, streamed
    * into `sink` as it is produced, and resolves with the log positions it

@@ -20,6 +20,8 @@ export type {
   BackupSink,
   BackupSource,
   EngineBackups,
+  LogArchiving,
+  LogStreamOptions,
   PhysicalBackupInfo,
   PhysicalRestoreOptions,
 } from './backups';

@@ -14,6 +14,7 @@ import {
   ReplicationPosition,
   ReplicationSource,
 } from '@basalt/plugin-basalt-node';
+import { MemoryBackups } from './MemoryBackups';
 import { key, MemoryData, MemoryWorld } from './MemoryWorld';
 
 const CAPABILITIES: EngineCapabilities = {
@@ -25,7 +26,13 @@ const CAPABILITIES: EngineCapabilities = {
     lag: ['bytes'],
   },
   accountRoles: ['readwrite', 'readonly', 'admin'],
-  backups: { methods: [] },
+  backups: {
+    methods: ['physical', 'logical'],
+    pointInTime: {
+      log: 'memory log',
+      rpo: 'The writes after the last complete log file (5 writes).',
+    },
+  },
   writeLock: true,
 };
 
@@ -45,8 +52,7 @@ const PROCESS: EngineProcess = {
 /**
  * The in-memory engine's driver (engine id `memory`): Basalt's driver
  * contract over a {@link MemoryWorld}, for decision tests of the
- * controller. It has no backups, so its clusters are deleted with
- * `terminationPolicy: Delete`.
+ * controller, with backups whose log is streamed ({@link MemoryBackups}).
  */
 export class MemoryDriver implements EngineDriver {
   readonly engine = 'memory';
@@ -63,7 +69,11 @@ export class MemoryDriver implements EngineDriver {
     databases: [],
   };
 
-  constructor(private readonly world: MemoryWorld) {}
+  readonly backups: MemoryBackups;
+
+  constructor(private readonly world: MemoryWorld) {
+    this.backups = new MemoryBackups(world);
+  }
 
   checkSpec(_spec: EngineCluster['spec']): ManifestIssue[] {
     return [];

@@ -1,3 +1,4 @@
+export { MEMORY_LOG_FILE_WRITES } from './MemoryBackups';
 export { MemoryDriver } from './MemoryDriver';
 export { MemoryRuntime } from './MemoryRuntime';
 export { MemoryWorld } from './MemoryWorld';

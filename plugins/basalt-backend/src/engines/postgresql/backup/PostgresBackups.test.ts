@@ -262,11 +262,11 @@ describe('PostgresBackups', () => {
         undefined,
       { what: `WAL segment ${segment} to be spooled` },
     );
-    const walPrefix = 'default/source/wal/';
+    const logPrefix = 'default/source/wal/';
     const digests = new Map<string, BackupDigest>();
     for (const file of await spool.list(source.key)) {
       const stored = await repository.put(
-        `${walPrefix}${file.name}`,
+        `${logPrefix}${file.name}`,
         await spool.open(source.key, file),
       );
       digests.set(file.name, stored);
@@ -280,7 +280,7 @@ describe('PostgresBackups', () => {
       restoreBootstrap(pitr, new RepositorySource(repository, sink.objects), {
         archive: archivedLogSource(
           repository,
-          walPrefix,
+          logPrefix,
           [...digests.keys()].sort(),
           digests,
         ),

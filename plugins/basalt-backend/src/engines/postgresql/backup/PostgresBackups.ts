@@ -36,6 +36,8 @@ export interface PostgresBackupsOptions {
  */
 export class PostgresBackups implements EngineBackups {
   readonly clientPrograms = ['pg_basebackup', 'pg_dump', 'pg_restore'];
+  /** `archive_command` copies each completed WAL file into the spool. */
+  readonly logArchiving = 'pushed';
 
   constructor(private readonly options: PostgresBackupsOptions) {}
 
