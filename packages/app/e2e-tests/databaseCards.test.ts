@@ -168,8 +168,8 @@ test('the database cards follow a real cluster: health, degradation, live logs a
   stoppedPid = undefined;
   await expect(phase).toContainText('Running', { timeout: 45_000 });
 
-  // The Database tab: the full view with the operations.
-  await page.getByText('Database', { exact: true }).click();
+  // The Data tab: the full view with the operations.
+  await page.getByText('Data', { exact: true }).click();
   await expect(page.getByRole('button', { name: 'Restart' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Delete' })).toBeVisible();
   await screenshot(page, 'database-tab');

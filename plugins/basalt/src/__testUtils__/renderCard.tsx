@@ -11,11 +11,12 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { BasaltApi } from '@basalt/plugin-basalt-common';
 import { ReactElement } from 'react';
 import { basaltApiRef } from '../api';
-import { offeringsWith } from './clusters';
+import { clusterIn, offeringsWith } from './clusters';
 
 /**
  * Renders a card or tab for `entity` in a test app, with the given Basalt
- * API calls (offerings with PostgreSQL unless given) and permission
+ * API calls (offerings with PostgreSQL and a ready PostgreSQL cluster
+ * unless given) and permission
  * decision, and `mountedRoutes` (e.g. the catalog's entity route) for the
  * links it makes.
  */
@@ -33,7 +34,11 @@ export function renderForEntity(
       apis={[
         [
           basaltApiRef,
-          { getOfferings: async () => offeringsWith(), ...options.api },
+          {
+            getOfferings: async () => offeringsWith(),
+            getCluster: async () => clusterIn('ready'),
+            ...options.api,
+          },
         ],
         [
           permissionApiRef,

@@ -81,10 +81,10 @@ describe.each([
   });
 });
 
-describe('the Database tab', () => {
-  it('is titled Database at /database and matches like the cards', () => {
+describe('the Data tab', () => {
+  it('is titled Data at /database and matches like the cards', () => {
     const tester = createExtensionTester(databaseEntityContent);
-    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Database');
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Data');
     const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction);
     expect(matching.map(([, entity]) => filter!(entity))).toEqual([true, true]);
     expect(notMatching.map(([, entity]) => filter!(entity))).toEqual([

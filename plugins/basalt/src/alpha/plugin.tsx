@@ -12,7 +12,7 @@ import { basaltPage } from './pages';
 
 /**
  * The Basalt frontend plugin (new frontend system): the Basalt page, the
- * database cards on entity pages and the "Database" entity tab.
+ * cluster cards on entity pages and the "Data" entity tab.
  *
  * @public
  */

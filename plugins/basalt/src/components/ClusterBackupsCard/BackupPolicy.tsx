@@ -6,6 +6,7 @@ import {
 } from '@basalt/plugin-basalt-common';
 import { ReactNode } from 'react';
 import { METHOD_LABELS } from './describeBackup';
+import { useClusterNoun } from '../../hooks/useClusterKind';
 
 function Field(props: { label: string; children: ReactNode }) {
   return (
@@ -18,11 +19,11 @@ function Field(props: { label: string; children: ReactNode }) {
   );
 }
 
-/** What deleting the database does with its data, under each policy. */
-function terminationText(cluster: ClusterResource): string {
+/** What deleting the cluster (a `noun`) does with its data, under each policy. */
+function terminationText(cluster: ClusterResource, noun: string): string {
   const { terminationPolicy } = cluster.spec;
   if (terminationPolicy === 'DoNotTerminate') {
-    return 'Deleting: this database cannot be deleted until its termination policy changes.';
+    return `Deleting: this ${noun} cannot be deleted until its termination policy changes.`;
   }
   if (terminationPolicy === 'Delete') {
     return 'Deleting: its data is deleted at once, without a final backup; the backups already taken stay until retention removes them.';
@@ -30,7 +31,7 @@ function terminationText(cluster: ClusterResource): string {
   const checks = backupPolicyOf(cluster.spec).restoreTest
     ? 'checks its checksums and restore-tests it'
     : 'checks its checksums (the restore test is turned off)';
-  return `Deleting: Basalt first takes a final backup, ${checks}, and deletes the database only if that succeeds.`;
+  return `Deleting: Basalt first takes a final backup, ${checks}, and deletes the ${noun} only if that succeeds.`;
 }
 
 /** How far back a restore can go, in the engine's words. */
@@ -64,6 +65,7 @@ export function BackupPolicy(props: {
   /** When point-in-time recovery can reach back to, if known. */
   earliestRecovery?: string;
 }) {
+  const noun = useClusterNoun();
   const { cluster, pointInTime, earliestRecovery } = props;
   const policy = backupPolicyOf(cluster.spec);
   return (
@@ -84,7 +86,7 @@ export function BackupPolicy(props: {
         {recoveryText(cluster, pointInTime, earliestRecovery)}
       </Text>
       <Text variant="body-small" color="secondary">
-        {terminationText(cluster)}
+        {terminationText(cluster, noun)}
       </Text>
     </Flex>
   );

@@ -199,7 +199,7 @@ describe('ClusterBackupsCard', () => {
 
     expect(
       await screen.findByText(
-        "The database's backup policy could not be loaded",
+        "The cluster's backup policy could not be loaded",
       ),
     ).toBeInTheDocument();
   });

@@ -18,6 +18,7 @@ import { RestoreOutcome } from './RestoreProgress';
 import { TakeBackup } from './TakeBackup';
 import { useRestore } from './useRestore';
 import { useBackupPermissions, useBackups } from './useBackups';
+import { useClusterNoun } from '../../hooks/useClusterKind';
 
 function BackupsList(props: {
   backups: BackupRecord[] | undefined;
@@ -27,10 +28,11 @@ function BackupsList(props: {
   onRestore?: (backup: BackupRecord) => void;
 }) {
   const { backups, error } = props;
+  const noun = useClusterNoun();
   if (!backups) {
     return (
       <ErrorAlert
-        title="The database's backups could not be loaded"
+        title={`The ${noun}'s backups could not be loaded`}
         error={error ?? new Error('No answer')}
         onRetry={props.onRetry}
       />
@@ -145,12 +147,13 @@ function ClusterBackups(props: { cluster: ClusterResource }) {
  * into a new cluster, each for users with the permission.
  */
 export function ClusterBackupsPanel({ cluster }: { cluster: ClusterRef }) {
+  const noun = useClusterNoun();
   const { value, error, loading, refresh } = useCluster(cluster);
   if (loading) return <Skeleton width="100%" height={100} />;
   if (!value) {
     return (
       <ErrorAlert
-        title="The database's backup policy could not be loaded"
+        title={`The ${noun}'s backup policy could not be loaded`}
         error={error ?? new Error('No answer')}
         onRetry={refresh}
       />
@@ -159,10 +162,10 @@ export function ClusterBackupsPanel({ cluster }: { cluster: ClusterRef }) {
   return <ClusterBackups cluster={value} />;
 }
 
-/** Entity card: the backups of the entity's database(s). */
+/** Entity card: the backups of the entity's clusters. */
 export function ClusterBackupsCard() {
   return (
-    <EntityClusterCard title="Database backups">
+    <EntityClusterCard aspect="backups">
       {cluster => <ClusterBackupsPanel cluster={cluster} />}
     </EntityClusterCard>
   );

@@ -143,7 +143,7 @@ describe('ClusterBackupsCard restores', () => {
     ).toBeInTheDocument();
     expect(
       screen.getByRole('link', {
-        name: 'Open the Database page of orders-db-copy',
+        name: 'Open the Data page of orders-db-copy',
       }),
     ).toHaveAttribute(
       'href',

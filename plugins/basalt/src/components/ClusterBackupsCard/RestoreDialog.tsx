@@ -5,7 +5,7 @@ import {
   RestoreRequest,
 } from '@basalt/plugin-basalt-common';
 import { useState } from 'react';
-import { ConfirmDialog } from '../DatabaseTab/ConfirmDialog';
+import { ConfirmDialog } from '../DataTab/ConfirmDialog';
 import { formatTime } from '../common';
 import {
   dnsLabelProblem,
@@ -13,6 +13,7 @@ import {
   parseRecoveryTime,
   recoveryTimeProblem,
 } from './restoreInput';
+import { useClusterNoun } from '../../hooks/useClusterKind';
 
 /**
  * What to restore from: one backup, or a moment in time (replaying the
@@ -22,11 +23,15 @@ export type RestoreTarget =
   | { backup: BackupRecord }
   | { pointInTime: true; earliest?: string; log: string };
 
-function describeTarget(target: RestoreTarget, sourceName: string) {
+function describeTarget(
+  target: RestoreTarget,
+  sourceName: string,
+  noun: string,
+) {
   if ('backup' in target) {
     const { backup } = target;
     return {
-      title: `Restore backup ${backup.id} into a new database?`,
+      title: `Restore backup ${backup.id} into a new ${noun}?`,
       what: `the data of backup ${backup.id} (${
         backup.method
       }, taken ${formatTime(backup.startedAt)})`,
@@ -39,12 +44,17 @@ function describeTarget(target: RestoreTarget, sourceName: string) {
 }
 
 /** Why the new cluster's name cannot be used, if it cannot. */
-function nameProblem(name: string, namespace: string, source: ClusterResource) {
+function nameProblem(
+  name: string,
+  namespace: string,
+  source: ClusterResource,
+  noun: string,
+) {
   const problem = dnsLabelProblem(name);
   if (problem) return problem;
   const { name: sourceName, namespace: sourceNamespace } = source.metadata;
   return name === sourceName && namespace === sourceNamespace
-    ? `${sourceName} is the source database; choose a new name.`
+    ? `${sourceName} is the source ${noun}; choose a new name.`
     : undefined;
 }
 
@@ -61,17 +71,18 @@ export function RestoreDialog(props: {
   onCancel: () => void;
 }) {
   const { source, target } = props;
+  const noun = useClusterNoun();
   const [name, setName] = useState('');
   const [namespace, setNamespace] = useState(source.metadata.namespace);
   const [time, setTime] = useState(() => formatLocalMinute(new Date()));
   const pointInTime = 'pointInTime' in target;
   const problems = {
-    name: nameProblem(name, namespace, source),
+    name: nameProblem(name, namespace, source, noun),
     namespace: dnsLabelProblem(namespace, 63),
     time: pointInTime ? recoveryTimeProblem(time, target.earliest) : undefined,
   };
   const valid = !problems.name && !problems.namespace && !problems.time;
-  const { title, what } = describeTarget(target, source.metadata.name);
+  const { title, what } = describeTarget(target, source.metadata.name, noun);
 
   const confirm = () => {
     const request: RestoreRequest = { name, namespace };
@@ -117,7 +128,7 @@ export function RestoreDialog(props: {
         </Flex>
       }
     >
-      {`A new database is created with the spec of ${source.metadata.name} (engine, version, instances, resources) and ${what}. ${source.metadata.name} itself is not changed. The new database is not in the service's repository: add its manifest there to keep it.`}
+      {`A new ${noun} is created with the spec of ${source.metadata.name} (engine, version, instances, resources) and ${what}. ${source.metadata.name} itself is not changed. The new ${noun} is not in the service's repository: add its manifest there to keep it.`}
     </ConfirmDialog>
   );
 }

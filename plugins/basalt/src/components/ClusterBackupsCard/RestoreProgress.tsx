@@ -9,6 +9,7 @@ import {
 } from '@basalt/plugin-basalt-common';
 import { formatClusterRef } from '../../entity';
 import { useCluster } from '../ClusterHealthCard';
+import { useClusterNoun } from '../../hooks/useClusterKind';
 
 type Progress = {
   status: 'info' | 'success' | 'danger';
@@ -21,6 +22,7 @@ type Progress = {
 export function restoreProgress(
   ref: ClusterRef,
   cluster: ClusterResource | undefined,
+  noun = 'cluster',
 ): Progress {
   const name = formatClusterRef(ref);
   const conditions = cluster?.status?.conditions ?? [];
@@ -55,18 +57,19 @@ export function restoreProgress(
     pending: true,
     title: `Restoring ${name}`,
     description:
-      restored?.message ?? 'Creating the new database; this takes a moment.',
+      restored?.message ?? `Creating the new ${noun}; this takes a moment.`,
   };
 }
 
 /**
  * Follows a cluster created by a restore until it is ready (or the restore
- * failed), with a link to its Database page when the catalog is there.
+ * failed), with a link to its Data page when the catalog is there.
  */
 export function RestoreProgress({ cluster }: { cluster: ClusterRef }) {
   const { value } = useCluster(cluster);
+  const noun = useClusterNoun();
   const entityRoute = useRouteRef(entityRouteRef);
-  const progress = restoreProgress(cluster, value);
+  const progress = restoreProgress(cluster, value, noun);
   const href = entityRoute?.({
     kind: 'resource',
     namespace: cluster.namespace,
@@ -82,7 +85,7 @@ export function RestoreProgress({ cluster }: { cluster: ClusterRef }) {
       customActions={
         href && (
           <Link href={`${href}/database`}>
-            Open the Database page of {cluster.name}
+            Open the Data page of {cluster.name}
           </Link>
         )
       }

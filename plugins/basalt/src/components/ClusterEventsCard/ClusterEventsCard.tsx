@@ -10,6 +10,7 @@ import {
   TableHead,
 } from '../common';
 import { EntityClusterCard } from '../EntityClusterCard';
+import { useClusterNoun } from '../../hooks/useClusterKind';
 
 /** `InstanceRestarted` → `Instance restarted`. */
 export function humanizeReason(reason: string): string {
@@ -55,6 +56,7 @@ export function ClusterEventsPanel(props: {
 }) {
   const api = useApi(basaltApiRef);
   const { cluster, limit = 20 } = props;
+  const noun = useClusterNoun();
   const { value, error, loading, refresh } = usePolling(
     () => api.listClusterEvents(cluster, { limit }),
     [api, cluster.namespace, cluster.name, limit],
@@ -63,7 +65,7 @@ export function ClusterEventsPanel(props: {
   if (!value) {
     return (
       <ErrorAlert
-        title="The database's events could not be loaded"
+        title={`The ${noun}'s events could not be loaded`}
         error={error ?? new Error('No answer')}
         onRetry={refresh}
       />
@@ -72,8 +74,8 @@ export function ClusterEventsPanel(props: {
   if (value.length === 0) {
     return (
       <Text color="secondary">
-        Nothing has happened to this database yet. Creating, scaling,
-        restarting, failovers and backups are listed here as they happen.
+        Nothing has happened to this {noun} yet. Creating, scaling, restarting,
+        failovers and backups are listed here as they happen.
       </Text>
     );
   }
@@ -89,10 +91,10 @@ export function ClusterEventsPanel(props: {
   );
 }
 
-/** Entity card: what happened to the entity's database(s). */
+/** Entity card: what happened to the entity's clusters. */
 export function ClusterEventsCard() {
   return (
-    <EntityClusterCard title="Database events">
+    <EntityClusterCard aspect="events">
       {cluster => <ClusterEventsPanel cluster={cluster} />}
     </EntityClusterCard>
   );

@@ -276,7 +276,7 @@ describe('ClusterHealthCard', () => {
     });
 
     expect(
-      await screen.findByText("The database's health could not be loaded"),
+      await screen.findByText("The cluster's health could not be loaded"),
     ).toBeInTheDocument();
     expect(
       screen.getByText(/Basalt does not know this cluster/),

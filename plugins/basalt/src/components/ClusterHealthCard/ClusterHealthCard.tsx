@@ -4,9 +4,11 @@ import { ErrorAlert } from '../common';
 import { EntityClusterCard } from '../EntityClusterCard';
 import { ClusterHealth } from './ClusterHealth';
 import { useCluster } from './useCluster';
+import { useClusterNoun } from '../../hooks/useClusterKind';
 
 /** The health of one cluster, refreshed while shown. */
 export function ClusterHealthPanel({ cluster }: { cluster: ClusterRef }) {
+  const noun = useClusterNoun();
   const { value, error, loading, refresh } = useCluster(cluster);
   if (loading) {
     return <Skeleton width="100%" height={160} />;
@@ -14,7 +16,7 @@ export function ClusterHealthPanel({ cluster }: { cluster: ClusterRef }) {
   if (!value) {
     return (
       <ErrorAlert
-        title="The database's health could not be loaded"
+        title={`The ${noun}'s health could not be loaded`}
         error={error ?? new Error('No answer')}
         onRetry={refresh}
       />
@@ -35,10 +37,10 @@ export function ClusterHealthPanel({ cluster }: { cluster: ClusterRef }) {
   );
 }
 
-/** Entity card: the health of the entity's database(s). */
+/** Entity card: the health of the entity's clusters. */
 export function ClusterHealthCard() {
   return (
-    <EntityClusterCard title="Database health">
+    <EntityClusterCard aspect="health">
       {cluster => <ClusterHealthPanel cluster={cluster} />}
     </EntityClusterCard>
   );

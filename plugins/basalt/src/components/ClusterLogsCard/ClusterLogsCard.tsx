@@ -4,7 +4,7 @@ import { ClusterLogsPanel } from './ClusterLogsPanel';
 /** Entity card: a live tail of the entity's database logs. */
 export function ClusterLogsCard() {
   return (
-    <EntityClusterCard title="Database logs">
+    <EntityClusterCard aspect="logs">
       {cluster => <ClusterLogsPanel cluster={cluster} />}
     </EntityClusterCard>
   );

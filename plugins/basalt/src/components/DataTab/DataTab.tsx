@@ -1,13 +1,13 @@
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { Flex, Text } from '@backstage/ui';
 import { clusterRefsOf, formatClusterRef } from '../../entity';
-import { DatabaseView } from './DatabaseView';
+import { ClusterView } from './ClusterView';
 
 /**
- * The "Database" entity tab: the full view of each of the entity's
- * databases, one after the other.
+ * The "Data" entity tab: the full view of each of the entity's clusters
+ * (databases, caches), one after the other.
  */
-export function DatabaseTab() {
+export function DataTab() {
   const { entity } = useEntity();
   const clusters = clusterRefsOf(entity);
   return (
@@ -19,7 +19,7 @@ export function DatabaseTab() {
               {formatClusterRef(cluster)}
             </Text>
           )}
-          <DatabaseView cluster={cluster} />
+          <ClusterView cluster={cluster} />
         </Flex>
       ))}
     </Flex>

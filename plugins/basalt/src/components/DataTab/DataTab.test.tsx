@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { BasaltApi, CLUSTER_ANNOTATION } from '@basalt/plugin-basalt-common';
 import { clusterIn, databaseResource } from '../../__testUtils__/clusters';
 import { renderForEntity } from '../../__testUtils__/renderCard';
-import { DatabaseTab } from './DatabaseTab';
+import { DataTab } from './DataTab';
 
 const ref = { namespace: 'payments', name: 'orders-db' };
 
@@ -18,9 +18,9 @@ function api(overrides: Partial<BasaltApi> = {}): Partial<BasaltApi> {
   };
 }
 
-describe('DatabaseTab', () => {
+describe('DataTab', () => {
   it('shows health, events, backups and logs together', async () => {
-    await renderForEntity(<DatabaseTab />, {
+    await renderForEntity(<DataTab />, {
       entity: databaseResource,
       api: api(),
     });
@@ -36,7 +36,7 @@ describe('DatabaseTab', () => {
     // this test asks about a cluster no other test does.
     const cluster = clusterIn('ready');
     cluster.metadata.name = 'ledger-db';
-    await renderForEntity(<DatabaseTab />, {
+    await renderForEntity(<DataTab />, {
       entity: {
         ...databaseResource,
         metadata: {
@@ -62,7 +62,7 @@ describe('DatabaseTab', () => {
 
   it('restarts only after confirmation', async () => {
     const restartCluster = jest.fn().mockResolvedValue(clusterIn('ready'));
-    await renderForEntity(<DatabaseTab />, {
+    await renderForEntity(<DataTab />, {
       entity: databaseResource,
       api: api({ restartCluster }),
     });
@@ -92,7 +92,7 @@ describe('DatabaseTab', () => {
           'EngineCluster payments/orders-db has terminationPolicy DoNotTerminate',
         ),
       );
-    await renderForEntity(<DatabaseTab />, {
+    await renderForEntity(<DataTab />, {
       entity: databaseResource,
       api: api({ deleteCluster }),
     });
@@ -118,7 +118,7 @@ describe('DatabaseTab', () => {
 
   it('scales up at once and asks before scaling down', async () => {
     const scaleCluster = jest.fn().mockResolvedValue(clusterIn('ready'));
-    await renderForEntity(<DatabaseTab />, {
+    await renderForEntity(<DataTab />, {
       entity: databaseResource,
       api: api({ scaleCluster }),
     });
@@ -144,7 +144,7 @@ describe('DatabaseTab', () => {
     const single = clusterIn('ready');
     single.spec.replicas = 1;
     single.status!.instances = single.status!.instances.slice(0, 1);
-    await renderForEntity(<DatabaseTab />, {
+    await renderForEntity(<DataTab />, {
       entity: databaseResource,
       api: api({ getCluster: async () => single }),
     });
@@ -159,7 +159,7 @@ describe('DatabaseTab', () => {
 
   it('switches over to the chosen replica only after confirmation', async () => {
     const switchoverCluster = jest.fn().mockResolvedValue(clusterIn('ready'));
-    await renderForEntity(<DatabaseTab />, {
+    await renderForEntity(<DataTab />, {
       entity: databaseResource,
       api: api({ switchoverCluster }),
     });
@@ -208,7 +208,7 @@ describe('DatabaseTab', () => {
           'target: must be one of the replicas of payments/orders-db (orders-db-1), got "orders-db-2"',
         ),
       );
-    await renderForEntity(<DatabaseTab />, {
+    await renderForEntity(<DataTab />, {
       entity: databaseResource,
       api: api({ switchoverCluster }),
     });
@@ -230,7 +230,7 @@ describe('DatabaseTab', () => {
   });
 
   it('does not let a replica that is not ready be chosen', async () => {
-    await renderForEntity(<DatabaseTab />, {
+    await renderForEntity(<DataTab />, {
       entity: databaseResource,
       api: api({ getCluster: async () => clusterIn('degraded') }),
     });

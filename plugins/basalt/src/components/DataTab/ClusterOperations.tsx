@@ -6,6 +6,7 @@ import { basaltApiRef } from '../../api';
 import { ConfirmDialog } from './ConfirmDialog';
 import { SwitchoverDialog } from './SwitchoverDialog';
 import { useClusterPermissions } from './useClusterPermissions';
+import { useClusterNoun } from '../../hooks/useClusterKind';
 
 type Operation = 'scale' | 'restart' | 'switchover' | 'delete';
 
@@ -36,6 +37,7 @@ export function ClusterOperations(props: {
   const { namespace, name } = cluster.metadata;
   const ref = { namespace, name };
   const api = useApi(basaltApiRef);
+  const noun = useClusterNoun();
   const permissions = useClusterPermissions(ref);
   const [replicas, setReplicas] = useState(cluster.spec.replicas);
   const [confirming, setConfirming] = useState<Operation>();
@@ -69,8 +71,7 @@ export function ClusterOperations(props: {
         switchover: `Switching over to ${
           target ?? 'the most advanced replica'
         }; the health shows the new primary once it serves.`,
-        delete:
-          'Deletion requested; the database goes once its instances are removed.',
+        delete: `Deletion requested; the ${noun} goes once its instances are removed.`,
       };
       setResult({ ok: true, text: done[operation] });
       onChanged();

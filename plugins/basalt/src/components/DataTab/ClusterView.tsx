@@ -17,6 +17,10 @@ import { ClusterHealth, useCluster } from '../ClusterHealthCard';
 import { ClusterLogsPanel } from '../ClusterLogsCard';
 import { ErrorAlert } from '../common';
 import { ClusterOperations } from './ClusterOperations';
+import {
+  ClusterKindProvider,
+  useClusterKind,
+} from '../../hooks/useClusterKind';
 
 function Section(props: { title: string; children: ReactNode }) {
   return (
@@ -31,8 +35,19 @@ function Section(props: { title: string; children: ReactNode }) {
   );
 }
 
-/** Everything about one cluster, with the operations the user may run. */
-export function DatabaseView({ cluster }: { cluster: ClusterRef }) {
+/**
+ * Everything about one cluster, with the operations the user may run, in
+ * its engine's words.
+ */
+export function ClusterView({ cluster }: { cluster: ClusterRef }) {
+  return (
+    <ClusterKindProvider kind={useClusterKind(cluster)}>
+      <ClusterSections cluster={cluster} />
+    </ClusterKindProvider>
+  );
+}
+
+function ClusterSections({ cluster }: { cluster: ClusterRef }) {
   const { value, error, loading, refresh } = useCluster(cluster);
   if (loading) return <Skeleton width="100%" height={240} />;
   if (!value) {
