@@ -146,7 +146,7 @@ export function createBackupRestoreAction(options: { basalt: BasaltCaller }) {
           z
             .string({
               description:
-                'A moment to recover to, in ISO 8601 with its zone, e.g. 2026-11-24T08:30:00Z (point-in-time recovery from physical backups and archived WAL); not with backup',
+                'A moment to recover to, in ISO 8601 with its zone, e.g. 2026-11-24T08:30:00Z (point-in-time recovery from physical backups and the archived log, WAL for PostgreSQL; only for engines that have it); not with backup',
             })
             .optional(),
         waitForReady: z =>

@@ -21,7 +21,7 @@ export function describeRestoreSource(
   if (backup) return `backup ${backup} of ${sourceRef}`;
   if (time) return `${cluster ?? sourceRef} as of ${time}`;
   // A source cluster without a time is its latest state: the latest backup
-  // and the WAL archived since.
+  // and the log archived since.
   return cluster
     ? `the latest state of ${cluster}`
     : `the latest backup of ${sourceRef}`;
