@@ -187,6 +187,10 @@ describe('applyOfferings', () => {
       'spec.engine: no driver for mysql is installed; installed: postgresql, redis',
     ],
     [
+      { engine: 'postgres' },
+      'spec.engine: no driver for postgres is installed; installed: postgresql, redis (did you mean postgresql?)',
+    ],
+    [
       { version: '14' },
       'spec.version: postgresql 14 is not supported; supported: 15, 16',
     ],

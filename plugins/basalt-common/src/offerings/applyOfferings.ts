@@ -68,6 +68,16 @@ export function applyOfferings(
   };
 }
 
+/**
+ * Engine ids people may reach for that name another engine's driver: MySQL
+ * and MariaDB have parted ways, so a MariaDB driver is `mariadb` and the
+ * `mysql` id stays for a driver of MySQL itself.
+ */
+const NEIGHBOUR_ENGINES: Record<string, string> = {
+  mysql: 'mariadb',
+  postgres: 'postgresql',
+};
+
 /** The installed engine the manifest names. */
 function engineOffering(
   spec: ParsedEngineCluster['spec'],
@@ -75,10 +85,16 @@ function engineOffering(
 ): EngineOffering {
   const engine = offerings.engines.find(e => e.engine === spec.engine);
   if (!engine) {
+    const installed = offerings.engines.map(e => e.engine);
+    const neighbour = NEIGHBOUR_ENGINES[spec.engine];
+    const hint =
+      neighbour && installed.includes(neighbour)
+        ? ` (did you mean ${neighbour}?)`
+        : '';
     throw new PolicyViolationError(
       `spec.engine: no driver for ${spec.engine} is installed; installed: ${
-        offerings.engines.map(e => e.engine).join(', ') || 'none'
-      }`,
+        installed.join(', ') || 'none'
+      }${hint}`,
     );
   }
   return engine;
