@@ -50,6 +50,18 @@ export const basaltClusterRestorePermission = createPermission({
 });
 
 /**
+ * Reveal the password of one of a cluster's accounts; each reveal is
+ * recorded as an event of the cluster.
+ *
+ * @public
+ */
+export const basaltClusterCredentialsReadPermission = createPermission({
+  name: 'basalt.cluster.credentials.read',
+  attributes: { action: 'read' },
+  resourceType: BASALT_CLUSTER_RESOURCE_TYPE,
+});
+
+/**
  * Every Basalt permission, for registration with the permissions registry.
  *
  * @public
@@ -61,4 +73,5 @@ export const basaltPermissions = [
   basaltClusterDeletePermission,
   basaltClusterBackupPermission,
   basaltClusterRestorePermission,
+  basaltClusterCredentialsReadPermission,
 ];

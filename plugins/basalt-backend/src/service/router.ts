@@ -7,6 +7,8 @@ import { BackupService } from './BackupService';
 import { createBackupsRouter } from './backupsRouter';
 import { ClusterLogs } from './ClusterLogs';
 import { ClusterService } from './ClusterService';
+import { ConnectionService } from './ConnectionService';
+import { createConnectionsRouter } from './connectionsRouter';
 import { createClustersRouter } from './clustersRouter';
 import { NodeService } from './NodeService';
 import { PoolService } from './PoolService';
@@ -18,6 +20,7 @@ export async function createRouter(options: {
   healthChecks: HealthChecks;
   httpAuth: HttpAuthService;
   clusters: ClusterService;
+  connections: ConnectionService;
   logs: ClusterLogs;
   nodes: NodeService;
   pools: PoolService;
@@ -40,6 +43,12 @@ export async function createRouter(options: {
       httpAuth: options.httpAuth,
       service: options.clusters,
       logs: options.logs,
+    }),
+  );
+  router.use(
+    createConnectionsRouter({
+      httpAuth: options.httpAuth,
+      service: options.connections,
     }),
   );
   router.use(

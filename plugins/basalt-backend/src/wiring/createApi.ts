@@ -12,6 +12,7 @@ import { VolumePools } from '../pools';
 import { BackupService } from '../service/BackupService';
 import { ClusterLogs } from '../service/ClusterLogs';
 import { ClusterService } from '../service/ClusterService';
+import { ConnectionService } from '../service/ConnectionService';
 import { NodeService } from '../service/NodeService';
 import { PoolService } from '../service/PoolService';
 import { createRouter } from '../service/router';
@@ -65,6 +66,13 @@ export async function createApi(options: {
     healthChecks: options.healthChecks,
     httpAuth: options.httpAuth,
     clusters: clusterService,
+    connections: new ConnectionService({
+      clusters,
+      events: options.events,
+      runtime,
+      drivers,
+      permissions: options.permissions,
+    }),
     logs,
     nodes: new NodeService({ clusters: clusterService, runtime }),
     pools: new PoolService({

@@ -1,9 +1,11 @@
 import {
+  ClusterConnections,
   ClusterEvent,
   ClusterLogLine,
   ClusterResource,
   NodeSummary,
   PoolStatus,
+  RevealedPassword,
 } from '../cluster';
 import { BackupMethod, BackupRecord, RestoreRequest } from '../backups';
 import { HealthReport } from '../health';
@@ -67,6 +69,25 @@ export interface BasaltApi {
     ref: ClusterRef,
     options?: BasaltRequestOptions,
   ): Promise<ClusterResource>;
+  /**
+   * How to connect as each of the cluster's accounts (URLs and settings,
+   * never a password).
+   */
+  getConnections(
+    ref: ClusterRef,
+    options?: BasaltRequestOptions,
+  ): Promise<ClusterConnections>;
+  /**
+   * Reveals one account's password to a caller with
+   * `basalt.cluster.credentials.read`; the backend records each reveal as
+   * an event. Rejects with 403 without the permission, 404 for an account
+   * the cluster does not have.
+   */
+  revealPassword(
+    ref: ClusterRef,
+    account: string,
+    options?: BasaltRequestOptions,
+  ): Promise<RevealedPassword>;
   /** Lists the clusters the caller may read. */
   listClusters(
     filter?: ClusterListFilter,

@@ -1,11 +1,13 @@
 import { ResponseError } from '@backstage/errors';
 import { BASALT_PLUGIN_ID } from '../constants';
 import {
+  ClusterConnections,
   ClusterEvent,
   ClusterLogLine,
   ClusterResource,
   NodeSummary,
   PoolStatus,
+  RevealedPassword,
 } from '../cluster';
 import { BackupMethod, BackupRecord, RestoreRequest } from '../backups';
 import { HealthReport } from '../health';
@@ -101,6 +103,25 @@ export class BasaltClient implements BasaltApi {
     options?: BasaltRequestOptions,
   ): Promise<ClusterResource> {
     return this.#request('GET', clusterPath(ref), options);
+  }
+
+  async getConnections(
+    ref: ClusterRef,
+    options?: BasaltRequestOptions,
+  ): Promise<ClusterConnections> {
+    return this.#request('GET', `${clusterPath(ref)}/connections`, options);
+  }
+
+  async revealPassword(
+    ref: ClusterRef,
+    account: string,
+    options?: BasaltRequestOptions,
+  ): Promise<RevealedPassword> {
+    return this.#request(
+      'POST',
+      `${clusterPath(ref)}/accounts/${encodeURIComponent(account)}/password`,
+      options,
+    );
   }
 
   async listClusters(

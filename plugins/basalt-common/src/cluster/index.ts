@@ -4,3 +4,4 @@ export * from './nodes';
 export * from './pools';
 export * from './status';
 export * from './resource';
+export * from './connections';

@@ -1,4 +1,5 @@
 import {
+  ConnectionSettings,
   EngineCapabilities,
   EngineCluster,
   InstanceRole,
@@ -291,6 +292,19 @@ export interface EngineDriver {
     context: EngineContext,
     options?: { timeoutMs?: number },
   ): Promise<InstanceProbe>;
+  /**
+   * How a client connects to `endpoint` (`host:port`) as `account`, to
+   * `database` for an engine with named databases, verifying the server
+   * with the CA certificate in the file `caFile` when the cluster has
+   * TLS: a URL without the password, and the same settings one by one, in
+   * the terms of the engine's own clients.
+   */
+  connectionSettings(request: {
+    endpoint: string;
+    account: string;
+    database?: string;
+    caFile?: string;
+  }): ConnectionSettings;
   /**
    * Orders two positions of one cluster's history
    * ({@link InstanceProbe.position}): negative when `a` is behind `b`, zero

@@ -1,4 +1,5 @@
 import {
+  ConnectionSettings,
   EngineCapabilities,
   EngineCluster,
   ManifestIssue,
@@ -137,6 +138,21 @@ export class MemoryDriver implements EngineDriver {
       role: data.role,
       position: String(data.position),
       lag: { bytes: behind },
+    };
+  }
+
+  connectionSettings(request: {
+    endpoint: string;
+    account: string;
+    database?: string;
+  }): ConnectionSettings {
+    const { endpoint, account, database = '' } = request;
+    return {
+      url: `memory://${account}@${endpoint}/${database}`,
+      parameters: [
+        { name: 'endpoint', value: endpoint },
+        { name: 'account', value: account },
+      ],
     };
   }
 

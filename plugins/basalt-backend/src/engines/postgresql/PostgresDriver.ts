@@ -1,5 +1,9 @@
 import { InputError } from '@backstage/errors';
-import { EngineCluster, ManifestIssue } from '@basalt/plugin-basalt-common';
+import {
+  ConnectionSettings,
+  EngineCluster,
+  ManifestIssue,
+} from '@basalt/plugin-basalt-common';
 import {
   EngineAddress,
   EngineContext,
@@ -35,6 +39,7 @@ import { reloadConfiguration } from './reload';
 import { ensureServerCertificate } from './serverCertificate';
 import { setWritesLocked } from './writesLock';
 import { compareWalLocations } from './walLocation';
+import { postgresConnectionSettings } from './connectionSettings';
 import {
   ensureSynchronousCommit,
   follow,
@@ -248,6 +253,15 @@ export class PostgresDriver implements EngineDriver {
         }
       : this.probeTimeouts;
     return probeInstance(address, context.credentials.superuser, timeouts);
+  }
+
+  connectionSettings(request: {
+    endpoint: string;
+    account: string;
+    database?: string;
+    caFile?: string;
+  }): ConnectionSettings {
+    return postgresConnectionSettings(request);
   }
 
   /** Positions are WAL locations (`0/3000060`). */

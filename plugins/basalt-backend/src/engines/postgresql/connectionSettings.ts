@@ -1,0 +1,37 @@
+import { ConnectionSettings } from '@basalt/plugin-basalt-common';
+
+/**
+ * libpq's settings for one account at one endpoint, and the same as a
+ * `postgresql://` URL without the password. With a CA file the client
+ * verifies the server's certificate and name (`sslmode=verify-full`).
+ */
+export function postgresConnectionSettings(request: {
+  endpoint: string;
+  account: string;
+  database?: string;
+  caFile?: string;
+}): ConnectionSettings {
+  const { endpoint, account, database, caFile } = request;
+  const separator = endpoint.lastIndexOf(':');
+  const host = endpoint.slice(0, separator);
+  const port = endpoint.slice(separator + 1);
+  const parameters = [
+    { name: 'host', value: host },
+    { name: 'port', value: port },
+    ...(database ? [{ name: 'dbname', value: database }] : []),
+    { name: 'user', value: account },
+    ...(caFile
+      ? [
+          { name: 'sslmode', value: 'verify-full' },
+          { name: 'sslrootcert', value: caFile },
+        ]
+      : []),
+  ];
+  const query = new URLSearchParams(
+    caFile ? { sslmode: 'verify-full', sslrootcert: caFile } : {},
+  ).toString();
+  const url = `postgresql://${encodeURIComponent(account)}@${endpoint}/${
+    database ? encodeURIComponent(database) : ''
+  }${query ? `?${query}` : ''}`;
+  return { url, parameters };
+}

@@ -1,0 +1,152 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import request from 'supertest';
+import { basaltPlugin } from '../plugin';
+import {
+  MemoryDriver,
+  memoryEngineModule,
+  MemoryRuntime,
+  MemoryWorld,
+} from '../__testUtils__/memory';
+import { clientOf, untilReady } from '../__testUtils__/testBackend';
+
+jest.setTimeout(30_000);
+
+/*
+ * How developers connect: settings for readers of a cluster, a password
+ * per account for those allowed to reveal it, each reveal an event. On the
+ * in-memory engine, whose passwords are `password-of-<account>`.
+ */
+describe('connecting to a cluster', () => {
+  const world = new MemoryWorld();
+  const runtime = new MemoryRuntime(world, ['node-a', 'node-b']);
+  const rootDir = mkdtempSync(path.join(os.tmpdir(), 'basalt-connections-'));
+  /** Whether the caller may reveal passwords. */
+  let mayReveal = true;
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  const cluster = '/api/basalt/clusters/payments/ledger';
+
+  beforeAll(async () => {
+    const permissions = mockServices.permissions.mock({
+      authorize: async requests =>
+        requests.map(r => ({
+          result:
+            r.permission.name !== 'basalt.cluster.credentials.read' || mayReveal
+              ? AuthorizeResult.ALLOW
+              : AuthorizeResult.DENY,
+        })),
+    });
+    backend = await startTestBackend({
+      features: [
+        basaltPlugin,
+        memoryEngineModule(new MemoryDriver(world), runtime),
+        permissions.factory,
+        mockServices.rootConfig.factory({
+          data: {
+            basalt: {
+              backups: {
+                repositories: {
+                  default: {
+                    type: 'filesystem',
+                    path: path.join(rootDir, 'backups'),
+                  },
+                },
+              },
+              runtimes: { local: { rootDir, nodes: ['node-a', 'node-b'] } },
+            },
+          },
+        }),
+      ],
+    });
+    const client = clientOf(backend.server);
+    await client.applyCluster({
+      apiVersion: 'basalt.dev/v1alpha1',
+      kind: 'EngineCluster',
+      metadata: { namespace: 'payments', name: 'ledger' },
+      spec: {
+        engine: 'memory',
+        replicas: 2,
+        terminationPolicy: 'Delete',
+        databases: ['ledger', 'audit'],
+        accounts: [
+          { name: 'app', databases: ['ledger'] },
+          { name: 'auditor', databases: ['audit'], role: 'readonly' },
+        ],
+      },
+    });
+    await untilReady(client, { namespace: 'payments', name: 'ledger' }, 2);
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    rmSync(rootDir, { recursive: true, force: true });
+  });
+
+  it("gives each account's settings at each endpoint, and no password", async () => {
+    const response = await request(backend.server).get(
+      `${cluster}/connections`,
+    );
+
+    expect(response.status).toBe(200);
+    const [app, auditor] = response.body.accounts;
+    expect(app).toMatchObject({
+      account: 'app',
+      role: 'readwrite',
+      database: 'ledger',
+      readWrite: { url: expect.stringMatching(/^memory:\/\/app@.+\/ledger$/) },
+      readOnly: { url: expect.stringMatching(/^memory:\/\/app@.+\/ledger$/) },
+    });
+    expect(app.readWrite.url).not.toBe(app.readOnly.url);
+    expect(auditor).toMatchObject({ account: 'auditor', database: 'audit' });
+    expect(JSON.stringify(response.body)).not.toContain('password-of');
+  });
+
+  it('reveals a password to those allowed, uncached, and records who saw it', async () => {
+    mayReveal = true;
+    const response = await request(backend.server).post(
+      `${cluster}/accounts/app/password`,
+    );
+
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      account: 'app',
+      password: 'password-of-app',
+    });
+    expect(response.headers['cache-control']).toBe('no-store');
+    const events = await request(backend.server).get(`${cluster}/events`);
+    expect(events.body.items[0]).toMatchObject({
+      reason: 'PasswordRevealed',
+      message: 'The password of account app was revealed to user:default/mock',
+    });
+  });
+
+  it('refuses those without basalt.cluster.credentials.read, who still see the settings', async () => {
+    mayReveal = false;
+    const refused = await request(backend.server).post(
+      `${cluster}/accounts/app/password`,
+    );
+
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toBe(
+      'Not allowed: basalt.cluster.credentials.read on EngineCluster payments/ledger',
+    );
+    expect(
+      (await request(backend.server).get(`${cluster}/connections`)).status,
+    ).toBe(200);
+  });
+
+  it('says which accounts there are when asked for another', async () => {
+    mayReveal = true;
+    const response = await request(backend.server).post(
+      `${cluster}/accounts/root/password`,
+    );
+
+    expect(response.status).toBe(404);
+    expect(response.body.error.message).toBe(
+      "EngineCluster payments/ledger has no account 'root'; its accounts: app, auditor",
+    );
+  });
+});
