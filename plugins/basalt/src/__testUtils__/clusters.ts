@@ -2,6 +2,7 @@ import { Entity } from '@backstage/catalog-model';
 import {
   CLUSTER_ANNOTATION,
   ClusterCondition,
+  ClusterConnections,
   ClusterResource,
   DATABASES_ANNOTATION,
   EngineCapabilities,
@@ -213,3 +214,27 @@ export function offeringsWith(
     resourceClasses: [],
   };
 }
+
+/** How to connect to `clusterIn('ready')` as its one account. */
+export const readyConnections: ClusterConnections = {
+  accounts: [
+    {
+      account: 'app',
+      role: 'readwrite',
+      database: 'orders',
+      readWrite: {
+        url: 'postgresql://app@127.0.0.1:15432/orders',
+        parameters: [
+          { name: 'host', value: '127.0.0.1' },
+          { name: 'port', value: '15432' },
+          { name: 'dbname', value: 'orders' },
+          { name: 'user', value: 'app' },
+        ],
+      },
+      readOnly: {
+        url: 'postgresql://app@127.0.0.1:15433/orders',
+        parameters: [],
+      },
+    },
+  ],
+};

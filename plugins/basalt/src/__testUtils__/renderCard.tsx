@@ -11,12 +11,12 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { BasaltApi } from '@basalt/plugin-basalt-common';
 import { ReactElement } from 'react';
 import { basaltApiRef } from '../api';
-import { clusterIn, offeringsWith } from './clusters';
+import { clusterIn, offeringsWith, readyConnections } from './clusters';
 
 /**
  * Renders a card or tab for `entity` in a test app, with the given Basalt
- * API calls (offerings with PostgreSQL and a ready PostgreSQL cluster
- * unless given) and permission
+ * API calls (offerings with PostgreSQL, and a ready PostgreSQL cluster and
+ * how to connect to it, unless given) and permission
  * decision, and `mountedRoutes` (e.g. the catalog's entity route) for the
  * links it makes.
  */
@@ -37,6 +37,7 @@ export function renderForEntity(
           {
             getOfferings: async () => offeringsWith(),
             getCluster: async () => clusterIn('ready'),
+            getConnections: async () => readyConnections,
             ...options.api,
           },
         ],

@@ -12,6 +12,8 @@ import {
   readyCount,
   StatusText,
 } from '../common';
+import { useClusterNoun } from '../../hooks/useClusterKind';
+import { Connections } from './Connections';
 import { InstancesTable } from './InstancesTable';
 
 function Field(props: { label: string; children: React.ReactNode }) {
@@ -138,6 +140,7 @@ export function ClusterHealth({ cluster }: { cluster: ClusterResource }) {
   const { status, spec } = cluster;
   const phase = PHASES[phaseOf(cluster)];
   const ready = readyCount(cluster);
+  const noun = useClusterNoun();
   return (
     <Flex direction="column" gap="4">
       <Flex direction="column" gap="1" aria-label="Phase">
@@ -153,7 +156,7 @@ export function ClusterHealth({ cluster }: { cluster: ClusterResource }) {
         <Alert
           status="danger"
           icon
-          title="This database is not serving"
+          title={`This ${noun} is not serving`}
           description="The conditions below say why. Fix the cause (often the manifest), apply it again, or ask the platform team."
         />
       )}
@@ -174,6 +177,7 @@ export function ClusterHealth({ cluster }: { cluster: ClusterResource }) {
           {status?.endpoints.readOnly ?? 'not yet available'}
         </Field>
       </Flex>
+      <Connections cluster={cluster} />
       <LastFailover cluster={cluster} />
       {status && status.instances.length > 0 ? (
         <InstancesTable instances={status.instances} />
