@@ -72,12 +72,29 @@ describe('basalt:cluster:create and basalt:cluster:destroy (real PostgreSQL)', (
     const action = createClusterCreateAction({ basalt: backend.basalt });
     const checkpoint = task();
     const ctx = context(
-      { manifest: manifest('app-db'), timeoutSeconds: 60 },
+      {
+        manifest: manifest('app-db', {
+          databases: ['app'],
+          accounts: [{ name: 'app', databases: ['app'] }],
+        }),
+        timeoutSeconds: 60,
+      },
       { checkpoint },
     );
     await action.handler(ctx);
 
     expect(ctx.output).toHaveBeenCalledWith('generation', 1);
+    // How to connect, without the password, verifying the server.
+    const url = expect.stringMatching(
+      /^postgresql:\/\/app@127\.0\.0\.1:\d+\/app\?sslmode=verify-full&sslrootcert=app-db-ca\.crt$/,
+    );
+    expect(ctx.output).toHaveBeenCalledWith('connections', [
+      { account: 'app', url },
+    ]);
+    expect(ctx.output).toHaveBeenCalledWith(
+      'connectionUrls',
+      expect.stringMatching(/^- app: `postgresql:\/\/app@.+\/app\?.+`$/),
+    );
     expect(ctx.output).toHaveBeenCalledWith(
       'readWriteEndpoint',
       expect.stringMatching(/^127\.0\.0\.1:\d+$/),

@@ -63,6 +63,26 @@ export function createClusterCreateAction(options: { basalt: BasaltCaller }) {
                 'Where the generated credentials are kept (a file or Secret reference)',
             })
             .optional(),
+        connections: z =>
+          z
+            .array(
+              z.object({
+                account: z.string(),
+                url: z.string(),
+              }),
+              {
+                description:
+                  "Each account's connection URL at the read-write endpoint, without the password (revealed on the cluster's Health card to those allowed)",
+              },
+            )
+            .optional(),
+        connectionUrls: z =>
+          z
+            .string({
+              description:
+                'The same as Markdown lines, one per account, for the template output',
+            })
+            .optional(),
       },
     },
     async handler(ctx) {
@@ -122,6 +142,19 @@ export function createClusterCreateAction(options: { basalt: BasaltCaller }) {
       if (endpoints.readOnly)
         ctx.output('readOnlyEndpoint', endpoints.readOnly);
       if (credentials) ctx.output('credentials', credentials.location);
+      const { accounts } = await options.basalt.api.getConnections(
+        ref,
+        request,
+      );
+      const connections = accounts.flatMap(a =>
+        a.readWrite ? [{ account: a.account, url: a.readWrite.url }] : [],
+      );
+      ctx.output('connections', connections);
+      ctx.output(
+        'connectionUrls',
+        connections.map(c => `- ${c.account}: \`${c.url}\``).join('\n') ||
+          '- no account in the manifest (spec.accounts)',
+      );
     },
   });
 }
