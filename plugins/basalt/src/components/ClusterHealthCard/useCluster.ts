@@ -1,3 +1,4 @@
+import { ResponseError } from '@backstage/errors';
 import { useApi } from '@backstage/frontend-plugin-api';
 import {
   BasaltApi,
@@ -30,8 +31,21 @@ function getShared(api: BasaltApi, ref: ClusterRef): Promise<ClusterResource> {
   return answer;
 }
 
-/** A cluster, kept current while the component is mounted. */
+/**
+ * A cluster, kept current while the component is mounted. Once the API
+ * answers that it does not exist (404), the last known state is dropped:
+ * a deleted cluster must not go on looking Running, with its operations
+ * on offer.
+ */
 export function useCluster(ref: ClusterRef): PollingState<ClusterResource> {
   const api = useApi(basaltApiRef);
-  return usePolling(() => getShared(api, ref), [api, ref.namespace, ref.name]);
+  const state = usePolling(
+    () => getShared(api, ref),
+    [api, ref.namespace, ref.name],
+  );
+  return isNotFound(state.error) ? { ...state, value: undefined } : state;
+}
+
+function isNotFound(error: Error | undefined): boolean {
+  return (error as ResponseError | undefined)?.response?.status === 404;
 }

@@ -140,6 +140,41 @@ describe('DataTab', () => {
     await waitFor(() => expect(scaleCluster).toHaveBeenCalledWith(ref, 4));
   });
 
+  it('says a deleted cluster is gone and offers nothing for it any more', async () => {
+    let deleted = false;
+    const gone = Object.assign(new Error('Request failed with 404'), {
+      response: { status: 404 },
+    });
+    await renderForEntity(<DataTab />, {
+      entity: databaseResource,
+      api: api({
+        getCluster: async () => {
+          if (deleted) throw gone;
+          return clusterIn('ready');
+        },
+      }),
+    });
+    expect(
+      await screen.findByRole('button', { name: 'Delete' }),
+    ).toBeInTheDocument();
+
+    // Deleted elsewhere: the tab's next refresh (every 3 s) shows it.
+    deleted = true;
+    expect(
+      await screen.findByText(
+        /Basalt does not know this cluster \(any more\)/,
+        {},
+        { timeout: 10_000 },
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('Running')).not.toBeInTheDocument();
+    for (const action of ['Scale', 'Restart', 'Delete']) {
+      expect(
+        screen.queryByRole('button', { name: action }),
+      ).not.toBeInTheDocument();
+    }
+  }, 20_000);
+
   it('offers no switchover for a cluster with one instance', async () => {
     const single = clusterIn('ready');
     single.spec.replicas = 1;
