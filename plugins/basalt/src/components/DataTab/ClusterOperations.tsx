@@ -48,7 +48,7 @@ export function ClusterOperations(props: {
   if (!permissions.canUpdate && !permissions.canDelete) {
     return (
       <Text color="secondary">
-        You may look at this database but not change it; its owning team can.
+        You may look at this {noun} but not change it; its owning team can.
       </Text>
     );
   }
@@ -100,14 +100,24 @@ export function ClusterOperations(props: {
               onChange={setReplicas}
               isDisabled={deleting}
             />
+            {/* Enabled even at the current count: the field commits a
+                typed number only when it loses focus, which pressing this
+                button does, so disabling it would swallow the first press. */}
             <Button
               variant="secondary"
-              isDisabled={
-                busy || deleting || replicas === cluster.spec.replicas
-              }
-              onPress={() =>
-                scalingDown ? setConfirming('scale') : run('scale')
-              }
+              isDisabled={busy || deleting}
+              onPress={() => {
+                if (replicas === cluster.spec.replicas) {
+                  setResult({
+                    ok: true,
+                    text: `Already ${replicas} instance(s): choose another number to scale.`,
+                  });
+                } else if (scalingDown) {
+                  setConfirming('scale');
+                } else {
+                  run('scale');
+                }
+              }}
             >
               Scale
             </Button>

@@ -140,6 +140,23 @@ describe('DataTab', () => {
     await waitFor(() => expect(scaleCluster).toHaveBeenCalledWith(ref, 4));
   });
 
+  it('scales with one click straight after typing the number', async () => {
+    const scaleCluster = jest.fn().mockResolvedValue(clusterIn('ready'));
+    await renderForEntity(<DataTab />, {
+      entity: databaseResource,
+      api: api({ scaleCluster }),
+    });
+
+    const field = await screen.findByRole('textbox', { name: 'Instances' });
+    await userEvent.clear(field);
+    // No Tab: the field still has the focus when Scale is clicked.
+    await userEvent.type(field, '5');
+    await userEvent.click(screen.getByRole('button', { name: 'Scale' }));
+
+    await waitFor(() => expect(scaleCluster).toHaveBeenCalledWith(ref, 5));
+    expect(scaleCluster).toHaveBeenCalledTimes(1);
+  });
+
   it('says a deleted cluster is gone and offers nothing for it any more', async () => {
     let deleted = false;
     const gone = Object.assign(new Error('Request failed with 404'), {
