@@ -69,9 +69,14 @@ describe('BasaltPage', () => {
     expect(
       within(table).getByRole('row', { name: 'cluster payments/orders-db' }),
     ).toHaveTextContent('Running');
-    expect(
-      within(table).getByRole('row', { name: 'cluster shop/carts-db' }),
-    ).toHaveTextContent('Degraded');
+    const carts = within(table).getByRole('row', {
+      name: 'cluster shop/carts-db',
+    });
+    expect(carts).toHaveTextContent('Degraded');
+    // With the reason, not a bare status.
+    expect(carts).toHaveTextContent(
+      'orders-db-2 is not ready: it does not answer',
+    );
     expect(screen.getByText('Clusters (2 of 2)')).toBeInTheDocument();
 
     await userEvent.click(screen.getByRole('button', { name: /Status/ }));

@@ -17,6 +17,7 @@ import { usePolling } from '../../hooks/usePolling';
 import {
   ErrorAlert,
   phaseOf,
+  phaseReason,
   PHASES,
   readyCount,
   StatusText,
@@ -46,6 +47,7 @@ function ClusterRow(props: {
   const { cluster, href } = props;
   const { namespace, name } = cluster.metadata;
   const phase = PHASES[phaseOf(cluster)];
+  const reason = phaseReason(cluster);
   return (
     <tr aria-label={`cluster ${namespace}/${name}`}>
       <td style={styles.td}>{href ? <Link href={href}>{name}</Link> : name}</td>
@@ -56,6 +58,11 @@ function ClusterRow(props: {
       </td>
       <td style={styles.td}>
         <StatusText tone={phase.tone}>{phase.label}</StatusText>
+        {reason && (
+          <Text as="div" variant="body-small" color="secondary">
+            {reason}
+          </Text>
+        )}
       </td>
       <td style={styles.td}>
         {readyCount(cluster)} of {cluster.spec.replicas} ready

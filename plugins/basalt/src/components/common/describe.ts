@@ -150,6 +150,40 @@ export function phaseOf(cluster: ClusterResource): ClusterPhase {
   return cluster.status?.phase ?? 'Pending';
 }
 
+/** The conditions that explain each phase, the most telling first. */
+const EXPLAINED_BY: Partial<
+  Record<ClusterPhase, Array<[type: string, status: 'True' | 'False']>>
+> = {
+  Failed: [
+    ['Ready', 'False'],
+    ['Degraded', 'True'],
+  ],
+  Degraded: [
+    ['Degraded', 'True'],
+    ['Ready', 'False'],
+  ],
+  Deleting: [
+    ['DeletionBlocked', 'True'],
+    ['Progressing', 'True'],
+  ],
+  Creating: [['Progressing', 'True']],
+  Updating: [['Progressing', 'True']],
+};
+
+/**
+ * Why a cluster is in its phase, in the words of the condition that says
+ * so (what keeps it from serving, what is degraded, the change under way);
+ * undefined when no condition says more than the phase.
+ */
+export function phaseReason(cluster: ClusterResource): string | undefined {
+  const conditions = cluster.status?.conditions ?? [];
+  for (const [type, status] of EXPLAINED_BY[phaseOf(cluster)] ?? []) {
+    const why = conditions.find(c => c.type === type && c.status === status);
+    if (why) return why.message || why.reason;
+  }
+  return undefined;
+}
+
 /** How many of its instances answer. */
 export function readyCount(cluster: ClusterResource): number {
   return cluster.status?.instances.filter(i => i.ready).length ?? 0;
