@@ -73,6 +73,9 @@ describe('BasaltPage', () => {
       name: 'cluster shop/carts-db',
     });
     expect(carts).toHaveTextContent('Degraded');
+    // The owner by name, not as an entity ref.
+    expect(carts).toHaveTextContent('shop-team');
+    expect(carts).not.toHaveTextContent('group:default/shop-team');
     // With the reason, not a bare status.
     expect(carts).toHaveTextContent(
       'orders-db-2 is not ready: it does not answer',

@@ -1,5 +1,8 @@
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
-import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import {
+  EntityDisplayName,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import {
   Card,
   CardBody,
@@ -52,7 +55,9 @@ function ClusterRow(props: {
     <tr aria-label={`cluster ${namespace}/${name}`}>
       <td style={styles.td}>{href ? <Link href={href}>{name}</Link> : name}</td>
       <td style={styles.td}>{namespace}</td>
-      <td style={styles.td}>{ownerOf(cluster)}</td>
+      <td style={styles.td}>
+        <EntityDisplayName entityRef={ownerOf(cluster)} />
+      </td>
       <td style={styles.td}>
         {cluster.spec.engine} {cluster.spec.version}
       </td>
