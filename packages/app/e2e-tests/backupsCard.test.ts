@@ -88,6 +88,18 @@ test('the backups card takes a backup and restores it into a new database', asyn
   });
   await screenshot(page, 'backups-card-restored');
 
+  // On the Data tab too, at this 1440 px page, each backup's Restore… is
+  // there to press (a trial click checks it is not hidden or cut off).
+  await page.getByText('Data', { exact: true }).click();
+  const tabRow = page
+    .getByRole('table', { name: 'Backups' })
+    .getByRole('row', { name: /^backup / })
+    .first();
+  await tabRow
+    .getByRole('button', { name: /^Restore backup / })
+    .click({ trial: true });
+  await screenshot(page, 'data-tab-backups');
+
   const copy = await (await request.get(clusterUrl(COPY), { headers })).json();
   expect(
     copy.status.conditions.find((c: { type: string }) => c.type === 'Restored')

@@ -101,7 +101,7 @@ export function RestoreDialog(props: {
       fields={
         <Flex direction="column" gap="3">
           <TextField
-            label="Name of the new database"
+            label={`Name of the new ${noun}`}
             placeholder={`${source.metadata.name}-restored`}
             value={name}
             onChange={setName}

@@ -4,7 +4,6 @@ import {
   CardBody,
   CardHeader,
   Flex,
-  Grid,
   Skeleton,
   Text,
 } from '@backstage/ui';
@@ -75,14 +74,14 @@ function ClusterSections({ cluster }: { cluster: ClusterRef }) {
       <Section title="Operations">
         <ClusterOperations cluster={value} onChanged={refresh} />
       </Section>
-      <Grid.Root columns={{ initial: '1', md: '2' }} gap="4">
-        <Section title="Events">
-          <ClusterEventsPanel cluster={cluster} limit={50} />
-        </Section>
-        <Section title="Backups">
-          <ClusterBackupsPanel cluster={cluster} />
-        </Section>
-      </Grid.Root>
+      {/* Full width each: the backups table's actions (Restore…) are
+          its last column, cut off in half a 1440 px page. */}
+      <Section title="Backups">
+        <ClusterBackupsPanel cluster={cluster} />
+      </Section>
+      <Section title="Events">
+        <ClusterEventsPanel cluster={cluster} limit={50} />
+      </Section>
       <Section title="Logs">
         <ClusterLogsPanel cluster={cluster} />
       </Section>
