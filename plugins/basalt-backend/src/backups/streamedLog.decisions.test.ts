@@ -1,21 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import {
   BasaltClient,
   ClusterResource,
   EngineClusterInput,
 } from '@basalt/plugin-basalt-common';
 import { ClusterKey } from '@basalt/plugin-basalt-node';
-import { basaltPlugin } from '../plugin';
 import {
   MEMORY_LOG_FILE_WRITES,
-  MemoryDriver,
-  memoryEngineModule,
+  MemoryBackend,
   MemoryRuntime,
   MemoryWorld,
+  startMemoryBackend,
 } from '../__testUtils__/memory';
 import {
   clientOf,
@@ -38,49 +32,24 @@ jest.setTimeout(60_000);
  * own tests with the real engine (backups.integration.test.ts).
  */
 describe('streamed log archiving (in-memory engine)', () => {
-  const world = new MemoryWorld();
-  const runtime = new MemoryRuntime(world, ['node-a', 'node-b', 'node-c']);
-  const rootDir = mkdtempSync(path.join(os.tmpdir(), 'basalt-streamed-log-'));
-  const repositories = new BackupRepositories({
-    default: { type: 'filesystem', path: path.join(rootDir, 'backups') },
-  });
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let memory: MemoryBackend;
+  let world: MemoryWorld;
+  let runtime: MemoryRuntime;
+  let repositories: BackupRepositories;
   let client: BasaltClient;
 
   beforeAll(async () => {
-    backend = await startTestBackend({
-      features: [
-        basaltPlugin,
-        memoryEngineModule(new MemoryDriver(world), runtime),
-        schedulerServiceFactory,
-        mockServices.rootConfig.factory({
-          data: {
-            basalt: {
-              controller: { resyncInterval: '1s' },
-              backups: {
-                logArchiveInterval: { milliseconds: 200 },
-                repositories: {
-                  default: {
-                    type: 'filesystem',
-                    path: path.join(rootDir, 'backups'),
-                  },
-                },
-              },
-              runtimes: {
-                local: { rootDir, nodes: ['node-a', 'node-b', 'node-c'] },
-              },
-            },
-          },
-        }),
-      ],
+    memory = await startMemoryBackend({
+      basalt: { backups: { logArchiveInterval: { milliseconds: 200 } } },
     });
-    client = clientOf(backend.server);
+    ({ world, runtime } = memory);
+    repositories = new BackupRepositories({
+      default: { type: 'filesystem', path: memory.backupsDir },
+    });
+    client = clientOf(memory.backend.server);
   });
 
-  afterAll(async () => {
-    await backend?.stop();
-    rmSync(rootDir, { recursive: true, force: true });
-  });
+  afterAll(() => memory?.stop());
 
   const ref = (name: string) => ({ namespace: 'payments', name });
   const keyOf = (cluster: ClusterResource): ClusterKey => ({

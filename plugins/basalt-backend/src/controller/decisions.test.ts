@@ -1,20 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import {
   BasaltClient,
   ClusterResource,
   EngineClusterInput,
 } from '@basalt/plugin-basalt-common';
 import { ClusterKey } from '@basalt/plugin-basalt-node';
-import { basaltPlugin } from '../plugin';
 import {
-  MemoryDriver,
-  memoryEngineModule,
+  MemoryBackend,
   MemoryRuntime,
   MemoryWorld,
+  startMemoryBackend,
 } from '../__testUtils__/memory';
 import { clientOf, primaryOf, untilReady } from '../__testUtils__/testBackend';
 import { eventually } from '../testUtils/eventually';
@@ -28,45 +22,18 @@ jest.setTimeout(30_000);
  * integration tests check the same paths with PostgreSQL.
  */
 describe('controller decisions (in-memory engine)', () => {
-  const world = new MemoryWorld();
-  const runtime = new MemoryRuntime(world, ['node-a', 'node-b', 'node-c']);
-  const rootDir = mkdtempSync(path.join(os.tmpdir(), 'basalt-decisions-'));
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let memory: MemoryBackend;
+  let world: MemoryWorld;
+  let runtime: MemoryRuntime;
   let client: BasaltClient;
 
   beforeAll(async () => {
-    backend = await startTestBackend({
-      features: [
-        basaltPlugin,
-        memoryEngineModule(new MemoryDriver(world), runtime),
-        schedulerServiceFactory,
-        mockServices.rootConfig.factory({
-          data: {
-            basalt: {
-              controller: { resyncInterval: '1s' },
-              backups: {
-                repositories: {
-                  default: {
-                    type: 'filesystem',
-                    path: path.join(rootDir, 'backups'),
-                  },
-                },
-              },
-              runtimes: {
-                local: { rootDir, nodes: ['node-a', 'node-b', 'node-c'] },
-              },
-            },
-          },
-        }),
-      ],
-    });
-    client = clientOf(backend.server);
+    memory = await startMemoryBackend();
+    ({ world, runtime } = memory);
+    client = clientOf(memory.backend.server);
   });
 
-  afterAll(async () => {
-    await backend?.stop();
-    rmSync(rootDir, { recursive: true, force: true });
-  });
+  afterAll(() => memory?.stop());
 
   const ref = (name: string) => ({ namespace: 'payments', name });
   const manifest = (

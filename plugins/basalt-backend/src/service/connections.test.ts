@@ -1,16 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
-import { basaltPlugin } from '../plugin';
-import {
-  MemoryDriver,
-  memoryEngineModule,
-  MemoryRuntime,
-  MemoryWorld,
-} from '../__testUtils__/memory';
+import { MemoryBackend, startMemoryBackend } from '../__testUtils__/memory';
 import { clientOf, untilReady } from '../__testUtils__/testBackend';
 
 jest.setTimeout(30_000);
@@ -21,12 +12,10 @@ jest.setTimeout(30_000);
  * in-memory engine, whose passwords are `password-of-<account>`.
  */
 describe('connecting to a cluster', () => {
-  const world = new MemoryWorld();
-  const runtime = new MemoryRuntime(world, ['node-a', 'node-b']);
-  const rootDir = mkdtempSync(path.join(os.tmpdir(), 'basalt-connections-'));
   /** Whether the caller may reveal passwords. */
   let mayReveal = true;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let memory: MemoryBackend;
+  let server: MemoryBackend['backend']['server'];
   const cluster = '/api/basalt/clusters/payments/ledger';
 
   beforeAll(async () => {
@@ -39,29 +28,12 @@ describe('connecting to a cluster', () => {
               : AuthorizeResult.DENY,
         })),
     });
-    backend = await startTestBackend({
-      features: [
-        basaltPlugin,
-        memoryEngineModule(new MemoryDriver(world), runtime),
-        permissions.factory,
-        mockServices.rootConfig.factory({
-          data: {
-            basalt: {
-              backups: {
-                repositories: {
-                  default: {
-                    type: 'filesystem',
-                    path: path.join(rootDir, 'backups'),
-                  },
-                },
-              },
-              runtimes: { local: { rootDir, nodes: ['node-a', 'node-b'] } },
-            },
-          },
-        }),
-      ],
+    memory = await startMemoryBackend({
+      nodes: ['node-a', 'node-b'],
+      features: [permissions.factory],
     });
-    const client = clientOf(backend.server);
+    server = memory.backend.server;
+    const client = clientOf(server);
     await client.applyCluster({
       apiVersion: 'basalt.dev/v1alpha1',
       kind: 'EngineCluster',
@@ -80,15 +52,10 @@ describe('connecting to a cluster', () => {
     await untilReady(client, { namespace: 'payments', name: 'ledger' }, 2);
   });
 
-  afterAll(async () => {
-    await backend?.stop();
-    rmSync(rootDir, { recursive: true, force: true });
-  });
+  afterAll(() => memory?.stop());
 
   it("gives each account's settings at each endpoint, and no password", async () => {
-    const response = await request(backend.server).get(
-      `${cluster}/connections`,
-    );
+    const response = await request(server).get(`${cluster}/connections`);
 
     expect(response.status).toBe(200);
     const [app, auditor] = response.body.accounts;
@@ -106,7 +73,7 @@ describe('connecting to a cluster', () => {
 
   it('reveals a password to those allowed, uncached, and records who saw it', async () => {
     mayReveal = true;
-    const response = await request(backend.server).post(
+    const response = await request(server).post(
       `${cluster}/accounts/app/password`,
     );
 
@@ -116,7 +83,7 @@ describe('connecting to a cluster', () => {
       password: 'password-of-app',
     });
     expect(response.headers['cache-control']).toBe('no-store');
-    const events = await request(backend.server).get(`${cluster}/events`);
+    const events = await request(server).get(`${cluster}/events`);
     expect(events.body.items[0]).toMatchObject({
       reason: 'PasswordRevealed',
       message: 'The password of account app was revealed to user:default/mock',
@@ -125,7 +92,7 @@ describe('connecting to a cluster', () => {
 
   it('refuses those without basalt.cluster.credentials.read, who still see the settings', async () => {
     mayReveal = false;
-    const refused = await request(backend.server).post(
+    const refused = await request(server).post(
       `${cluster}/accounts/app/password`,
     );
 
@@ -133,14 +100,14 @@ describe('connecting to a cluster', () => {
     expect(refused.body.error.message).toBe(
       'Not allowed: basalt.cluster.credentials.read on EngineCluster payments/ledger',
     );
-    expect(
-      (await request(backend.server).get(`${cluster}/connections`)).status,
-    ).toBe(200);
+    expect((await request(server).get(`${cluster}/connections`)).status).toBe(
+      200,
+    );
   });
 
   it('says which accounts there are when asked for another', async () => {
     mayReveal = true;
-    const response = await request(backend.server).post(
+    const response = await request(server).post(
       `${cluster}/accounts/root/password`,
     );
 

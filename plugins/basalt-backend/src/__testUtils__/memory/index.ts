@@ -3,3 +3,5 @@ export { MemoryDriver } from './MemoryDriver';
 export { MemoryRuntime } from './MemoryRuntime';
 export { MemoryWorld } from './MemoryWorld';
 export { memoryEngineModule } from './memoryEngineModule';
+export { startMemoryBackend } from './startMemoryBackend';
+export type { MemoryBackend } from './startMemoryBackend';
