@@ -3,6 +3,7 @@ import {
   applyAndCatalog,
   authHeaders,
   BACKEND,
+  deleteCluster,
   enterAsGuest,
   screenshot,
 } from './support';
@@ -18,15 +19,8 @@ const clusterUrl = (name: string) =>
 // Delete both clusters, so no engine keeps running after the test, even
 // when it failed.
 test.afterAll(async ({ request }) => {
-  const headers = await authHeaders(request);
   for (const name of [COPY, NAME]) {
-    await request.delete(clusterUrl(name), { headers });
-    await expect
-      .poll(
-        async () => (await request.get(clusterUrl(name), { headers })).status(),
-        { timeout: 90_000 },
-      )
-      .toBe(404);
+    await deleteCluster(request, NAMESPACE, name, 90_000);
   }
 });
 

@@ -8,6 +8,7 @@ import {
   applyAndCatalog,
   authHeaders,
   BACKEND,
+  deleteCluster,
   enterAsGuest,
   screenshot,
 } from './support';
@@ -18,17 +19,7 @@ const CLUSTER_URL = `${BACKEND}/api/basalt/clusters/${NAMESPACE}/${NAME}`;
 // Debian's PostgreSQL client, which the test command installs.
 const PSQL = '/usr/lib/postgresql/15/bin/psql';
 
-// Delete the cluster, so no engine keeps running after the test, even when
-// it failed.
-test.afterAll(async ({ request }) => {
-  const headers = await authHeaders(request);
-  await request.delete(CLUSTER_URL, { headers });
-  await expect
-    .poll(async () => (await request.get(CLUSTER_URL, { headers })).status(), {
-      timeout: 60_000,
-    })
-    .toBe(404);
-});
+test.afterAll(({ request }) => deleteCluster(request, NAMESPACE, NAME));
 
 test('a developer copies the connection URL, reveals the password and connects with them', async ({
   page,

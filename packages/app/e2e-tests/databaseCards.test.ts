@@ -7,6 +7,7 @@ import {
   applyAndCatalog,
   authHeaders,
   BACKEND,
+  deleteCluster,
   enterAsGuest,
   screenshot,
 } from './support';
@@ -57,13 +58,7 @@ test.afterAll(async ({ request }) => {
       // Already gone.
     }
   }
-  const headers = await authHeaders(request);
-  await request.delete(CLUSTER_URL, { headers });
-  await expect
-    .poll(async () => (await request.get(CLUSTER_URL, { headers })).status(), {
-      timeout: 60_000,
-    })
-    .toBe(404);
+  await deleteCluster(request, NAMESPACE, NAME);
 });
 
 test('the database cards follow a real cluster: health, degradation, live logs and events', async ({

@@ -70,3 +70,23 @@ export async function applyAndCatalog(
     )
     .toBe(200);
 }
+
+/**
+ * Deletes a cluster through the API as the guest and waits until it is
+ * gone, so no engine keeps running after a test, even one that failed.
+ */
+export async function deleteCluster(
+  request: APIRequestContext,
+  namespace: string,
+  name: string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const headers = await authHeaders(request);
+  const url = `${BACKEND}/api/basalt/clusters/${namespace}/${name}`;
+  await request.delete(url, { headers });
+  await expect
+    .poll(async () => (await request.get(url, { headers })).status(), {
+      timeout: timeoutMs,
+    })
+    .toBe(404);
+}
