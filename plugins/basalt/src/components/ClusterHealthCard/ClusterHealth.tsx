@@ -27,15 +27,32 @@ function Field(props: { label: string; children: React.ReactNode }) {
   );
 }
 
+/**
+ * Whether the manifest changed since the controller last reported: its
+ * conditions then describe the generation before, and a Progressing that
+ * says "no change" would contradict the change just asked for.
+ */
+function changeNotYetSeen(cluster: ClusterResource): boolean {
+  const observed = cluster.status?.observedGeneration;
+  return observed !== undefined && observed < cluster.metadata.generation;
+}
+
 function Conditions({ cluster }: { cluster: ClusterResource }) {
   const conditions = cluster.status?.conditions ?? [];
   const primaryServes = Boolean(
     cluster.status?.instances.some(i => i.role === 'primary' && i.ready),
   );
+  const unseen = changeNotYetSeen(cluster);
   return (
     <Flex direction="column" gap="2" aria-label="Conditions">
       {conditions.map(condition => {
-        const headline = conditionHeadline(condition, primaryServes);
+        const headline =
+          unseen && condition.type === 'Progressing'
+            ? {
+                text: 'A change was asked for; the controller is picking it up',
+                tone: 'info' as const,
+              }
+            : conditionHeadline(condition, primaryServes);
         return (
           <Flex key={condition.type} direction="column" gap="0">
             <StatusText tone={headline.tone}>{headline.text}</StatusText>
@@ -140,13 +157,17 @@ export function ClusterHealth({ cluster }: { cluster: ClusterResource }) {
   const { status, spec } = cluster;
   const phase = PHASES[phaseOf(cluster)];
   const ready = readyCount(cluster);
+  // Before the first report there are no instances to count yet.
+  const instanceCount = status?.instances.length || spec.replicas;
   const noun = useClusterNoun();
   return (
     <Flex direction="column" gap="4">
       <Flex direction="column" gap="1" aria-label="Phase">
         <Text variant="title-x-small">
           <StatusText tone={phase.tone}>{phase.label}</StatusText> · {ready} of{' '}
-          {spec.replicas} instances ready
+          {instanceCount === spec.replicas
+            ? `${spec.replicas} instances ready`
+            : `${instanceCount} instances ready, scaling to ${spec.replicas}`}
         </Text>
         <Text variant="body-small" color="secondary">
           {phase.meaning}

@@ -303,6 +303,35 @@ describe('ClusterHealthCard', () => {
     ).toBeInTheDocument();
   }, 20_000);
 
+  it('tells a scale just asked for from a settled cluster, with no contradiction', async () => {
+    // Scaled from 3 to 2 a moment ago: the last report is of generation 1.
+    const scaled = clusterIn('ready');
+    scaled.metadata.generation = 2;
+    scaled.spec.replicas = 2;
+    scaled.status!.conditions.push({
+      type: 'Progressing',
+      status: 'False',
+      reason: 'Available',
+      message: 'Cluster matches generation 1',
+      lastTransitionTime: '2026-11-24T10:00:00.000Z',
+      observedGeneration: 1,
+    });
+    await renderForEntity(<ClusterHealthCard />, {
+      entity: databaseResource,
+      api: { getCluster: async () => scaled },
+    });
+
+    expect(await screen.findByLabelText('Phase')).toHaveTextContent(
+      '3 of 3 instances ready, scaling to 2',
+    );
+    expect(
+      screen.getByText(
+        'A change was asked for; the controller is picking it up',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('No change in progress')).not.toBeInTheDocument();
+  });
+
   it('lets a component with two databases choose between them', async () => {
     const getCluster = jest.fn().mockResolvedValue(clusterIn('ready'));
     await renderForEntity(<ClusterHealthCard />, {
