@@ -146,9 +146,12 @@ export function createClusterCreateAction(options: { basalt: BasaltCaller }) {
         ref,
         request,
       );
-      const connections = accounts.flatMap(a =>
-        a.readWrite ? [{ account: a.account, url: a.readWrite.url }] : [],
-      );
+      // Built here rather than mapped from the response: the scaffolder
+      // copies outputs only from plain arrays of its own realm.
+      const connections: Array<{ account: string; url: string }> = [];
+      for (const { account, readWrite } of accounts) {
+        if (readWrite) connections.push({ account, url: readWrite.url });
+      }
       ctx.output('connections', connections);
       ctx.output(
         'connectionUrls',
