@@ -19,13 +19,19 @@ describe('PoolsChart', () => {
       within(nodeA).getByRole('img', { name: /^Throughput/ }),
     ).toBeVisible();
     // Visible labels beside each bar.
-    expect(within(nodeA).getByText('Allocated 2.0 GiB')).toBeInTheDocument();
-    expect(within(nodeA).getByText('Used 45.0 MiB')).toBeInTheDocument();
+    expect(
+      within(nodeA).getByText('Allocated 2.0 GiB (2.0 % of physical)'),
+    ).toBeInTheDocument();
+    expect(
+      within(nodeA).getByText('Used 45.0 MiB (< 0.1 %)'),
+    ).toBeInTheDocument();
     expect(within(nodeA).getByText('Physical 100.0 GiB')).toBeInTheDocument();
     expect(
       within(nodeA).getByText('Allocatable 200.0 GiB'),
     ).toBeInTheDocument();
-    expect(within(nodeA).getByText('Allocated 20.0 MiB/s')).toBeInTheDocument();
+    expect(
+      within(nodeA).getByText('Allocated 20.0 MiB/s (8.0 % of physical)'),
+    ).toBeInTheDocument();
     // Half of the scale (200 GiB) is physical; 1 % is allocated.
     const physical = capacity.querySelector('[data-segment="physical"]');
     expect(physical).toHaveStyle({ width: '50%' });

@@ -1,6 +1,6 @@
 import { Flex, Text } from '@backstage/ui';
 import { CSSProperties } from 'react';
-import { BarAmounts } from './describePool';
+import { BarAmounts, percentOf } from './describePool';
 
 /** The chart's colours; the legend and the label carry the same meaning in words. */
 const BAR_COLOURS = {
@@ -123,7 +123,10 @@ export function UtilisationBar(props: {
       <Flex gap="3" style={{ flexWrap: 'wrap' }} aria-hidden>
         <Swatch
           colour={BAR_COLOURS.allocated}
-          text={`Allocated ${props.format(allocated)}`}
+          text={`Allocated ${props.format(allocated)} (${percentOf(
+            allocated,
+            physical,
+          )} of physical)`}
         />
         {allocated > physical && (
           <Swatch
@@ -142,7 +145,7 @@ export function UtilisationBar(props: {
         {used !== undefined && (
           <Swatch
             colour={BAR_COLOURS.used}
-            text={`Used ${props.format(used)}`}
+            text={`Used ${props.format(used)} (${percentOf(used, physical)})`}
           />
         )}
         <Swatch

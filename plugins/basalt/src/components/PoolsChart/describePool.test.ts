@@ -2,6 +2,7 @@ import {
   allocationLevel,
   describeCapacity,
   describeThroughput,
+  percentOf,
   unenforcedReasons,
 } from './describePool';
 import { GiB, MiB, poolStatus } from './testPools';
@@ -46,5 +47,16 @@ describe('describePool', () => {
         poolStatus('node-c'),
       ]),
     ).toEqual([{ reason, pools: ['node-a · default', 'node-b · default'] }]);
+  });
+});
+
+describe('percentOf', () => {
+  it('reads at any size', () => {
+    expect(percentOf(0, 100)).toBe('0 %');
+    expect(percentOf(0.05, 100)).toBe('< 0.1 %');
+    expect(percentOf(0.4, 100)).toBe('0.4 %');
+    expect(percentOf(12.4, 100)).toBe('12 %');
+    expect(percentOf(250, 100)).toBe('250 %');
+    expect(percentOf(1, 0)).toBe('—');
   });
 });

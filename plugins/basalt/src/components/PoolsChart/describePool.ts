@@ -121,3 +121,12 @@ export function unenforcedReasons(
   }
   return [...reasons].map(([reason, titles]) => ({ reason, pools: titles }));
 }
+
+/** `amount` as a share of `whole`, readable at any size: 0.4 %, 12 %. */
+export function percentOf(amount: number, whole: number): string {
+  if (whole <= 0) return '—';
+  const percent = (amount / whole) * 100;
+  if (percent === 0) return '0 %';
+  if (percent < 0.1) return '< 0.1 %';
+  return `${percent < 10 ? percent.toFixed(1) : Math.round(percent)} %`;
+}
