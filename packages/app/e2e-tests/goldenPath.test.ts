@@ -70,7 +70,18 @@ test('a developer creates a PostgreSQL database from the golden template and fin
   await expect(page.getByText('The database in the catalog')).toBeVisible({
     timeout: 120_000,
   });
+  // How to connect, without the password…
+  await expect(
+    page.getByText(
+      /postgresql:\/\/app@127\.0\.0\.1:\d+\/app\?sslmode=verify-full/,
+    ),
+  ).toBeVisible();
   await screenshot(page, 'template-done');
+  // …and the manifest to commit, as written.
+  await page.getByRole('button', { name: 'The manifest to commit' }).click();
+  await expect(page.getByText(`name: ${NAME}`).first()).toBeVisible();
+  await expect(page.getByText('kind: EngineCluster').first()).toBeVisible();
+  await screenshot(page, 'template-done-manifest');
 
   await page.getByRole('link', { name: 'The database in the catalog' }).click();
   // The catalog publishes it within seconds; this page does not refresh.

@@ -78,6 +78,7 @@ async function dryRun(name: string, values: object) {
     steps: { id: string }[];
     log: { body: { message: string; status?: string } }[];
     directoryContents: { path: string; base64Content: string }[];
+    output: { text: { title: string; content: string }[] };
   };
 }
 
@@ -120,6 +121,18 @@ describe('golden templates (dry-run through a started scaffolder)', () => {
       databases: ['ledger'],
       accounts: [{ name: 'ledger', databases: ['ledger'], role: 'readwrite' }],
     });
+    // The output shows the manifest to commit, as written.
+    const shown = result.output.text.find(
+      t => t.title === 'The manifest to commit',
+    );
+    expect(shown?.content).toContain(
+      Buffer.from(
+        result.directoryContents.find(
+          f => f.path === 'databases/ledger-db.yaml',
+        )!.base64Content,
+        'base64',
+      ).toString('utf8'),
+    );
     const messages = result.log.map(l => l.body.message).join('\n');
     expect(messages).toContain('Would create EngineCluster default/ledger-db');
     expect(messages).not.toMatch(/error/i);

@@ -64,6 +64,8 @@ describe('basalt:manifest:write', () => {
       'clusterRef',
       'payments/payments-db',
     );
+    // The file's content too, for the template's output to show.
+    expect(ctx.output).toHaveBeenCalledWith('yaml', text);
     expect(ctx.output).toHaveBeenCalledWith('manifest', written);
   });
 

@@ -48,6 +48,11 @@ export function createManifestWriteAction() {
           z.record(z.unknown(), {
             description: 'The manifest as written, defaults applied',
           }),
+        yaml: z =>
+          z.string({
+            description:
+              "The file's content, for a template's output to show the manifest to commit",
+          }),
       },
     },
     async handler(ctx) {
@@ -59,7 +64,8 @@ export function createManifestWriteAction() {
       // Writing the workspace is idempotent, so a retried task needs no
       // checkpoint here; applying the manifest is a separate action.
       await fs.mkdir(dirname(target), { recursive: true });
-      await fs.writeFile(target, HEADER + stringify(manifest), 'utf8');
+      const yaml = HEADER + stringify(manifest);
+      await fs.writeFile(target, yaml, 'utf8');
       ctx.logger.info(
         `Wrote EngineCluster ${manifest.metadata.namespace}/${manifest.metadata.name} to ${path}`,
       );
@@ -70,6 +76,7 @@ export function createManifestWriteAction() {
         `${manifest.metadata.namespace}/${manifest.metadata.name}`,
       );
       ctx.output('manifest', manifest);
+      ctx.output('yaml', yaml);
     },
   });
 }
