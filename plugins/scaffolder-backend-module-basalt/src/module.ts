@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createBackupCreateAction } from './actions/backupCreate';
 import { createBackupRestoreAction } from './actions/backupRestore';
@@ -25,12 +26,13 @@ export const scaffolderModuleBasalt = createBackendModule({
         scaffolderActions: scaffolderActionsExtensionPoint,
         discovery: coreServices.discovery,
         auth: coreServices.auth,
+        catalog: catalogServiceRef,
       },
-      async init({ scaffolderActions, discovery, auth }) {
+      async init({ scaffolderActions, discovery, auth, catalog }) {
         const basalt = new BasaltCaller({ discovery, auth });
         scaffolderActions.addActions(
           createManifestWriteAction(),
-          createClusterCreateAction({ basalt }),
+          createClusterCreateAction({ basalt, catalog }),
           createClusterDestroyAction({ basalt }),
           createClusterSwitchoverAction({ basalt }),
           createBackupCreateAction({ basalt }),

@@ -1,22 +1,33 @@
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { BasaltCaller } from '../basalt/BasaltCaller';
 import { stepError } from '../basalt/stepError';
+import { waitForCatalog } from '../basalt/waitForCatalog';
 import { waitForReady } from '../basalt/waitForReady';
 import { examples } from './clusterCreate.examples';
 import { buildManifest, manifestFieldInputs } from './manifestFields';
 import { timeoutSecondsInput } from './waitInputs';
 
 const DEFAULT_TIMEOUT_SECONDS = 300;
+/** How long a created cluster's Resource may take to reach the catalog. */
+const CATALOG_TIMEOUT_MS = 60_000;
 
 /**
  * Creates the `basalt:cluster:create` action: applies an `EngineCluster`
  * manifest as the user who runs the template, optionally waits until the
- * cluster is Ready, and outputs where to connect and where the credentials
- * are (never the credentials themselves).
+ * cluster is Ready (and its Resource is in the catalog), and outputs how to
+ * connect and where the credentials are (never the credentials themselves).
  *
  * @public
  */
-export function createClusterCreateAction(options: { basalt: BasaltCaller }) {
+export function createClusterCreateAction(options: {
+  basalt: BasaltCaller;
+  /**
+   * The catalog, to wait for the cluster's Resource before the step ends;
+   * without it the step does not wait.
+   */
+  catalog?: CatalogService;
+}) {
   return createTemplateAction({
     id: 'basalt:cluster:create',
     description:
@@ -30,6 +41,13 @@ export function createClusterCreateAction(options: { basalt: BasaltCaller }) {
           z
             .boolean({
               description: 'Wait until the cluster is Ready (default true)',
+            })
+            .optional(),
+        waitForCatalog: z =>
+          z
+            .boolean({
+              description:
+                "Once Ready, wait (up to a minute) until the cluster's Resource is in the catalog, so a link to it in the template's output leads to it (default true)",
             })
             .optional(),
         timeoutSeconds: timeoutSecondsInput(
@@ -92,9 +110,8 @@ export function createClusterCreateAction(options: { basalt: BasaltCaller }) {
       const clusterRef = `${ref.namespace}/${ref.name}`;
       ctx.output('clusterRef', clusterRef);
       ctx.output('entityRef', `resource:${ref.namespace}/${ref.name}`);
-      const request = await options.basalt.as(
-        await ctx.getInitiatorCredentials(),
-      );
+      const initiator = await ctx.getInitiatorCredentials();
+      const request = await options.basalt.as(initiator);
       if (ctx.isDryRun) {
         // The API's own admission, with the requester's permission: what
         // the apply would refuse, the dry run refuses too.
@@ -158,6 +175,23 @@ export function createClusterCreateAction(options: { basalt: BasaltCaller }) {
         connections.map(c => `- ${c.account}: \`${c.url}\``).join('\n') ||
           '- no account in the manifest (spec.accounts)',
       );
+
+      if (!options.catalog || ctx.input.waitForCatalog === false) return;
+      const entityRef = `resource:${ref.namespace}/${ref.name}`;
+      const inCatalog = await waitForCatalog(options.catalog, entityRef, {
+        credentials: initiator,
+        timeoutMs: CATALOG_TIMEOUT_MS,
+        signal: ctx.signal,
+      });
+      if (inCatalog) {
+        ctx.logger.info(`${entityRef} is in the catalog`);
+      } else {
+        ctx.logger.warn(
+          `${entityRef} is not in the catalog after ${
+            CATALOG_TIMEOUT_MS / 1000
+          } s; is Basalt's catalog module installed?`,
+        );
+      }
     },
   });
 }
