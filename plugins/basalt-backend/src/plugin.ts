@@ -60,6 +60,7 @@ export const basaltPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
+        userInfo: coreServices.userInfo,
       },
       async init(deps) {
         const { config, database, httpAuth, httpRouter, lifecycle, logger } =
@@ -144,6 +145,7 @@ export const basaltPlugin = createBackendPlugin({
           healthChecks,
           httpAuth,
           permissions: deps.permissions,
+          userInfo: deps.userInfo,
           clusters,
           events,
           primaries,

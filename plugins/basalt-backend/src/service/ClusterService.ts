@@ -3,6 +3,7 @@ import {
   BackstageServicePrincipal,
   BackstageUserPrincipal,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -38,6 +39,7 @@ import {
 } from '../store';
 import { actorRef, requirePermission } from './authorization';
 import { switchoverTarget } from './switchoverTarget';
+import { defaultOwner } from './defaultOwner';
 
 /**
  * What the REST API does, permission-checked: the router only translates
@@ -58,6 +60,8 @@ export class ClusterService {
       /** The volume pools of every node. */
       pools: VolumePools;
       instances: InstanceStore;
+      /** Whose groups a caller is in, for the owner of a new cluster. */
+      userInfo: UserInfoService;
     },
   ) {}
 
@@ -71,9 +75,8 @@ export class ClusterService {
       BackstageUserPrincipal | BackstageServicePrincipal
     >,
   ): Promise<ApplyResult> {
-    const { manifest } = await this.#admit(body, credentials);
+    const { manifest, owner } = await this.#admit(body, credentials);
     const userRef = actorRef(credentials);
-    const owner = manifest.metadata.annotations[OWNER_ANNOTATION] ?? userRef;
     const result = await this.deps.clusters.apply(manifest, { owner, userRef });
     if (result.specChanged) {
       this.deps.controller.enqueue(result.cluster.metadata.uid);
@@ -117,7 +120,13 @@ export class ClusterService {
     await this.#checkStorage(manifest, existing);
     this.deps.repositories.get(backupPolicyOf(manifest.spec).repository);
     await this.#checkRestore(manifest, existing, credentials);
-    return { manifest, existing };
+    // Decided with the rest, before anything is stored; only a new cluster
+    // takes it.
+    const owner =
+      manifest.metadata.annotations[OWNER_ANNOTATION] ??
+      existing?.metadata.annotations[OWNER_ANNOTATION] ??
+      (await defaultOwner(this.deps.userInfo, credentials));
+    return { manifest, existing, owner };
   }
 
   /**

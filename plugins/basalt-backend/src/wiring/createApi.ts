@@ -2,6 +2,7 @@ import {
   HttpAuthService,
   LoggerService,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { Offerings } from '@basalt/plugin-basalt-common';
 import { EngineDriver, Runtime } from '@basalt/plugin-basalt-node';
@@ -35,6 +36,7 @@ export async function createApi(options: {
   healthChecks: HealthChecks;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  userInfo: UserInfoService;
   clusters: ClusterStore;
   events: EventStore;
   primaries: PrimaryStore;
@@ -60,6 +62,7 @@ export async function createApi(options: {
     repositories: backups.repositories,
     pools,
     instances,
+    userInfo: options.userInfo,
   });
   const logs = new ClusterLogs({ clusters: clusterService, runtime, drivers });
   const router = await createRouter({
