@@ -52,3 +52,21 @@ test('the Create page offers the golden database templates', async ({
   ).toBeVisible();
   await screenshot(page, 'create-templates');
 });
+
+test("the catalog's Owned finds what the guest's team owns", async ({
+  page,
+}) => {
+  await enterAsGuest(page);
+  await page
+    .getByRole('navigation', { name: 'sidebar nav' })
+    .getByRole('link', { name: 'Catalog', exact: true })
+    .click();
+
+  // The guest signs in as user:default/guest, a member of payments-team.
+  await page.getByText('Owned', { exact: true }).click();
+
+  await expect(
+    page.getByRole('link', { name: 'Payments Service' }),
+  ).toBeVisible();
+  await screenshot(page, 'catalog-owned');
+});
