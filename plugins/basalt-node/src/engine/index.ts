@@ -1,6 +1,7 @@
 export type {
   ClusterCredentials,
   ClusterTls,
+  ConnectionRequest,
   EngineAddress,
   EngineContext,
   EngineDriver,

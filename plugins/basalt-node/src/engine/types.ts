@@ -73,6 +73,21 @@ export interface EngineAddress {
 export type ReplicationPosition = string;
 
 /**
+ * What {@link EngineDriver.connectionSettings} renders settings for.
+ *
+ * @public
+ */
+export interface ConnectionRequest {
+  /** `host:port` of the endpoint the client connects to. */
+  endpoint: string;
+  account: string;
+  /** For an engine with named databases, the one to connect to. */
+  database?: string;
+  /** With TLS, the file the client finds the cluster's CA certificate in. */
+  caFile?: string;
+}
+
+/**
  * What a probe found out about one running instance.
  *
  * @public
@@ -299,12 +314,7 @@ export interface EngineDriver {
    * TLS: a URL without the password, and the same settings one by one, in
    * the terms of the engine's own clients.
    */
-  connectionSettings(request: {
-    endpoint: string;
-    account: string;
-    database?: string;
-    caFile?: string;
-  }): ConnectionSettings;
+  connectionSettings(request: ConnectionRequest): ConnectionSettings;
   /**
    * Orders two positions of one cluster's history
    * ({@link InstanceProbe.position}): negative when `a` is behind `b`, zero

@@ -161,6 +161,29 @@ export const databaseResource: Entity = {
   spec: { type: 'database', owner: 'group:default/payments-team' },
 };
 
+/**
+ * A ready cluster `payments/ledger-db` and its Resource: permission
+ * decisions are cached per resource for a whole test file, so a test that
+ * denies them asks about a cluster no other test does.
+ */
+export function clusterOfItsOwn(): {
+  cluster: ClusterResource;
+  entity: Entity;
+} {
+  const cluster = clusterIn('ready');
+  cluster.metadata.name = 'ledger-db';
+  return {
+    cluster,
+    entity: {
+      ...databaseResource,
+      metadata: {
+        name: 'ledger-db',
+        annotations: { [CLUSTER_ANNOTATION]: 'payments/ledger-db' },
+      },
+    },
+  };
+}
+
 /** A Component served by the given clusters. */
 export function componentWith(...clusters: string[]): Entity {
   return {

@@ -5,6 +5,7 @@ import {
   ManifestIssue,
 } from '@basalt/plugin-basalt-common';
 import {
+  ConnectionRequest,
   EngineAddress,
   EngineContext,
   EngineDriver,
@@ -141,11 +142,7 @@ export class MemoryDriver implements EngineDriver {
     };
   }
 
-  connectionSettings(request: {
-    endpoint: string;
-    account: string;
-    database?: string;
-  }): ConnectionSettings {
+  connectionSettings(request: ConnectionRequest): ConnectionSettings {
     const { endpoint, account, database = '' } = request;
     return {
       url: `memory://${account}@${endpoint}/${database}`,

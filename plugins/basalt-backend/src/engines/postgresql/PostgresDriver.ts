@@ -5,6 +5,7 @@ import {
   ManifestIssue,
 } from '@basalt/plugin-basalt-common';
 import {
+  ConnectionRequest,
   EngineAddress,
   EngineContext,
   EngineDriver,
@@ -255,12 +256,7 @@ export class PostgresDriver implements EngineDriver {
     return probeInstance(address, context.credentials.superuser, timeouts);
   }
 
-  connectionSettings(request: {
-    endpoint: string;
-    account: string;
-    database?: string;
-    caFile?: string;
-  }): ConnectionSettings {
+  connectionSettings(request: ConnectionRequest): ConnectionSettings {
     return postgresConnectionSettings(request);
   }
 

@@ -1,16 +1,14 @@
 import { ConnectionSettings } from '@basalt/plugin-basalt-common';
+import { ConnectionRequest } from '@basalt/plugin-basalt-node';
 
 /**
  * libpq's settings for one account at one endpoint, and the same as a
  * `postgresql://` URL without the password. With a CA file the client
  * verifies the server's certificate and name (`sslmode=verify-full`).
  */
-export function postgresConnectionSettings(request: {
-  endpoint: string;
-  account: string;
-  database?: string;
-  caFile?: string;
-}): ConnectionSettings {
+export function postgresConnectionSettings(
+  request: ConnectionRequest,
+): ConnectionSettings {
   const { endpoint, account, database, caFile } = request;
   const separator = endpoint.lastIndexOf(':');
   const host = endpoint.slice(0, separator);

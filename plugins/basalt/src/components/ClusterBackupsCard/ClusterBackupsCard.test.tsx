@@ -1,17 +1,14 @@
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import {
-  BasaltApi,
-  CLUSTER_ANNOTATION,
-  ClusterResource,
-} from '@basalt/plugin-basalt-common';
+import { BasaltApi, ClusterResource } from '@basalt/plugin-basalt-common';
 import { ago, backupRecord as backup, MiB } from '../../__testUtils__/backups';
 import {
   clusterIn,
   databaseResource,
   offeringsWith,
   postgresCapabilities,
+  clusterOfItsOwn,
 } from '../../__testUtils__/clusters';
 import { renderForEntity } from '../../__testUtils__/renderCard';
 import { ClusterBackupsCard } from './ClusterBackupsCard';
@@ -205,18 +202,9 @@ describe('ClusterBackupsCard', () => {
   });
 
   it('offers no backup or restore to a user without the permissions', async () => {
-    // Permission decisions are cached per resource for the whole file, so
-    // this test asks about a cluster no other test does.
-    const cluster = clusterIn('ready');
-    cluster.metadata.name = 'ledger-db';
+    const { cluster, entity } = clusterOfItsOwn();
     await renderForEntity(<ClusterBackupsCard />, {
-      entity: {
-        ...databaseResource,
-        metadata: {
-          name: 'ledger-db',
-          annotations: { [CLUSTER_ANNOTATION]: 'payments/ledger-db' },
-        },
-      },
+      entity,
       api: {
         getCluster: async () => cluster,
         listBackups: async () => [backup('b1', {})],

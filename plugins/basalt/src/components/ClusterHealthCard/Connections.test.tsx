@@ -1,8 +1,10 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { CLUSTER_ANNOTATION } from '@basalt/plugin-basalt-common';
-import { clusterIn, databaseResource } from '../../__testUtils__/clusters';
+import {
+  clusterOfItsOwn,
+  databaseResource,
+} from '../../__testUtils__/clusters';
 import { renderForEntity } from '../../__testUtils__/renderCard';
 import { ClusterHealthCard } from './ClusterHealthCard';
 
@@ -68,18 +70,9 @@ describe('connecting from the health card', () => {
 
   it('offers no reveal to those without basalt.cluster.credentials.read', async () => {
     const revealPassword = jest.fn();
-    // Permission decisions are cached per resource for the whole file, so
-    // this test asks about a cluster no other test does.
-    const cluster = clusterIn('ready');
-    cluster.metadata.name = 'ledger-db';
+    const { cluster, entity } = clusterOfItsOwn();
     await renderForEntity(<ClusterHealthCard />, {
-      entity: {
-        ...databaseResource,
-        metadata: {
-          name: 'ledger-db',
-          annotations: { [CLUSTER_ANNOTATION]: 'payments/ledger-db' },
-        },
-      },
+      entity,
       api: { getCluster: async () => cluster, revealPassword },
       permission: AuthorizeResult.DENY,
     });

@@ -1,8 +1,12 @@
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { BasaltApi, CLUSTER_ANNOTATION } from '@basalt/plugin-basalt-common';
-import { clusterIn, databaseResource } from '../../__testUtils__/clusters';
+import { BasaltApi } from '@basalt/plugin-basalt-common';
+import {
+  clusterIn,
+  clusterOfItsOwn,
+  databaseResource,
+} from '../../__testUtils__/clusters';
 import { renderForEntity } from '../../__testUtils__/renderCard';
 import { DataTab } from './DataTab';
 
@@ -32,18 +36,9 @@ describe('DataTab', () => {
   });
 
   it('hides the operations from a user without the permissions', async () => {
-    // Permission decisions are cached per resource for the whole file, so
-    // this test asks about a cluster no other test does.
-    const cluster = clusterIn('ready');
-    cluster.metadata.name = 'ledger-db';
+    const { cluster, entity } = clusterOfItsOwn();
     await renderForEntity(<DataTab />, {
-      entity: {
-        ...databaseResource,
-        metadata: {
-          name: 'ledger-db',
-          annotations: { [CLUSTER_ANNOTATION]: 'payments/ledger-db' },
-        },
-      },
+      entity,
       api: api({ getCluster: async () => cluster }),
       permission: AuthorizeResult.DENY,
     });

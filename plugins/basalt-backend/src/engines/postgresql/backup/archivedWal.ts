@@ -1,3 +1,5 @@
+import { walByteOffset } from '../walLocation';
+
 const SEGMENT = /^[0-9A-F]{24}$/;
 const HISTORY = /^[0-9A-F]{8}\.history$/;
 const SEGMENT_BYTES = 16 * 1024 * 1024;
@@ -7,8 +9,9 @@ const SEGMENT_BYTES = 16 * 1024 * 1024;
  * the WAL position `lsn` such as `0/3000028`, for 16 MiB segments.
  */
 export function segmentOf(lsn: string): string {
-  const [high, low] = lsn.split('/').map(part => parseInt(part, 16));
-  const segment = Math.floor(low / SEGMENT_BYTES);
+  const offset = walByteOffset(lsn);
+  const high = Number(offset >> 32n);
+  const segment = Number((offset & 0xffffffffn) / BigInt(SEGMENT_BYTES));
   const hex = (n: number) => n.toString(16).toUpperCase().padStart(8, '0');
   return `${hex(high)}${hex(segment)}`;
 }
