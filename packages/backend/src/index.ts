@@ -36,12 +36,11 @@ backend.add(
 // See https://backstage.io/docs/features/software-catalog/configuration#subscribing-to-catalog-errors
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
-// permission plugin
+// permission plugin, with Basalt's owner-scoped policy: a team operates its
+// own clusters, administrators (basalt.permissions) every cluster; other
+// plugins' permissions are allowed as with the allow-all policy
 backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+backend.add(import('@basalt/plugin-permission-backend-module-basalt-policy'));
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));

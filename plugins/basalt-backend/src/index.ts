@@ -5,5 +5,14 @@
  */
 
 export { basaltPlugin as default } from './plugin';
-export * from './permissions';
+// The permission rules live in the node library, where policy modules find
+// them; kept here for policies written against the backend package.
+export {
+  basaltClusterConditions,
+  basaltClusterPermissionRules,
+  clusterPermissionResourceRef,
+  createBasaltClusterConditionalDecision,
+  isClusterOwner,
+} from '@basalt/plugin-basalt-node';
+export type { ClusterPermissionResource } from '@basalt/plugin-basalt-node';
 export { basaltModuleEnginePostgresql } from './engines/postgresql';

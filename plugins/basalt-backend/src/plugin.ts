@@ -9,14 +9,12 @@ import {
   basaltEnginesExtensionPoint,
   basaltHealthChecksExtensionPoint,
   BasaltHealthCheck,
+  basaltClusterPermissionRules,
+  clusterPermissionResourceRef,
 } from '@basalt/plugin-basalt-node';
 import { readBasaltConfig } from './config';
 import { readOfferings } from './offerings';
 import { readPoolConfig, VolumePools } from './pools';
-import {
-  basaltClusterPermissionRules,
-  clusterPermissionResourceRef,
-} from './permissions';
 import {
   createBackups,
   permissionResources,

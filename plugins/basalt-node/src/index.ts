@@ -9,3 +9,4 @@ export * from './engine';
 export * from './extensions';
 export * from './health';
 export * from './runtime';
+export * from './permissions';

@@ -31,6 +31,9 @@ export const OUTSIDER = 'user:default/outsider';
  */
 function testPermissions(deniedClusters: string[]) {
   return mockServices.permissions.mock({
+    // Creating a cluster also asks whether its owner could operate it.
+    authorizeConditional: async requests =>
+      requests.map(() => ({ result: AuthorizeResult.ALLOW })),
     authorize: async (requests, options) => {
       const principal = options?.credentials.principal as {
         userEntityRef?: string;

@@ -38,6 +38,7 @@ import {
   PrimaryStore,
 } from '../store';
 import { actorRef, requirePermission } from './authorization';
+import { requireMayOperateAs } from './mayOperateAs';
 import { switchoverTarget } from './switchoverTarget';
 import { defaultOwner } from './defaultOwner';
 
@@ -126,6 +127,12 @@ export class ClusterService {
       manifest.metadata.annotations[OWNER_ANNOTATION] ??
       existing?.metadata.annotations[OWNER_ANNOTATION] ??
       (await defaultOwner(this.deps.userInfo, credentials));
+    if (!existing) {
+      await requireMayOperateAs(this.deps.permissions, credentials, {
+        ref: `${namespace}/${name}`,
+        owner,
+      });
+    }
     return { manifest, existing, owner };
   }
 

@@ -4,12 +4,23 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
 import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import request from 'supertest';
-import { BasaltClient, EngineClusterInput } from '@basalt/plugin-basalt-common';
+import {
+  BasaltClient,
+  EngineClusterInput,
+  OWNER_ANNOTATION,
+} from '@basalt/plugin-basalt-common';
+import {
+  basaltClusterConditions,
+  createBasaltClusterConditionalDecision,
+} from '@basalt/plugin-basalt-node';
 import { basaltPlugin } from '../plugin';
 import { basaltModuleEnginePostgresql } from '../engines/postgresql';
 import { eventually } from '../testUtils/eventually';
@@ -472,7 +483,8 @@ describe('the /clusters API', () => {
       'Not allowed: basalt.cluster.create',
     );
 
-    // May create, may not read, update or delete.
+    // May create, may not read, update or delete: a policy may let a team
+    // create what it then cannot see.
     const createOnly = mockServices.permissions.mock({
       authorize: async requests =>
         requests.map(r => ({
@@ -481,6 +493,8 @@ describe('the /clusters API', () => {
               ? AuthorizeResult.ALLOW
               : AuthorizeResult.DENY,
         })),
+      authorizeConditional: async requests =>
+        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
     });
     const { server } = await start(createOnly.factory);
     await request(server)
@@ -504,6 +518,43 @@ describe('the /clusters API', () => {
           .send(manifest('hidden', { replicas: 2 }))
       ).status,
     ).toBe(403);
+  });
+
+  it('creates a cluster only for an owner the caller could operate', async () => {
+    // What an owner-scoped policy answers for the caller, a member of
+    // payments-team: update only on clusters that team owns.
+    const ownerScoped = mockServices.permissions.mock({
+      authorize: async requests =>
+        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+      authorizeConditional: async requests =>
+        requests.map(r =>
+          createBasaltClusterConditionalDecision(
+            r.permission as ResourcePermission<'basalt-cluster'>,
+            basaltClusterConditions.isClusterOwner({
+              claims: ['user:default/mock', 'group:default/payments-team'],
+            }),
+          ),
+        ),
+    });
+    const { server } = await start(ownerScoped.factory);
+    const ownedBy = (name: string, owner: string) =>
+      manifest(name, {}, { annotations: { [OWNER_ANNOTATION]: owner } });
+
+    const theirs = await request(server)
+      .post('/api/basalt/clusters')
+      .send(ownedBy('theirs', 'group:default/orders-team'));
+    expect(theirs.status).toBe(403);
+    expect(theirs.body.error.message).toBe(
+      'Not allowed: basalt.cluster.update on EngineCluster payments/theirs owned by group:default/orders-team; name a team you belong to as its owner',
+    );
+    expect((await request(server).get('/api/basalt/clusters')).body).toEqual({
+      items: [],
+    });
+
+    await request(server)
+      .post('/api/basalt/clusters')
+      .send(ownedBy('ours', 'group:default/payments-team'))
+      .expect(201);
   });
 
   it('requires credentials', async () => {

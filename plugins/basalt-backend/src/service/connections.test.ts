@@ -20,6 +20,9 @@ describe('connecting to a cluster', () => {
 
   beforeAll(async () => {
     const permissions = mockServices.permissions.mock({
+      // Creating a cluster also asks whether its owner could operate it.
+      authorizeConditional: async requests =>
+        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
       authorize: async requests =>
         requests.map(r => ({
           result:

@@ -25,13 +25,15 @@ export interface MemoryBackend {
 /**
  * Starts the Basalt plugin with the in-memory engine installed through its
  * module, on `nodes`, with Backstage's real scheduler, a 1 s resync and a
- * filesystem backup repository; `basalt` config is merged over that, and
- * `features` added (e.g. a permissions mock).
+ * filesystem backup repository; `basalt` config is merged over that, other
+ * `config` beside it, and `features` added (e.g. a permissions mock).
  */
 export async function startMemoryBackend(
   options: {
     nodes?: string[];
     basalt?: JsonObject;
+    /** Other top-level config, e.g. `permission`. */
+    config?: JsonObject;
     features?: BackendFeature[];
   } = {},
 ): Promise<MemoryBackend> {
@@ -47,6 +49,7 @@ export async function startMemoryBackend(
       schedulerServiceFactory,
       mockServices.rootConfig.factory({
         data: {
+          ...options.config,
           basalt: {
             controller: { resyncInterval: '1s' },
             runtimes: { local: { rootDir, nodes } },
