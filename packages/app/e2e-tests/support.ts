@@ -13,13 +13,14 @@ export const screenshot = (page: Page, name: string) =>
   });
 
 /**
- * Opens the portal and signs in as the guest, waiting until the app shows
- * its signed-in shell. The sign-in is asynchronous: navigating away before
- * it has finished lands on the sign-in page again.
+ * Opens the portal and signs in as one of the example users on the sign-in
+ * page (by its title: Guest, Omar, Pat), waiting until the app shows its
+ * signed-in shell. The sign-in is asynchronous: navigating away before it
+ * has finished lands on the sign-in page again.
  */
-export async function enterAsGuest(page: Page): Promise<void> {
+export async function enterAs(page: Page, title: string): Promise<void> {
   await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
+  await page.getByRole('button', { name: `Sign in as ${title}` }).click();
   await expect(
     page
       .getByRole('navigation', { name: 'sidebar nav' })
@@ -27,7 +28,10 @@ export async function enterAsGuest(page: Page): Promise<void> {
   ).toBeVisible();
 }
 
-/** A guest's Backstage token, as the app gets it after "Enter". */
+/** Signs in as the guest, a member of payments-team. */
+export const enterAsGuest = (page: Page) => enterAs(page, 'Guest');
+
+/** A guest's Backstage token, from the guest provider. */
 async function guestToken(request: APIRequestContext): Promise<string> {
   const response = await request.get(
     `${BACKEND}/api/auth/guest/refresh?env=development`,
@@ -39,6 +43,25 @@ async function guestToken(request: APIRequestContext): Promise<string> {
 /** Request headers that sign in as the guest. */
 export async function authHeaders(request: APIRequestContext) {
   return { Authorization: `Bearer ${await guestToken(request)}` };
+}
+
+/** Request headers that sign in as an example user, e.g. `user:default/omar`. */
+export async function authHeadersOf(
+  request: APIRequestContext,
+  userEntityRef: string,
+) {
+  const response = await request.get(
+    `${BACKEND}/api/auth/exampleUsers/refresh?env=development`,
+    {
+      headers: {
+        'X-Requested-With': 'XMLHttpRequest',
+        'x-example-user': userEntityRef,
+      },
+    },
+  );
+  expect(response.status(), await response.text()).toBe(200);
+  const { token } = (await response.json()).backstageIdentity;
+  return { Authorization: `Bearer ${token}` };
 }
 
 /**

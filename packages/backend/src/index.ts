@@ -5,6 +5,7 @@
 
 import { createBackend } from '@backstage/backend-defaults';
 import { basaltModuleEnginePostgresql } from '@basalt/plugin-basalt-backend';
+import { authModuleExampleUsers } from './modules/exampleUsers';
 
 const backend = createBackend();
 
@@ -26,6 +27,8 @@ backend.add(import('@backstage/plugin-auth-backend'));
 // See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 // See https://backstage.io/docs/auth/guest/provider
+// The example users of the example teams, to try who may do what
+backend.add(authModuleExampleUsers);
 
 // catalog plugin
 backend.add(import('@backstage/plugin-catalog-backend'));

@@ -1,0 +1,2 @@
+export { authModuleExampleUsers } from './authModuleExampleUsers';
+export { EXAMPLE_USER_HEADER } from './exampleUsersAuthenticator';
