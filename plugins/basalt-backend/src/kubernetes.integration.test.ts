@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { mockServices } from '@backstage/backend-test-utils';
 import { CoreV1Api, V1Pod } from '@kubernetes/client-node';
+import { Client } from 'pg';
 import { ClusterResource } from '@basalt/plugin-basalt-common';
 import {
   podsOf,
@@ -324,6 +325,73 @@ describe('the kubernetes runtime on a real API server', () => {
       oldPrimary.metadata!.labels![LABELS.instance],
     );
     await kube.simulator().restoreNode(lostNode);
+  });
+
+  it('keeps a Service Binding Secret per account, current when its password rotates', async () => {
+    const client = kube.client();
+    await client.applyCluster(
+      postgresManifest('bound', {
+        databases: ['orders'],
+        accounts: [{ name: 'orders_app', databases: ['orders'] }],
+      }),
+    );
+    const cluster = await untilReady(client, ref('bound'), 1);
+    const name = 'payments-bound-binding-orders-app';
+    const binding = async () => {
+      const secret = await core.readNamespacedSecret({
+        namespace: NAMESPACE,
+        name,
+      });
+      const entries = Object.fromEntries(
+        Object.entries(secret.data!).map(([key, value]) => [
+          key,
+          Buffer.from(value, 'base64').toString(),
+        ]),
+      );
+      return { type: secret.type, entries };
+    };
+    const before = await eventually(() => binding());
+    expect(before.type).toBe('servicebinding.io/postgresql');
+    expect(before.entries).toMatchObject({
+      type: 'postgresql',
+      provider: 'basalt',
+      host: 'payments-bound-rw.basalt.svc.cluster.local',
+      port: '5432',
+      database: 'orders',
+      username: 'orders_app',
+      sslmode: 'verify-full',
+      sslrootcert: 'ca.crt',
+      'ca.crt': expect.stringContaining('BEGIN CERTIFICATE'),
+    });
+    const [pod] = (await objectsOf(cluster)).podObjects;
+    /** Logs in as the binding says, at the Pod the Service selects. */
+    const connectAs = async (password: string) => {
+      const db = new Client({
+        host: pod.status!.podIP,
+        port: 5432,
+        user: 'orders_app',
+        password,
+        database: 'orders',
+      });
+      await db.connect();
+      await db.end();
+    };
+    await connectAs(before.entries.password);
+
+    await client.rotatePassword(ref('bound'), 'orders_app');
+    const after = await eventually(async () => {
+      const now = await binding();
+      return now.entries.password !== before.entries.password ? now : undefined;
+    });
+    await connectAs(after.entries.password);
+    await expect(connectAs(before.entries.password)).rejects.toThrow(
+      /password authentication failed/,
+    );
+
+    await client.deleteCluster(ref('bound'));
+    await eventually(async () =>
+      (await objectsOf(cluster)).secrets.length === 0 ? true : undefined,
+    );
   });
 
   it('re-adopts everything after a backend restart, without duplicates', async () => {

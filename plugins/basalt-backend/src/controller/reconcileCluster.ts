@@ -13,6 +13,7 @@ import { resolveResources } from '../offerings/resolveResources';
 import { reasonOf } from './errors';
 import { ReconcileContext } from './ReconcileContext';
 import { ensureConfigured } from './steps/ensureConfigured';
+import { ensureBindings } from './steps/ensureBindings';
 import { ensureDatabases } from './steps/ensureDatabases';
 import { ensureEndpoints } from './steps/ensureEndpoints';
 import { ensureInstances } from './steps/ensureInstances';
@@ -41,8 +42,8 @@ export interface ReconcileOutcome {
 /**
  * One pass over one cluster, in the order the design names: credentials →
  * instances → volumes → configuration → (rolling restart) → restore →
- * endpoints → databases and accounts → replication mode → volume
- * protection → switchover. Every step
+ * endpoints → databases and accounts → bindings → replication mode →
+ * volume protection → switchover. Every step
  * is idempotent; a failure stops the pass and is reported as a condition.
  */
 export async function reconcileCluster(
@@ -98,6 +99,7 @@ export async function reconcileCluster(
     observation.endpoints = await ensureEndpoints(ctx, observation.observed);
     // Not before the restore: a logical one brings the databases itself.
     if (!ctx.restore) await ensureDatabases(ctx, engine, observation.observed);
+    await ensureBindings(ctx, engine, observation.endpoints);
     await ensureReplicationMode(ctx, engine, observation.observed);
     observation.volumes = await ensureVolumeProtection(
       ctx,

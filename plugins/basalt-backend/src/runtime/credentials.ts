@@ -19,14 +19,21 @@ export interface CertificateRequest {
  * `current` with a password for every account in `accounts` and a server
  * certificate that is not due for renewal (new credentials when there are
  * none), or undefined when it has them all. Passwords are generated once
- * and kept; the CA is kept while it is good.
+ * and kept, except for the accounts in `rotate`, which get new ones; the CA
+ * is kept while it is good.
  */
 export async function completeCredentials(
   current: ClusterCredentials | undefined,
   accounts: string[],
   tls: CertificateRequest,
+  rotate: string[] = [],
 ): Promise<ClusterCredentials | undefined> {
-  const missing = accounts.filter(name => !current?.accounts[name]);
+  const missing = [
+    ...new Set([
+      ...accounts.filter(name => !current?.accounts[name]),
+      ...rotate,
+    ]),
+  ];
   const renewed = await tls.certificates.ensure(
     tls.cluster,
     tls.hosts,

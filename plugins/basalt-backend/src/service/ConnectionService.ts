@@ -2,26 +2,30 @@ import {
   BackstageCredentials,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   AccountConnection,
   ClusterConnections,
   ClusterResource,
+  PasswordRotation,
   RevealedPassword,
   basaltClusterCredentialsReadPermission,
   basaltClusterReadPermission,
+  basaltClusterUpdatePermission,
   clusterRefOf,
 } from '@basalt/plugin-basalt-common';
 import { EngineDriver, Runtime } from '@basalt/plugin-basalt-node';
 import { keyOf } from '../backups/clusterAccess';
+import { accountDatabase } from '../engines/accountDatabase';
 import { ClusterStore, EventStore } from '../store';
 import { actorRef, requirePermission } from './authorization';
 
 /**
  * How applications connect to a cluster: each account's connection
- * settings, in its engine's terms, for whoever may read the cluster; and
- * its password, one account at a time, for those with
- * `basalt.cluster.credentials.read`, each reveal recorded as an event.
+ * settings, in its engine's terms, for whoever may read the cluster; its
+ * password, one account at a time, for those with
+ * `basalt.cluster.credentials.read`, each reveal recorded as an event; and
+ * a new password for an account, for those who may update the cluster.
  */
 export class ConnectionService {
   constructor(
@@ -31,6 +35,8 @@ export class ConnectionService {
       runtime: Runtime;
       drivers: ReadonlyMap<string, EngineDriver>;
       permissions: PermissionsService;
+      /** Reconciles a cluster soon, e.g. to set a rotated password. */
+      controller: { enqueue(uid: string): void };
     },
   ) {}
 
@@ -80,30 +86,67 @@ export class ConnectionService {
       credentials,
       basaltClusterCredentialsReadPermission,
     );
-    const names = cluster.spec.accounts.map(a => a.name);
-    if (!names.includes(account)) {
-      throw new NotFoundError(
-        `EngineCluster ${clusterRefOf(
-          cluster,
-        )} has no account '${account}'; its accounts: ${
-          names.join(', ') || 'none'
-        }`,
-      );
-    }
+    accountOf(cluster, account);
     const { credentials: held } = await this.deps.runtime.ensureCredentials(
       keyOf(cluster),
-      names,
+      cluster.spec.accounts.map(a => a.name),
     );
+    await this.#record(
+      cluster,
+      'PasswordRevealed',
+      `The password of account ${account} was revealed to ${actorRef(
+        credentials,
+      )}`,
+    );
+    return { account, password: held.accounts[account] };
+  }
+
+  /**
+   * Gives one account a new password, as a day-2 operation of those who
+   * may update the cluster: stored at once (so a reveal shows the new one),
+   * set in the engine by the controller, recorded as an event.
+   *
+   * @throws NotFoundError for an account the manifest does not declare.
+   * @throws ConflictError while the cluster is being deleted.
+   */
+  async rotatePassword(
+    namespace: string,
+    name: string,
+    account: string,
+    credentials: BackstageCredentials,
+  ): Promise<PasswordRotation> {
+    const cluster = await this.#cluster(
+      namespace,
+      name,
+      credentials,
+      basaltClusterUpdatePermission,
+    );
+    accountOf(cluster, account);
+    if (cluster.metadata.deletionTimestamp) {
+      throw new ConflictError(
+        `EngineCluster ${clusterRefOf(cluster)} is being deleted`,
+      );
+    }
+    await this.deps.runtime.rotatePassword(keyOf(cluster), account);
+    await this.#record(
+      cluster,
+      'PasswordRotated',
+      `The password of account ${account} was rotated by ${actorRef(
+        credentials,
+      )}; clients must use the new one once it is set`,
+    );
+    this.deps.controller.enqueue(cluster.metadata.uid);
+    return { account, rotatedAt: new Date().toISOString() };
+  }
+
+  async #record(cluster: ClusterResource, reason: string, message: string) {
     await this.deps.events.record({
       clusterUid: cluster.metadata.uid,
       cluster: clusterRefOf(cluster),
       type: 'Normal',
-      reason: 'PasswordRevealed',
-      message: `The password of account ${account} was revealed to ${actorRef(
-        credentials,
-      )}`,
+      reason,
+      message,
     });
-    return { account, password: held.accounts[account] };
   }
 
   async #cluster(
@@ -112,6 +155,7 @@ export class ConnectionService {
     credentials: BackstageCredentials,
     permission:
       | typeof basaltClusterReadPermission
+      | typeof basaltClusterUpdatePermission
       | typeof basaltClusterCredentialsReadPermission,
   ): Promise<ClusterResource> {
     const cluster = await this.deps.clusters.get(namespace, name);
@@ -125,6 +169,22 @@ export class ConnectionService {
   }
 }
 
+/** @throws NotFoundError for an account the manifest does not declare. */
+function accountOf(cluster: ClusterResource, account: string) {
+  const found = cluster.spec.accounts.find(a => a.name === account);
+  if (!found) {
+    const names = cluster.spec.accounts.map(a => a.name);
+    throw new NotFoundError(
+      `EngineCluster ${clusterRefOf(
+        cluster,
+      )} has no account '${account}'; its accounts: ${
+        names.join(', ') || 'none'
+      }`,
+    );
+  }
+  return found;
+}
+
 /**
  * An account's settings at each endpoint the cluster has now, to its first
  * database (or the cluster's first, for an engine with named databases).
@@ -135,9 +195,7 @@ function connectionOf(
   account: ClusterResource['spec']['accounts'][number],
   caFile: string | undefined,
 ): AccountConnection {
-  const database = driver.capabilities.databases
-    ? account.databases[0] ?? cluster.spec.databases[0]
-    : undefined;
+  const database = accountDatabase(driver, cluster.spec, account);
   const endpoints = cluster.status?.endpoints ?? {};
   const at = (endpoint: string | undefined) =>
     endpoint &&

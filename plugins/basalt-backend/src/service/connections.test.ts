@@ -3,6 +3,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { MemoryBackend, startMemoryBackend } from '../__testUtils__/memory';
 import { clientOf, untilReady } from '../__testUtils__/testBackend';
+import { eventually } from '../testUtils/eventually';
 
 jest.setTimeout(30_000);
 
@@ -14,6 +15,8 @@ jest.setTimeout(30_000);
 describe('connecting to a cluster', () => {
   /** Whether the caller may reveal passwords. */
   let mayReveal = true;
+  /** Whether the caller may update the cluster, e.g. rotate a password. */
+  let mayUpdate = true;
   let memory: MemoryBackend;
   let server: MemoryBackend['backend']['server'];
   const cluster = '/api/basalt/clusters/payments/ledger';
@@ -26,7 +29,9 @@ describe('connecting to a cluster', () => {
       authorize: async requests =>
         requests.map(r => ({
           result:
-            r.permission.name !== 'basalt.cluster.credentials.read' || mayReveal
+            (r.permission.name !== 'basalt.cluster.credentials.read' ||
+              mayReveal) &&
+            (r.permission.name !== 'basalt.cluster.update' || mayUpdate)
               ? AuthorizeResult.ALLOW
               : AuthorizeResult.DENY,
         })),
@@ -118,5 +123,54 @@ describe('connecting to a cluster', () => {
     expect(response.body.error.message).toBe(
       "EngineCluster payments/ledger has no account 'root'; its accounts: app, auditor",
     );
+  });
+
+  it('rotates a password: a new one at once, set in the engine, on record', async () => {
+    mayReveal = true;
+    const rotated = await request(server).post(
+      `${cluster}/accounts/app/password/rotate`,
+    );
+
+    expect(rotated.status).toBe(202);
+    expect(rotated.body).toEqual({
+      account: 'app',
+      rotatedAt: expect.any(String),
+    });
+    const revealed = await request(server).post(
+      `${cluster}/accounts/app/password`,
+    );
+    expect(revealed.body.password).toBe('password-of-app-1');
+    await eventually(async () =>
+      memory.world.changes.includes('set the password of account app')
+        ? true
+        : undefined,
+    );
+    const events = await request(server).get(`${cluster}/events`);
+    expect(events.body.items.map((e: any) => e.reason)).toEqual(
+      expect.arrayContaining(['PasswordRotated', 'DatabaseChanged']),
+    );
+    expect(
+      events.body.items.find((e: any) => e.reason === 'PasswordRotated')
+        .message,
+    ).toBe(
+      'The password of account app was rotated by user:default/mock; clients must use the new one once it is set',
+    );
+  });
+
+  it('rotates only for those who may update the cluster, and known accounts', async () => {
+    mayUpdate = false;
+    const refused = await request(server).post(
+      `${cluster}/accounts/app/password/rotate`,
+    );
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toBe(
+      'Not allowed: basalt.cluster.update on EngineCluster payments/ledger',
+    );
+
+    mayUpdate = true;
+    const unknown = await request(server).post(
+      `${cluster}/accounts/root/password/rotate`,
+    );
+    expect(unknown.status).toBe(404);
   });
 });

@@ -4,8 +4,9 @@ import Router from 'express-promise-router';
 import { ConnectionService } from './ConnectionService';
 
 /**
- * How to connect to a cluster: settings for readers of the cluster, and a
- * password per account for those allowed to reveal it.
+ * How to connect to a cluster: settings for readers of the cluster, a
+ * password per account for those allowed to reveal it, and a new password
+ * for those allowed to update the cluster.
  */
 export function createConnectionsRouter(options: {
   httpAuth: HttpAuthService;
@@ -35,6 +36,22 @@ export function createConnectionsRouter(options: {
         await credentials(req),
       );
       res.set('Cache-Control', 'no-store').json(revealed);
+    },
+  );
+  router.post(
+    '/clusters/:namespace/:name/accounts/:account/password/rotate',
+    async (req, res) => {
+      const { namespace, name, account } = req.params;
+      res
+        .status(202)
+        .json(
+          await service.rotatePassword(
+            namespace,
+            name,
+            account,
+            await credentials(req),
+          ),
+        );
     },
   );
   return router;

@@ -75,6 +75,7 @@ export async function createApi(options: {
       runtime,
       drivers,
       permissions: options.permissions,
+      controller: options.controller,
     }),
     logs,
     nodes: new NodeService({ clusters: clusterService, runtime }),

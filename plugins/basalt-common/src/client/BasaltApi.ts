@@ -5,6 +5,7 @@ import {
   ClusterResource,
   NodeSummary,
   PoolStatus,
+  PasswordRotation,
   RevealedPassword,
 } from '../cluster';
 import { BackupMethod, BackupRecord, RestoreRequest } from '../backups';
@@ -88,6 +89,17 @@ export interface BasaltApi {
     account: string,
     options?: BasaltRequestOptions,
   ): Promise<RevealedPassword>;
+  /**
+   * Gives one account a new password (with `basalt.cluster.update`), which
+   * the controller then sets in the engine; clients using the old one
+   * must take the new one. Rejects with 403 without the permission, 404
+   * for an account the cluster does not have, 409 while it is deleted.
+   */
+  rotatePassword(
+    ref: ClusterRef,
+    account: string,
+    options?: BasaltRequestOptions,
+  ): Promise<PasswordRotation>;
   /** Lists the clusters the caller may read. */
   listClusters(
     filter?: ClusterListFilter,
@@ -143,11 +155,21 @@ export interface BasaltApi {
     replicas: number,
     options?: BasaltRequestOptions,
   ): Promise<ClusterResource>;
+  /**
+   * The cluster's manifest to commit, as YAML: what was applied, without
+   * what its engine template and region profile fill in, and never any
+   * credentials.
+   */
+  getClusterManifest(
+    ref: ClusterRef,
+    options?: BasaltRequestOptions,
+  ): Promise<string>;
   /** The runtime's nodes, with the instances the caller may see on them. */
   listNodes(options?: BasaltRequestOptions): Promise<NodeSummary[]>;
   /**
    * Each node's volume pools: capacity and throughput, physical,
-   * allocatable with over-allocation, allocated and used; totals only.
+   * allocatable with over-allocation, allocated and used, and how that
+   * splits by cluster (naming only the clusters the caller may read).
    */
   listPools(options?: BasaltRequestOptions): Promise<PoolStatus[]>;
   /**

@@ -7,6 +7,7 @@ import {
   ClusterResource,
   NodeSummary,
   PoolStatus,
+  PasswordRotation,
   RevealedPassword,
 } from '../cluster';
 import { BackupMethod, BackupRecord, RestoreRequest } from '../backups';
@@ -124,6 +125,20 @@ export class BasaltClient implements BasaltApi {
     );
   }
 
+  async rotatePassword(
+    ref: ClusterRef,
+    account: string,
+    options?: BasaltRequestOptions,
+  ): Promise<PasswordRotation> {
+    return this.#request(
+      'POST',
+      `${clusterPath(ref)}/accounts/${encodeURIComponent(
+        account,
+      )}/password/rotate`,
+      options,
+    );
+  }
+
   async listClusters(
     filter: ClusterListFilter = {},
     options?: BasaltRequestOptions,
@@ -231,6 +246,19 @@ export class BasaltClient implements BasaltApi {
       options,
     );
     return items;
+  }
+
+  async getClusterManifest(
+    ref: ClusterRef,
+    options?: BasaltRequestOptions,
+  ): Promise<string> {
+    const response = await this.#send(
+      'GET',
+      `${clusterPath(ref)}/manifest`,
+      options,
+      { accept: 'application/yaml' },
+    );
+    return response.text();
   }
 
   async listPools(options?: BasaltRequestOptions): Promise<PoolStatus[]> {

@@ -65,3 +65,16 @@ export interface RevealedPassword {
   account: string;
   password: string;
 }
+
+/**
+ * A password rotation, as `POST …/accounts/:account/password/rotate`
+ * accepts it: the account has a new password at once, which the controller
+ * then sets in the engine (the cluster's events say when).
+ *
+ * @public
+ */
+export interface PasswordRotation {
+  account: string;
+  /** ISO 8601. */
+  rotatedAt: string;
+}

@@ -1,6 +1,7 @@
 export type {
   ClusterCredentials,
   ClusterTls,
+  BindingRequest,
   ConnectionRequest,
   EngineAddress,
   EngineContext,

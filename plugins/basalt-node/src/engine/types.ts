@@ -88,6 +88,18 @@ export interface ConnectionRequest {
 }
 
 /**
+ * One account's settings for a Service Binding: the connection request with
+ * what a binding carries beside it.
+ *
+ * @public
+ */
+export interface BindingRequest extends ConnectionRequest {
+  password: string;
+  /** The cluster's CA certificate (PEM), when it has TLS. */
+  caCertificate?: string;
+}
+
+/**
  * What a probe found out about one running instance.
  *
  * @public
@@ -315,6 +327,14 @@ export interface EngineDriver {
    * the terms of the engine's own clients.
    */
   connectionSettings(request: ConnectionRequest): ConnectionSettings;
+  /**
+   * The entries of the account's Service Binding Secret
+   * (servicebinding.io): `type` (the engine, as the specification names
+   * it), `provider`, `host`, `port`, `username`, `password`, and the
+   * engine's own, such as `database` and its TLS settings, in the names the
+   * specification's client libraries read.
+   */
+  bindingEntries(request: BindingRequest): Record<string, string>;
   /**
    * Orders two positions of one cluster's history
    * ({@link InstanceProbe.position}): negative when `a` is behind `b`, zero

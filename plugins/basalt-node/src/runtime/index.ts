@@ -1,4 +1,5 @@
 export type {
+  AccountBinding,
   ResourceEnforcement,
   VolumeEnforcement,
   VolumeRequest,

@@ -285,6 +285,17 @@ export interface ArchiveSpool {
 }
 
 /**
+ * One account's Service Binding: the entries its engine driver gives
+ * (`EngineDriver.bindingEntries`).
+ *
+ * @public
+ */
+export interface AccountBinding {
+  account: string;
+  entries: Record<string, string>;
+}
+
+/**
  * Where instances run: real processes on this host (`local`) or Pods on
  * Kubernetes. Every method is idempotent: `ensure*` creates what is missing
  * and adopts what exists, `remove*` treats "already gone" as success.
@@ -361,6 +372,21 @@ export interface Runtime {
     credentials: ClusterCredentials;
     reference: CredentialsReference;
   }>;
+  /**
+   * Where applications run beside the cluster (Kubernetes): keeps one
+   * Service Binding per account, exactly `bindings`, in the namespace the
+   * cluster's objects are in, for a workload to mount; removed with the
+   * credentials. Absent where applications find their settings otherwise.
+   */
+  ensureBindings?(
+    cluster: ClusterKey,
+    bindings: AccountBinding[],
+  ): Promise<void>;
+  /**
+   * Replaces one account's password with a newly generated one, keeping
+   * every other credential; the controller then sets it in the engine.
+   */
+  rotatePassword(cluster: ClusterKey, account: string): Promise<void>;
   removeCredentials(cluster: ClusterKey): Promise<void>;
   /**
    * Where instances leave files for archiving (continuous WAL archiving);

@@ -32,7 +32,7 @@ interface MemoryLogFile {
 interface MemoryImage {
   position: number;
   databases: string[];
-  accounts: string[];
+  accounts: Array<[string, string]>;
 }
 
 /** `log-00000003`: the third file, writes 11 to 15. */
@@ -93,7 +93,7 @@ export class MemoryBackups implements EngineBackups {
       role: 'primary',
       position,
       databases: new Set(image.databases),
-      accounts: new Set(image.accounts),
+      accounts: new Map(image.accounts),
       writesLocked: false,
       synchronous: false,
     });

@@ -5,6 +5,7 @@ import {
   ManifestIssue,
 } from '@basalt/plugin-basalt-common';
 import {
+  BindingRequest,
   ConnectionRequest,
   EngineAddress,
   EngineContext,
@@ -86,7 +87,7 @@ export class MemoryDriver implements EngineDriver {
       role: 'primary',
       position: 0,
       databases: new Set(),
-      accounts: new Set(),
+      accounts: new Map(),
       writesLocked: false,
       synchronous: false,
     });
@@ -103,7 +104,7 @@ export class MemoryDriver implements EngineDriver {
       role: 'replica',
       primary: key(source.peerAddress),
       databases: new Set(primary.databases),
-      accounts: new Set(primary.accounts),
+      accounts: new Map(primary.accounts),
     });
   }
 
@@ -139,6 +140,16 @@ export class MemoryDriver implements EngineDriver {
       role: data.role,
       position: String(data.position),
       lag: { bytes: behind },
+    };
+  }
+
+  bindingEntries(request: BindingRequest): Record<string, string> {
+    return {
+      type: 'memory',
+      provider: 'basalt',
+      endpoint: request.endpoint,
+      username: request.account,
+      password: request.password,
     };
   }
 
@@ -215,10 +226,13 @@ export class MemoryDriver implements EngineDriver {
       }
     }
     for (const { name } of context.spec.accounts) {
+      const password = context.credentials.accounts[name];
       if (!data.accounts.has(name)) {
-        data.accounts.add(name);
         done.push(`created account ${name}`);
+      } else if (data.accounts.get(name) !== password) {
+        done.push(`set the password of account ${name}`);
       }
+      data.accounts.set(name, password);
     }
     this.world.changes.push(...done);
     return done;

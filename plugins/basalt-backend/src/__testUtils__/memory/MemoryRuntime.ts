@@ -38,6 +38,8 @@ export class MemoryRuntime implements Runtime {
   readonly name = 'memory';
   private readonly instances = new Map<string, MemoryInstance>();
   private readonly credentials = new Map<string, ClusterCredentials>();
+  /** How often each account's password was rotated, for its next one. */
+  private readonly rotations = new Map<string, number>();
   private readonly listeners = new Set<(event: RuntimeEvent) => void>();
   private nextPort = 40000;
 
@@ -187,6 +189,13 @@ export class MemoryRuntime implements Runtime {
       credentials: current,
       reference: { kind: 'secret' as const, location: `memory/${cluster.uid}` },
     };
+  }
+
+  async rotatePassword(cluster: ClusterKey, account: string): Promise<void> {
+    const { credentials } = await this.ensureCredentials(cluster, [account]);
+    const rotations = (this.rotations.get(account) ?? 0) + 1;
+    this.rotations.set(account, rotations);
+    credentials.accounts[account] = `password-of-${account}-${rotations}`;
   }
 
   async removeCredentials(cluster: ClusterKey): Promise<void> {

@@ -11,7 +11,8 @@ export interface MemoryData {
   /** A replica's primary, as `host:port`. */
   primary?: string;
   databases: Set<string>;
-  accounts: Set<string>;
+  /** Each account's password, as the engine would check it. */
+  accounts: Map<string, string>;
   writesLocked: boolean;
   synchronous: boolean;
   /** Configuration files, as the driver rendered them. */

@@ -28,7 +28,8 @@ export interface EngineDriverFixture {
   spec: EngineCluster['spec'];
   /**
    * Writes something through the primary at `address` as a client of the
-   * cluster would; rejects when the primary refuses writes.
+   * cluster would, logging in as the spec's first account with its password
+   * in `context`; rejects when the primary refuses writes or the login.
    */
   write(address: EngineAddress, context: EngineContext): Promise<void>;
   /** Ports the suite's instances may take. */
@@ -166,6 +167,32 @@ export function describeEngineDriverContract(
       await expect(
         driver.ensureDatabasesAndAccounts(primary.address, context),
       ).resolves.toEqual([]);
+    });
+
+    it("sets an account's rotated password: the new one logs in, the old one no more", async () => {
+      const account = spec.accounts[0].name;
+      await runtime.rotatePassword(cluster, account);
+      const { credentials } = await runtime.ensureCredentials(
+        cluster,
+        spec.accounts.map(a => a.name),
+      );
+      expect(credentials.accounts[account]).not.toBe(
+        context.credentials.accounts[account],
+      );
+      const rotated = { spec, credentials };
+
+      const changes = await driver.ensureDatabasesAndAccounts(
+        primary.address,
+        rotated,
+      );
+      expect(changes).toHaveLength(1);
+      expect(changes[0]).toContain(account);
+      await write(primary.address, rotated);
+      await expect(write(primary.address, context)).rejects.toThrow();
+      await expect(
+        driver.ensureDatabasesAndAccounts(primary.address, rotated),
+      ).resolves.toEqual([]);
+      context = rotated;
     });
 
     // Only what the engine declares: one without a write lock has no test.

@@ -5,6 +5,7 @@ import {
   ManifestIssue,
 } from '@basalt/plugin-basalt-common';
 import {
+  BindingRequest,
   ConnectionRequest,
   EngineAddress,
   EngineContext,
@@ -40,7 +41,10 @@ import { reloadConfiguration } from './reload';
 import { ensureServerCertificate } from './serverCertificate';
 import { setWritesLocked } from './writesLock';
 import { compareWalLocations } from './walLocation';
-import { postgresConnectionSettings } from './connectionSettings';
+import {
+  postgresBindingEntries,
+  postgresConnectionSettings,
+} from './connectionSettings';
 import {
   ensureSynchronousCommit,
   follow,
@@ -258,6 +262,10 @@ export class PostgresDriver implements EngineDriver {
 
   connectionSettings(request: ConnectionRequest): ConnectionSettings {
     return postgresConnectionSettings(request);
+  }
+
+  bindingEntries(request: BindingRequest): Record<string, string> {
+    return postgresBindingEntries(request);
   }
 
   /** Positions are WAL locations (`0/3000060`). */

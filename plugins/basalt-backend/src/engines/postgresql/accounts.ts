@@ -7,7 +7,7 @@ import {
   grantDatabaseAccess,
   hasDatabaseAccess,
 } from './privileges';
-import { scramSha256Verifier } from './scram';
+import { scramSha256Verifier, scramVerifierMatches } from './scram';
 
 const DUPLICATE_DATABASE = '42P04';
 const DUPLICATE_OBJECT = '42710';
@@ -144,9 +144,36 @@ async function ensureAccount(
     await ensureMemberships(client, account.name, account.role);
     return [`Created account ${account.name} (${account.role})`];
   }
-  return (await ensureMemberships(client, account.name, account.role))
-    ? [`Set the role of account ${account.name} to ${account.role}`]
-    : [];
+  const changes: string[] = [];
+  if (await ensurePassword(client, login)) {
+    changes.push(`Set the password of account ${account.name}`);
+  }
+  if (await ensureMemberships(client, account.name, account.role)) {
+    changes.push(`Set the role of account ${account.name} to ${account.role}`);
+  }
+  return changes;
+}
+
+/**
+ * Sets the account's password to the one Basalt holds when the server's
+ * verifier is of another (after a rotation, or a change made by hand).
+ * Returns whether it was set.
+ */
+async function ensurePassword(client: Client, login: Login): Promise<boolean> {
+  const { rows } = await client.query<{ rolpassword: string | null }>(
+    'select rolpassword from pg_authid where rolname = $1',
+    [login.username],
+  );
+  if (scramVerifierMatches(rows[0]?.rolpassword ?? null, login.password)) {
+    return false;
+  }
+  const verifier = client.escapeLiteral(scramSha256Verifier(login.password));
+  await client.query(
+    `ALTER ROLE ${client.escapeIdentifier(
+      login.username,
+    )} PASSWORD ${verifier}`,
+  );
+  return true;
 }
 
 /** Creates a role with a SCRAM verifier (never the password) if missing. */

@@ -1,4 +1,7 @@
-import { postgresConnectionSettings } from './connectionSettings';
+import {
+  postgresBindingEntries,
+  postgresConnectionSettings,
+} from './connectionSettings';
 
 describe('postgresConnectionSettings', () => {
   it('gives a URL without a password and the libpq settings', () => {
@@ -40,5 +43,42 @@ describe('postgresConnectionSettings', () => {
       postgresConnectionSettings({ endpoint: 'localhost:5432', account: 'ops' })
         .url,
     ).toBe('postgresql://ops@localhost:5432/');
+  });
+});
+
+describe('postgresBindingEntries', () => {
+  it('gives the Service Binding entries, with the CA and full verification under TLS', () => {
+    expect(
+      postgresBindingEntries({
+        endpoint: 'orders-db-rw.payments.svc.cluster.local:5432',
+        account: 'app',
+        database: 'orders',
+        password: 'pw',
+        caCertificate: '-----BEGIN CERTIFICATE-----',
+      }),
+    ).toEqual({
+      type: 'postgresql',
+      provider: 'basalt',
+      host: 'orders-db-rw.payments.svc.cluster.local',
+      port: '5432',
+      database: 'orders',
+      username: 'app',
+      password: 'pw',
+      sslmode: 'verify-full',
+      sslrootcert: 'ca.crt',
+      'ca.crt': '-----BEGIN CERTIFICATE-----',
+    });
+  });
+
+  it('has no TLS entries without TLS', () => {
+    expect(
+      Object.keys(
+        postgresBindingEntries({
+          endpoint: '10.0.0.1:5432',
+          account: 'app',
+          password: 'pw',
+        }),
+      ),
+    ).toEqual(['type', 'provider', 'host', 'port', 'username', 'password']);
   });
 });

@@ -1,5 +1,5 @@
 import { ConnectionSettings } from '@basalt/plugin-basalt-common';
-import { ConnectionRequest } from '@basalt/plugin-basalt-node';
+import { BindingRequest, ConnectionRequest } from '@basalt/plugin-basalt-node';
 
 /**
  * libpq's settings for one account at one endpoint, and the same as a
@@ -32,4 +32,33 @@ export function postgresConnectionSettings(
     database ? encodeURIComponent(database) : ''
   }${query ? `?${query}` : ''}`;
   return { url, parameters };
+}
+
+/** The file name the CA certificate has inside a binding. */
+const BINDING_CA = 'ca.crt';
+
+/**
+ * The account's Service Binding entries for PostgreSQL, as the
+ * servicebinding.io client libraries read them (Spring Cloud Bindings,
+ * Quarkus, …): `sslrootcert` names the entry that holds the CA.
+ */
+export function postgresBindingEntries(
+  request: BindingRequest,
+): Record<string, string> {
+  const { endpoint, account, database, password, caCertificate } = request;
+  const separator = endpoint.lastIndexOf(':');
+  return {
+    type: 'postgresql',
+    provider: 'basalt',
+    host: endpoint.slice(0, separator),
+    port: endpoint.slice(separator + 1),
+    ...(database && { database }),
+    username: account,
+    password,
+    ...(caCertificate && {
+      sslmode: 'verify-full',
+      sslrootcert: BINDING_CA,
+      [BINDING_CA]: caCertificate,
+    }),
+  };
 }

@@ -13,12 +13,38 @@ const ITERATIONS = 4096;
 export function scramSha256Verifier(
   password: string,
   salt: Buffer = randomBytes(16),
+  iterations: number = ITERATIONS,
 ): string {
-  const salted = pbkdf2Sync(password, salt, ITERATIONS, 32, 'sha256');
+  const salted = pbkdf2Sync(password, salt, iterations, 32, 'sha256');
   const clientKey = createHmac('sha256', salted).update('Client Key').digest();
   const storedKey = createHash('sha256').update(clientKey).digest();
   const serverKey = createHmac('sha256', salted).update('Server Key').digest();
-  return `SCRAM-SHA-256$${ITERATIONS}:${salt.toString(
+  return `SCRAM-SHA-256$${iterations}:${salt.toString(
     'base64',
   )}$${storedKey.toString('base64')}:${serverKey.toString('base64')}`;
+}
+
+const VERIFIER =
+  /^SCRAM-SHA-256\$(\d+):([A-Za-z0-9+/=]+)\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/;
+
+/**
+ * Whether `verifier` (as stored in `pg_authid.rolpassword`) is one of
+ * `password`: recomputed with the verifier's own salt and iteration count,
+ * so a password that was changed (rotated, or set by hand) shows as
+ * different without ever reading a password back from the server.
+ */
+export function scramVerifierMatches(
+  verifier: string | null,
+  password: string,
+): boolean {
+  const match = verifier ? VERIFIER.exec(verifier) : null;
+  if (!match) return false;
+  const [, iterations, salt] = match;
+  return (
+    scramSha256Verifier(
+      password,
+      Buffer.from(salt, 'base64'),
+      Number(iterations),
+    ) === verifier
+  );
 }

@@ -91,6 +91,23 @@ export function describeRuntimeContract(
       };
     });
 
+    it("rotates one account's password and keeps every other credential", async () => {
+      const before = await runtime.ensureCredentials(cluster, ['app', 'other']);
+      await runtime.rotatePassword(cluster, 'app');
+      const after = await runtime.ensureCredentials(cluster, ['app', 'other']);
+      expect(after.credentials.accounts.app).not.toBe(
+        before.credentials.accounts.app,
+      );
+      expect(after.credentials.accounts.app).toMatch(/^[\w-]{32}$/);
+      expect({
+        ...after.credentials,
+        accounts: { ...after.credentials.accounts, app: 'rotated' },
+      }).toEqual({
+        ...before.credentials,
+        accounts: { ...before.credentials.accounts, app: 'rotated' },
+      });
+    });
+
     it('creates an instance whose engine answers, and adopts it when asked again', async () => {
       const created = await runtime.ensureInstance(request);
       expect(created).toMatchObject({

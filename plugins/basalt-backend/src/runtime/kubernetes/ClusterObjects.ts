@@ -89,11 +89,15 @@ export class ClusterObjects {
     await this.writer.patchConfigMapData(kubeNamespace, name, files);
   }
 
-  /** See `Runtime.ensureCredentials`: generated once, kept in a Secret. */
+  /**
+   * See `Runtime.ensureCredentials`: generated once, kept in a Secret; new
+   * passwords for the accounts in `rotate`.
+   */
   ensureCredentials(
     cluster: ClusterKey,
     kubeNamespace: string,
     accounts: string[],
+    rotate: string[] = [],
   ): Promise<{
     credentials: ClusterCredentials;
     reference: CredentialsReference;
@@ -110,19 +114,24 @@ export class ClusterObjects {
       );
       const current = credentialsIn(secret);
       const names = new ObjectNames(cluster);
-      const credentials = await completeCredentials(current, accounts, {
-        certificates: this.certificates,
-        cluster,
-        // The Services clients use, and the loopback a port-forward ends on.
-        hosts: [
-          ...[names.readWriteService, names.readOnlyService].flatMap(svc => [
-            `${svc}.${kubeNamespace}.svc`,
-            `${svc}.${kubeNamespace}.svc.${this.clusterDomain}`,
-          ]),
-          'localhost',
-          '127.0.0.1',
-        ],
-      });
+      const credentials = await completeCredentials(
+        current,
+        accounts,
+        {
+          certificates: this.certificates,
+          cluster,
+          // The Services clients use, and the loopback a port-forward ends on.
+          hosts: [
+            ...[names.readWriteService, names.readOnlyService].flatMap(svc => [
+              `${svc}.${kubeNamespace}.svc`,
+              `${svc}.${kubeNamespace}.svc.${this.clusterDomain}`,
+            ]),
+            'localhost',
+            '127.0.0.1',
+          ],
+        },
+        rotate,
+      );
       if (!credentials) return { credentials: current!, reference };
       const owner = await this.ensureOwner(cluster, kubeNamespace);
       const body = credentialsSecret({
@@ -149,7 +158,10 @@ export class ClusterObjects {
           const seen = credentialsIn(this.cache.getSecret(kubeNamespace, name));
           // Seen as written, or the next pass would renew the certificate again.
           return seen &&
-            accounts.every(account => seen.accounts[account]) &&
+            accounts.every(
+              account =>
+                seen.accounts[account] === credentials.accounts[account],
+            ) &&
             seen.tls?.certificate === credentials.tls?.certificate
             ? true
             : undefined;

@@ -221,6 +221,10 @@ export class KubeCache {
     return this.in(this.secrets, namespace).get(name, namespace);
   }
 
+  listSecrets(namespace: string): readonly V1Secret[] {
+    return this.in(this.secrets, namespace).list(namespace);
+  }
+
   getConfigMap(namespace: string, name: string): V1ConfigMap | undefined {
     return this.in(this.configMaps, namespace).get(name, namespace);
   }

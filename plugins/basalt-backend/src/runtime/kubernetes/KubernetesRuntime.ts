@@ -8,6 +8,7 @@ import {
   CredentialsReference,
 } from '@basalt/plugin-basalt-common';
 import {
+  AccountBinding,
   ClusterCredentials,
   ClusterKey,
   EndpointTargets,
@@ -36,6 +37,7 @@ import { PodExec } from './PodExec';
 import { PodInstances } from './PodInstances';
 import { PodWarnings } from './PodWarnings';
 import { PodWatcher } from './PodWatcher';
+import { ServiceBindings } from './ServiceBindings';
 import { RuntimeEvents } from '../RuntimeEvents';
 import { nodeIsReady } from './podState';
 import { VolumeUsageReader } from './VolumeUsageReader';
@@ -88,6 +90,7 @@ export class KubernetesRuntime implements Runtime {
   private readonly observer: InstanceObserver;
   private readonly instances: PodInstances;
   private readonly objects: ClusterObjects;
+  private readonly bindings: ServiceBindings;
   private readonly usage: VolumeUsageReader;
   private readonly watcher: PodWatcher;
   private readonly warnings: PodWarnings;
@@ -131,6 +134,9 @@ export class KubernetesRuntime implements Runtime {
       writer,
       options.clusterDomain ?? 'cluster.local',
       new ClusterCertificates(options.certificates),
+    );
+    this.bindings = new ServiceBindings(cache, writer, (cluster, namespace) =>
+      this.objects.ensureOwner(cluster, namespace),
     );
     this.instances = new PodInstances({
       cache,
@@ -297,11 +303,30 @@ export class KubernetesRuntime implements Runtime {
     );
   }
 
-  removeCredentials(cluster: ClusterKey): Promise<void> {
-    return this.objects.removeCredentials(
+  ensureBindings(
+    cluster: ClusterKey,
+    bindings: AccountBinding[],
+  ): Promise<void> {
+    return this.bindings.ensure(
       cluster,
       this.options.namespaces.of(cluster.namespace),
+      bindings,
     );
+  }
+
+  async rotatePassword(cluster: ClusterKey, account: string): Promise<void> {
+    await this.objects.ensureCredentials(
+      cluster,
+      this.options.namespaces.of(cluster.namespace),
+      [account],
+      [account],
+    );
+  }
+
+  async removeCredentials(cluster: ClusterKey): Promise<void> {
+    const kubeNamespace = this.options.namespaces.of(cluster.namespace);
+    await this.bindings.remove(cluster, kubeNamespace);
+    await this.objects.removeCredentials(cluster, kubeNamespace);
   }
 
   /**

@@ -103,6 +103,15 @@ export class ObjectNames {
     return `${this.base}-credentials`;
   }
 
+  /**
+   * The account's Service Binding Secret. Account names may hold `_`,
+   * which object names may not; they never hold `-`, so the mapping stays
+   * one to one.
+   */
+  bindingSecret(account: string): string {
+    return `${this.base}-binding-${account.replace(/_/g, '-')}`;
+  }
+
   get configMap(): string {
     return `${this.base}-config`;
   }

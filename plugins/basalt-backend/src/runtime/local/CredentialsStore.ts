@@ -31,9 +31,11 @@ export class CredentialsStore {
     private readonly certificates: ClusterCertificates,
   ) {}
 
+  /** Completes the cluster's credentials; new passwords for `rotate`. */
   ensure(
     cluster: ClusterKey,
     accounts: string[],
+    rotate: string[] = [],
   ): Promise<{
     credentials: ClusterCredentials;
     reference: CredentialsReference;
@@ -46,11 +48,16 @@ export class CredentialsStore {
       // passwords belong to data that no longer exists.
       const current =
         stored?.cluster.uid === cluster.uid ? stored.credentials : undefined;
-      const credentials = await completeCredentials(current, accounts, {
-        certificates: this.certificates,
-        cluster,
-        hosts: LOCAL_HOSTS,
-      });
+      const credentials = await completeCredentials(
+        current,
+        accounts,
+        {
+          certificates: this.certificates,
+          cluster,
+          hosts: LOCAL_HOSTS,
+        },
+        rotate,
+      );
       if (!credentials) return { credentials: current!, reference };
       await this.write(file, { cluster, credentials });
       return { credentials, reference };

@@ -286,6 +286,10 @@ export class LocalRuntime implements Runtime {
     return this.credentials.ensure(cluster, accounts);
   }
 
+  async rotatePassword(cluster: ClusterKey, account: string): Promise<void> {
+    await this.credentials.ensure(cluster, [account], [account]);
+  }
+
   removeCredentials(cluster: ClusterKey): Promise<void> {
     return this.credentials.remove(cluster);
   }

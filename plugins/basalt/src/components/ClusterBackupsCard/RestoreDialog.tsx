@@ -5,8 +5,7 @@ import {
   RestoreRequest,
 } from '@basalt/plugin-basalt-common';
 import { useState } from 'react';
-import { ConfirmDialog } from '../DataTab/ConfirmDialog';
-import { formatTime } from '../common';
+import { ConfirmDialog, formatTime } from '../common';
 import {
   dnsLabelProblem,
   formatLocalMinute,

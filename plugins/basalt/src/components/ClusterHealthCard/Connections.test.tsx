@@ -86,4 +86,47 @@ describe('connecting from the health card', () => {
     ).not.toBeInTheDocument();
     expect(revealPassword).not.toHaveBeenCalled();
   });
+
+  it('rotates a password after saying what it breaks, for those who may update', async () => {
+    const rotatePassword = jest
+      .fn()
+      .mockResolvedValue({ account: 'app', rotatedAt: '2026-12-07T08:00:00Z' });
+    await renderForEntity(<ClusterHealthCard />, {
+      entity: databaseResource,
+      api: { rotatePassword },
+    });
+
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Rotate the password of app',
+      }),
+    );
+    expect(await screen.findByRole('dialog')).toHaveTextContent(
+      'Applications connecting as app fail until they use the new password.',
+    );
+    expect(rotatePassword).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByRole('button', { name: 'Rotate' }));
+
+    expect(
+      await screen.findByText(/Rotated: app has a new password/),
+    ).toBeInTheDocument();
+    expect(rotatePassword).toHaveBeenCalledWith(
+      expect.objectContaining({ namespace: 'payments', name: 'orders-db' }),
+      'app',
+    );
+  });
+
+  it('offers no rotation to those who may not update the cluster', async () => {
+    const { cluster, entity } = clusterOfItsOwn();
+    await renderForEntity(<ClusterHealthCard />, {
+      entity,
+      api: { getCluster: async () => cluster },
+      permission: AuthorizeResult.DENY,
+    });
+
+    expect(await screen.findByLabelText('URL of app')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: /Rotate the password/ }),
+    ).not.toBeInTheDocument();
+  });
 });

@@ -12,6 +12,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { basaltApiRef } from '../../api';
 import { formatClusterRef } from '../../entity';
 import { apiErrorMessage } from '../common';
+import { RotatePassword } from './RotatePassword';
 
 const mono = { fontFamily: 'monospace', wordBreak: 'break-all' } as const;
 
@@ -36,7 +37,8 @@ function CopyButton(props: { text: string; label: string }) {
 
 /**
  * The account's password, revealed on demand to those with
- * `basalt.cluster.credentials.read`; the backend records each reveal.
+ * `basalt.cluster.credentials.read` (the backend records each reveal), and
+ * its rotation for those who may update the cluster.
  */
 function Password(props: { cluster: ClusterRef; account: string }) {
   const api = useApi(basaltApiRef);
@@ -47,12 +49,22 @@ function Password(props: { cluster: ClusterRef; account: string }) {
   const [password, setPassword] = useState<string>();
   const [error, setError] = useState<string>();
   if (loading) return null;
+  const rotate = (
+    <RotatePassword
+      cluster={props.cluster}
+      account={props.account}
+      onRotated={() => setPassword(undefined)}
+    />
+  );
   if (!allowed) {
     return (
-      <Text variant="body-small" color="secondary">
-        The password is shown only to those allowed to read the cluster's
-        credentials (basalt.cluster.credentials.read).
-      </Text>
+      <Flex direction="column" gap="1">
+        <Text variant="body-small" color="secondary">
+          The password is shown only to those allowed to read the cluster's
+          credentials (basalt.cluster.credentials.read).
+        </Text>
+        {rotate}
+      </Flex>
     );
   }
   if (password === undefined) {
@@ -79,6 +91,7 @@ function Password(props: { cluster: ClusterRef; account: string }) {
           </Button>
         </Flex>
         {error && <Text color="danger">{error}</Text>}
+        {rotate}
       </Flex>
     );
   }
@@ -98,6 +111,7 @@ function Password(props: { cluster: ClusterRef; account: string }) {
       >
         Hide
       </Button>
+      {rotate}
     </Flex>
   );
 }

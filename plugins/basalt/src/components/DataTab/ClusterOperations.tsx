@@ -3,7 +3,7 @@ import { Alert, Button, Flex, NumberField, Text } from '@backstage/ui';
 import { ClusterResource } from '@basalt/plugin-basalt-common';
 import { useState } from 'react';
 import { basaltApiRef } from '../../api';
-import { ConfirmDialog } from './ConfirmDialog';
+import { ConfirmDialog } from '../common';
 import { SwitchoverDialog } from './SwitchoverDialog';
 import { useClusterPermissions } from './useClusterPermissions';
 import { useClusterNoun } from '../../hooks/useClusterKind';

@@ -1,8 +1,7 @@
 import { Radio, RadioGroup } from '@backstage/ui';
 import { ClusterResource } from '@basalt/plugin-basalt-common';
 import { useState } from 'react';
-import { describeLag } from '../common';
-import { ConfirmDialog } from './ConfirmDialog';
+import { ConfirmDialog, describeLag } from '../common';
 
 // Radio values are strings; instance names are DNS labels, so a value with
 // spaces cannot be mistaken for one.

@@ -4,3 +4,4 @@ export { StatusText } from './StatusText';
 export { tableStyles } from './tableStyles';
 export { TableHead } from './TableHead';
 export { apiErrorMessage } from './apiErrorMessage';
+export { ConfirmDialog } from './ConfirmDialog';

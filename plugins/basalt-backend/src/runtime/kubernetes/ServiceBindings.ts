@@ -1,0 +1,115 @@
+import { isDeepStrictEqual } from 'node:util';
+import { AccountBinding, ClusterKey } from '@basalt/plugin-basalt-node';
+import { KubeCache } from './KubeCache';
+import { KubeWriter } from './KubeWriter';
+import {
+  BINDING_COMPONENT,
+  bindingEntriesIn,
+  bindingSecret,
+} from './manifests/binding';
+import { OwnerObject } from './manifests/owner';
+import { LABELS, ObjectNames, ofCluster } from './names';
+
+/**
+ * Each account's Service Binding Secret, exactly the accounts asked for:
+ * written when its entries changed (a rotated password, a moved endpoint, a
+ * renewed CA), removed when its account left the manifest, and all removed
+ * with the cluster's credentials.
+ */
+export class ServiceBindings {
+  constructor(
+    private readonly cache: KubeCache,
+    private readonly writer: KubeWriter,
+    private readonly ensureOwner: (
+      cluster: ClusterKey,
+      kubeNamespace: string,
+    ) => Promise<OwnerObject>,
+  ) {}
+
+  async ensure(
+    cluster: ClusterKey,
+    kubeNamespace: string,
+    bindings: AccountBinding[],
+  ): Promise<void> {
+    const names = new ObjectNames(cluster);
+    for (const binding of bindings) {
+      const name = names.bindingSecret(binding.account);
+      const current = ofCluster(
+        cluster,
+        this.cache.getSecret(kubeNamespace, name),
+      );
+      if (
+        current &&
+        isDeepStrictEqual(bindingEntriesIn(current), binding.entries)
+      ) {
+        continue;
+      }
+      const owner = await this.ensureOwner(cluster, kubeNamespace);
+      await this.write(cluster, kubeNamespace, binding, owner);
+    }
+    const wanted = new Set(bindings.map(b => names.bindingSecret(b.account)));
+    for (const stale of this.of(cluster, kubeNamespace)) {
+      if (!wanted.has(stale))
+        await this.writer.deleteSecret(kubeNamespace, stale);
+    }
+  }
+
+  async remove(cluster: ClusterKey, kubeNamespace: string): Promise<void> {
+    for (const name of this.of(cluster, kubeNamespace)) {
+      await this.writer.deleteSecret(kubeNamespace, name);
+    }
+  }
+
+  /** Writes the Secret and waits until the cache sees it as written. */
+  private async write(
+    cluster: ClusterKey,
+    kubeNamespace: string,
+    binding: AccountBinding,
+    owner: OwnerObject,
+  ): Promise<void> {
+    const body = bindingSecret({ cluster, kubeNamespace, binding, owner });
+    const name = body.metadata!.name!;
+    const existing = this.cache.getSecret(kubeNamespace, name);
+    if (existing && !ofCluster(cluster, existing)) {
+      throw new Error(
+        `Secret ${kubeNamespace}/${name} exists and is not this cluster's`,
+      );
+    }
+    if (existing) {
+      await this.writer.replaceSecret({
+        ...body,
+        metadata: {
+          ...body.metadata,
+          resourceVersion: existing.metadata?.resourceVersion,
+        },
+      });
+    } else if (!(await this.writer.createSecret(body))) {
+      throw new Error(`Secret ${kubeNamespace}/${name} exists already`);
+    }
+    await this.cache.waitFor(
+      () => {
+        const seen = this.cache.getSecret(kubeNamespace, name);
+        return seen &&
+          isDeepStrictEqual(bindingEntriesIn(seen), binding.entries)
+          ? true
+          : undefined;
+      },
+      {
+        timeoutMs: 10_000,
+        describe: () => `Secret ${kubeNamespace}/${name} was not seen`,
+      },
+    );
+  }
+
+  /** The names of the cluster's binding Secrets. */
+  private of(cluster: ClusterKey, kubeNamespace: string): string[] {
+    return this.cache
+      .listSecrets(kubeNamespace)
+      .filter(
+        secret =>
+          ofCluster(cluster, secret) &&
+          secret.metadata?.labels?.[LABELS.component] === BINDING_COMPONENT,
+      )
+      .map(secret => secret.metadata!.name!);
+  }
+}
