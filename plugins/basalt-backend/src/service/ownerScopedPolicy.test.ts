@@ -136,14 +136,14 @@ describe("Basalt's owner-scoped permission policy", () => {
   });
 
   it('lets the owning team reveal a password and restart', async () => {
-    await request(server)
+    const reveal = await request(server)
       .post(`${cluster}/accounts/app/password`)
-      .set('Authorization', as(ANA))
-      .expect(200);
-    await request(server)
+      .set('Authorization', as(ANA));
+    expect(reveal.status).toBe(200);
+    const restart = await request(server)
       .post(`${cluster}/restart`)
-      .set('Authorization', as(ANA))
-      .expect(202);
+      .set('Authorization', as(ANA));
+    expect(restart.status).toBe(202);
   });
 
   it('shows another team the cluster and lets it do nothing more', async () => {
@@ -192,13 +192,13 @@ describe("Basalt's owner-scoped permission policy", () => {
   });
 
   it('lets an administrator do everything', async () => {
-    await request(server)
+    const reveal = await request(server)
       .post(`${cluster}/accounts/app/password`)
-      .set('Authorization', as(PAT))
-      .expect(200);
-    await request(server)
+      .set('Authorization', as(PAT));
+    expect(reveal.status).toBe(200);
+    const deletion = await request(server)
       .delete(cluster)
-      .set('Authorization', as(PAT))
-      .expect(202);
+      .set('Authorization', as(PAT));
+    expect(deletion.status).toBe(202);
   });
 });
