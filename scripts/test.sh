@@ -61,7 +61,12 @@ apt_needs=()
 if wants unit || wants browser; then apt_needs+=(/usr/lib/postgresql/15/bin/postgres:postgresql); fi
 # Volume tests: loop-mounted xfs images (grown online with xfs_growfs).
 if wants unit; then apt_needs+=(mkfs.xfs:xfsprogs); fi
-if wants browser; then apt_needs+=(chromium:chromium); fi
+# The browser tests read TechDocs, which Debian's mkdocs builds (Material
+# theme).
+if wants browser; then
+  apt_needs+=(chromium:chromium mkdocs:mkdocs
+    /usr/share/mkdocs/themes/material:mkdocs-material)
+fi
 if [ ${#apt_needs[@]} -gt 0 ]; then ensure_apt "${apt_needs[@]}"; fi
 # The Kubernetes runtime's tests: a real kube-apiserver and etcd, built and
 # cached once (KUBEBUILDER_ASSETS).

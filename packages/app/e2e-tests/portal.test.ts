@@ -4,6 +4,11 @@ import { enterAsGuest, screenshot } from './support';
 test('a guest opens payments-service from the catalog', async ({ page }) => {
   await enterAsGuest(page);
 
+  // The home page is at /; the catalog at /catalog.
+  await page
+    .getByRole('navigation', { name: 'sidebar nav' })
+    .getByRole('link', { name: 'Catalog', exact: true })
+    .click();
   await page.getByRole('link', { name: 'Payments Service' }).click();
 
   await expect(

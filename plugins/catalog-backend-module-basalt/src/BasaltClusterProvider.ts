@@ -13,6 +13,7 @@ import {
   BasaltApi,
   BasaltClient,
 } from '@basalt/plugin-basalt-common';
+import { ClusterDocs } from './clusterDocs';
 import { clusterToEntity } from './clusterToEntity';
 import { ComponentDatabasesIndex } from './ComponentDatabasesIndex';
 import { componentRefreshKey } from './componentRef';
@@ -32,6 +33,7 @@ export class BasaltClusterProvider implements EntityProvider {
   readonly #auth: AuthService;
   readonly #logger: LoggerService;
   readonly #index: ComponentDatabasesIndex;
+  readonly #docs?: ClusterDocs;
   #connection?: EntityProviderConnection;
   /** Changed components whose refresh has not succeeded yet. */
   readonly #toRefresh = new Set<string>();
@@ -44,6 +46,8 @@ export class BasaltClusterProvider implements EntityProvider {
     logger: LoggerService;
     schedule: SchedulerServiceTaskRunner;
     index: ComponentDatabasesIndex;
+    /** Basalt's docs and runbooks, on every Resource; none when absent. */
+    docs?: ClusterDocs;
   }): BasaltClusterProvider {
     const provider = new BasaltClusterProvider(options);
     options.schedule.run({
@@ -58,11 +62,13 @@ export class BasaltClusterProvider implements EntityProvider {
     auth: AuthService;
     logger: LoggerService;
     index: ComponentDatabasesIndex;
+    docs?: ClusterDocs;
   }) {
     this.#discovery = options.discovery;
     this.#auth = options.auth;
     this.#logger = options.logger;
     this.#index = options.index;
+    this.#docs = options.docs;
     this.#api = new BasaltClient({ discoveryApi: options.discovery });
   }
 
@@ -104,6 +110,7 @@ export class BasaltClusterProvider implements EntityProvider {
           cluster,
           locationBase,
           kinds.get(cluster.spec.engine),
+          this.#docs,
         ),
         locationKey: `basalt-cluster:${cluster.metadata.uid}`,
       })),

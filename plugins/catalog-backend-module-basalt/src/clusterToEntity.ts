@@ -10,6 +10,7 @@ import {
   OWNER_ANNOTATION,
   clusterRefOf,
 } from '@basalt/plugin-basalt-common';
+import { ClusterDocs } from './clusterDocs';
 import { normaliseComponentRef } from './componentRef';
 
 /**
@@ -18,11 +19,14 @@ import { normaliseComponentRef } from './componentRef';
  * a dependency of the component it serves. Never carries credentials. Its
  * `spec.type` is what a cluster of its engine is (the engine's capabilities'
  * `kind`: `database`, `cache`), `database` when the engine is not installed.
+ * With `docs`, its docs tab shows Basalt's documentation and its links lead
+ * to the runbooks.
  */
 export function clusterToEntity(
   cluster: ClusterResource,
   locationBase: string,
   engineKind?: string,
+  docs?: ClusterDocs,
 ): Entity {
   const ref = clusterRefOf(cluster);
   const { annotations } = cluster.metadata;
@@ -43,10 +47,12 @@ export function clusterToEntity(
       description: `${cluster.spec.engine} ${cluster.spec.version} cluster with ${cluster.spec.replicas} instance(s), managed by Basalt; ${phase}`,
       tags: [cluster.spec.engine, 'basalt'],
       annotations: {
+        ...docs?.annotations,
         [CLUSTER_ANNOTATION]: ref,
         [ANNOTATION_LOCATION]: location,
         [ANNOTATION_ORIGIN_LOCATION]: location,
       },
+      ...(docs && docs.links.length > 0 && { links: docs.links }),
     },
     spec: {
       type: engineKind ?? 'database',

@@ -10,3 +10,10 @@ export { BasaltDatabasesProcessor } from './BasaltDatabasesProcessor';
 export { ComponentDatabasesIndex } from './ComponentDatabasesIndex';
 export type { IndexedCluster } from './ComponentDatabasesIndex';
 export { clusterToEntity } from './clusterToEntity';
+export {
+  clusterDocs,
+  readClusterDocs,
+  RUNBOOKS,
+  TECHDOCS_ENTITY_ANNOTATION,
+} from './clusterDocs';
+export type { ClusterDocs } from './clusterDocs';

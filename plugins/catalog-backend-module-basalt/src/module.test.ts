@@ -34,6 +34,7 @@ describe('catalogModuleBasaltClusters', () => {
         schedulerServiceFactory,
         mockServices.rootConfig.factory({
           data: {
+            app: { baseUrl: 'http://localhost:3000' },
             basalt: {
               runtimes: {
                 // No engine runs: PostgreSQL's programs are not there.
@@ -90,7 +91,18 @@ describe('catalogModuleBasaltClusters', () => {
       metadata: {
         name: 'sessions',
         namespace: 'payments',
-        annotations: { 'basalt.dev/cluster': 'payments/sessions' },
+        annotations: {
+          'basalt.dev/cluster': 'payments/sessions',
+          // Its docs tab shows Basalt's documentation...
+          'backstage.io/techdocs-entity': 'component:default/basalt',
+        },
+        // ...and its links lead to the runbooks.
+        links: expect.arrayContaining([
+          expect.objectContaining({
+            url: 'http://localhost:3000/docs/default/component/basalt/operations/#when-a-cluster-is-not-ready',
+            type: 'runbook',
+          }),
+        ]),
       },
       spec: {
         type: 'database',

@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { BasaltClusterProvider } from './BasaltClusterProvider';
+import { readClusterDocs } from './clusterDocs';
 import { BasaltDatabasesProcessor } from './BasaltDatabasesProcessor';
 import { ComponentDatabasesIndex } from './ComponentDatabasesIndex';
 
@@ -12,6 +13,8 @@ import { ComponentDatabasesIndex } from './ComponentDatabasesIndex';
  * Publishes Basalt clusters in the catalog as Resources, refreshed on the
  * schedule in `catalog.providers.basalt.schedule` (default every 5 seconds),
  * and annotates the Components they serve with `basalt.dev/databases`.
+ * Each Resource's docs tab shows Basalt's TechDocs and its links lead to
+ * the runbooks (`catalog.providers.basalt.techdocsEntity`, `runbooksUrl`).
  *
  * @public
  */
@@ -45,6 +48,7 @@ export const catalogModuleBasaltClusters = createBackendModule({
             logger,
             schedule: scheduler.createScheduledTaskRunner(schedule),
             index,
+            docs: readClusterDocs(config),
           }),
         );
         catalog.addProcessor(new BasaltDatabasesProcessor({ index }));

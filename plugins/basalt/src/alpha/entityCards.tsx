@@ -1,5 +1,6 @@
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { hasBasaltClusters } from '../entity';
+import { z } from 'zod';
+import { hasBasaltClusters, needsBasaltDatabase } from '../entity';
 
 // Each card appears on database Resources (`basalt.dev/cluster`) and on
 // Components that Basalt databases serve (`basalt.dev/databases`), and
@@ -48,5 +49,27 @@ export const clusterEventsCard = EntityCardBlueprint.make({
       import('../components/ClusterEventsCard').then(m => (
         <m.ClusterEventsCard />
       )),
+  },
+});
+
+/**
+ * Entity card on Components no Basalt database serves: an invitation to add
+ * one through the golden template in its `template` config (an entity ref,
+ * `template:default/postgresql-database` by default), with the component
+ * filled in.
+ */
+export const addDatabaseCard = EntityCardBlueprint.makeWithOverrides({
+  name: 'add-database',
+  configSchema: {
+    template: z.string().default('template:default/postgresql-database'),
+  },
+  factory(originalFactory, { config }) {
+    return originalFactory({
+      filter: needsBasaltDatabase,
+      loader: () =>
+        import('../components/AddDatabaseCard').then(m => (
+          <m.AddDatabaseCard template={config.template} />
+        )),
+    });
   },
 });

@@ -1,18 +1,29 @@
 import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
-import { rootRouteRef } from '../routes';
+import {
+  rootRouteRef,
+  selectedTemplateRouteRef,
+} from '../routes';
 import { basaltApi } from './apis';
 import {
+  addDatabaseCard,
   clusterBackupsCard,
   clusterEventsCard,
   clusterHealthCard,
   clusterLogsCard,
 } from './entityCards';
 import { databaseEntityContent } from './entityContent';
+import {
+  goldenTemplatesWidget,
+  teamDatabasesWidget,
+  teamEventsWidget,
+} from './homePageWidgets';
 import { basaltPage } from './pages';
 
 /**
  * The Basalt frontend plugin (new frontend system): the Basalt page, the
- * cluster cards on entity pages and the "Data" entity tab.
+ * cluster cards on entity pages and the "Data" entity tab, the "Add a
+ * database" card on Components without one, and home page widgets (the
+ * team's databases, their recent events, the golden templates).
  *
  * @public
  */
@@ -26,6 +37,11 @@ export const basaltPlugin = createFrontendPlugin({
     clusterLogsCard,
     clusterEventsCard,
     databaseEntityContent,
+    addDatabaseCard,
+    teamDatabasesWidget,
+    teamEventsWidget,
+    goldenTemplatesWidget,
   ],
   routes: { root: rootRouteRef },
+  externalRoutes: { selectedTemplate: selectedTemplateRouteRef },
 });

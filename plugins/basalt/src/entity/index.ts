@@ -3,3 +3,4 @@ export {
   formatClusterRef,
   hasBasaltClusters,
 } from './clusterRefs';
+export { needsBasaltDatabase } from './needsDatabase';

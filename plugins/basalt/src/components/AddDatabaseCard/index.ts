@@ -1,0 +1,5 @@
+export {
+  AddDatabaseCard,
+  databaseFormData,
+  DEFAULT_DATABASE_TEMPLATE,
+} from './AddDatabaseCard';

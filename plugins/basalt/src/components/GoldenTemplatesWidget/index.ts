@@ -1,0 +1,4 @@
+export {
+  GoldenTemplatesWidget,
+  GOLDEN_TEMPLATE_TAG,
+} from './GoldenTemplatesWidget';

@@ -1,0 +1,1 @@
+export { TeamDatabasesWidget, unhealthyReason } from './TeamDatabasesWidget';

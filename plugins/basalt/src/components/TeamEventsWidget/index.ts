@@ -1,0 +1,1 @@
+export { TeamEventsWidget } from './TeamEventsWidget';
