@@ -16,3 +16,12 @@ export const selectedTemplateRouteRef = createExternalRouteRef({
   params: ['namespace', 'templateName'],
   defaultTarget: 'scaffolder.selectedTemplate',
 });
+
+/**
+ * A cluster's manifest to commit, with Copy and Download:
+ * `/basalt/clusters/:namespace/:name/manifest` by default. The golden
+ * templates' output links here, as links cannot carry the file itself.
+ */
+export const clusterManifestRouteRef = createRouteRef({
+  params: ['namespace', 'name'],
+});

@@ -133,6 +133,11 @@ describe('golden templates (dry-run through a started scaffolder)', () => {
         'base64',
       ).toString('utf8'),
     );
+    // …and offers it as a file, on the portal's manifest page.
+    expect(result.output.links).toContainEqual({
+      title: 'Download the manifest',
+      url: '/basalt/clusters/default/ledger-db/manifest',
+    });
     const messages = result.log.map(l => l.body.message).join('\n');
     expect(messages).toContain('Would create EngineCluster default/ledger-db');
     expect(messages).not.toMatch(/error/i);

@@ -240,4 +240,34 @@ describe('computeStatus', () => {
         'CPU and memory limits are not enforced here: not running as root (uid 1000)',
     });
   });
+
+  it('says whether volumes have a throughput limit, as blkio is told', () => {
+    const volumes = {
+      enforcement: { enforced: true as const },
+      locked: false,
+      message: 'Every volume is below the high watermark of 90%',
+    };
+    const withStorage = (storage: object) => {
+      const base = cluster(1);
+      return { ...base, spec: { ...base.spec, storage } } as ClusterResource;
+    };
+    const limited = computeStatus(
+      withStorage({ size: '2Gi', throughput: '20Mi', pool: 'default' }),
+      { ...observe(instance(0, 'primary')), volumes },
+      NOW,
+    );
+    expect(conditionOf(limited, 'VolumeLimitsEnforced')).toMatchObject({
+      status: 'True',
+      message:
+        'Each volume has a hard capacity cap of 2Gi and a throughput limit of 20Mi/s',
+    });
+    const unlimited = computeStatus(
+      withStorage({ size: '1Gi', pool: 'default' }),
+      { ...observe(instance(0, 'primary')), volumes },
+      NOW,
+    );
+    expect(conditionOf(unlimited, 'VolumeLimitsEnforced').message).toBe(
+      'Each volume has a hard capacity cap of 1Gi; its throughput is not limited, as spec.storage.throughput is not set',
+    );
+  });
 });

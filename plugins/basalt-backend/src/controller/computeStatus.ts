@@ -267,7 +267,7 @@ function conditionsOf(
       progress.message,
     ),
     condition('Degraded', degraded.degraded, degraded.reason, degraded.message),
-    ...lifecycleConditions(observation, condition),
+    ...lifecycleConditions(observation, condition, cluster.spec.storage),
   ];
 }
 
@@ -278,6 +278,7 @@ function conditionsOf(
 function lifecycleConditions(
   { restore, deletionBlocked, volumes, resources }: Observation,
   condition: MakeCondition,
+  storage: ClusterResource['spec']['storage'],
 ): ClusterCondition[] {
   return [
     ...(restore
@@ -290,7 +291,7 @@ function lifecycleConditions(
           ),
         ]
       : []),
-    ...(volumes ? volumeConditions(volumes, condition) : []),
+    ...(volumes ? volumeConditions(volumes, condition, storage) : []),
     ...(resources
       ? [
           condition(
@@ -370,9 +371,21 @@ export function operationStatus(operation: ClusterOperation): ClusterOperation {
   };
 }
 
+/**
+ * What is enforced on each volume, in words: without
+ * `spec.storage.throughput` there is no throughput limit (blkio gets none),
+ * which the condition must not hide behind "enforced".
+ */
+function limitsMessage(storage: ClusterResource['spec']['storage']): string {
+  return storage.throughput
+    ? `Each volume has a hard capacity cap of ${storage.size} and a throughput limit of ${storage.throughput}/s`
+    : `Each volume has a hard capacity cap of ${storage.size}; its throughput is not limited, as spec.storage.throughput is not set`;
+}
+
 function volumeConditions(
   volumes: VolumeProtection,
   condition: MakeCondition,
+  storage: ClusterResource['spec']['storage'],
 ): ClusterCondition[] {
   const { enforcement } = volumes;
   return [
@@ -383,7 +396,7 @@ function volumeConditions(
         ? ClusterReasons.LimitsEnforced
         : ClusterReasons.LimitsNotEnforced,
       enforcement.enforced
-        ? 'Each volume has a hard capacity cap and its throughput limit'
+        ? limitsMessage(storage)
         : `Volume limits are not enforced here: ${enforcement.reason}`,
     ),
     condition(

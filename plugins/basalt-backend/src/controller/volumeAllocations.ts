@@ -1,8 +1,12 @@
-import { parseQuantity, VolumeAllocation } from '../pools';
+import { VolumeAllocation, volumeLimitsOf } from '../pools';
 import { InstanceStorage } from '../store';
 import { volumeOf } from './steps/placeInstances';
 
-/** The volume each observed instance holds in its node's pool. */
+/**
+ * The volume each observed instance holds in its node's pool, with the
+ * limits the runtime sets on it (`volumeLimitsOf`, as `instanceRequest`
+ * asks for them).
+ */
 export function volumeAllocations(
   instances: InstanceStorage[],
 ): VolumeAllocation[] {
@@ -11,7 +15,6 @@ export function volumeAllocations(
     cluster,
     pool: storage.pool,
     node,
-    sizeBytes: parseQuantity(storage.size) ?? 0,
-    throughputBytesPerSec: parseQuantity(storage.throughput ?? '0') ?? 0,
+    ...volumeLimitsOf(storage),
   }));
 }

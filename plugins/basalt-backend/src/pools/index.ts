@@ -14,3 +14,5 @@ export type { PlacementEngineOptions } from './placement';
 export { PlacementRefusedError } from './refusal';
 export type { NodeRefusal, RefusalReason } from './refusal';
 export { parseQuantity, formatBytes } from './quantity';
+export { volumeLimitsOf } from './volumeLimits';
+export type { StorageRequest, VolumeLimits } from './volumeLimits';

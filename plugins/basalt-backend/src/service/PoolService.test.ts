@@ -1,5 +1,8 @@
 import request from 'supertest';
 import { mockCredentials } from '@backstage/backend-test-utils';
+import { PoolStatus } from '@basalt/plugin-basalt-common';
+import { throttleGroupName } from '../runtime/local/InstanceVolumes';
+import { BlkioThrottle } from '../runtime/local/volumes/BlkioThrottle';
 import {
   OUTSIDER,
   postgresManifest,
@@ -26,7 +29,36 @@ describe('GET /pools', () => {
       }),
     );
     await untilReady(client, { namespace: 'payments', name: 'pools-db' }, 1);
+    // No throughput of its own: no limit. Placed once pools-db's volume
+    // counts, so on the other node (more headroom).
+    await client.applyCluster(
+      postgresManifest('pools-free', {
+        storage: { size: '1Gi', pool: 'default' },
+      }),
+    );
+    await untilReady(client, { namespace: 'payments', name: 'pools-free' }, 1);
   });
+
+  /** The read limits the kernel enforces on the instances of `cluster`. */
+  async function enforcedLimits(cluster: string): Promise<number[]> {
+    const found = await backend
+      .client()
+      .getCluster({ namespace: 'payments', name: cluster });
+    const key = {
+      namespace: 'payments',
+      name: cluster,
+      uid: found.metadata.uid,
+    };
+    return Promise.all(
+      found.status!.instances.map(async instance => {
+        const throttle = await BlkioThrottle.ensure({
+          name: throttleGroupName(key, instance.name),
+        });
+        const limits = Object.values(await throttle.readLimits());
+        return limits.reduce((sum, l) => sum + (l.readBytesPerSecond ?? 0), 0);
+      }),
+    );
+  }
 
   it("shows each node's pool with what its volumes take", async () => {
     const pools = await backend.client().listPools();
@@ -57,19 +89,65 @@ describe('GET /pools', () => {
     expect(nodeA.capacity.usedBytes).toBeGreaterThan(0);
     expect(nodeA.capacity.usedBytes).toBeLessThanOrEqual(2 * GiB);
     expect(nodeB).toMatchObject({
-      capacity: { allocatedBytes: 0, usedBytes: 0 },
-      throughput: { allocatedBytesPerSec: 0 },
-      volumes: { count: 0, max: 64 },
+      capacity: { allocatedBytes: GiB },
+      throughput: { allocatedBytesPerSec: 0, unlimitedVolumes: 1 },
+      volumes: { count: 1, max: 64 },
     });
   });
 
-  it('tells only totals, the same to a caller who may read no cluster', async () => {
+  it('reports as allocated throughput the limits the kernel enforces', async () => {
+    const pools = await backend.client().listPools();
+    const rate = (node: string) =>
+      pools.find(p => p.node === node)!.throughput.allocatedBytesPerSec;
+    // pools-db's 20Mi is its volume's blkio limit; pools-free has none
+    // (blkio lists no rule), so it counts 0 and is counted as unlimited.
+    expect(await enforcedLimits('pools-db')).toEqual([20 * MiB]);
+    expect(rate('node-a')).toBe(20 * MiB);
+    expect(await enforcedLimits('pools-free')).toEqual([0]);
+    expect(rate('node-b')).toBe(0);
+    expect(pools.map(p => p.throughput.unlimitedVolumes)).toEqual([0, 1]);
+  });
+
+  it('splits each pool by cluster, with instances and use', async () => {
+    const pools = await backend.client().listPools();
+    const [nodeA, nodeB] = pools;
+    expect(nodeA.allocations).toEqual([
+      {
+        cluster: 'payments/pools-db',
+        instances: ['pools-db-0'],
+        volumes: 1,
+        allocatedBytes: 2 * GiB,
+        usedBytes: nodeA.capacity.usedBytes,
+        allocatedBytesPerSec: 20 * MiB,
+        unlimitedVolumes: 0,
+      },
+    ]);
+    expect(nodeB.allocations).toEqual([
+      expect.objectContaining({
+        cluster: 'payments/pools-free',
+        allocatedBytes: GiB,
+        allocatedBytesPerSec: 0,
+        unlimitedVolumes: 1,
+      }),
+    ]);
+  });
+
+  it('tells a caller who may read no cluster the same totals, naming none', async () => {
     const asOwner = await backend.client().listPools();
     const asOutsider = await backend.client(OUTSIDER).listPools();
-    expect(asOutsider.map(p => p.capacity.allocatedBytes)).toEqual(
-      asOwner.map(p => p.capacity.allocatedBytes),
-    );
-    expect(JSON.stringify(asOutsider)).not.toContain('pools-db');
+    const totals = (pools: PoolStatus[]) =>
+      pools.map(p => [p.capacity, p.throughput, p.volumes]);
+    expect(totals(asOutsider)).toEqual(totals(asOwner));
+    expect(JSON.stringify(asOutsider)).not.toContain('pools-');
+    expect(asOutsider[0].allocations).toEqual([
+      expect.objectContaining({
+        instances: [],
+        volumes: 1,
+        allocatedBytes: 2 * GiB,
+        allocatedBytesPerSec: 20 * MiB,
+      }),
+    ]);
+    expect(asOutsider[0].allocations![0]).not.toHaveProperty('cluster');
   });
 
   it('is open to services and closed to anonymous callers', async () => {

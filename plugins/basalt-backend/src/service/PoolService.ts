@@ -1,15 +1,29 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
-import { clusterRefOf, PoolStatus } from '@basalt/plugin-basalt-common';
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import {
+  ClusterResource,
+  clusterRefOf,
+  PoolStatus,
+} from '@basalt/plugin-basalt-common';
 import { ClusterKey, Runtime } from '@basalt/plugin-basalt-node';
 import { volumeAllocations } from '../controller/volumeAllocations';
 import { NodePool, PlacementEngine, PoolUsage, VolumePools } from '../pools';
-import { ClusterStore, InstanceStorage, InstanceStore } from '../store';
+import {
+  ClusterFilter,
+  ClusterStore,
+  InstanceStorage,
+  InstanceStore,
+} from '../store';
+import { poolAllocations, PoolVolume } from './poolAllocations';
 
 /**
  * The utilisation of every node's volume pools: what is physically there,
  * what may be promised with over-allocation, what is promised to volumes
- * and what they hold. Only totals, so every signed-in caller sees the same:
- * which clusters hold the volumes is not told.
+ * and what they hold, and how that splits by cluster. Totals are the same
+ * for every signed-in caller; clusters the caller may not read are not
+ * named, only summed.
  */
 export class PoolService {
   constructor(
@@ -18,68 +32,77 @@ export class PoolService {
       pools: VolumePools;
       instances: InstanceStore;
       clusters: ClusterStore;
+      /** The clusters a caller may read (`ClusterService.list`). */
+      readable: {
+        list(
+          filter: ClusterFilter,
+          credentials: BackstageCredentials,
+        ): Promise<ClusterResource[]>;
+      };
       runtime: Runtime;
       logger: LoggerService;
     },
   ) {}
 
   /** One entry per node and pool, sorted by pool and node. */
-  async list(): Promise<PoolStatus[]> {
+  async list(credentials: BackstageCredentials): Promise<PoolStatus[]> {
     const { instances, runtime } = this.deps;
     const pools = await this.deps.pools.current();
-    const observed = await instances.withStorage();
-    const [used, enforcement] = await Promise.all([
-      this.#usedBytes(pools, observed),
-      runtime.volumeEnforcement(),
-    ]);
     const byKey = new Map(pools.map(pool => [keyOf(pool), pool]));
     // Volumes on a pool no longer configured (after a config change) are
     // left out rather than failing the whole answer.
-    const engine = PlacementEngine.create({
-      pools,
-      allocations: volumeAllocations(observed).filter(a => byKey.has(keyOf(a))),
+    const observed = (await instances.withStorage()).filter(row =>
+      byKey.has(keyOf(locationOf(row))),
+    );
+    const [used, enforcement, readable] = await Promise.all([
+      this.#usedBytes(observed),
+      runtime.volumeEnforcement(),
+      this.deps.readable.list({}, credentials),
+    ]);
+    const allocations = volumeAllocations(observed);
+    const volumes = new Map<string, PoolVolume[]>();
+    allocations.forEach((allocation, i) => {
+      const key = keyOf(allocation);
+      volumes.set(key, [
+        ...(volumes.get(key) ?? []),
+        {
+          cluster: allocation.cluster,
+          instance: observed[i].instance,
+          sizeBytes: allocation.sizeBytes,
+          throughputBytesPerSec: allocation.throughputBytesPerSec,
+          ...(used[i] !== undefined && { usedBytes: used[i] }),
+        },
+      ]);
     });
+    const mayRead = new Set(readable.map(clusterRefOf));
+    const engine = PlacementEngine.create({ pools, allocations });
     return engine.usage().map(usage => {
-      const pool = byKey.get(keyOf(usage))!;
-      return statusOf(pool, usage, used.get(keyOf(usage)), enforcement);
+      const held = volumes.get(keyOf(usage)) ?? [];
+      return {
+        ...statusOf(byKey.get(keyOf(usage))!, usage, held, enforcement),
+        allocations: poolAllocations(held, cluster => mayRead.has(cluster)),
+      };
     });
   }
 
-  /**
-   * What each node's pool holds, summed over the instances on it whose own
-   * volume the runtime can measure; a pool with instances none of which it
-   * can measure is missing from the map (unknown), an empty one holds 0.
-   */
+  /** What each instance's own volume holds, in `observed`'s order. */
   async #usedBytes(
-    pools: NodePool[],
     observed: InstanceStorage[],
-  ): Promise<Map<string, number>> {
+  ): Promise<Array<number | undefined>> {
     const uids = new Map(
       (await this.deps.clusters.list()).map(c => [
         clusterRefOf(c),
         c.metadata.uid,
       ]),
     );
-    const measured = await Promise.all(
+    return Promise.all(
       observed.map(async row => {
         const uid = uids.get(row.cluster);
         if (!uid) return undefined;
         const [namespace, name] = row.cluster.split('/');
-        const bytes = await this.#measure({ namespace, name, uid }, row);
-        return bytes === undefined
-          ? undefined
-          : { key: keyOf({ node: row.node, pool: row.storage.pool }), bytes };
+        return this.#measure({ namespace, name, uid }, row);
       }),
     );
-    const used = new Map<string, number>(
-      pools
-        .filter(pool => !observed.some(row => sameKey(row, pool)))
-        .map(pool => [keyOf(pool), 0]),
-    );
-    for (const entry of measured) {
-      if (entry) used.set(entry.key, (used.get(entry.key) ?? 0) + entry.bytes);
-    }
-    return used;
   }
 
   async #measure(
@@ -108,16 +131,28 @@ function keyOf(at: { node: string; pool: string }): string {
   return `${at.node}\u0000${at.pool}`;
 }
 
-function sameKey(row: InstanceStorage, pool: NodePool): boolean {
-  return row.node === pool.node && row.storage.pool === pool.pool;
+function locationOf(row: InstanceStorage): { node: string; pool: string } {
+  return { node: row.node, pool: row.storage.pool };
+}
+
+/**
+ * What the pool's volumes hold: 0 for a pool without any, the sum of those
+ * the runtime could measure, unknown when it could measure none.
+ */
+function usedOf(volumes: PoolVolume[]): number | undefined {
+  if (volumes.length === 0) return 0;
+  const measured = volumes.filter(v => v.usedBytes !== undefined);
+  if (measured.length === 0) return undefined;
+  return measured.reduce((total, v) => total + v.usedBytes!, 0);
 }
 
 function statusOf(
   pool: NodePool,
   usage: PoolUsage,
-  usedBytes: number | undefined,
+  volumes: PoolVolume[],
   enforcement: PoolStatus['enforcement'],
 ): PoolStatus {
+  const usedBytes = usedOf(volumes);
   return {
     node: usage.node,
     pool: usage.pool,
@@ -131,6 +166,8 @@ function statusOf(
       physicalBytesPerSec: pool.throughputBytesPerSec,
       allocatableBytesPerSec: usage.allocatableThroughputBytesPerSec,
       allocatedBytesPerSec: usage.allocatedThroughputBytesPerSec,
+      unlimitedVolumes: volumes.filter(v => v.throughputBytesPerSec === 0)
+        .length,
     },
     volumes: { count: usage.volumes, max: usage.maxVolumes },
     overAllocation: { ...pool.overAllocation },

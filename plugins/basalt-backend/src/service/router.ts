@@ -10,8 +10,10 @@ import { ClusterService } from './ClusterService';
 import { ConnectionService } from './ConnectionService';
 import { createConnectionsRouter } from './connectionsRouter';
 import { createClustersRouter } from './clustersRouter';
+import { createManifestRouter } from './manifestRouter';
 import { NodeService } from './NodeService';
 import { PoolService } from './PoolService';
+import { ClusterStore } from '../store';
 
 /**
  * The Basalt REST API, mounted by the plugin under `/api/basalt`.
@@ -20,6 +22,8 @@ export async function createRouter(options: {
   healthChecks: HealthChecks;
   httpAuth: HttpAuthService;
   clusters: ClusterService;
+  /** The stored manifests, for the manifest to commit. */
+  clusterStore: ClusterStore;
   connections: ConnectionService;
   logs: ClusterLogs;
   nodes: NodeService;
@@ -46,6 +50,13 @@ export async function createRouter(options: {
     }),
   );
   router.use(
+    createManifestRouter({
+      httpAuth: options.httpAuth,
+      service: options.clusters,
+      clusters: options.clusterStore,
+    }),
+  );
+  router.use(
     createConnectionsRouter({
       httpAuth: options.httpAuth,
       service: options.connections,
@@ -67,10 +78,13 @@ export async function createRouter(options: {
     res.json({ items: await options.nodes.list(credentials) });
   });
 
-  // Totals only (no cluster names), so any signed-in user or service.
+  // Any signed-in user or service: the totals are the same for all, and
+  // only the clusters the caller may read are named in the breakdown.
   router.get('/pools', async (req, res) => {
-    await options.httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.json({ items: await options.pools.list() });
+    const credentials = await options.httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    res.json({ items: await options.pools.list(credentials) });
   });
   return router;
 }

@@ -69,6 +69,7 @@ export async function createApi(options: {
     healthChecks: options.healthChecks,
     httpAuth: options.httpAuth,
     clusters: clusterService,
+    clusterStore: clusters,
     connections: new ConnectionService({
       clusters,
       events: options.events,
@@ -83,6 +84,7 @@ export async function createApi(options: {
       pools,
       instances,
       clusters,
+      readable: clusterService,
       runtime,
       logger: options.logger.child({ component: 'pools' }),
     }),

@@ -36,13 +36,47 @@ export interface PoolThroughput {
   physicalBytesPerSec: number;
   /** Physical throughput times the throughput over-allocation ratio. */
   allocatableBytesPerSec: number;
-  /** Promised to volumes as their throughput limits. */
+  /**
+   * Promised to volumes as their throughput limits: the sum of the limits
+   * the runtime sets on them, so what is allocated is what is enforced.
+   */
   allocatedBytesPerSec: number;
+  /**
+   * How many of the pool's volumes have no throughput limit (their
+   * manifest sets no `spec.storage.throughput`): they count 0 towards
+   * `allocatedBytesPerSec` and may use up to the physical throughput.
+   * Absent from backends that predate it.
+   */
+  unlimitedVolumes?: number;
 }
 
 /**
- * The utilisation of one node's share of a volume pool. Only totals: which
- * clusters hold the volumes is not part of it.
+ * What one cluster's volumes take of one node's pool; or, without
+ * `cluster`, what the volumes of the clusters the caller may not read take,
+ * summed, so the parts always add up to the pool's totals.
+ *
+ * @public
+ */
+export interface PoolAllocation {
+  /** `<namespace>/<name>`; absent for the clusters the caller may not read. */
+  cluster?: string;
+  /** The instances whose volumes these are, sorted; empty without `cluster`. */
+  instances: string[];
+  /** How many volumes. */
+  volumes: number;
+  /** Their sizes (hard capacity limits), summed. */
+  allocatedBytes: number;
+  /** Actually written to them, when the runtime could measure every one. */
+  usedBytes?: number;
+  /** Their throughput limits in bytes per second, summed. */
+  allocatedBytesPerSec: number;
+  /** How many of them have no throughput limit (they count 0 above). */
+  unlimitedVolumes: number;
+}
+
+/**
+ * The utilisation of one node's share of a volume pool, with what each
+ * cluster's volumes take of it as far as the caller may read the cluster.
  *
  * @public
  */
@@ -63,4 +97,10 @@ export interface PoolStatus {
   overAllocation: { capacity: number; throughput: number };
   /** Whether the runtime enforces volume limits on the disk. */
   enforcement: PoolEnforcement;
+  /**
+   * The pool's volumes by cluster, the most capacity first; the clusters
+   * the caller may not read summed into one last entry without `cluster`.
+   * Absent from backends that predate it.
+   */
+  allocations?: PoolAllocation[];
 }

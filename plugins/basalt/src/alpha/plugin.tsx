@@ -1,5 +1,6 @@
 import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
 import {
+  clusterManifestRouteRef,
   rootRouteRef,
   selectedTemplateRouteRef,
 } from '../routes';
@@ -17,7 +18,7 @@ import {
   teamDatabasesWidget,
   teamEventsWidget,
 } from './homePageWidgets';
-import { basaltPage } from './pages';
+import { basaltPage, clusterManifestPage } from './pages';
 
 /**
  * The Basalt frontend plugin (new frontend system): the Basalt page, the
@@ -29,9 +30,12 @@ import { basaltPage } from './pages';
  */
 export const basaltPlugin = createFrontendPlugin({
   pluginId: 'basalt',
+  // The header of its pages without a title of their own (the manifest page).
+  title: 'Basalt',
   extensions: [
     basaltApi,
     basaltPage,
+    clusterManifestPage,
     clusterHealthCard,
     clusterBackupsCard,
     clusterLogsCard,
@@ -42,6 +46,6 @@ export const basaltPlugin = createFrontendPlugin({
     teamEventsWidget,
     goldenTemplatesWidget,
   ],
-  routes: { root: rootRouteRef },
+  routes: { root: rootRouteRef, clusterManifest: clusterManifestRouteRef },
   externalRoutes: { selectedTemplate: selectedTemplateRouteRef },
 });

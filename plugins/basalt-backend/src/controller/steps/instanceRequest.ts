@@ -4,7 +4,7 @@ import {
   replicationSourceOf,
   VolumeRequest,
 } from '@basalt/plugin-basalt-node';
-import { parseQuantity } from '../../pools';
+import { volumeLimitsOf } from '../../pools';
 import { ObservedInstance, ReconcileContext } from '../ReconcileContext';
 
 /**
@@ -48,7 +48,6 @@ function volumeRequest(
   return {
     pool: pool.pool,
     poolPath: pool.path,
-    sizeBytes: parseQuantity(storage.size) ?? 0,
-    throughputBytesPerSec: parseQuantity(storage.throughput ?? '0') ?? 0,
+    ...volumeLimitsOf(storage),
   };
 }

@@ -2,10 +2,10 @@ import { ClusterReasons, EngineCluster } from '@basalt/plugin-basalt-common';
 import { RuntimeNode } from '@basalt/plugin-basalt-node';
 import {
   NodePool,
-  parseQuantity,
   PlacementEngine,
   PlacementRefusedError,
   VolumeAllocation,
+  volumeLimitsOf,
 } from '../../pools';
 import { ClusterReconcileError } from '../errors';
 
@@ -42,8 +42,7 @@ export function placeInstances(options: {
       cluster: options.cluster,
       pool: storage.pool,
       count: options.instances.length,
-      sizeBytes: parseQuantity(storage.size) ?? 0,
-      throughputBytesPerSec: parseQuantity(storage.throughput ?? '0') ?? 0,
+      ...volumeLimitsOf(storage),
       volumes: options.instances.map(name => volumeOf(options.cluster, name)),
     });
     return placement.volumes.map(volume => volume.node);

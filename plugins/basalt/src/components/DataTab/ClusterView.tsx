@@ -16,6 +16,7 @@ import { ClusterHealth, useCluster } from '../ClusterHealthCard';
 import { ClusterLogsPanel } from '../ClusterLogsCard';
 import { ErrorAlert } from '../common';
 import { ClusterOperations } from './ClusterOperations';
+import { ManifestLink } from './ManifestLink';
 import {
   ClusterKindProvider,
   useClusterKind,
@@ -73,6 +74,9 @@ function ClusterSections({ cluster }: { cluster: ClusterRef }) {
       </Section>
       <Section title="Operations">
         <ClusterOperations cluster={value} onChanged={refresh} />
+      </Section>
+      <Section title="Manifest">
+        <ManifestLink cluster={cluster} />
       </Section>
       {/* Full width each: the backups table's actions (Restore…) are
           its last column, cut off in half a 1440 px page. */}

@@ -8,6 +8,7 @@ import {
   databaseResource,
 } from '../../__testUtils__/clusters';
 import { renderForEntity } from '../../__testUtils__/renderCard';
+import { clusterManifestRouteRef } from '../../routes';
 import { DataTab } from './DataTab';
 
 const ref = { namespace: 'payments', name: 'orders-db' };
@@ -33,6 +34,20 @@ describe('DataTab', () => {
     for (const title of ['Health', 'Operations', 'Events', 'Backups', 'Logs']) {
       expect(screen.getByRole('heading', { name: title })).toBeInTheDocument();
     }
+  });
+
+  it('links to the manifest to commit', async () => {
+    await renderForEntity(<DataTab />, {
+      entity: databaseResource,
+      api: api(),
+      mountedRoutes: {
+        '/basalt/clusters/:namespace/:name/manifest': clusterManifestRouteRef,
+      },
+    });
+
+    expect(
+      await screen.findByRole('link', { name: 'Open the manifest to commit' }),
+    ).toHaveAttribute('href', '/basalt/clusters/payments/orders-db/manifest');
   });
 
   it('hides the operations from a user without the permissions', async () => {

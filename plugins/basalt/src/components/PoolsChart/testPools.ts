@@ -12,6 +12,8 @@ export function poolStatus(
     allocatedBytesPerSec?: number;
     volumes?: number;
     enforcement?: PoolStatus['enforcement'];
+    unlimitedVolumes?: number;
+    allocations?: PoolStatus['allocations'];
   } = {},
 ): PoolStatus {
   const used = 'usedBytes' in overrides ? overrides.usedBytes : 45 * MiB;
@@ -28,10 +30,14 @@ export function poolStatus(
       physicalBytesPerSec: 250 * MiB,
       allocatableBytesPerSec: 375 * MiB,
       allocatedBytesPerSec: overrides.allocatedBytesPerSec ?? 20 * MiB,
+      ...(overrides.unlimitedVolumes !== undefined && {
+        unlimitedVolumes: overrides.unlimitedVolumes,
+      }),
     },
     volumes: { count: overrides.volumes ?? 1, max: 64 },
     overAllocation: { capacity: 2, throughput: 1.5 },
     enforcement: overrides.enforcement ?? { enforced: true },
+    ...(overrides.allocations && { allocations: overrides.allocations }),
   };
 }
 

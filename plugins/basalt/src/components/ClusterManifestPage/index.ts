@@ -1,0 +1,1 @@
+export { ClusterManifest, ClusterManifestPage } from './ClusterManifestPage';
