@@ -28,6 +28,7 @@ describe('scaffolderModuleBasalt', () => {
       'basalt:cluster:create',
       'basalt:cluster:destroy',
       'basalt:cluster:switchover',
+      'basalt:component:repository',
       'basalt:manifest:write',
     ]);
     const action = response.body.find(

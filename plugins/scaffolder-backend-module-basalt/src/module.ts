@@ -9,6 +9,7 @@ import { createBackupRestoreAction } from './actions/backupRestore';
 import { createClusterCreateAction } from './actions/clusterCreate';
 import { createClusterDestroyAction } from './actions/clusterDestroy';
 import { createClusterSwitchoverAction } from './actions/clusterSwitchover';
+import { createComponentRepositoryAction } from './actions/componentRepository';
 import { createManifestWriteAction } from './actions/manifestWrite';
 import { BasaltCaller } from './basalt/BasaltCaller';
 
@@ -27,11 +28,13 @@ export const scaffolderModuleBasalt = createBackendModule({
         discovery: coreServices.discovery,
         auth: coreServices.auth,
         catalog: catalogServiceRef,
+        config: coreServices.rootConfig,
       },
-      async init({ scaffolderActions, discovery, auth, catalog }) {
+      async init({ scaffolderActions, discovery, auth, catalog, config }) {
         const basalt = new BasaltCaller({ discovery, auth });
         scaffolderActions.addActions(
           createManifestWriteAction(),
+          createComponentRepositoryAction({ catalog, config }),
           createClusterCreateAction({ basalt, catalog }),
           createClusterDestroyAction({ basalt }),
           createClusterSwitchoverAction({ basalt }),

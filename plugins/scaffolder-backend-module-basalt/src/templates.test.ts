@@ -4,6 +4,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { parseEngineCluster } from '@basalt/plugin-basalt-common';
 // The dry run admits the manifest through a real Basalt backend.
@@ -51,16 +52,48 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(rootDir, { recursive: true, force: true }));
 
-async function dryRun(name: string, values: object) {
+/** The example service, its source in a GitHub repository. */
+const paymentsService = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'payments-service',
+    namespace: 'default',
+    annotations: {
+      'backstage.io/source-location':
+        'url:https://github.com/acme/payments-service/tree/main/',
+    },
+  },
+  spec: { type: 'service', owner: 'payments-team', lifecycle: 'production' },
+};
+
+/**
+ * A dry run of the template through the scaffolder, with Basalt's actions
+ * and GitHub's (whose pull request action plans without calling GitHub in
+ * a dry run); `github` configures an integration with credentials.
+ */
+async function dryRun(
+  name: string,
+  values: object,
+  options: { github?: boolean } = {},
+) {
   const { server } = await startTestBackend({
     features: [
       scaffolderPlugin,
-      catalogServiceMock.factory(),
+      catalogServiceMock.factory({ entities: [paymentsService] }),
       scaffolderModuleBasalt,
+      githubModule,
       basaltPlugin,
       basaltModuleEnginePostgresql,
       mockServices.rootConfig.factory({
-        data: { basalt: basaltConfig(rootDir) },
+        data: {
+          basalt: basaltConfig(rootDir),
+          ...(options.github && {
+            integrations: {
+              github: [{ host: 'github.com', token: 'not-a-real-token' }],
+            },
+          }),
+        },
       }),
     ],
   });
@@ -78,7 +111,10 @@ async function dryRun(name: string, values: object) {
     steps: { id: string }[];
     log: { body: { message: string; status?: string } }[];
     directoryContents: { path: string; base64Content: string }[];
-    output: { text: { title: string; content: string }[] };
+    output: {
+      links: { title: string; url?: string }[];
+      text: { title: string; content: string }[];
+    };
   };
 }
 
@@ -95,16 +131,20 @@ function writtenManifest(
 
 describe('golden templates (dry-run through a started scaffolder)', () => {
   it('PostgreSQL database: renders an HA manifest in its profile and plans the creation', async () => {
-    const result = await dryRun('postgresql-database', {
-      name: 'ledger-db',
-      owner: 'group:default/payments-team',
-      component: 'component:default/payments-service',
-      database: 'ledger',
-      instances: 3,
-      size: 'm',
-      storageSize: '20Gi',
-      profile: 'sg-prod',
-    });
+    const result = await dryRun(
+      'postgresql-database',
+      {
+        name: 'ledger-db',
+        owner: 'group:default/payments-team',
+        component: 'component:default/payments-service',
+        database: 'ledger',
+        instances: 3,
+        size: 'm',
+        storageSize: '20Gi',
+        profile: 'sg-prod',
+      },
+      { github: true },
+    );
 
     const manifest = writtenManifest(result, 'databases/ledger-db.yaml');
     expect(manifest.metadata.annotations).toEqual({
@@ -140,7 +180,35 @@ describe('golden templates (dry-run through a started scaffolder)', () => {
     });
     const messages = result.log.map(l => l.body.message).join('\n');
     expect(messages).toContain('Would create EngineCluster default/ledger-db');
+    // With a GitHub integration, the manifest is proposed to the service's
+    // repository.
+    expect(messages).toContain('Performing dry run of creating pull request');
+    expect(shown?.content).toContain(
+      'A pull request proposes it: github.com?owner=acme&repo=payments-service',
+    );
     expect(messages).not.toMatch(/error/i);
+  });
+
+  it('PostgreSQL database: says why no pull request was opened without an integration', async () => {
+    const result = await dryRun('postgresql-database', {
+      name: 'orders-db',
+      owner: 'group:default/payments-team',
+      component: 'component:default/payments-service',
+      database: 'orders',
+      instances: 1,
+      size: 's',
+      storageSize: '1Gi',
+      profile: 'dev',
+    });
+
+    const messages = result.log.map(l => l.body.message).join('\n');
+    expect(messages).not.toContain('creating pull request');
+    expect(
+      result.output.text.find(t => t.title === 'The manifest to commit')
+        ?.content,
+    ).toContain(
+      'No pull request was opened: the portal has no GitHub integration with credentials for github.com.',
+    );
   });
 
   it('Ephemeral test database: renders a standalone dev database that is backed up, verified and restore-tested before it is deleted', async () => {
