@@ -6,6 +6,7 @@ import {
   before,
   fits,
   freeBytes,
+  freeThroughput,
   newNodeState,
   NodeState,
   usageOf,
@@ -16,6 +17,7 @@ import {
   capacityDetail,
   PlacementRefusedError,
   refusePlacement,
+  throughputDetail,
 } from './refusal';
 import {
   NodePool,
@@ -148,11 +150,51 @@ export class PlacementEngine {
         [{ node: node.spec.node, reason: 'capacity', detail }],
       );
     }
-    const expanded = { ...current, sizeBytes: newSizeBytes };
+    return this.replace(current, { ...current, sizeBytes: newSizeBytes });
+  }
+
+  /**
+   * Changes a volume's throughput limit in place; a higher one only if the
+   * node's pool has the headroom (throughput with over-allocation).
+   *
+   * @throws NotFoundError for an unknown volume; PlacementRefusedError
+   * when the node lacks the headroom.
+   */
+  setThroughput(
+    volume: string,
+    throughputBytesPerSec: number,
+  ): VolumeAllocation {
+    const current = this.volumes.get(volume);
+    if (!current) {
+      throw new NotFoundError(`volume ${volume} is not allocated in any pool`);
+    }
+    checkBytes(throughputBytesPerSec, 'throughputBytesPerSec', 0);
+    const node = this.nodeOf(current);
+    const more = throughputBytesPerSec - current.throughputBytesPerSec;
+    if (more > freeThroughput(node)) {
+      const detail = `${node.spec.node} ${throughputDetail(node)}`;
+      throw new PlacementRefusedError(
+        `cannot raise the throughput of ${volume} from ${formatBytes(
+          current.throughputBytesPerSec,
+        )}/s to ${formatBytes(throughputBytesPerSec)}/s in pool ${
+          current.pool
+        }: it needs ${formatBytes(more)}/s more and ${detail}`,
+        [{ node: node.spec.node, reason: 'throughput', detail }],
+      );
+    }
+    return this.replace(current, { ...current, throughputBytesPerSec });
+  }
+
+  /** Accounts `next` in place of `current`, on the same node. */
+  private replace(
+    current: VolumeAllocation,
+    next: VolumeAllocation,
+  ): VolumeAllocation {
+    const node = this.nodeOf(current);
     this.forget(current, node);
-    this.record(expanded, node);
+    this.record(next, node);
     this.pools.get(current.pool)!.heap.update(node);
-    return expanded;
+    return next;
   }
 
   /** Gives a volume's amounts back to its node; false when it was not allocated. */

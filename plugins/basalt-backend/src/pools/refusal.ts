@@ -81,7 +81,7 @@ export function capacityDetail(node: NodeState): string {
   )}`;
 }
 
-function throughputDetail(node: NodeState): string {
+export function throughputDetail(node: NodeState): string {
   const free = formatBytes(Math.max(0, freeThroughput(node)));
   const { throughputBytesPerSec, overAllocation } = node.spec;
   return `${free}/s throughput free of ${formatBytes(

@@ -29,13 +29,13 @@ const instances: InstanceStorage[] = [
     instance: 'other-db-0',
     node: 'node-a',
     cluster: 'payments/other-db',
-    storage: { size: '12Gi', pool: 'default' },
+    storage: { size: '12Gi', pool: 'default', throughput: '100Mi' },
   },
 ];
-const check = (size: string, pool = 'default') =>
+const check = (size: string, pool = 'default', throughput?: string) =>
   checkStorageChange({
     existing,
-    next: { size, pool },
+    next: { size, pool, ...(throughput && { throughput }) },
     pools,
     instances,
   });
@@ -58,6 +58,18 @@ describe('checkStorageChange', () => {
     );
     expect(() => check('4Gi', 'fast')).toThrow(
       /^spec\.storage\.pool: volumes cannot move to another pool/,
+    );
+  });
+
+  it('raises a throughput limit within the node’s allocatable throughput, and lowers it', () => {
+    // node-a: 100Mi/s at ratio 1.5, of which other-db holds 100Mi/s.
+    expect(() => check('4Gi', 'default', '50Mi')).not.toThrow();
+    expect(() => check('8Gi', 'default', '50Mi')).not.toThrow();
+  });
+
+  it('refuses a throughput limit past the node’s allocatable throughput, saying why', () => {
+    expect(() => check('4Gi', 'default', '60Mi')).toThrow(
+      'spec.storage.throughput: cannot raise the throughput of payments/orders-db-0 from 0/s to 60Mi/s in pool default: it needs 60Mi/s more and node-a 50Mi/s throughput free of 100Mi/s at ratio 1.5',
     );
   });
 });

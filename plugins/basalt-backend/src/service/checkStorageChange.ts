@@ -1,19 +1,21 @@
+import { isDeepStrictEqual } from 'node:util';
 import { InputError } from '@backstage/errors';
 import { ClusterResource, EngineCluster } from '@basalt/plugin-basalt-common';
 import { volumeAllocations } from '../controller/volumeAllocations';
 import {
   NodePool,
-  parseQuantity,
   PlacementEngine,
   PlacementRefusedError,
+  volumeLimitsOf,
 } from '../pools';
 import { InstanceStorage } from '../store';
 
 /**
  * Checks a change of an existing cluster's `spec.storage` before it is
  * stored: the pool cannot change under existing volumes, volumes only grow,
- * and each volume's node must have room for the growth (capacity with
- * over-allocation), so online expansion never over-commits a pool.
+ * and each volume's node must have room for the growth and for a higher
+ * throughput limit (each with over-allocation), so changing the limits of
+ * running volumes never over-commits a pool.
  *
  * @throws InputError naming the field and why.
  */
@@ -30,14 +32,14 @@ export function checkStorageChange(options: {
       `spec.storage.pool: volumes cannot move to another pool (from ${current.pool} to ${next.pool}); create a new cluster, e.g. by restoring a backup into one`,
     );
   }
-  const from = parseQuantity(current.size) ?? 0;
-  const to = parseQuantity(next.size) ?? 0;
-  if (to < from) {
+  const from = volumeLimitsOf(current);
+  const to = volumeLimitsOf(next);
+  if (to.sizeBytes < from.sizeBytes) {
     throw new InputError(
       `spec.storage.size: volumes only grow, not from ${current.size} to ${next.size}`,
     );
   }
-  if (to === from) return;
+  if (isDeepStrictEqual(from, to)) return;
   const cluster = `${existing.metadata.namespace}/${existing.metadata.name}`;
   const allocations = volumeAllocations(options.instances);
   const nodes = new Set(options.pools.map(pool => pool.node));
@@ -47,11 +49,21 @@ export function checkStorageChange(options: {
   });
   for (const allocation of engine.allocations()) {
     if (allocation.cluster !== cluster) continue;
-    try {
-      engine.expand(allocation.volume, to);
-    } catch (error) {
-      if (!(error instanceof PlacementRefusedError)) throw error;
-      throw new InputError(`spec.storage.size: ${error.message}`);
-    }
+    refusedAs('spec.storage.size', () =>
+      engine.expand(allocation.volume, to.sizeBytes),
+    );
+    refusedAs('spec.storage.throughput', () =>
+      engine.setThroughput(allocation.volume, to.throughputBytesPerSec),
+    );
+  }
+}
+
+/** Runs `change`, turning a placement refusal into an error of `field`. */
+function refusedAs(field: string, change: () => void): void {
+  try {
+    change();
+  } catch (error) {
+    if (!(error instanceof PlacementRefusedError)) throw error;
+    throw new InputError(`${field}: ${error.message}`);
   }
 }
