@@ -1,8 +1,5 @@
-import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
-import {
-  EntityDisplayName,
-  entityRouteRef,
-} from '@backstage/plugin-catalog-react';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { EntityDisplayName } from '@backstage/plugin-catalog-react';
 import {
   Card,
   CardBody,
@@ -33,6 +30,7 @@ import {
   filterClusters,
   ownerOf,
 } from './filterClusters';
+import { useClusterEntityLink } from '../../hooks/useClusterEntityLink';
 
 const ANY = '*';
 const FILTER_LABELS: Record<keyof ClusterFilters, string> = {
@@ -107,7 +105,7 @@ function FilterBar(props: {
 }
 
 function ClustersTable({ clusters }: { clusters: ClusterResource[] }) {
-  const entityRoute = useRouteRef(entityRouteRef);
+  const clusterLink = useClusterEntityLink();
   if (clusters.length === 0) {
     return (
       <Text color="secondary">
@@ -132,11 +130,7 @@ function ClustersTable({ clusters }: { clusters: ClusterResource[] }) {
           <ClusterRow
             key={cluster.metadata.uid}
             cluster={cluster}
-            href={entityRoute?.({
-              kind: 'resource',
-              namespace: cluster.metadata.namespace,
-              name: cluster.metadata.name,
-            })}
+            href={clusterLink(cluster.metadata)}
           />
         ))}
       </tbody>

@@ -1,5 +1,3 @@
-import { useRouteRef } from '@backstage/frontend-plugin-api';
-import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { Alert, Link } from '@backstage/ui';
 import {
   ClusterConditionTypes,
@@ -10,6 +8,7 @@ import {
 import { formatClusterRef } from '../../entity';
 import { useCluster } from '../ClusterHealthCard';
 import { useClusterNoun } from '../../hooks/useClusterKind';
+import { useClusterEntityLink } from '../../hooks/useClusterEntityLink';
 
 type Progress = {
   status: 'info' | 'success' | 'danger';
@@ -68,13 +67,9 @@ export function restoreProgress(
 export function RestoreProgress({ cluster }: { cluster: ClusterRef }) {
   const { value } = useCluster(cluster);
   const noun = useClusterNoun();
-  const entityRoute = useRouteRef(entityRouteRef);
+  const clusterLink = useClusterEntityLink();
   const progress = restoreProgress(cluster, value, noun);
-  const href = entityRoute?.({
-    kind: 'resource',
-    namespace: cluster.namespace,
-    name: cluster.name,
-  });
+  const href = clusterLink(cluster);
   return (
     <Alert
       status={progress.status}

@@ -1,5 +1,3 @@
-import { useRouteRef } from '@backstage/frontend-plugin-api';
-import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { Flex, Link, Skeleton, Text } from '@backstage/ui';
 import { ClusterResource } from '@basalt/plugin-basalt-common';
 import { useTeamClusters } from '../../hooks/useTeamClusters';
@@ -13,6 +11,7 @@ import {
   tableStyles as styles,
   TableHead,
 } from '../common';
+import { useClusterEntityLink } from '../../hooks/useClusterEntityLink';
 
 /**
  * Why a cluster is not healthy, in a sentence: the condition that explains
@@ -63,7 +62,7 @@ function ClusterRow(props: { cluster: ClusterResource; href?: string }) {
  */
 export function TeamDatabasesWidget() {
   const { value, error, loading, refresh } = useTeamClusters();
-  const entityRoute = useRouteRef(entityRouteRef);
+  const clusterLink = useClusterEntityLink();
 
   if (loading) return <Skeleton width="100%" height={96} />;
   if (!value) {
@@ -98,11 +97,7 @@ export function TeamDatabasesWidget() {
             <ClusterRow
               key={cluster.metadata.uid}
               cluster={cluster}
-              href={entityRoute?.({
-                kind: 'resource',
-                namespace: cluster.metadata.namespace,
-                name: cluster.metadata.name,
-              })}
+              href={clusterLink(cluster.metadata)}
             />
           ))}
         </tbody>

@@ -1,5 +1,4 @@
-import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
-import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { useApi } from '@backstage/frontend-plugin-api';
 import { Flex, Link, Skeleton, Text } from '@backstage/ui';
 import { ClusterEvent, ClusterResource } from '@basalt/plugin-basalt-common';
 import { basaltApiRef } from '../../api';
@@ -16,6 +15,7 @@ import {
   TableHead,
 } from '../common';
 import { listRecentEvents } from './recentEvents';
+import { useClusterEntityLink } from '../../hooks/useClusterEntityLink';
 
 /** How many events the widget lists. */
 const SHOWN_EVENTS = 10;
@@ -51,7 +51,7 @@ function EventRow(props: { event: ClusterEvent; href?: string }) {
 
 function EventsList(props: { clusters: ClusterResource[] }) {
   const api = useApi(basaltApiRef);
-  const entityRoute = useRouteRef(entityRouteRef);
+  const clusterLink = useClusterEntityLink();
   const { clusters } = props;
   const key = clusters.map(c => c.metadata.uid).join(',');
   const { value, error, loading, refresh } = usePolling(
@@ -95,7 +95,7 @@ function EventsList(props: { clusters: ClusterResource[] }) {
               <EventRow
                 key={`${event.cluster}:${event.id}`}
                 event={event}
-                href={entityRoute?.({ kind: 'resource', namespace, name })}
+                href={clusterLink({ namespace, name })}
               />
             );
           })}
