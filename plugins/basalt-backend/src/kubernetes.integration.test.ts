@@ -388,6 +388,14 @@ describe('the kubernetes runtime on a real API server', () => {
       /password authentication failed/,
     );
 
+    // An account that leaves the manifest takes its binding with it.
+    await client.applyCluster(
+      postgresManifest('bound', { databases: ['orders'], accounts: [] }),
+    );
+    await eventually(async () =>
+      (await objectsOf(cluster)).secrets.includes(name) ? undefined : true,
+    );
+
     await client.deleteCluster(ref('bound'));
     await eventually(async () =>
       (await objectsOf(cluster)).secrets.length === 0 ? true : undefined,

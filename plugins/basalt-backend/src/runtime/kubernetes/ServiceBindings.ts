@@ -17,6 +17,13 @@ import { LABELS, ObjectNames, ofCluster } from './names';
  * with the cluster's credentials.
  */
 export class ServiceBindings {
+  /**
+   * The binding Secrets last made exact, by cluster uid: the namespace's
+   * Secrets are searched for stale ones only when the accounts changed (or
+   * after a restart), not on every pass of every cluster.
+   */
+  private readonly exact = new Map<string, string>();
+
   constructor(
     private readonly cache: KubeCache,
     private readonly writer: KubeWriter,
@@ -48,13 +55,18 @@ export class ServiceBindings {
       await this.write(cluster, kubeNamespace, binding, owner);
     }
     const wanted = new Set(bindings.map(b => names.bindingSecret(b.account)));
+    const key = [...wanted].sort().join(',');
+    if (this.exact.get(cluster.uid) === key) return;
     for (const stale of this.of(cluster, kubeNamespace)) {
-      if (!wanted.has(stale))
+      if (!wanted.has(stale)) {
         await this.writer.deleteSecret(kubeNamespace, stale);
+      }
     }
+    this.exact.set(cluster.uid, key);
   }
 
   async remove(cluster: ClusterKey, kubeNamespace: string): Promise<void> {
+    this.exact.delete(cluster.uid);
     for (const name of this.of(cluster, kubeNamespace)) {
       await this.writer.deleteSecret(kubeNamespace, name);
     }
