@@ -86,7 +86,7 @@ export class ConnectionService {
       credentials,
       basaltClusterCredentialsReadPermission,
     );
-    accountOf(cluster, account);
+    requireAccount(cluster, account);
     const { credentials: held } = await this.deps.runtime.ensureCredentials(
       keyOf(cluster),
       cluster.spec.accounts.map(a => a.name),
@@ -121,7 +121,7 @@ export class ConnectionService {
       credentials,
       basaltClusterUpdatePermission,
     );
-    accountOf(cluster, account);
+    requireAccount(cluster, account);
     if (cluster.metadata.deletionTimestamp) {
       throw new ConflictError(
         `EngineCluster ${clusterRefOf(cluster)} is being deleted`,
@@ -169,11 +169,14 @@ export class ConnectionService {
   }
 }
 
-/** @throws NotFoundError for an account the manifest does not declare. */
-function accountOf(cluster: ClusterResource, account: string) {
-  const found = cluster.spec.accounts.find(a => a.name === account);
-  if (!found) {
-    const names = cluster.spec.accounts.map(a => a.name);
+/**
+ * Checks that the manifest declares `account`.
+ *
+ * @throws NotFoundError naming the accounts it declares.
+ */
+function requireAccount(cluster: ClusterResource, account: string): void {
+  const names = cluster.spec.accounts.map(a => a.name);
+  if (!names.includes(account)) {
     throw new NotFoundError(
       `EngineCluster ${clusterRefOf(
         cluster,
@@ -182,7 +185,6 @@ function accountOf(cluster: ClusterResource, account: string) {
       }`,
     );
   }
-  return found;
 }
 
 /**
