@@ -16,6 +16,7 @@ import { ClusterCertificates } from '../certificates';
 import { completeCredentials } from '../credentials';
 import { KubeCache } from './KubeCache';
 import { KubeWriter } from './KubeWriter';
+import { writeOwnSecret } from './writeOwnSecret';
 import {
   clusterConfigMap,
   credentialsIn,
@@ -140,37 +141,24 @@ export class ClusterObjects {
         credentials,
         owner,
       });
-      if (secret) {
-        await this.writer.replaceSecret({
-          ...body,
-          metadata: {
-            ...body.metadata,
-            resourceVersion: secret.metadata?.resourceVersion,
-          },
-        });
-      } else if (!(await this.writer.createSecret(body))) {
-        throw new Error(
-          `Secret ${kubeNamespace}/${name} exists and is not this cluster's`,
-        );
-      }
-      await this.cache.waitFor(
-        () => {
-          const seen = credentialsIn(this.cache.getSecret(kubeNamespace, name));
+      await writeOwnSecret({
+        cache: this.cache,
+        writer: this.writer,
+        body,
+        current: secret,
+        seenAsWritten: written => {
+          const seen = credentialsIn(written);
           // Seen as written, or the next pass would renew the certificate again.
-          return seen &&
-            accounts.every(
-              account =>
-                seen.accounts[account] === credentials.accounts[account],
-            ) &&
-            seen.tls?.certificate === credentials.tls?.certificate
-            ? true
-            : undefined;
+          return Boolean(
+            seen &&
+              accounts.every(
+                account =>
+                  seen.accounts[account] === credentials.accounts[account],
+              ) &&
+              seen.tls?.certificate === credentials.tls?.certificate,
+          );
         },
-        {
-          timeoutMs: 10_000,
-          describe: () => `Secret ${kubeNamespace}/${name} was not seen`,
-        },
-      );
+      });
       return { credentials, reference };
     });
   }

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { AccountBinding, ClusterKey } from '@basalt/plugin-basalt-node';
 import { KubeCache } from './KubeCache';
 import { KubeWriter } from './KubeWriter';
+import { writeOwnSecret } from './writeOwnSecret';
 import {
   BINDING_COMPONENT,
   bindingEntriesIn,
@@ -72,7 +73,7 @@ export class ServiceBindings {
     }
   }
 
-  /** Writes the Secret and waits until the cache sees it as written. */
+  /** Writes the binding and waits until the cache sees it as written. */
   private async write(
     cluster: ClusterKey,
     kubeNamespace: string,
@@ -80,37 +81,17 @@ export class ServiceBindings {
     owner: OwnerObject,
   ): Promise<void> {
     const body = bindingSecret({ cluster, kubeNamespace, binding, owner });
-    const name = body.metadata!.name!;
-    const existing = this.cache.getSecret(kubeNamespace, name);
-    if (existing && !ofCluster(cluster, existing)) {
-      throw new Error(
-        `Secret ${kubeNamespace}/${name} exists and is not this cluster's`,
-      );
-    }
-    if (existing) {
-      await this.writer.replaceSecret({
-        ...body,
-        metadata: {
-          ...body.metadata,
-          resourceVersion: existing.metadata?.resourceVersion,
-        },
-      });
-    } else if (!(await this.writer.createSecret(body))) {
-      throw new Error(`Secret ${kubeNamespace}/${name} exists already`);
-    }
-    await this.cache.waitFor(
-      () => {
-        const seen = this.cache.getSecret(kubeNamespace, name);
-        return seen &&
-          isDeepStrictEqual(bindingEntriesIn(seen), binding.entries)
-          ? true
-          : undefined;
-      },
-      {
-        timeoutMs: 10_000,
-        describe: () => `Secret ${kubeNamespace}/${name} was not seen`,
-      },
-    );
+    await writeOwnSecret({
+      cache: this.cache,
+      writer: this.writer,
+      body,
+      current: ofCluster(
+        cluster,
+        this.cache.getSecret(kubeNamespace, body.metadata!.name!),
+      ),
+      seenAsWritten: seen =>
+        !!seen && isDeepStrictEqual(bindingEntriesIn(seen), binding.entries),
+    });
   }
 
   /** The names of the cluster's binding Secrets. */
