@@ -28,6 +28,14 @@ const VERIFIER =
   /^SCRAM-SHA-256\$(\d+):([A-Za-z0-9+/=]+)\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/;
 
 /**
+ * Verifiers already found to be of a password, with a digest of that
+ * password: every reconcile pass checks each account, and a settled
+ * cluster's passes should cost no key derivation. Bounded, oldest first out.
+ */
+const matched = new Map<string, string>();
+const MATCHED_MAX = 10_000;
+
+/**
  * Whether `verifier` (as stored in `pg_authid.rolpassword`) is one of
  * `password`: recomputed with the verifier's own salt and iteration count,
  * so a password that was changed (rotated, or set by hand) shows as
@@ -39,12 +47,20 @@ export function scramVerifierMatches(
 ): boolean {
   const match = verifier ? VERIFIER.exec(verifier) : null;
   if (!match) return false;
+  const digest = createHash('sha256').update(password).digest('base64');
+  if (matched.get(verifier!) === digest) return true;
   const [, iterations, salt] = match;
-  return (
+  const matches =
     scramSha256Verifier(
       password,
       Buffer.from(salt, 'base64'),
       Number(iterations),
-    ) === verifier
-  );
+    ) === verifier;
+  if (matches) {
+    matched.set(verifier!, digest);
+    if (matched.size > MATCHED_MAX) {
+      matched.delete(matched.keys().next().value!);
+    }
+  }
+  return matches;
 }
