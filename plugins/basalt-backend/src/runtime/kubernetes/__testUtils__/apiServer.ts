@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { freePort } from '../../../__testUtils__/processes';
 import { sleep } from '../../local/processes';
+import { CertificateFiles } from './dataPlane/pki';
 import {
   hasExited,
   programOf,
@@ -40,6 +41,8 @@ export interface TestApiServer {
   serviceAccountToken(namespace: string, name: string): Promise<string>;
   /** GETs a path (e.g. `/metrics`) as the administrator; rejects unless 200. */
   get(path: string): Promise<string>;
+  /** The API server's own files: its serving certificate and ServiceAccount key. */
+  files: { servingCertFile: string; serviceAccountKeyFile: string };
   /**
    * Stops the API server, then etcd, waits for both to exit and removes
    * their directory. Safe to call more than once.
@@ -47,23 +50,40 @@ export interface TestApiServer {
   stop(): Promise<void>;
 }
 
+/** What a {@link startTestApiServer} is set up for. */
+export interface TestApiServerOptions {
+  /**
+   * Real kubelets join: each authenticates with its token as
+   * `system:node:<node>` and is authorized as that node only (the Node
+   * authorizer and NodeRestriction), and the API server reaches them with a
+   * client certificate their `--client-ca-file` trusts. A controller-manager
+   * runs beside it, so the admission plugins that need one stay enabled.
+   */
+  kubelets?: {
+    clientCertificate: CertificateFiles;
+    tokens: { node: string; token: string }[];
+  };
+}
+
 /**
  * The directory holding `kube-apiserver` and `etcd`: `KUBEBUILDER_ASSETS`
  * (the envtest convention) or the cache `scripts/test.sh` provisions.
  */
-async function kubeAssetsDir(): Promise<string> {
+export async function kubeAssetsDir(
+  binaries = ['kube-apiserver', 'etcd'],
+): Promise<string> {
   const cacheHome =
     process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
   const dir =
     process.env.KUBEBUILDER_ASSETS ??
     path.join(cacheHome, 'basalt', 'kubebuilder-assets', KUBE_VERSION);
-  for (const binary of ['kube-apiserver', 'etcd']) {
+  for (const binary of binaries) {
     try {
       await fs.access(path.join(dir, binary), fs.constants.X_OK);
     } catch {
       throw new Error(
         `No executable ${binary} in ${dir}: run scripts/test.sh (which provisions ` +
-          'kube-apiserver and etcd) or set KUBEBUILDER_ASSETS to a directory holding them',
+          'the Kubernetes binaries) or set KUBEBUILDER_ASSETS to a directory holding them',
       );
     }
   }
@@ -72,11 +92,14 @@ async function kubeAssetsDir(): Promise<string> {
 
 /**
  * Starts etcd and a kube-apiserver on free local ports, in a fresh temporary
- * directory, and resolves once the API server reports itself ready. Nothing
- * else of a control plane runs: no scheduler, no controllers, no kubelet.
- * Whatever fails during start-up stops what was already started.
+ * directory, and resolves once the API server reports itself ready. Without
+ * `options.kubelets` nothing else of a control plane runs: no scheduler, no
+ * controllers, no kubelet. Whatever fails during start-up stops what was
+ * already started.
  */
-export async function startTestApiServer(): Promise<TestApiServer> {
+export async function startTestApiServer(
+  options: TestApiServerOptions = {},
+): Promise<TestApiServer> {
   const assets = await kubeAssetsDir();
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'basalt-kube-'));
   const children: ChildProcess[] = [];
@@ -118,9 +141,15 @@ export async function startTestApiServer(): Promise<TestApiServer> {
     await run('openssl', ['genrsa', '-out', saKey, '2048']);
     const adminToken = crypto.randomBytes(24).toString('hex');
     const tokens = path.join(dir, 'tokens.csv');
-    await fs.writeFile(tokens, `${adminToken},admin,admin,system:masters\n`, {
-      mode: 0o600,
-    });
+    const nodeTokens = (options.kubelets?.tokens ?? []).map(
+      ({ node, token }) =>
+        `${token},system:node:${node},system:node:${node},system:nodes\n`,
+    );
+    await fs.writeFile(
+      tokens,
+      [`${adminToken},admin,admin,system:masters\n`, ...nodeTokens].join(''),
+      { mode: 0o600 },
+    );
 
     const securePort = await freePort();
     children.push(
@@ -138,16 +167,18 @@ export async function startTestApiServer(): Promise<TestApiServer> {
           `--service-account-signing-key-file=${saKey}`,
           '--service-account-issuer=https://kubernetes.default.svc',
           `--token-auth-file=${tokens}`,
-          '--authorization-mode=RBAC',
           '--service-cluster-ip-range=10.0.0.0/24',
           '--allow-privileged=true',
-          // No controller-manager creates the `default` ServiceAccounts, or
-          // removes the protection finalizers of released claims and
-          // volumes (which the admission plugin would add).
-          '--disable-admission-plugins=ServiceAccount,StorageObjectInUseProtection',
           '--kubelet-preferred-address-types=InternalIP',
-          // No --kubelet-certificate-authority: the API server then does not
-          // verify the (simulated) kubelets' self-signed certificates.
+          ...(options.kubelets
+            ? kubeletFlags(options.kubelets.clientCertificate)
+            : [
+                '--authorization-mode=RBAC',
+                // No controller-manager creates the `default` ServiceAccounts,
+                // or removes the protection finalizers of released claims and
+                // volumes (which the admission plugin would add).
+                '--disable-admission-plugins=ServiceAccount,StorageObjectInUseProtection',
+              ]),
         ],
         path.join(dir, 'kube-apiserver.log'),
       ),
@@ -176,12 +207,28 @@ export async function startTestApiServer(): Promise<TestApiServer> {
         return token;
       },
       get: urlPath => getText(`${url}${urlPath}`, adminToken, 10_000),
+      files: {
+        servingCertFile: path.join(dir, 'certs', 'apiserver.crt'),
+        serviceAccountKeyFile: saKey,
+      },
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** How the API server authorizes kubelets and authenticates to them. */
+function kubeletFlags(clientCertificate: CertificateFiles): string[] {
+  return [
+    '--authorization-mode=Node,RBAC',
+    '--enable-admission-plugins=NodeRestriction',
+    `--kubelet-client-certificate=${clientCertificate.certFile}`,
+    `--kubelet-client-key=${clientCertificate.keyFile}`,
+    // The kubelets' serving certificates are self-signed: without
+    // --kubelet-certificate-authority the API server does not verify them.
+  ];
 }
 
 /** A client configuration with a single cluster, user and context. */

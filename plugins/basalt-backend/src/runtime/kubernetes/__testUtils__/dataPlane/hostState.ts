@@ -1,0 +1,145 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * Kernel settings a kubelet sets when it starts (its
+ * `setupKernelTunables`), host-wide: they are put back when the data plane
+ * stops.
+ */
+const KUBELET_SYSCTLS = [
+  'kernel/panic',
+  'kernel/panic_on_oops',
+  'kernel/keys/root_maxkeys',
+  'kernel/keys/root_maxbytes',
+  'vm/overcommit_memory',
+  'vm/panic_on_oom',
+];
+
+/**
+ * Host paths every node bind-mounts a private directory onto (in its own
+ * mount namespace, see `KubeNode`): the mount points must exist on the host.
+ * Those that did not are removed again.
+ */
+const MOUNT_POINTS = ['/var/lib/kubelet', '/run/containerd'];
+
+const CGROUP_ROOT = '/sys/fs/cgroup';
+
+/**
+ * What the host looked like before the data plane started, kept in a file
+ * so that a run that died before restoring it is repaired by the next one
+ * (which then finds the kubelet's values in place and must not save those).
+ */
+interface SavedHostState {
+  sysctls: Record<string, string>;
+  createdMountPoints: string[];
+}
+
+const SAVED_STATE = path.join(os.tmpdir(), 'basalt-kube-host-state.json');
+
+/**
+ * Records the host settings a kubelet changes and creates the mount points
+ * the nodes need; {@link restoreHost} undoes both. Call under the machine
+ * lock (only one data plane changes the host at a time).
+ */
+export async function prepareHost(): Promise<void> {
+  if (await readSaved()) {
+    await restoreHost();
+  }
+  const sysctls: Record<string, string> = {};
+  for (const key of KUBELET_SYSCTLS) {
+    sysctls[key] = (await fs.readFile(sysctlPath(key), 'utf8')).trim();
+  }
+  const createdMountPoints: string[] = [];
+  for (const mountPoint of MOUNT_POINTS) {
+    if (!(await exists(mountPoint))) {
+      await fs.mkdir(mountPoint, { recursive: true });
+      createdMountPoints.push(mountPoint);
+    }
+  }
+  const saved: SavedHostState = { sysctls, createdMountPoints };
+  await fs.writeFile(SAVED_STATE, JSON.stringify(saved), { mode: 0o600 });
+}
+
+/** Puts back what {@link prepareHost} recorded; a no-op when nothing is. */
+export async function restoreHost(): Promise<void> {
+  const saved = await readSaved();
+  if (!saved) return;
+  for (const [key, value] of Object.entries(saved.sysctls)) {
+    await fs.writeFile(sysctlPath(key), value);
+  }
+  // Only the empty directory: nothing of the nodes is ever written on the
+  // host's side of their mounts.
+  for (const mountPoint of saved.createdMountPoints) {
+    await fs.rmdir(mountPoint).catch(() => {});
+  }
+  await fs.rm(SAVED_STATE, { force: true });
+}
+
+/**
+ * Creates the cgroup `name` in every hierarchy: a kubelet's `--cgroup-root`
+ * must exist before it starts.
+ */
+export async function createCgroup(name: string): Promise<void> {
+  for (const hierarchy of await cgroupHierarchies()) {
+    await fs.mkdir(path.join(hierarchy, name), { recursive: true });
+  }
+}
+
+/**
+ * Removes the cgroup `name` and everything below it in every hierarchy,
+ * deepest first. A cgroup that still holds a process cannot be removed:
+ * that is an error, as the process should not be running.
+ */
+export async function removeCgroup(name: string): Promise<void> {
+  for (const hierarchy of await cgroupHierarchies()) {
+    await removeCgroupTree(path.join(hierarchy, name));
+  }
+}
+
+async function removeCgroupTree(dir: string): Promise<void> {
+  let entries;
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  for (const entry of entries) {
+    if (entry.isDirectory()) await removeCgroupTree(path.join(dir, entry.name));
+  }
+  await fs.rmdir(dir);
+}
+
+/** The root directory of each mounted cgroup hierarchy (v1 and v2). */
+async function cgroupHierarchies(): Promise<string[]> {
+  if (await exists(path.join(CGROUP_ROOT, 'cgroup.procs'))) {
+    return [CGROUP_ROOT];
+  }
+  const roots = new Set<string>();
+  for (const entry of await fs.readdir(CGROUP_ROOT)) {
+    const dir = await fs.realpath(path.join(CGROUP_ROOT, entry));
+    if (await exists(path.join(dir, 'cgroup.procs'))) roots.add(dir);
+  }
+  return [...roots];
+}
+
+function sysctlPath(key: string): string {
+  return path.join('/proc/sys', key);
+}
+
+async function readSaved(): Promise<SavedHostState | undefined> {
+  try {
+    return JSON.parse(await fs.readFile(SAVED_STATE, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}
