@@ -12,6 +12,7 @@
 # status is non-zero when anything failed.
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/kube-assets.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/engine-images.sh"
 
 ALL_STAGES=(format lint types unit browser)
 STAGES=("$@")
@@ -68,9 +69,13 @@ if wants browser; then
     /usr/share/mkdocs/themes/material:mkdocs-material)
 fi
 if [ ${#apt_needs[@]} -gt 0 ]; then ensure_apt "${apt_needs[@]}"; fi
-# The Kubernetes runtime's tests: a real kube-apiserver and etcd, built and
-# cached once (KUBEBUILDER_ASSETS).
-if wants unit; then ensure_kube_assets; fi
+# The Kubernetes runtime's tests: a real Kubernetes (API server, etcd,
+# controller-manager, kubelet on containerd), built and cached once
+# (KUBEBUILDER_ASSETS), and the images its Pods run, built from images/.
+if wants unit; then
+  ensure_kube_assets
+  ensure_engine_images
+fi
 mkdir -p "$RESULTS"
 
 wants format && run_check format yarn prettier --check --loglevel warn .

@@ -21,6 +21,8 @@ const run = promisify(execFile);
 
 /** The Kubernetes version whose binaries `scripts/test.sh` provisions. */
 export const KUBE_VERSION = '1.20.2';
+/** The revision of their recipe (`BASALT_KUBE_RECIPE_REVISION` in `scripts/lib/kube-assets.sh`). */
+const KUBE_RECIPE_REVISION = 'r2';
 
 /** A real kube-apiserver backed by its own etcd, for one test suite. */
 export interface TestApiServer {
@@ -76,7 +78,12 @@ export async function kubeAssetsDir(
     process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
   const dir =
     process.env.KUBEBUILDER_ASSETS ??
-    path.join(cacheHome, 'basalt', 'kubebuilder-assets', KUBE_VERSION);
+    path.join(
+      cacheHome,
+      'basalt',
+      'kube',
+      `${KUBE_VERSION}-${KUBE_RECIPE_REVISION}`,
+    );
   for (const binary of binaries) {
     try {
       await fs.access(path.join(dir, binary), fs.constants.X_OK);
