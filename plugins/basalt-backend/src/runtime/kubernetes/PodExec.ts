@@ -96,6 +96,11 @@ export class PodExec {
     const label = `${io.name ?? command[0]} in ${target.namespace}/${
       target.pod
     }`;
+    // The client closes the connection as soon as stdin ends, and exec
+    // (protocol v4) cannot tell the command that stdin ended: the command
+    // would be cut off. Input is held open until the command's status
+    // arrives; commands learn the end of their input from its framing.
+    const stdin = io.stdin && holdOpen(io.stdin);
     const status = await new Promise<V1Status>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       this.exec
@@ -106,7 +111,7 @@ export class PodExec {
           command,
           io.stdout,
           io.stderr.stream,
-          io.stdin,
+          stdin,
           false,
           result => {
             clearTimeout(timer);
@@ -144,10 +149,14 @@ export class PodExec {
             }, io.timeoutMs);
           }
         }, reject);
-    }).catch(error => {
-      if (error instanceof PodExecError) throw error;
-      throw new PodExecError(`Could not run ${label}: ${errorMessage(error)}`);
-    });
+    })
+      .catch(error => {
+        if (error instanceof PodExecError) throw error;
+        throw new PodExecError(
+          `Could not run ${label}: ${errorMessage(error)}`,
+        );
+      })
+      .finally(() => stdin?.end());
     if (status.status !== 'Success') {
       throw new PodExecError(
         `${label} failed: ${status.message ?? status.reason ?? 'unknown'}${tail(
@@ -156,6 +165,14 @@ export class PodExec {
       );
     }
   }
+}
+
+/** `input`, except that its end is not passed on (see `#execute`). */
+function holdOpen(input: Readable): PassThrough {
+  const held = new PassThrough();
+  input.on('error', error => held.destroy(error));
+  input.pipe(held, { end: false });
+  return held;
 }
 
 function toStream(input: Readable | Buffer | string | undefined) {
