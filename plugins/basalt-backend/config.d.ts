@@ -325,6 +325,21 @@ export interface Config {
          * server). Default: `podNetwork` in a cluster, else `portForward`.
          */
         access?: 'podNetwork' | 'portForward';
+        /**
+         * Where engines listen: `pod` (each Pod on its own IP of the Pod
+         * network, on the engine's standard port) or `host` (each Pod on
+         * its node's network, `hostNetwork`, on a port of its own from
+         * `hostPorts`). Existing instances keep the mode they were made in.
+         * Default: `pod`.
+         */
+        network?: 'pod' | 'host';
+        /**
+         * The ports engines listen on in `host` network mode, `FROM-TO`;
+         * one per instance on its node, kept for the instance's life. Keep
+         * the range free of other listeners on the nodes. Default:
+         * `15000-15999`.
+         */
+        hostPorts?: string;
         /** Only Nodes matching this label selector take instances. */
         nodeSelector?: string;
         /** The cluster's DNS domain, for endpoint names. Default: `cluster.local`. */

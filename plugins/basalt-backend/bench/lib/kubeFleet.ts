@@ -322,6 +322,10 @@ export async function seedCluster(
     instance,
     node,
     image: POSTGRESQL_IMAGE,
+    network: {
+      hostNetwork: false,
+      listen: { host: instance, port: POSTGRESQL_IMAGE.port },
+    },
     server: { program: 'postgres', args: ['-D', DATA_DIR] },
     owner,
     role: 'primary',

@@ -12,6 +12,12 @@ export interface EngineHost {
   readonly dataDir: string;
   /** Where the instance will listen. */
   readonly address: EngineAddress;
+  /**
+   * More hosts the engine listens on, on the same port: a Pod on its
+   * node's network also listens on the node's loopback, where the
+   * kubelet's port-forward connects. Absent: only `address.host`.
+   */
+  readonly alsoListenOn?: string[];
   /** Absolute path of one of the engine's programs, e.g. `initdb`. */
   binary(name: string): string;
   /**

@@ -394,6 +394,7 @@ export class PostgresDriver implements EngineDriver {
     const input: ConfigurationInput = {
       dataDir: host.dataDir,
       address: host.address,
+      alsoListenOn: host.alsoListenOn,
       spec: context.spec,
       replicationUser: context.credentials.replication.username,
       superuser: context.credentials.superuser.username,

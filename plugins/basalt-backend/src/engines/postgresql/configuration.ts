@@ -16,6 +16,8 @@ const PARAMETER_NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/;
 export interface ConfigurationInput {
   dataDir: string;
   address: EngineAddress;
+  /** See `EngineHost.alsoListenOn`. */
+  alsoListenOn?: string[];
   spec: EngineCluster['spec'];
   replicationUser: string;
   /**
@@ -231,9 +233,13 @@ export function resourceSettings({
 
 function baseSettings({
   address,
-}: Pick<ConfigurationInput, 'address'>): Record<string, string> {
+  alsoListenOn = [],
+}: Pick<ConfigurationInput, 'address' | 'alsoListenOn'>): Record<
+  string,
+  string
+> {
   return {
-    listen_addresses: address.host,
+    listen_addresses: [address.host, ...alsoListenOn].join(','),
     port: String(address.port),
     // No Unix socket: Basalt and clients use TCP only, and a socket file
     // in the data directory would break pg_rewind, which copies that

@@ -41,6 +41,12 @@ import { ServiceBindings } from './ServiceBindings';
 import { RuntimeEvents } from '../RuntimeEvents';
 import { nodeIsReady } from './podState';
 import { VolumeUsageReader } from './VolumeUsageReader';
+import {
+  DEFAULT_HOST_PORTS,
+  InstanceNetwork,
+  NetworkMode,
+  PortRange,
+} from './InstanceNetwork';
 
 /**
  * Options of {@link KubernetesRuntime.create}.
@@ -54,6 +60,11 @@ export interface KubernetesRuntimeOptions {
   namespaces: NamespaceMapping;
   /** How the backend reaches engines: see {@link PodAccess}. */
   access: PodAccess;
+  /**
+   * Where engines listen (see {@link NetworkMode}); default `pod`. In
+   * `host` mode each instance gets a port of `hostPorts` on its node.
+   */
+  network?: { mode: NetworkMode; hostPorts: PortRange };
   /** The image each engine runs from. */
   images: Partial<Record<string, EngineImage>>;
   /** Only Nodes with these labels take instances (a label selector). */
@@ -144,6 +155,12 @@ export class KubernetesRuntime implements Runtime {
       exec,
       observer: this.observer,
       images: options.images,
+      network: new InstanceNetwork(
+        options.network?.mode ?? 'pod',
+        options.network?.hostPorts ?? DEFAULT_HOST_PORTS,
+        cache,
+        options.namespaces.all(),
+      ),
       ensureOwner: (cluster, namespace) =>
         this.objects.ensureOwner(cluster, namespace),
       recordConfiguration: (cluster, namespace, files) =>
@@ -278,7 +295,7 @@ export class KubernetesRuntime implements Runtime {
       namespace,
       targets,
       pods,
-      this.portOf(pods[0]?.pod),
+      this.servicePortOf(pods[0]?.pod),
     );
   }
 
@@ -375,13 +392,32 @@ export class KubernetesRuntime implements Runtime {
    * installed engine's, which only names a port nothing serves yet.
    */
   private portOf(pod: V1Pod | undefined): number {
-    const container = pod?.spec?.containers.find(
-      candidate => candidate.name === ENGINE_CONTAINER,
-    );
     return (
-      container?.ports?.[0]?.containerPort ??
-      Object.values(this.options.images)[0]?.port ??
-      0
+      engineContainerOf(pod)?.ports?.[0]?.containerPort ?? this.defaultPort()
     );
   }
+
+  /**
+   * The port of the cluster's Services: the standard port of the engine the
+   * Pod runs, whichever port the instance itself listens on (in `host`
+   * mode each has its own; the Services map to it by the port's name).
+   */
+  private servicePortOf(pod: V1Pod | undefined): number {
+    const image = engineContainerOf(pod)?.image;
+    return (
+      Object.values(this.options.images).find(
+        candidate => candidate?.image === image,
+      )?.port ?? this.portOf(pod)
+    );
+  }
+
+  private defaultPort(): number {
+    return Object.values(this.options.images)[0]?.port ?? 0;
+  }
+}
+
+function engineContainerOf(pod: V1Pod | undefined) {
+  return pod?.spec?.containers.find(
+    candidate => candidate.name === ENGINE_CONTAINER,
+  );
 }

@@ -31,6 +31,7 @@ export class PodEngineHost implements EngineHost {
     private readonly podExec: PodExec,
     private readonly target: PodTarget,
     readonly address: EngineAddress,
+    readonly alsoListenOn?: string[],
   ) {}
 
   /** The official images have the engine's programs on their PATH. */

@@ -13,6 +13,7 @@ import { KeyedMutex } from '../KeyedMutex';
 import { KubeCache } from './KubeCache';
 import { KubeWriter } from './KubeWriter';
 import { InstanceObjects, InstanceObserver } from './InstanceObserver';
+import { InstanceNetwork } from './InstanceNetwork';
 import {
   cleanupPod,
   ENGINE_CONTAINER,
@@ -45,6 +46,8 @@ export interface PodInstancesOptions {
   exec: PodExec;
   observer: InstanceObserver;
   images: Partial<Record<string, EngineImage>>;
+  /** Where engines listen: the Pod network, or their node's. */
+  network: InstanceNetwork;
   /** The cluster's anchor object, created when missing. */
   ensureOwner(cluster: ClusterKey, kubeNamespace: string): Promise<OwnerObject>;
   /** Records the engine configuration the driver rendered. */
@@ -104,7 +107,7 @@ export class PodInstances {
           );
         }
         const image = this.imageOf(driver.engine);
-        const host = this.hostOf(kubeNamespace, cluster, name, image);
+        const host = this.hostOf(kubeNamespace, cluster, name, image, objects);
         const files = driver.configurationFiles(host, context);
         for (const [file, content] of Object.entries(files)) {
           await host.writeFile(file, content);
@@ -183,7 +186,7 @@ export class PodInstances {
     if (pod && engineStarted(pod)) {
       return this.observe(name, kubeNamespace, cluster, image);
     }
-    const host = this.hostOf(kubeNamespace, cluster, name, image);
+    const host = this.hostOf(kubeNamespace, cluster, name, image, objects);
     if (!pod) {
       const owner = await this.options.ensureOwner(cluster, kubeNamespace);
       pod = await this.createPod(request, kubeNamespace, image, {
@@ -227,6 +230,8 @@ export class PodInstances {
     }
     const startedAt = Date.now();
     const owner = await this.options.ensureOwner(cluster, kubeNamespace);
+    const { network } = this.options;
+    const port = network.newPort(image);
     const input = {
       cluster,
       kubeNamespace,
@@ -234,11 +239,18 @@ export class PodInstances {
       node,
       volume,
       owner,
+      annotations: network.claimAnnotations(port),
     };
     try {
       await this.options.writer.createVolume(instanceVolume(input));
       await this.options.writer.createClaim(instanceClaim(input));
-      const host = this.hostOf(kubeNamespace, cluster, name, image);
+      const podName = new ObjectNames(cluster).pod(name);
+      const host = new PodEngineHost(
+        this.options.exec,
+        { namespace: kubeNamespace, pod: podName, container: ENGINE_CONTAINER },
+        network.listenAddress(node, podName, port),
+        network.alsoListenOn(),
+      );
       const pod = await this.createPod(request, kubeNamespace, image, {
         node,
         owner,
@@ -257,6 +269,7 @@ export class PodInstances {
       );
       await this.start(pod, host);
     } catch (error) {
+      network.releasePort(port);
       await this.discard(cluster, kubeNamespace, name).catch(cleanup =>
         this.options.logger.error(
           `Could not remove the half-created instance ${label(cluster, name)}`,
@@ -300,6 +313,10 @@ export class PodInstances {
       instance: request.name,
       node,
       image,
+      network: {
+        hostNetwork: this.options.network.hostNetwork,
+        listen: host.address,
+      },
       server: request.driver.serverCommand(host),
       owner,
       role: request.role?.role,
@@ -431,6 +448,7 @@ export class PodInstances {
       node: objects.node,
       image,
       owner,
+      hostNetwork: this.options.network.hostNetwork,
     });
     const podName = pod.metadata!.name!;
     await this.options.writer.createPod(pod);
@@ -460,20 +478,27 @@ export class PodInstances {
   }
 
   /**
-   * The engine host in an instance's Pod; the engine listens on the Pod's
-   * host name.
+   * The engine host in an existing instance's Pod, listening where the
+   * network mode says (see {@link InstanceNetwork.listenAddress}).
    */
   private hostOf(
     namespace: string,
     cluster: ClusterKey,
     instance: string,
     image: EngineImage,
+    objects: InstanceObjects,
   ): PodEngineHost {
     const podName = new ObjectNames(cluster).pod(instance);
+    const { network } = this.options;
     return new PodEngineHost(
       this.options.exec,
       { namespace, pod: podName, container: ENGINE_CONTAINER },
-      { host: podName, port: image.port },
+      network.listenAddress(
+        objects.node,
+        podName,
+        network.portOf(objects.claim, image),
+      ),
+      network.alsoListenOn(),
     );
   }
 
@@ -493,10 +518,17 @@ export class PodInstances {
     name: string,
     engine: string,
   ): PodEngineHost {
-    if (!this.options.observer.find(cluster, kubeNamespace, name)) {
+    const objects = this.options.observer.find(cluster, kubeNamespace, name);
+    if (!objects) {
       throw new NotFoundError(`Instance ${label(cluster, name)} not found`);
     }
-    return this.hostOf(kubeNamespace, cluster, name, this.imageOf(engine));
+    return this.hostOf(
+      kubeNamespace,
+      cluster,
+      name,
+      this.imageOf(engine),
+      objects,
+    );
   }
 
   private async observe(
@@ -507,7 +539,11 @@ export class PodInstances {
   ): Promise<RuntimeInstance> {
     const objects = this.options.observer.find(cluster, kubeNamespace, name);
     if (!objects) throw new Error(`Instance ${label(cluster, name)} vanished`);
-    return this.options.observer.toInstance(name, objects, image.port);
+    return this.options.observer.toInstance(
+      name,
+      objects,
+      this.options.network.portOf(objects.claim, image),
+    );
   }
 
   private imageOf(engine: string): EngineImage {

@@ -7,6 +7,7 @@ import { EngineDriver } from '@basalt/plugin-basalt-node';
 import { engineImages } from './engineImages';
 import { NamespaceMapping } from './NamespaceMapping';
 import { PodAccess } from './PodAddresses';
+import { DEFAULT_HOST_PORTS, NetworkMode, PortRange } from './InstanceNetwork';
 import type { KubernetesRuntimeOptions } from './KubernetesRuntime';
 
 const KEY = 'basalt.runtimes.kubernetes';
@@ -70,6 +71,7 @@ export function readKubernetesConfig(
       readStringMap(config, 'namespaces'),
     ),
     access: readAccess(config, inCluster),
+    network: readNetwork(config),
     images: engineImages(drivers, readStringMap(config, 'images')),
     nodeSelector: config.getOptionalString('nodeSelector'),
     clusterDomain: config.getOptionalString('clusterDomain'),
@@ -86,6 +88,26 @@ function readAccess(config: Config, inCluster: boolean): PodAccess {
     );
   }
   return access;
+}
+
+function readNetwork(config: Config): {
+  mode: NetworkMode;
+  hostPorts: PortRange;
+} {
+  const mode = config.getOptionalString('network') ?? 'pod';
+  if (mode !== 'pod' && mode !== 'host') {
+    throw new InputError(`${KEY}.network: must be pod or host, got '${mode}'`);
+  }
+  const range = config.getOptionalString('hostPorts');
+  if (range === undefined) return { mode, hostPorts: DEFAULT_HOST_PORTS };
+  const match = /^(\d+)-(\d+)$/.exec(range.trim());
+  const [from, to] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
+  if (!match || from < 1024 || to > 65535 || from > to) {
+    throw new InputError(
+      `${KEY}.hostPorts: must be FROM-TO with 1024 <= FROM <= TO <= 65535, got '${range}'`,
+    );
+  }
+  return { mode, hostPorts: { from, to } };
 }
 
 function readStringMap(config: Config, key: string): Record<string, string> {

@@ -1,10 +1,22 @@
 import { POSTGRESQL_IMAGE } from '../__testUtils__/postgresImage';
-import { containerResources, ENGINE_CONTAINER, instancePod } from './pod';
+import {
+  containerResources,
+  ENGINE_CONTAINER,
+  InstancePodInput,
+  instancePod,
+} from './pod';
 
 const GiB = 2 ** 30;
 
-function pod(resources?: { cpuMillis: number; memoryBytes: number }) {
+function pod(
+  resources?: { cpuMillis: number; memoryBytes: number },
+  network: InstancePodInput['network'] = {
+    hostNetwork: false,
+    listen: { host: 'payments-orders-db-0', port: 5432 },
+  },
+) {
   return instancePod({
+    network,
     cluster: { namespace: 'payments', name: 'orders-db', uid: 'uid-1' },
     kubeNamespace: 'basalt-payments',
     instance: 'orders-db-0',
@@ -39,6 +51,38 @@ describe('instancePod', () => {
 
   it('sets no resources when none are asked for', () => {
     expect(engineContainer().resources).toBeUndefined();
+  });
+
+  it('names its host after the Pod on the Pod network, where the engine listens on its standard port', () => {
+    const { spec } = pod();
+    expect(spec!.hostNetwork).toBeUndefined();
+    expect(spec!.hostname).toBe('payments-orders-db-0');
+    const engine = spec!.containers.find(c => c.name === ENGINE_CONTAINER)!;
+    expect(engine.ports).toEqual([
+      { name: 'engine', containerPort: 5432, protocol: 'TCP' },
+    ]);
+  });
+
+  it("runs on the node's network with the instance's own port and probes it there", () => {
+    const { spec } = pod(undefined, {
+      hostNetwork: true,
+      listen: { host: '10.1.2.3', port: 31004 },
+    });
+    expect(spec).toMatchObject({
+      hostNetwork: true,
+      dnsPolicy: 'ClusterFirstWithHostNet',
+    });
+    expect(spec!.hostname).toBeUndefined();
+    const engine = spec!.containers.find(c => c.name === ENGINE_CONTAINER)!;
+    expect(engine.ports).toEqual([
+      { name: 'engine', containerPort: 31004, protocol: 'TCP' },
+    ]);
+    expect(engine.readinessProbe!.exec!.command).toEqual([
+      'pg_isready',
+      '--quiet',
+      '--host=10.1.2.3',
+      '--port=31004',
+    ]);
   });
 });
 

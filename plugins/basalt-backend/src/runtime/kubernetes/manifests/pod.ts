@@ -1,5 +1,9 @@
 import { V1Pod, V1ResourceRequirements } from '@kubernetes/client-node';
-import { ClusterKey, InstanceResources } from '@basalt/plugin-basalt-node';
+import {
+  ClusterKey,
+  EngineAddress,
+  InstanceResources,
+} from '@basalt/plugin-basalt-node';
 import { EngineImage } from '../engineImages';
 import { clusterLabels, LABELS, ObjectNames } from '../names';
 import { ownedBy, OwnerObject } from './owner';
@@ -60,6 +64,12 @@ export interface InstancePodInput {
   instance: string;
   node: string;
   image: EngineImage;
+  /**
+   * Where the engine listens: on the Pod's own network (its host name and
+   * the image's port), or with `hostNetwork` on the node's address and a
+   * port of the instance's own.
+   */
+  network: { hostNetwork: boolean; listen: EngineAddress };
   /** The driver's server command, e.g. `postgres -D …`. */
   server: { program: string; args: string[] };
   owner: OwnerObject;
@@ -98,11 +108,13 @@ function memoryQuantity(bytes: number): string {
 
 /**
  * The Pod of one instance. Placed by Basalt (`nodeName`, no scheduler), so
- * its volume's node and the pools' budgets decide where it runs; its host
- * name is the Pod's name, which the engine listens on.
+ * its volume's node and the pools' budgets decide where it runs. On the Pod
+ * network its host name is the Pod's name, which the engine listens on; on
+ * the host network the engine listens on the node's address.
  */
 export function instancePod(input: InstancePodInput): V1Pod {
   const { cluster, instance, image } = input;
+  const { hostNetwork, listen } = input.network;
   const names = new ObjectNames(cluster);
   const name = names.pod(instance);
   const dataMount = { name: 'data', mountPath: VOLUME_MOUNT };
@@ -123,7 +135,9 @@ export function instancePod(input: InstancePodInput): V1Pod {
     },
     spec: {
       nodeName: input.node,
-      hostname: name,
+      ...(hostNetwork
+        ? { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' }
+        : { hostname: name }),
       restartPolicy: 'Always',
       terminationGracePeriodSeconds: 60,
       automountServiceAccountToken: false,
@@ -157,10 +171,10 @@ export function instancePod(input: InstancePodInput): V1Pod {
             },
           ],
           ports: [
-            { name: 'engine', containerPort: image.port, protocol: 'TCP' },
+            { name: 'engine', containerPort: listen.port, protocol: 'TCP' },
           ],
           readinessProbe: {
-            exec: { command: image.readinessCommand(name, image.port) },
+            exec: { command: image.readinessCommand(listen.host, listen.port) },
             periodSeconds: 2,
             timeoutSeconds: 2,
             failureThreshold: 3,
@@ -186,7 +200,11 @@ export function instancePod(input: InstancePodInput): V1Pod {
   };
 }
 
-/** The short-lived Pod that empties a removed instance's volume on its node. */
+/**
+ * The short-lived Pod that empties a removed instance's volume on its node.
+ * It needs no network; where instances use their node's, so does it (a
+ * cluster of `hostNetwork` Pods may have no Pod network at all).
+ */
 export function cleanupPod(input: {
   cluster: ClusterKey;
   kubeNamespace: string;
@@ -194,6 +212,7 @@ export function cleanupPod(input: {
   node: string;
   image: EngineImage;
   owner: OwnerObject;
+  hostNetwork: boolean;
 }): V1Pod {
   const names = new ObjectNames(input.cluster);
   return {
@@ -211,6 +230,7 @@ export function cleanupPod(input: {
     },
     spec: {
       nodeName: input.node,
+      ...(input.hostNetwork && { hostNetwork: true }),
       restartPolicy: 'Never',
       automountServiceAccountToken: false,
       enableServiceLinks: false,

@@ -24,6 +24,8 @@ export interface InstanceVolumeInput {
   node: string;
   volume: VolumeRequest;
   owner: OwnerObject;
+  /** More annotations of the claim (e.g. the instance's host port). */
+  annotations?: Record<string, string>;
 }
 
 /**
@@ -91,7 +93,7 @@ export function instanceClaim(
       name: claim,
       namespace: input.kubeNamespace,
       labels: volumeLabels(input),
-      annotations: { [NODE_ANNOTATION]: input.node },
+      annotations: { ...input.annotations, [NODE_ANNOTATION]: input.node },
       ownerReferences: ownedBy(input.owner),
     },
     spec: {
