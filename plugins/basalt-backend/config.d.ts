@@ -326,6 +326,13 @@ export interface Config {
          */
         access?: 'podNetwork' | 'portForward';
         /**
+         * When nodes pull the engines' images (Kubernetes'
+         * `imagePullPolicy`): `Never` for images placed on the nodes
+         * beforehand (an air-gapped cluster). Default: Kubernetes' default
+         * for the image's tag.
+         */
+        imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+        /**
          * Where engines listen: `pod` (each Pod on its own IP of the Pod
          * network, on the engine's standard port) or `host` (each Pod on
          * its node's network, `hostNetwork`, on a port of its own from

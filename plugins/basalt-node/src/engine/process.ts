@@ -43,6 +43,12 @@ export interface EngineContainer {
   /** The image's unprivileged engine user and group, which own the data. */
   uid: number;
   gid: number;
+  /**
+   * The engine's programs the driver runs in the container, which must be
+   * on the image's PATH; the Kubernetes runtime checks an image for them
+   * (and for its own shell tools) before it runs instances of it.
+   */
+  programs: string[];
   /** Run in the container: succeeds once the engine takes connections. */
   readinessCommand(listenHost: string, port: number): string[];
 }

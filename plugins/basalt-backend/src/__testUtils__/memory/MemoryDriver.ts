@@ -48,6 +48,7 @@ const PROCESS: EngineProcess = {
     port: 1,
     uid: 65534,
     gid: 65534,
+    programs: [],
     readinessCommand: () => ['true'],
   },
 };

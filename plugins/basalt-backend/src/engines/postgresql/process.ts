@@ -13,6 +13,16 @@ export const POSTGRES_PROCESS: EngineProcess = {
     // The `postgres` user of the official image.
     uid: 999,
     gid: 999,
+    programs: [
+      'postgres',
+      'initdb',
+      'pg_ctl',
+      'psql',
+      'pg_isready',
+      'pg_basebackup',
+      'pg_rewind',
+      'pg_controldata',
+    ],
     readinessCommand: (host, port) => [
       'pg_isready',
       '--quiet',

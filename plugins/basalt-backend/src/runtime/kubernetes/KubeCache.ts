@@ -168,6 +168,8 @@ export class KubeCache {
         done();
         reject(new Error(options.describe()));
       }, options.timeoutMs);
+      // A wait never keeps the process alive on its own.
+      timer.unref();
       unsubscribe = this.onChange(() => {
         let value: T | undefined;
         try {

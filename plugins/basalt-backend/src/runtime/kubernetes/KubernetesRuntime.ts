@@ -14,6 +14,7 @@ import {
   EndpointTargets,
   EngineAddress,
   EngineHost,
+  EngineUnavailableError,
   InstanceRequest,
   LogReadOptions,
   Runtime,
@@ -41,6 +42,7 @@ import { ServiceBindings } from './ServiceBindings';
 import { RuntimeEvents } from '../RuntimeEvents';
 import { nodeIsReady } from './podState';
 import { VolumeUsageReader } from './VolumeUsageReader';
+import { ImageContract } from './ImageContract';
 import {
   DEFAULT_HOST_PORTS,
   InstanceNetwork,
@@ -106,6 +108,7 @@ export class KubernetesRuntime implements Runtime {
   private readonly watcher: PodWatcher;
   private readonly warnings: PodWarnings;
   private readonly unsubscribeFromCache: () => void;
+  private readonly imageContract: ImageContract;
 
   /** Creates the runtime and waits until its caches are filled. */
   static async create(
@@ -118,7 +121,9 @@ export class KubernetesRuntime implements Runtime {
       options.nodeSelector,
     );
     await cache.start();
-    return new KubernetesRuntime(options, cache);
+    const runtime = new KubernetesRuntime(options, cache);
+    runtime.checkImages();
+    return runtime;
   }
 
   private constructor(
@@ -149,23 +154,34 @@ export class KubernetesRuntime implements Runtime {
     this.bindings = new ServiceBindings(cache, writer, (cluster, namespace) =>
       this.objects.ensureOwner(cluster, namespace),
     );
+    const network = new InstanceNetwork(
+      options.network?.mode ?? 'pod',
+      options.network?.hostPorts ?? DEFAULT_HOST_PORTS,
+      cache,
+      options.namespaces.all(),
+    );
+    const podStartTimeoutMs = options.podStartTimeoutMs ?? 5 * 60_000;
+    this.imageContract = new ImageContract({
+      cache,
+      writer,
+      kubeNamespace: options.namespaces.all()[0],
+      hostNetwork: network.hostNetwork,
+      timeoutMs: podStartTimeoutMs,
+      logger: options.logger,
+    });
     this.instances = new PodInstances({
       cache,
       writer,
       exec,
       observer: this.observer,
       images: options.images,
-      network: new InstanceNetwork(
-        options.network?.mode ?? 'pod',
-        options.network?.hostPorts ?? DEFAULT_HOST_PORTS,
-        cache,
-        options.namespaces.all(),
-      ),
+      network,
+      imageContract: this.imageContract,
       ensureOwner: (cluster, namespace) =>
         this.objects.ensureOwner(cluster, namespace),
       recordConfiguration: (cluster, namespace, files) =>
         this.objects.recordConfiguration(cluster, namespace, files),
-      podStartTimeoutMs: options.podStartTimeoutMs ?? 5 * 60_000,
+      podStartTimeoutMs,
       logger: options.logger,
     });
     this.usage = new VolumeUsageReader(exec);
@@ -375,6 +391,28 @@ export class KubernetesRuntime implements Runtime {
 
   subscribe(listener: (event: RuntimeEvent) => void): () => void {
     return this.events.subscribe(listener);
+  }
+
+  /**
+   * Checks every engine's image at start-up, in the background: a wrong
+   * image is reported at once, in the log, and not only when an instance of
+   * it is first created (which then fails with the same words).
+   */
+  private checkImages(): void {
+    for (const [engine, image] of Object.entries(this.options.images)) {
+      if (!image) continue;
+      this.imageContract.verify(engine, image).catch(error => {
+        if (error instanceof EngineUnavailableError) {
+          this.options.logger.error(
+            `Engine ${engine} cannot run on Kubernetes: ${error.message}`,
+          );
+        } else {
+          this.options.logger.warn(
+            `Could not check the image of ${engine} yet (it is checked again before its first instance): ${error.message}`,
+          );
+        }
+      });
+    }
   }
 
   /** Stops watching and closes port-forward listeners; Pods keep running. */

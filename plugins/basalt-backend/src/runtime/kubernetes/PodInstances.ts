@@ -14,6 +14,7 @@ import { KubeCache } from './KubeCache';
 import { KubeWriter } from './KubeWriter';
 import { InstanceObjects, InstanceObserver } from './InstanceObserver';
 import { InstanceNetwork } from './InstanceNetwork';
+import { ImageContract } from './ImageContract';
 import {
   cleanupPod,
   ENGINE_CONTAINER,
@@ -48,6 +49,8 @@ export interface PodInstancesOptions {
   images: Partial<Record<string, EngineImage>>;
   /** Where engines listen: the Pod network, or their node's. */
   network: InstanceNetwork;
+  /** Whether an engine's image meets Basalt's image contract. */
+  imageContract: ImageContract;
   /** The cluster's anchor object, created when missing. */
   ensureOwner(cluster: ClusterKey, kubeNamespace: string): Promise<OwnerObject>;
   /** Records the engine configuration the driver rendered. */
@@ -228,6 +231,7 @@ export class PodInstances {
     if (!nodeIsReady(this.options.cache.getNode(node))) {
       throw new InputError(`Node ${node} is not a ready Kubernetes node`);
     }
+    await this.options.imageContract.verify(request.driver.engine, image);
     const startedAt = Date.now();
     const owner = await this.options.ensureOwner(cluster, kubeNamespace);
     const { network } = this.options;

@@ -11,7 +11,12 @@ import { EngineContainer, EngineDriver } from '@basalt/plugin-basalt-node';
 export interface EngineImage extends EngineContainer {
   /** As `kill -<stopSignal>` takes it in the Pod's shell. */
   stopSignal: 'INT' | 'TERM';
+  /** When nodes pull it; absent: Kubernetes' default for its tag. */
+  pullPolicy?: ImagePullPolicy;
 }
+
+/** Kubernetes' `imagePullPolicy`. */
+export type ImagePullPolicy = 'Always' | 'IfNotPresent' | 'Never';
 
 /**
  * The image of each installed engine: its driver's official one, or the one
@@ -22,6 +27,7 @@ export interface EngineImage extends EngineContainer {
 export function engineImages(
   drivers: Pick<EngineDriver, 'engine' | 'process'>[],
   configured: Record<string, string> = {},
+  pullPolicy?: ImagePullPolicy,
 ): Record<string, EngineImage> {
   for (const engine of Object.keys(configured)) {
     if (!drivers.some(driver => driver.engine === engine)) {
@@ -39,6 +45,7 @@ export function engineImages(
         ...process.container,
         image: configured[engine] ?? process.container.image,
         stopSignal: process.stopSignal === 'SIGINT' ? 'INT' : 'TERM',
+        ...(pullPolicy && { pullPolicy }),
       },
     ]),
   );

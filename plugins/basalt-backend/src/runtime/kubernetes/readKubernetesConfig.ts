@@ -4,7 +4,7 @@ import { InputError } from '@backstage/errors';
 import { KubeConfig } from '@kubernetes/client-node';
 import { durationMs } from '../../config';
 import { EngineDriver } from '@basalt/plugin-basalt-node';
-import { engineImages } from './engineImages';
+import { engineImages, ImagePullPolicy } from './engineImages';
 import { NamespaceMapping } from './NamespaceMapping';
 import { PodAccess } from './PodAddresses';
 import { DEFAULT_HOST_PORTS, NetworkMode, PortRange } from './InstanceNetwork';
@@ -72,7 +72,11 @@ export function readKubernetesConfig(
     ),
     access: readAccess(config, inCluster),
     network: readNetwork(config),
-    images: engineImages(drivers, readStringMap(config, 'images')),
+    images: engineImages(
+      drivers,
+      readStringMap(config, 'images'),
+      readPullPolicy(config),
+    ),
     nodeSelector: config.getOptionalString('nodeSelector'),
     clusterDomain: config.getOptionalString('clusterDomain'),
     podStartTimeoutMs: durationMs(config, 'podStartTimeout', { minutes: 5 }),
@@ -88,6 +92,17 @@ function readAccess(config: Config, inCluster: boolean): PodAccess {
     );
   }
   return access;
+}
+
+function readPullPolicy(config: Config): ImagePullPolicy | undefined {
+  const policy = config.getOptionalString('imagePullPolicy');
+  if (policy === undefined) return undefined;
+  if (!['Always', 'IfNotPresent', 'Never'].includes(policy)) {
+    throw new InputError(
+      `${KEY}.imagePullPolicy: must be Always, IfNotPresent or Never, got '${policy}'`,
+    );
+  }
+  return policy as ImagePullPolicy;
 }
 
 function readNetwork(config: Config): {

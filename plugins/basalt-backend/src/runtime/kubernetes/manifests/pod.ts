@@ -147,6 +147,7 @@ export function instancePod(input: InstancePodInput): V1Pod {
         {
           name: 'volume-permissions',
           image: image.image,
+          ...(image.pullPolicy && { imagePullPolicy: image.pullPolicy }),
           command: ['sh', '-c', volumeScript(image)],
           securityContext: { runAsUser: 0, runAsGroup: 0 },
           volumeMounts: [dataMount],
@@ -156,6 +157,7 @@ export function instancePod(input: InstancePodInput): V1Pod {
         {
           name: ENGINE_CONTAINER,
           image: image.image,
+          ...(image.pullPolicy && { imagePullPolicy: image.pullPolicy }),
           command: [
             'sh',
             '-c',
@@ -238,6 +240,9 @@ export function cleanupPod(input: {
         {
           name: 'cleanup',
           image: input.image.image,
+          ...(input.image.pullPolicy && {
+            imagePullPolicy: input.image.pullPolicy,
+          }),
           command: [
             'sh',
             '-c',
