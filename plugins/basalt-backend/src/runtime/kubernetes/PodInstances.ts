@@ -392,16 +392,45 @@ export class PodInstances {
     await this.waitGone(pod);
   }
 
+  /**
+   * Waits until the Pod is gone from the API. A kubelet removes a deleted
+   * Pod's object only at its next housekeeping, seconds after its
+   * containers stopped; once the engine container has terminated the
+   * engine holds nothing any more, so the object is removed at once then
+   * (grace period 0, only that Pod by its uid), and a Pod of the same name
+   * can follow without that wait.
+   */
   private async waitGone(pod: V1Pod): Promise<void> {
-    const { namespace, name, uid } = pod.metadata!;
+    const { namespace, name, uid } = pod.metadata as Required<
+      Pick<NonNullable<V1Pod['metadata']>, 'namespace' | 'name' | 'uid'>
+    >;
     const grace = (pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
+    const state = await this.options.cache.waitFor(
+      () => {
+        const current = this.options.cache.getPod(namespace, name);
+        if (current?.metadata?.uid !== uid) return 'gone';
+        return current.metadata?.deletionTimestamp &&
+          engineStatus(current)?.state?.terminated
+          ? 'stopped'
+          : undefined;
+      },
+      {
+        timeoutMs: grace + 30_000,
+        describe: () => `Pod ${namespace}/${name} was not deleted in time`,
+      },
+    );
+    if (state === 'gone') return;
+    await this.options.writer.deletePod(namespace, name, {
+      uid,
+      gracePeriodSeconds: 0,
+    });
     await this.options.cache.waitFor(
       () =>
-        this.options.cache.getPod(namespace!, name!)?.metadata?.uid === uid
+        this.options.cache.getPod(namespace, name)?.metadata?.uid === uid
           ? undefined
           : true,
       {
-        timeoutMs: grace + 30_000,
+        timeoutMs: 30_000,
         describe: () => `Pod ${namespace}/${name} was not deleted in time`,
       },
     );
