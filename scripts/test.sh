@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Sets up everything the tests need on this machine and runs them all:
-# formatting, lint, type-check, unit and integration tests (jest), and the
-# browser tests (Playwright driving Debian's Chromium against the started
-# portal). Ends with one line, "N passed, N failed", summing every runner.
+# formatting, lint, type-check, unit and integration tests (jest; the suites
+# on a real Kubernetes data plane in a jest run of their own beside the
+# others), and the browser tests (Playwright driving Debian's Chromium
+# against the started portal). Ends with one line, "N passed, N failed",
+# summing every runner.
 #
 #   scripts/test.sh                  every stage
 #   scripts/test.sh unit browser     only the named stages
 #
-# Stages: format lint types unit browser. Every stage runs even when an
+# Stages: format lint types unit browser (unit includes the Kubernetes
+# suites, counted as `kube`). Every stage runs even when an
 # earlier one failed, so one run shows everything that is wrong; the exit
 # status is non-zero when anything failed.
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -82,13 +85,27 @@ wants format && run_check format yarn prettier --check --loglevel warn .
 wants lint && run_check lint yarn backstage-cli repo lint --max-warnings 0
 wants types && run_check types yarn tsc
 
+# Suites on the real Kubernetes data plane (`*.kube.test.ts`) take the
+# machine's kubelets one at a time: they run in band, in a jest run of their
+# own beside the others, and count as the `kube` stage.
+KUBE_SUITES='\.kube\.test\.ts$'
 if wants unit; then
-  step "unit: jest over every package (unit and integration tests)"
-  rm -f "$RESULTS/jest.json"
-  (cd "$BASALT_ROOT" && CI=true yarn backstage-cli repo test --json --outputFile="$RESULTS/jest.json") || true
-  read -r p f < <(counts_from "$RESULTS/jest.json" \
-    'r => { const f = r.numFailedTests + r.numRuntimeErrorTestSuites; return [r.numPassedTests, f || (r.success ? 0 : 1)]; }')
+  step "unit: jest over every package (unit and integration tests); kube: the real Kubernetes data plane's suites beside it"
+  rm -f "$RESULTS/jest.json" "$RESULTS/jest-kube.json"
+  (cd "$BASALT_ROOT" && CI=true yarn backstage-cli repo test --runInBand \
+    --testPathPatterns "$KUBE_SUITES" --json --outputFile="$RESULTS/jest-kube.json" \
+    >"$RESULTS/jest-kube.log" 2>&1) &
+  kube_run=$!
+  (cd "$BASALT_ROOT" && CI=true yarn backstage-cli repo test \
+    --testPathIgnorePatterns "$KUBE_SUITES" --json --outputFile="$RESULTS/jest.json") || true
+  wait "$kube_run" || true
+  step "kube: the suites on the real Kubernetes data plane (their output)"
+  cat "$RESULTS/jest-kube.log"
+  jest_counts='r => { const f = r.numFailedTests + r.numRuntimeErrorTestSuites; return [r.numPassedTests, f || (r.success ? 0 : 1)]; }'
+  read -r p f < <(counts_from "$RESULTS/jest.json" "$jest_counts")
   record unit "$p" "$f"
+  read -r p f < <(counts_from "$RESULTS/jest-kube.json" "$jest_counts")
+  record kube "$p" "$f"
 fi
 
 if wants browser; then

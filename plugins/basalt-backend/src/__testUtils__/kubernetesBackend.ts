@@ -16,8 +16,12 @@ import { parseAllDocuments } from 'yaml';
 import { basaltPlugin } from '../plugin';
 import { basaltModuleEnginePostgresql } from '../engines/postgresql';
 import { clientOf } from './testBackend';
-import { startTestApiServer } from '../runtime/kubernetes/__testUtils__/apiServer';
-import { KubeletSimulator } from '../runtime/kubernetes/__testUtils__/kubelet';
+import {
+  KubeDataPlane,
+  startKubeDataPlane,
+} from '../runtime/kubernetes/__testUtils__/dataPlane/KubeDataPlane';
+import { eventually } from '../testUtils/eventually';
+import { ENGINE_CONTAINER } from '../runtime/kubernetes/manifests/pod';
 import { LABELS, ObjectNames } from '../runtime/kubernetes/names';
 import { PodAccess } from '../runtime/kubernetes/PodAddresses';
 import { credentialsIn } from '../runtime/kubernetes/manifests/cluster';
@@ -35,61 +39,71 @@ async function applyManifests(kubeConfig: KubeConfig, file: string) {
   }
 }
 
-/** A Kubernetes data plane for tests: see {@link startDataPlane}. */
+/** Basalt's namespaces and RBAC on a real data plane: see {@link startDataPlane}. */
 export interface DataPlane {
   /** The administrator's client configuration. */
   admin(): KubeConfig;
   /** The client configuration of Basalt's ServiceAccount (RBAC-limited). */
   backendKubeConfig(): KubeConfig;
-  simulator: KubeletSimulator;
+  /** The nodes, their kubelets and the images they run. */
+  kube: KubeDataPlane;
   stop(): Promise<void>;
 }
 
 /**
- * A real kube-apiserver and etcd with the repository's namespaces and RBAC
- * applied, and a kubelet simulator running Pods as real processes on
- * `nodes`.
+ * A real data plane (see {@link startKubeDataPlane}) with `nodes` nodes and
+ * the repository's namespaces and RBAC applied.
  */
-export async function startDataPlane(nodes: string[]): Promise<DataPlane> {
-  const apiServer = await startTestApiServer();
-  let simulator: KubeletSimulator | undefined;
+export async function startDataPlane(nodes: number): Promise<DataPlane> {
+  const kube = await startKubeDataPlane({ nodes });
   try {
+    const { apiServer } = kube;
     const admin = apiServer.kubeConfig();
     await applyManifests(admin, join(DEPLOY_DIR, 'namespaces.yaml'));
     await applyManifests(admin, join(DEPLOY_DIR, 'rbac.yaml'));
+    // Pods are admitted once the controller-manager made the namespace's
+    // `default` ServiceAccount.
+    const core = admin.makeApiClient(CoreV1Api);
+    for (const namespace of ['basalt', 'basalt-system']) {
+      await eventually(
+        () =>
+          core
+            .readNamespacedServiceAccount({ namespace, name: 'default' })
+            .then(
+              () => true,
+              () => undefined,
+            ),
+        { what: `the default ServiceAccount of ${namespace}` },
+      );
+    }
     const token = await apiServer.serviceAccountToken(
       'basalt-system',
       'basalt',
     );
-    simulator = new KubeletSimulator({ kubeConfig: admin, nodes });
-    await simulator.start();
     return {
       admin: () => apiServer.kubeConfig(),
       backendKubeConfig: () => apiServer.kubeConfig(token),
-      simulator,
-      stop: async () => {
-        await simulator!.stop();
-        await apiServer.stop();
-      },
+      kube,
+      stop: () => kube.stop(),
     };
   } catch (error) {
-    await simulator?.stop();
-    await apiServer.stop();
+    await kube.stop();
     throw error;
   }
 }
 
 /**
- * A Basalt backend on the kubernetes runtime for one test file: a real
- * kube-apiserver and etcd, the repository's RBAC manifests applied, the
- * backend authenticated as their ServiceAccount (never as an
- * administrator), and a kubelet simulator running the Pods as real
- * processes on `nodes`. Everything stops in `afterAll`, even after a
- * failure; `restartBackend` replaces the backend to test re-adoption.
+ * A Basalt backend on the kubernetes runtime for one test file: a real data
+ * plane of `nodes` nodes (kubelets, containerd, the images built from
+ * Debian packages), the repository's RBAC manifests applied, the backend
+ * authenticated as their ServiceAccount (never as an administrator), its
+ * engines on the nodes' network (`host` mode: nodes are loopback
+ * addresses here). Everything stops in `afterAll`, even after a failure;
+ * `restartBackend` replaces the backend to test re-adoption.
  */
 export function useKubernetesBackend(options: {
-  nodes: string[];
-  /** How the backend reaches engines; the simulated Pod IPs are on loopback. */
+  nodes: number;
+  /** How the backend reaches engines: straight at the nodes' addresses, or port-forward. */
   access?: PodAccess;
 }) {
   let plane: DataPlane | undefined;
@@ -118,6 +132,13 @@ export function useKubernetesBackend(options: {
                 // loaded test machine a slow one must not look lost.
                 ha: { probeTimeout: '2s', failureThreshold: 5 },
               },
+              // The nodes are one machine's: classes a fraction of its cores
+              // leave room for every test's instances on each node.
+              resourceClasses: {
+                s: { cpu: '250m', memory: '512Mi' },
+                m: { cpu: '500m', memory: '1Gi' },
+                l: { cpu: '1', memory: '2Gi' },
+              },
               profiles: {
                 kubernetes: {
                   runtime: 'kubernetes',
@@ -129,6 +150,13 @@ export function useKubernetesBackend(options: {
                   kubeconfig: join(dir, 'kubeconfig'),
                   namespace: 'basalt',
                   access: options.access ?? 'podNetwork',
+                  network: 'host',
+                  // Built from Debian's packages and on every node: nothing
+                  // may be pulled from outside the machine.
+                  imagePullPolicy: 'Never',
+                  images: {
+                    postgresql: plane!.kube.images.postgresql.ref,
+                  },
                   podStartTimeout: '60s',
                 },
               },
@@ -156,7 +184,7 @@ export function useKubernetesBackend(options: {
       { mode: 0o600 },
     );
     await startBackend();
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await backend?.stop();
@@ -172,7 +200,8 @@ export function useKubernetesBackend(options: {
     admin: () => plane!.admin(),
     /** The backend's own client configuration (its ServiceAccount token). */
     backendKubeConfig: () => plane!.backendKubeConfig(),
-    simulator: () => plane!.simulator,
+    /** The data plane's nodes, to add, lose and restore them. */
+    kube: () => plane!.kube,
     /** Stops the backend and starts a new one over the same API server. */
     restartBackend: async () => {
       await backend?.stop();
@@ -196,14 +225,20 @@ export async function podsOf(
   return items;
 }
 
+/** The port a Pod's engine listens on (its own in `host` network mode). */
+export function enginePortOf(pod: V1Pod): number {
+  return pod.spec!.containers.find(c => c.name === ENGINE_CONTAINER)!.ports![0]
+    .containerPort;
+}
+
 /** The Pods among `pods` whose role label is `role`. */
 export function withRole(pods: V1Pod[], role: 'primary' | 'replica'): V1Pod[] {
   return pods.filter(pod => pod.metadata?.labels?.[LABELS.role] === role);
 }
 
 /**
- * Runs SQL as the cluster's superuser straight at a Pod's IP (the
- * simulated Pod network is this host's loopback), with the credentials
+ * Runs SQL as the cluster's superuser straight at a Pod's address (its
+ * node's, a loopback address here, and its own port), with the credentials
  * read from the cluster's Secret in namespace `basalt`; returns the rows.
  */
 export async function queryPod(
@@ -222,7 +257,7 @@ export async function queryPod(
   const credentials = credentialsIn(secret)!;
   const client = new Client({
     host: pod.status!.podIP,
-    port: 5432,
+    port: enginePortOf(pod),
     user: credentials.superuser.username,
     password: credentials.superuser.password,
     database,

@@ -65,6 +65,8 @@ export interface TestApiServerOptions {
     clientCertificate: CertificateFiles;
     tokens: { node: string; token: string }[];
   };
+  /** Where its directory goes; the system's temporary directory by default. */
+  parentDir?: string;
 }
 
 /**
@@ -108,7 +110,9 @@ export async function startTestApiServer(
   options: TestApiServerOptions = {},
 ): Promise<TestApiServer> {
   const assets = await kubeAssetsDir();
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'basalt-kube-'));
+  const dir = await fs.mkdtemp(
+    path.join(options.parentDir ?? os.tmpdir(), 'basalt-kube-'),
+  );
   const children: ChildProcess[] = [];
   let stopped: Promise<void> | undefined;
   const stop = () => {

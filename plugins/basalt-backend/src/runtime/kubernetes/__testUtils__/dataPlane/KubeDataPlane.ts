@@ -7,10 +7,18 @@ import { CoreV1Api, V1Node } from '@kubernetes/client-node';
 import { kubeAssetsDir, startTestApiServer, TestApiServer } from '../apiServer';
 import { spawnGuarded, stopChild } from '../processes';
 import { BuiltImage, builtImages } from './engineImageFiles';
-import { prepareHost, restoreHost } from './hostState';
-import { KubeNode } from './KubeNode';
+import {
+  cgroupsNamed,
+  prepareHost,
+  removeCgroup,
+  restoreHost,
+} from './hostState';
+import { KubeNode, NODE_CGROUP_PREFIX } from './KubeNode';
 import { lockMachine } from './machineLock';
 import { issueClientCertificate, makeCertificateAuthority } from './pki';
+
+/** The data plane's directory, in the system's temporary directory. */
+const DIR_PREFIX = 'basalt-plane-';
 
 /** Nodes get 127.0.200.1, .2, …: each its own loopback address. */
 const NODE_ADDRESS_PREFIX = '127.0.200.';
@@ -59,7 +67,8 @@ export async function startKubeDataPlane(options: {
   ]);
   const images = await builtImages();
   const release = await lockMachine('kube-data-plane');
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'basalt-plane-'));
+  await removeLeftovers();
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), DIR_PREFIX));
   const nodes: KubeNode[] = [];
   let apiServer: TestApiServer | undefined;
   let controllerManager: ChildProcess | undefined;
@@ -100,6 +109,7 @@ export async function startKubeDataPlane(options: {
     }));
     apiServer = await startTestApiServer({
       kubelets: { clientCertificate, tokens },
+      parentDir: dir,
     });
     controllerManager = await startControllerManager(assets, dir, apiServer);
     const core = apiServer.kubeConfig().makeApiClient(CoreV1Api);
@@ -154,6 +164,25 @@ export async function startKubeDataPlane(options: {
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/**
+ * What a test run that died without stopping its data plane left: its
+ * nodes' cgroups (with any process still in them) and its directory. Under
+ * the machine lock, every such leftover is stale.
+ */
+async function removeLeftovers(): Promise<void> {
+  for (const cgroup of await cgroupsNamed(NODE_CGROUP_PREFIX)) {
+    await removeCgroup(cgroup, { kill: true });
+  }
+  for (const entry of await fs.readdir(os.tmpdir())) {
+    if (entry.startsWith(DIR_PREFIX)) {
+      await fs.rm(path.join(os.tmpdir(), entry), {
+        recursive: true,
+        force: true,
+      });
+    }
   }
 }
 

@@ -1,16 +1,18 @@
 import { ChildProcess, execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { hasExited, spawnGuarded, stopChild, tailOfFile } from '../processes';
-import { readFileSync } from 'node:fs';
 import { createCgroup, removeCgroup } from './hostState';
 
 const run = promisify(execFile);
 
 /** The kubelet's API port, on the node's own address. */
-export const KUBELET_PORT = 10250;
+const KUBELET_PORT = 10250;
+/** The cgroup root of a node's Pods is this and its address. */
+export const NODE_CGROUP_PREFIX = 'basalt-node-';
 /** containerd's streaming server (exec, attach, port-forward) per node. */
 const STREAMING_PORT = 10010;
 
@@ -51,7 +53,7 @@ export class KubeNode {
   private readonly cgroup: string;
 
   constructor(private readonly options: KubeNodeOptions) {
-    this.cgroup = `basalt-node-${options.address.replace(/\./g, '-')}`;
+    this.cgroup = `${NODE_CGROUP_PREFIX}${options.address.replace(/\./g, '-')}`;
   }
 
   get name(): string {
@@ -89,6 +91,8 @@ export class KubeNode {
       'nsenter',
       [
         `--mount=/proc/${this.containerd!.pid}/ns/mnt`,
+        // The node's PID namespace, whose /proc the mount namespace shows.
+        `--pid=/proc/${this.containerd!.pid}/ns/pid_for_children`,
         '--',
         path.join(o.assets, 'kubelet'),
         `--kubeconfig=${path.join(dir, 'kubeconfig')}`,
@@ -148,17 +152,12 @@ export class KubeNode {
   }
 
   /**
-   * Stops the kubelet and containerd and removes every trace of the node.
-   * Its Pods must have been deleted through the API first (their kubelet
-   * stops their containers); any container left is killed here.
+   * Stops the kubelet, then containerd, whose PID namespace takes every
+   * container of the node with it, and removes every trace of the node.
    */
   async stop(): Promise<void> {
     await this.stopKubelet();
-    if (this.containerd && !hasExited(this.containerd)) {
-      await this.killLeftoverContainers();
-      await stopChild(this.containerd);
-    }
-    await this.stopShims();
+    if (this.containerd) await stopChild(this.containerd);
     await removeCgroup(this.cgroup);
     await fs.rm(this.options.dir, { recursive: true, force: true });
   }
@@ -185,6 +184,13 @@ export class KubeNode {
         '--mount',
         '--propagation',
         'private',
+        // containerd is PID 1 of a PID namespace of its own (with its own
+        // /proc, which runc reads): when it ends (or the test runner dies,
+        // see spawnGuarded), the kernel ends every process of the node.
+        '--pid',
+        '--fork',
+        '--kill-child',
+        '--mount-proc',
         '--',
         'sh',
         '-c',
@@ -213,23 +219,6 @@ export class KubeNode {
       () => true,
       () => false,
     );
-  }
-
-  private async killLeftoverContainers(): Promise<void> {
-    const ctr = ['--address', this.socket, '--namespace', 'k8s.io'];
-    const { stdout } = await run('ctr', [...ctr, 'tasks', 'ls', '--quiet']);
-    for (const id of stdout.split('\n').filter(Boolean)) {
-      await run('ctr', [...ctr, 'tasks', 'kill', '--signal', 'SIGKILL', id]);
-    }
-  }
-
-  /** Shims outlive containerd by design; the node's last ones end here. */
-  private async stopShims(): Promise<void> {
-    await run('pkill', [
-      '-KILL',
-      '-f',
-      `containerd-shim.*-address ${this.socket}`,
-    ]).catch(() => {});
   }
 
   private async writeConfiguration(): Promise<void> {
@@ -267,16 +256,20 @@ export class KubeNode {
       path.join(dir, 'containerd.toml'),
       this.containerdConfig(),
     );
-    // Status every 2 s and a short lease (settings without a flag): a
-    // stopped kubelet shows as NotReady within the controller-manager's
-    // grace period.
     await fs.writeFile(
       path.join(dir, 'kubelet.yaml'),
       [
         'apiVersion: kubelet.config.k8s.io/v1beta1',
         'kind: KubeletConfiguration',
+        // Status every 2 s and a short lease (which has no flag): a stopped
+        // kubelet shows as NotReady within the controller-manager's grace
+        // period.
         'nodeStatusUpdateFrequency: 2s',
         'nodeLeaseDurationSeconds: 8',
+        // The nodes share this machine's cores: a CPU quota would hold each
+        // engine to a fraction of a core it could otherwise use. Requests
+        // still count against the node's capacity.
+        'cpuCFSQuota: false',
         '',
       ].join('\n'),
     );

@@ -89,11 +89,38 @@ export async function createCgroup(name: string): Promise<void> {
 /**
  * Removes the cgroup `name` and everything below it in every hierarchy,
  * deepest first. A cgroup that still holds a process cannot be removed:
- * that is an error, as the process should not be running.
+ * that is an error, as the process should not be running, unless `kill`
+ * says to kill what is left (a crashed run's containers).
  */
-export async function removeCgroup(name: string): Promise<void> {
+export async function removeCgroup(
+  name: string,
+  options: { kill?: boolean } = {},
+): Promise<void> {
   for (const hierarchy of await cgroupHierarchies()) {
+    if (options.kill) await killProcessesIn(path.join(hierarchy, name));
     await removeCgroupTree(path.join(hierarchy, name));
+  }
+}
+
+/** SIGKILLs every process in the cgroup tree at `dir`. */
+async function killProcessesIn(dir: string): Promise<void> {
+  let entries;
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  const procs = await fs.readFile(path.join(dir, 'cgroup.procs'), 'utf8');
+  for (const pid of procs.split('\n').filter(Boolean)) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  }
+  for (const entry of entries) {
+    if (entry.isDirectory()) await killProcessesIn(path.join(dir, entry.name));
   }
 }
 
@@ -108,7 +135,36 @@ async function removeCgroupTree(dir: string): Promise<void> {
   for (const entry of entries) {
     if (entry.isDirectory()) await removeCgroupTree(path.join(dir, entry.name));
   }
+  await waitUntilEmpty(dir);
   await fs.rmdir(dir);
+}
+
+/**
+ * Resolves once the cgroup holds no process: processes the kernel killed
+ * (a node's PID namespace ending) leave their cgroups a moment later.
+ */
+async function waitUntilEmpty(dir: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const procs = path.join(dir, 'cgroup.procs');
+  while ((await fs.readFile(procs, 'utf8')).trim() !== '') {
+    if (Date.now() > deadline) {
+      throw new Error(`Processes are still running in cgroup ${dir}`);
+    }
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+}
+
+/** The cgroups whose names start with `prefix`, e.g. a crashed run's. */
+export async function cgroupsNamed(prefix: string): Promise<string[]> {
+  const names = new Set<string>();
+  for (const hierarchy of await cgroupHierarchies()) {
+    for (const entry of await fs.readdir(hierarchy, { withFileTypes: true })) {
+      if (entry.isDirectory() && entry.name.startsWith(prefix)) {
+        names.add(entry.name);
+      }
+    }
+  }
+  return [...names];
 }
 
 /** The root directory of each mounted cgroup hierarchy (v1 and v2). */

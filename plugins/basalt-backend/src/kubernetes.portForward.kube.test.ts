@@ -26,7 +26,7 @@ const ref = (name: string) => ({ namespace: 'payments', name });
  */
 describe('the kubernetes runtime through port-forward', () => {
   const kube = useKubernetesBackend({
-    nodes: ['node-a', 'node-b', 'node-c'],
+    nodes: 3,
     access: 'portForward',
   });
 

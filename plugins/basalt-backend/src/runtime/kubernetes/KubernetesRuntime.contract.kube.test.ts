@@ -6,13 +6,13 @@ import { startDataPlane } from '../../__testUtils__/kubernetesBackend';
 import { describeRuntimeContract } from '../__testUtils__/describeRuntimeContract';
 import { KubernetesRuntime } from './KubernetesRuntime';
 import { NamespaceMapping } from './NamespaceMapping';
-import { POSTGRESQL_IMAGE } from './__testUtils__/postgresImage';
+import { postgresImageOn } from './__testUtils__/postgresImage';
 
 jest.setTimeout(240_000);
 
 describeRuntimeContract('kubernetes', async () => {
-  const nodes = ['node-a', 'node-b'];
-  const plane = await startDataPlane(nodes);
+  const plane = await startDataPlane(2);
+  const nodes = plane.kube.nodeNames();
   // The nodes' pools are directories of this machine's (as a hostPath).
   const poolPath = mkdtempSync(path.join(os.tmpdir(), 'basalt-k8s-pool-'));
   // As the backend runs it: with its ServiceAccount, never as an administrator.
@@ -20,7 +20,9 @@ describeRuntimeContract('kubernetes', async () => {
     kubeConfig: plane.backendKubeConfig(),
     namespaces: new NamespaceMapping('basalt'),
     access: 'portForward',
-    images: { postgresql: POSTGRESQL_IMAGE },
+    // The nodes are loopback addresses of this machine, without a Pod network.
+    network: { mode: 'host', hostPorts: { from: 15000, to: 15099 } },
+    images: { postgresql: postgresImageOn(plane.kube) },
     logger: mockServices.logger.mock(),
     podStartTimeoutMs: 120_000,
   });

@@ -6,6 +6,7 @@ import { CoreV1Api, V1Pod } from '@kubernetes/client-node';
 import { Client } from 'pg';
 import { ClusterResource } from '@basalt/plugin-basalt-common';
 import {
+  enginePortOf,
   podsOf,
   queryPod,
   useKubernetesBackend,
@@ -14,8 +15,9 @@ import {
 import { LABELS } from './runtime/kubernetes/names';
 import { KubernetesRuntime } from './runtime/kubernetes/KubernetesRuntime';
 import { NamespaceMapping } from './runtime/kubernetes/NamespaceMapping';
+import { PodExec } from './runtime/kubernetes/PodExec';
 import { DATA_DIR } from './runtime/kubernetes/manifests/pod';
-import { POSTGRESQL_IMAGE } from './runtime/kubernetes/__testUtils__/postgresImage';
+import { postgresImageOn } from './runtime/kubernetes/__testUtils__/postgresImage';
 import {
   postgresManifest,
   primaryOf,
@@ -36,7 +38,7 @@ const untilReady = (
 ) => untilReadyWithin(client, ref, replicas, also, 120_000);
 
 describe('the kubernetes runtime on a real API server', () => {
-  const kube = useKubernetesBackend({ nodes: ['node-a', 'node-b', 'node-c'] });
+  const kube = useKubernetesBackend({ nodes: 3 });
   const ref = (name: string) => ({ namespace: 'payments', name });
   let core: CoreV1Api;
 
@@ -209,7 +211,8 @@ describe('the kubernetes runtime on a real API server', () => {
       kubeConfig: kube.backendKubeConfig(),
       namespaces: new NamespaceMapping(NAMESPACE),
       access: 'portForward',
-      images: { postgresql: POSTGRESQL_IMAGE },
+      network: { mode: 'host', hostPorts: { from: 15000, to: 15999 } },
+      images: { postgresql: postgresImageOn(kube.kube()) },
       logger: mockServices.logger.mock(),
       podStartTimeoutMs: 60_000,
     });
@@ -296,6 +299,50 @@ describe('the kubernetes runtime on a real API server', () => {
     ]);
   });
 
+  it('fails over from a hung primary engine, whose Pod is fenced and rebuilt', async () => {
+    const client = kube.client();
+    await client.applyCluster(postgresManifest('frozen', { replicas: 2 }));
+    const cluster = await untilReady(client, ref('frozen'), 2);
+    const [hung] = withRole(await podsOf(kube.admin(), cluster), 'primary');
+    // The postmaster stops (SIGSTOP): connections hang, the Pod stays
+    // Running and its container is not restarted.
+    await new PodExec(kube.admin()).run(
+      { namespace: NAMESPACE, pod: hung.metadata!.name!, container: 'engine' },
+      ['sh', '-c', `kill -STOP "$(head -n 1 ${DATA_DIR}/postmaster.pid)"`],
+    );
+
+    const promoted = await eventually(
+      async () => {
+        const [primary] = withRole(
+          await podsOf(kube.admin(), cluster),
+          'primary',
+        );
+        return primary && primary.metadata!.name !== hung.metadata!.name
+          ? primary
+          : undefined;
+      },
+      { timeoutMs: 90_000, what: 'a replica promoted' },
+    );
+    // Fenced: the hung Pod was deleted (its kubelet killed the engine) and
+    // the instance rebuilt as a replica of the new primary.
+    const healed = await untilReady(
+      client,
+      ref('frozen'),
+      2,
+      current =>
+        primaryOf(current).name === promoted.metadata!.labels![LABELS.instance],
+    );
+    const pods = await podsOf(kube.admin(), cluster);
+    expect(pods.map(pod => pod.metadata!.uid)).not.toContain(
+      hung.metadata!.uid,
+    );
+    expect(healed.status!.instances.map(i => i.role).sort()).toEqual([
+      'primary',
+      'replica',
+    ]);
+    await client.deleteCluster(ref('frozen'));
+  });
+
   it('promotes a replica when the primary node stops being ready', async () => {
     const client = kube.client();
     await client.applyCluster(postgresManifest('billing', { replicas: 2 }));
@@ -306,7 +353,7 @@ describe('the kubernetes runtime on a real API server', () => {
     );
     const lostNode = oldPrimary.spec!.nodeName!;
 
-    await kube.simulator().loseNode(lostNode);
+    await kube.kube().loseNode(lostNode);
 
     const promoted = await eventually(
       async () => {
@@ -324,7 +371,23 @@ describe('the kubernetes runtime on a real API server', () => {
     expect(promoted.metadata!.labels![LABELS.instance]).not.toBe(
       oldPrimary.metadata!.labels![LABELS.instance],
     );
-    await kube.simulator().restoreNode(lostNode);
+    // The old primary was fenced while its node was away (its Pod removed
+    // from the API; its engine kept running there, unreachable through the
+    // Services). The node's kubelet comes back, stops it, and the member is
+    // rebuilt as a replica of the new primary.
+    await kube.kube().restoreNode(lostNode);
+    const healed = await untilReady(
+      client,
+      ref('billing'),
+      2,
+      current =>
+        primaryOf(current).name === promoted.metadata!.labels![LABELS.instance],
+    );
+    expect(healed.status!.instances.map(i => i.role).sort()).toEqual([
+      'primary',
+      'replica',
+    ]);
+    await client.deleteCluster(ref('billing'));
   });
 
   it('keeps a Service Binding Secret per account, current when its password rotates', async () => {
@@ -364,11 +427,14 @@ describe('the kubernetes runtime on a real API server', () => {
       'ca.crt': expect.stringContaining('BEGIN CERTIFICATE'),
     });
     const [pod] = (await objectsOf(cluster)).podObjects;
-    /** Logs in as the binding says, at the Pod the Service selects. */
+    /**
+     * Logs in as the binding says, at the Pod the Service selects (on its
+     * own port: the Service's 5432 maps to it by name).
+     */
     const connectAs = async (password: string) => {
       const db = new Client({
         host: pod.status!.podIP,
-        port: 5432,
+        port: enginePortOf(pod),
         user: 'orders_app',
         password,
         database: 'orders',
@@ -444,12 +510,16 @@ describe('the kubernetes runtime on a real API server', () => {
           lastTimestamp: new Date(),
         },
       });
+    // Only this test's warnings: the real kubelet records its own (a
+    // readiness probe failing while the engine waits to start).
     const warnings = async () =>
-      (await client.listClusterEvents(ref('alerts'))).filter(event =>
-        ['Unhealthy', 'FailedMount'].includes(event.reason),
+      (await client.listClusterEvents(ref('alerts'))).filter(
+        event =>
+          ['Unhealthy', 'FailedMount'].includes(event.reason) &&
+          event.message.endsWith('(test)'),
       );
 
-    await warn('alerts-probe', 'Unhealthy', 'Readiness probe failed');
+    await warn('alerts-probe', 'Unhealthy', 'Readiness probe failed (test)');
     await eventually(
       async () => ((await warnings()).length ? true : undefined),
       {
@@ -460,7 +530,7 @@ describe('the kubernetes runtime on a real API server', () => {
       {
         type: 'Warning',
         reason: 'Unhealthy',
-        message: 'alerts-0: Readiness probe failed',
+        message: 'alerts-0: Readiness probe failed (test)',
       },
     ]);
 
@@ -476,7 +546,11 @@ describe('the kubernetes runtime on a real API server', () => {
       name: 'alerts-probe',
       body: { ...probe, count: 2, lastTimestamp: new Date() },
     });
-    await warn('alerts-mount', 'FailedMount', 'MountVolume.SetUp failed');
+    await warn(
+      'alerts-mount',
+      'FailedMount',
+      'MountVolume.SetUp failed (test)',
+    );
     await eventually(
       async () =>
         (await warnings()).some(event => event.reason === 'FailedMount') ||
@@ -484,8 +558,8 @@ describe('the kubernetes runtime on a real API server', () => {
       { what: 'the FailedMount warning in the events' },
     );
     expect((await warnings()).map(event => event.message)).toEqual([
-      'alerts-0: MountVolume.SetUp failed',
-      'alerts-0: Readiness probe failed',
+      'alerts-0: MountVolume.SetUp failed (test)',
+      'alerts-0: Readiness probe failed (test)',
     ]);
     await client.deleteCluster(ref('alerts'));
   });
@@ -496,18 +570,13 @@ describe('the kubernetes runtime on a real API server', () => {
     await untilReady(client, ref('spread'), 3);
 
     // One instance per node: a fourth needs the new Node's pool.
-    await kube.simulator().addNode('node-d');
+    const joined = await kube.kube().addNode();
     await client.applyCluster(postgresManifest('spread', { replicas: 4 }));
     const cluster = await untilReady(client, ref('spread'), 4);
-    expect(cluster.status!.instances.map(i => i.node).sort()).toEqual([
-      'node-a',
-      'node-b',
-      'node-c',
-      'node-d',
-    ]);
-    expect((await client.listPools()).map(pool => pool.node)).toContain(
-      'node-d',
+    expect(cluster.status!.instances.map(i => i.node).sort()).toEqual(
+      kube.kube().nodeNames().sort(),
     );
+    expect((await client.listPools()).map(pool => pool.node)).toContain(joined);
     await client.deleteCluster(ref('spread'));
   });
 
@@ -522,7 +591,7 @@ describe('the kubernetes runtime on a real API server', () => {
       backendApi.listNamespacedSecret({ namespace: 'kube-system' }),
     ).rejects.toMatchObject({ code: 403 });
     await expect(
-      backendApi.deleteNode({ name: 'node-a' }),
+      backendApi.deleteNode({ name: kube.kube().nodeNames()[0] }),
     ).rejects.toMatchObject({ code: 403 });
     await expect(
       backendApi.createNamespace({ body: { metadata: { name: 'x' } } }),

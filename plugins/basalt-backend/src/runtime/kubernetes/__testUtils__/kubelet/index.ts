@@ -1,1 +1,0 @@
-export { KubeletSimulator } from './KubeletSimulator';
