@@ -54,8 +54,8 @@ install -d -m 3777 -o 999 -g 999 "$rootfs/run/postgresql"
 # shellcheck disable=SC2016 # a script for the image's sh
 chroot "$rootfs" /bin/sh -eu -c '
   major=$1
-  for program in sh find rm mkdir mv chown chmod id kill sleep head touch cat dirname tar gzip \
-      postgres initdb pg_ctl psql pg_isready pg_basebackup pg_rewind; do
+  for program in sh find rm mkdir mv chown chmod id kill sleep head touch cat dirname du tar gzip \
+      postgres initdb pg_ctl psql pg_isready pg_basebackup pg_rewind pg_controldata; do
     found=""
     for dir in /usr/lib/postgresql/$major/bin /usr/bin /bin /usr/sbin /sbin; do
       if [ -x "$dir/$program" ]; then found=yes; break; fi

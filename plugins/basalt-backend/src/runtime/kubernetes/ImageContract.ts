@@ -29,6 +29,8 @@ export const RUNTIME_PROGRAMS = [
   'dirname',
   'du',
   'tar',
+  // GNU tar runs it for compressed archives (`tar -xzf`).
+  'gzip',
 ];
 
 /**
