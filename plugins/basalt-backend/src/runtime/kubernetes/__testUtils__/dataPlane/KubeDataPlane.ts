@@ -32,8 +32,8 @@ const NODE_READY_TIMEOUT_MS = 120_000;
  * kube-controller-manager, and per node a containerd with runc and a real
  * kubelet (see {@link KubeNode}), running the images built from Debian
  * packages. There is no scheduler: Basalt places its Pods itself. Only one
- * runs per machine at a time (kubelets share host paths, cgroups and
- * sysctls); others wait for it.
+ * runs per machine at a time (kubelets share host paths and cgroups);
+ * others wait for it.
  */
 export interface KubeDataPlane {
   apiServer: TestApiServer;

@@ -13,6 +13,18 @@ const run = promisify(execFile);
 const KUBELET_PORT = 10250;
 /** The cgroup root of a node's Pods is this and its address. */
 export const NODE_CGROUP_PREFIX = 'basalt-node-';
+/**
+ * Kernel settings a kubelet sets when it starts (its
+ * `setupKernelTunables`), as paths under `/proc/sys`.
+ */
+const KUBELET_SYSCTLS = [
+  'kernel/panic',
+  'kernel/panic_on_oops',
+  'kernel/keys/root_maxkeys',
+  'kernel/keys/root_maxbytes',
+  'vm/overcommit_memory',
+  'vm/panic_on_oom',
+];
 /** containerd's streaming server (exec, attach, port-forward) per node. */
 const STREAMING_PORT = 10010;
 
@@ -176,6 +188,13 @@ export class KubeNode {
       'mount --bind "$2" /run/containerd',
       'mount --bind "$3" /var/log',
       'mkdir -p /var/log/pods /var/log/containers',
+      // The kernel settings a kubelet sets at start are host-wide: here it
+      // reads and writes copies of them instead.
+      `for key in ${KUBELET_SYSCTLS.join(' ')}; do`,
+      '  copy="$5/$(echo "$key" | tr / .)"',
+      '  cat "/proc/sys/$key" > "$copy"',
+      '  mount --bind "$copy" "/proc/sys/$key"',
+      'done',
       'exec containerd --config "$4"',
     ].join('\n');
     this.containerd = spawnGuarded(
@@ -200,6 +219,7 @@ export class KubeNode {
         path.join(dir, 'run-containerd'),
         path.join(dir, 'log'),
         path.join(dir, 'containerd.toml'),
+        path.join(dir, 'sysctl'),
       ],
       path.join(dir, 'containerd.log'),
     );
@@ -224,7 +244,14 @@ export class KubeNode {
   private async writeConfiguration(): Promise<void> {
     const o = this.options;
     const dir = o.dir;
-    for (const sub of ['kubelet', 'run-containerd', 'log', 'pki', 'cni']) {
+    for (const sub of [
+      'kubelet',
+      'run-containerd',
+      'log',
+      'pki',
+      'cni',
+      'sysctl',
+    ]) {
       await fs.mkdir(path.join(dir, sub), { recursive: true });
     }
     const kubeConfig = new KubeConfig();

@@ -3,20 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 
 /**
- * Kernel settings a kubelet sets when it starts (its
- * `setupKernelTunables`), host-wide: they are put back when the data plane
- * stops.
- */
-const KUBELET_SYSCTLS = [
-  'kernel/panic',
-  'kernel/panic_on_oops',
-  'kernel/keys/root_maxkeys',
-  'kernel/keys/root_maxbytes',
-  'vm/overcommit_memory',
-  'vm/panic_on_oom',
-];
-
-/**
  * Host paths every node bind-mounts a private directory onto (in its own
  * mount namespace, see `KubeNode`): the mount points must exist on the host.
  * Those that did not are removed again.
@@ -26,29 +12,23 @@ const MOUNT_POINTS = ['/var/lib/kubelet', '/run/containerd'];
 const CGROUP_ROOT = '/sys/fs/cgroup';
 
 /**
- * What the host looked like before the data plane started, kept in a file
- * so that a run that died before restoring it is repaired by the next one
- * (which then finds the kubelet's values in place and must not save those).
+ * The mount points the data plane created, kept in a file so that a run
+ * that died before removing them is cleaned up by the next one.
  */
 interface SavedHostState {
-  sysctls: Record<string, string>;
   createdMountPoints: string[];
 }
 
 const SAVED_STATE = path.join(os.tmpdir(), 'basalt-kube-host-state.json');
 
 /**
- * Records the host settings a kubelet changes and creates the mount points
- * the nodes need; {@link restoreHost} undoes both. Call under the machine
- * lock (only one data plane changes the host at a time).
+ * Creates the mount points the nodes need; {@link restoreHost} removes
+ * them again. Call under the machine lock (only one data plane changes the
+ * host at a time).
  */
 export async function prepareHost(): Promise<void> {
   if (await readSaved()) {
     await restoreHost();
-  }
-  const sysctls: Record<string, string> = {};
-  for (const key of KUBELET_SYSCTLS) {
-    sysctls[key] = (await fs.readFile(sysctlPath(key), 'utf8')).trim();
   }
   const createdMountPoints: string[] = [];
   for (const mountPoint of MOUNT_POINTS) {
@@ -57,17 +37,14 @@ export async function prepareHost(): Promise<void> {
       createdMountPoints.push(mountPoint);
     }
   }
-  const saved: SavedHostState = { sysctls, createdMountPoints };
+  const saved: SavedHostState = { createdMountPoints };
   await fs.writeFile(SAVED_STATE, JSON.stringify(saved), { mode: 0o600 });
 }
 
-/** Puts back what {@link prepareHost} recorded; a no-op when nothing is. */
+/** Undoes what {@link prepareHost} recorded; a no-op when nothing is. */
 export async function restoreHost(): Promise<void> {
   const saved = await readSaved();
   if (!saved) return;
-  for (const [key, value] of Object.entries(saved.sysctls)) {
-    await fs.writeFile(sysctlPath(key), value);
-  }
   // Only the empty directory: nothing of the nodes is ever written on the
   // host's side of their mounts.
   for (const mountPoint of saved.createdMountPoints) {
@@ -178,10 +155,6 @@ async function cgroupHierarchies(): Promise<string[]> {
     if (await exists(path.join(dir, 'cgroup.procs'))) roots.add(dir);
   }
   return [...roots];
-}
-
-function sysctlPath(key: string): string {
-  return path.join('/proc/sys', key);
 }
 
 async function readSaved(): Promise<SavedHostState | undefined> {
