@@ -1,22 +1,37 @@
 /*
  * yarn bench:create — how long from applying a manifest to the first write
  * accepted through the cluster's read-write endpoint (and to Ready, every
- * instance up), for 1 and 3 instances on the local runtime, beside the floor
- * measured by hand in the same run: initdb + start + pg_basebackup + start.
+ * instance up), beside the floor measured by hand in the same run.
  *
- *   yarn bench:create [--runs N]
+ *   yarn bench:create [--runtime local|kubernetes] [--runs N]
+ *
+ * `--runtime local` (the default): 1 and 3 instances on the local runtime;
+ * the floor is initdb + start + pg_basebackup + start.
+ * `--runtime kubernetes`: 3 instances on a real Kubernetes data plane on
+ * this machine (the first write on the primary the read-write Service
+ * selects, as Services do not route there), and failover on a killed Pod;
+ * see createKubernetes.ts. Any other runtime exits with 2.
  */
 import { ClusterResource } from '@basalt/plugin-basalt-common';
 import { join } from 'path';
 import { Client } from 'pg';
+import { benchCreateKubernetes } from './createKubernetes';
 import { measureFloor } from './floor';
 import { startBenchBackend } from './lib/backend';
 import { readCredentials } from './lib/credentials';
 import { median } from './lib/stats';
-import { count } from './lib/options';
+import { choice, count } from './lib/options';
 import { sleep } from './lib/time';
 
-const runs = count('runs', 5);
+let runtime: 'local' | 'kubernetes';
+let runs: number;
+try {
+  runtime = choice('runtime', ['local', 'kubernetes'], 'local');
+  runs = count('runs', 5);
+} catch (error) {
+  console.error(`bench:create: ${(error as Error).message}`);
+  process.exit(2);
+}
 
 async function tryWrite(cluster: ClusterResource): Promise<boolean> {
   const endpoint = cluster.status?.endpoints.readWrite;
@@ -123,7 +138,9 @@ async function main() {
   }
 }
 
-main().then(
+const bench = runtime === 'kubernetes' ? benchCreateKubernetes(runs) : main();
+
+bench.then(
   // The backend's pools and timers would keep the process alive.
   () => process.exit(0),
   error => {
