@@ -15,6 +15,7 @@ import { KubeWriter } from './KubeWriter';
 import { InstanceObjects, InstanceObserver } from './InstanceObserver';
 import { InstanceNetwork } from './InstanceNetwork';
 import { ImageContract } from './ImageContract';
+import { waitUntilBound } from './claimBinding';
 import {
   cleanupPod,
   ENGINE_CONTAINER,
@@ -248,6 +249,13 @@ export class PodInstances {
     try {
       await this.options.writer.createVolume(instanceVolume(input));
       await this.options.writer.createClaim(instanceClaim(input));
+      await waitUntilBound(
+        this.options.cache,
+        this.options.writer,
+        kubeNamespace,
+        new ObjectNames(cluster).claim(name),
+        this.options.podStartTimeoutMs,
+      );
       const podName = new ObjectNames(cluster).pod(name);
       const host = new PodEngineHost(
         this.options.exec,
