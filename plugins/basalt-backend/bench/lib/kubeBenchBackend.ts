@@ -10,6 +10,7 @@ import { basaltPlugin } from '../../src/plugin';
 import { basaltModuleEnginePostgresql } from '../../src/engines/postgresql';
 import {
   DataPlane,
+  kubernetesRuntimeConfig,
   startDataPlane,
 } from '../../src/__testUtils__/kubernetesBackend';
 import { clientOf } from '../../src/__testUtils__/testBackend';
@@ -118,14 +119,11 @@ export async function startKubeBenchBackend(options: {
                 },
               },
               runtimes: {
-                kubernetes: {
-                  kubeconfig: join(dir, 'kubeconfig'),
-                  namespace: 'basalt',
-                  access: 'podNetwork',
-                  network: 'host',
-                  images: { postgresql: plane.kube.images.postgresql.ref },
-                  podStartTimeout: '60s',
-                },
+                kubernetes: kubernetesRuntimeConfig(
+                  plane,
+                  join(dir, 'kubeconfig'),
+                  'podNetwork',
+                ),
               },
               volumePools: {
                 default: { path: join(dir, 'pools', 'default') },

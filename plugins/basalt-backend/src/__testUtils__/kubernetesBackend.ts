@@ -93,6 +93,30 @@ export async function startDataPlane(nodes: number): Promise<DataPlane> {
 }
 
 /**
+ * `basalt.runtimes.kubernetes` for a backend on a test data plane whose
+ * kubeconfig (its ServiceAccount's) is in `kubeconfig`: engines on the
+ * nodes' network (there is no Pod network here), the images built from
+ * Debian's packages.
+ */
+export function kubernetesRuntimeConfig(
+  plane: DataPlane,
+  kubeconfig: string,
+  access: PodAccess,
+) {
+  return {
+    kubeconfig,
+    namespace: 'basalt',
+    access,
+    network: 'host',
+    // On every node already: nothing may be pulled from outside the
+    // machine.
+    imagePullPolicy: 'Never',
+    images: { postgresql: plane.kube.images.postgresql.ref },
+    podStartTimeout: '60s',
+  };
+}
+
+/**
  * A Basalt backend on the kubernetes runtime for one test file: a real data
  * plane of `nodes` nodes (kubelets, containerd, the images built from
  * Debian packages), the repository's RBAC manifests applied, the backend
@@ -146,19 +170,11 @@ export function useKubernetesBackend(options: {
                 },
               },
               runtimes: {
-                kubernetes: {
-                  kubeconfig: join(dir, 'kubeconfig'),
-                  namespace: 'basalt',
-                  access: options.access ?? 'podNetwork',
-                  network: 'host',
-                  // Built from Debian's packages and on every node: nothing
-                  // may be pulled from outside the machine.
-                  imagePullPolicy: 'Never',
-                  images: {
-                    postgresql: plane!.kube.images.postgresql.ref,
-                  },
-                  podStartTimeout: '60s',
-                },
+                kubernetes: kubernetesRuntimeConfig(
+                  plane!,
+                  join(dir, 'kubeconfig'),
+                  options.access ?? 'podNetwork',
+                ),
               },
               volumePools: {
                 default: { path: join(dir, 'pools', 'default') },
