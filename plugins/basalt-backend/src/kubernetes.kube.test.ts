@@ -85,6 +85,43 @@ describe('the kubernetes runtime on a real API server', () => {
   const query = (cluster: ClusterResource, pod: V1Pod, sql: string) =>
     queryPod(kube.admin(), cluster, pod, sql);
 
+  /** The cluster's one primary Pod, once it is one that `isNew` accepts. */
+  const newPrimary = (
+    cluster: ClusterResource,
+    isNew: (pod: V1Pod) => boolean,
+    timeoutMs: number,
+  ) =>
+    eventually(
+      async () => {
+        const primaries = withRole(
+          await podsOf(kube.admin(), cluster),
+          'primary',
+        );
+        return primaries.length === 1 && isNew(primaries[0])
+          ? primaries[0]
+          : undefined;
+      },
+      { timeoutMs, what: 'a replica promoted' },
+    );
+
+  /**
+   * Waits until the 2-instance cluster `name` has healed around `promoted`:
+   * it is the primary, and the lost member is back as its replica.
+   */
+  const untilHealed = async (name: string, promoted: V1Pod) => {
+    const healed = await untilReady(
+      kube.client(),
+      ref(name),
+      2,
+      current =>
+        primaryOf(current).name === promoted.metadata!.labels![LABELS.instance],
+    );
+    expect(healed.status!.instances.map(i => i.role).sort()).toEqual([
+      'primary',
+      'replica',
+    ]);
+  };
+
   it('creates exactly the objects of a cluster, scales it and deletes it leaving nothing', async () => {
     const client = kube.client();
     const resources = { cpu: '500m', memory: '512Mi' };
@@ -269,34 +306,16 @@ describe('the kubernetes runtime on a real API server', () => {
       gracePeriodSeconds: 0,
     });
 
-    const promoted = await eventually(
-      async () => {
-        const primaries = withRole(
-          await podsOf(kube.admin(), cluster),
-          'primary',
-        );
-        return primaries.length === 1 &&
-          primaries[0].metadata!.name !== oldPrimary.metadata!.name
-          ? primaries[0]
-          : undefined;
-      },
-      { timeoutMs: 60_000 },
+    const promoted = await newPrimary(
+      cluster,
+      pod => pod.metadata!.name !== oldPrimary.metadata!.name,
+      60_000,
     );
     expect(await query(cluster, promoted, 'select v from t')).toEqual([
       { v: 1 },
     ]);
     // The lost member comes back as a replica of the new primary.
-    const healed = await untilReady(
-      client,
-      ref('ledger'),
-      2,
-      current =>
-        primaryOf(current).name === promoted.metadata!.labels![LABELS.instance],
-    );
-    expect(healed.status!.instances.map(i => i.role).sort()).toEqual([
-      'primary',
-      'replica',
-    ]);
+    await untilHealed('ledger', promoted);
   });
 
   it('fails over from a hung primary engine, whose Pod is fenced and rebuilt', async () => {
@@ -311,35 +330,18 @@ describe('the kubernetes runtime on a real API server', () => {
       ['sh', '-c', `kill -STOP "$(head -n 1 ${DATA_DIR}/postmaster.pid)"`],
     );
 
-    const promoted = await eventually(
-      async () => {
-        const [primary] = withRole(
-          await podsOf(kube.admin(), cluster),
-          'primary',
-        );
-        return primary && primary.metadata!.name !== hung.metadata!.name
-          ? primary
-          : undefined;
-      },
-      { timeoutMs: 90_000, what: 'a replica promoted' },
+    const promoted = await newPrimary(
+      cluster,
+      pod => pod.metadata!.name !== hung.metadata!.name,
+      90_000,
     );
     // Fenced: the hung Pod was deleted (its kubelet killed the engine) and
     // the instance rebuilt as a replica of the new primary.
-    const healed = await untilReady(
-      client,
-      ref('frozen'),
-      2,
-      current =>
-        primaryOf(current).name === promoted.metadata!.labels![LABELS.instance],
-    );
+    await untilHealed('frozen', promoted);
     const pods = await podsOf(kube.admin(), cluster);
     expect(pods.map(pod => pod.metadata!.uid)).not.toContain(
       hung.metadata!.uid,
     );
-    expect(healed.status!.instances.map(i => i.role).sort()).toEqual([
-      'primary',
-      'replica',
-    ]);
     await client.deleteCluster(ref('frozen'));
   });
 
@@ -355,18 +357,10 @@ describe('the kubernetes runtime on a real API server', () => {
 
     await kube.kube().loseNode(lostNode);
 
-    const promoted = await eventually(
-      async () => {
-        const primaries = withRole(
-          await podsOf(kube.admin(), cluster),
-          'primary',
-        );
-        return primaries.length === 1 &&
-          primaries[0].spec!.nodeName !== lostNode
-          ? primaries[0]
-          : undefined;
-      },
-      { timeoutMs: 90_000 },
+    const promoted = await newPrimary(
+      cluster,
+      pod => pod.spec!.nodeName !== lostNode,
+      90_000,
     );
     expect(promoted.metadata!.labels![LABELS.instance]).not.toBe(
       oldPrimary.metadata!.labels![LABELS.instance],
@@ -376,17 +370,7 @@ describe('the kubernetes runtime on a real API server', () => {
     // Services). The node's kubelet comes back, stops it, and the member is
     // rebuilt as a replica of the new primary.
     await kube.kube().restoreNode(lostNode);
-    const healed = await untilReady(
-      client,
-      ref('billing'),
-      2,
-      current =>
-        primaryOf(current).name === promoted.metadata!.labels![LABELS.instance],
-    );
-    expect(healed.status!.instances.map(i => i.role).sort()).toEqual([
-      'primary',
-      'replica',
-    ]);
+    await untilHealed('billing', promoted);
     await client.deleteCluster(ref('billing'));
   });
 
