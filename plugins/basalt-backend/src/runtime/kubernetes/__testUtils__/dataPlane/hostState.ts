@@ -81,13 +81,8 @@ export async function removeCgroup(
 
 /** SIGKILLs every process in the cgroup tree at `dir`. */
 async function killProcessesIn(dir: string): Promise<void> {
-  let entries;
-  try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
-  }
+  const children = await childCgroups(dir);
+  if (!children) return;
   const procs = await fs.readFile(path.join(dir, 'cgroup.procs'), 'utf8');
   for (const pid of procs.split('\n').filter(Boolean)) {
     try {
@@ -96,24 +91,28 @@ async function killProcessesIn(dir: string): Promise<void> {
       // Gone already.
     }
   }
-  for (const entry of entries) {
-    if (entry.isDirectory()) await killProcessesIn(path.join(dir, entry.name));
-  }
+  for (const child of children) await killProcessesIn(child);
 }
 
 async function removeCgroupTree(dir: string): Promise<void> {
-  let entries;
-  try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
-  }
-  for (const entry of entries) {
-    if (entry.isDirectory()) await removeCgroupTree(path.join(dir, entry.name));
-  }
+  const children = await childCgroups(dir);
+  if (!children) return;
+  for (const child of children) await removeCgroupTree(child);
   await waitUntilEmpty(dir);
   await fs.rmdir(dir);
+}
+
+/** The cgroups directly below `dir`, or undefined when it does not exist. */
+async function childCgroups(dir: string): Promise<string[] | undefined> {
+  try {
+    const entries = await fs.readdir(dir, { withFileTypes: true });
+    return entries
+      .filter(entry => entry.isDirectory())
+      .map(entry => path.join(dir, entry.name));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }
 
 /**
