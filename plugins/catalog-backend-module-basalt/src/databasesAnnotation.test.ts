@@ -59,7 +59,7 @@ describe('the basalt.dev/databases annotation', () => {
           data: {
             basalt: {
               runtimes: {
-                local: { rootDir, ports: { from: 32100, to: 32199 } },
+                local: { rootDir, ports: { from: 16300, to: 16399 } },
               },
             },
             catalog: {

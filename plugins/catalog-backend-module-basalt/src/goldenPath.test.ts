@@ -54,7 +54,7 @@ describe('the PostgreSQL database template, run for real', () => {
           data: {
             basalt: {
               runtimes: {
-                local: { rootDir, ports: { from: 32000, to: 32099 } },
+                local: { rootDir, ports: { from: 16200, to: 16299 } },
               },
               engineTemplates: {
                 'postgresql-standalone': {

@@ -40,7 +40,7 @@ describe('catalogModuleBasaltClusters', () => {
                 // No engine runs: PostgreSQL's programs are not there.
                 local: {
                   rootDir,
-                  ports: { from: 32200, to: 32299 },
+                  ports: { from: 16400, to: 16499 },
                   postgresql: { binDir: '/nonexistent/bin' },
                 },
               },

@@ -84,7 +84,7 @@ async function releaseWalSenders(
 }
 
 describe('basalt:backup:create and basalt:backup:restore (real PostgreSQL)', () => {
-  const backend = useBasaltBackend({ ports: { from: 31300, to: 31399 } });
+  const backend = useBasaltBackend({ ports: { from: 16100, to: 16199 } });
   const createAction = () =>
     createBackupCreateAction({ basalt: backend.basalt });
   const restoreAction = () =>

@@ -16,7 +16,7 @@ const manifest = (name: string, spec: object = {}) => ({
 });
 
 describe('basalt:cluster:create and basalt:cluster:destroy (real PostgreSQL)', () => {
-  const backend = useBasaltBackend({ ports: { from: 30300, to: 30399 } });
+  const backend = useBasaltBackend({ ports: { from: 16000, to: 16099 } });
 
   it('dry-run validates and creates nothing', async () => {
     const ctx = context({ manifest: manifest('dry-db') }, { isDryRun: true });
