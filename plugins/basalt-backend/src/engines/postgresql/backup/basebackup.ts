@@ -6,7 +6,8 @@ import {
 } from '@basalt/plugin-basalt-node';
 import { ensureReplicationRole } from '../accounts';
 import { Timeouts, withClient } from '../connection';
-import { BackupToolError, runClientTool } from './clientTool';
+import { BackupToolError, runClientTool } from '../../clientTool';
+import { postgresToolEnvironment } from './clientEnvironment';
 
 /** The object a physical backup consists of. */
 export const BASE_OBJECT = 'base.tar.gz';
@@ -63,7 +64,7 @@ export async function backupPhysical(options: {
         `--username=${replication.username}`,
         ...BASEBACKUP_ARGS,
       ],
-      password: replication.password,
+      env: postgresToolEnvironment(replication.password),
       signal: options.signal,
       timeoutMs: BASEBACKUP_TIMEOUT_MS,
     },

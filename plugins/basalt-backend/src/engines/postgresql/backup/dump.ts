@@ -7,7 +7,8 @@ import {
 } from '@basalt/plugin-basalt-node';
 import { formatBytes } from '@basalt/plugin-basalt-common';
 import { Timeouts, withClient } from '../connection';
-import { runClientTool } from './clientTool';
+import { runClientTool } from '../../clientTool';
+import { postgresToolEnvironment } from './clientEnvironment';
 
 const DUMP_SUFFIX = '.dump';
 const TOOL_TIMEOUT_MS = 12 * 60 * 60_000;
@@ -64,7 +65,7 @@ export async function backupLogical(
           '--format=custom',
           '--no-password',
         ],
-        password: superuser.password,
+        env: postgresToolEnvironment(superuser.password),
         signal: options.signal,
         timeoutMs: TOOL_TIMEOUT_MS,
       },
@@ -119,7 +120,7 @@ export async function restoreLogical(
         '--exit-on-error',
         '--no-password',
       ],
-      password: superuser.password,
+      env: postgresToolEnvironment(superuser.password),
       signal: options.signal,
       stdin: body.pipe(counter),
       timeoutMs: TOOL_TIMEOUT_MS,

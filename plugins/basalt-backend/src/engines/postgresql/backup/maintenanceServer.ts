@@ -3,7 +3,7 @@ import path from 'node:path';
 import { CustomErrorBase } from '@backstage/errors';
 import { EngineHost } from '@basalt/plugin-basalt-node';
 import { shellQuote } from '../configuration';
-import { lastLines } from './clientTool';
+import { lastLines } from '../../clientTool';
 
 /** A restore could not recover the data or prepare it for Basalt. */
 export class RestoreError extends CustomErrorBase {

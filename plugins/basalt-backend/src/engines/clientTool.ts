@@ -3,26 +3,29 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CustomErrorBase } from '@backstage/errors';
-import { niced } from '../../../runtime/niced';
+import { niced } from '../runtime/niced';
 
 // Standard error kept: enough for any failure's context, bounded for
 // `--verbose` tools.
 const MAX_STDERR = 64 * 1024;
 
-/** A PostgreSQL client tool run by the backend failed or was stopped. */
+/** An engine's client tool run by the backend failed or was stopped. */
 export class BackupToolError extends CustomErrorBase {
   name = 'BackupToolError' as const;
 }
 
-/** How to run one client tool (pg_basebackup, pg_dump, pg_restore). */
+/** How to run one client tool (pg_basebackup, pg_dump, redis-cli, …). */
 export interface ClientToolOptions {
-  /** The directory with PostgreSQL's client programs. */
+  /** The directory with the engine's client programs. */
   binDir: string;
   program: string;
-  /** Never a password: that goes in `password`. */
+  /** Never a password: that goes in `env`. */
   args: string[];
-  /** Handed to the tool as `PGPASSWORD`, the only secret in its environment. */
-  password: string;
+  /**
+   * The tool's own variables, e.g. its password (`PGPASSWORD`,
+   * `REDISCLI_AUTH`): the only secrets in its environment.
+   */
+  env: Record<string, string>;
   /** Fed to the tool's standard input; when it fails, the tool is stopped. */
   stdin?: Readable;
   /** Stops the tool; the run then rejects with the signal's reason. */
@@ -35,15 +38,12 @@ export interface ClientToolOptions {
  * variables (and any secrets in them) stay in the backend, and the password
  * is never an argument, which any local user could read.
  */
-function clientEnvironment(binDir: string, password: string) {
+function clientEnvironment(binDir: string, env: Record<string, string>) {
   return {
     PATH: `${binDir}:/usr/local/bin:/usr/bin:/bin`,
     LANG: 'C',
     LC_ALL: 'C',
-    PGPASSWORD: password,
-    // No ~/.pgpass or service file of the backend's user may interfere.
-    PGPASSFILE: '/dev/null',
-    PGSERVICEFILE: '/dev/null',
+    ...env,
   };
 }
 
@@ -67,7 +67,7 @@ export async function runClientTool(
   // Long work beside serving clients: at background priority.
   const [file, args] = niced(path.join(options.binDir, name), options.args);
   const child = spawn(file, args, {
-    env: clientEnvironment(options.binDir, options.password),
+    env: clientEnvironment(options.binDir, options.env),
     detached: true,
     stdio: [
       options.stdin ? 'pipe' : 'ignore',
