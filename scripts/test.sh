@@ -60,9 +60,11 @@ counts_from() { # file node-expression-over-report
 ensure_node
 ensure_dependencies
 ensure_engine_access
-# Tests run real engines (PostgreSQL from Debian) and a real browser.
+# Tests run real engines (PostgreSQL and Redis from Debian) and a real browser.
 apt_needs=()
-if wants unit || wants browser; then apt_needs+=(/usr/lib/postgresql/15/bin/postgres:postgresql); fi
+if wants unit || wants browser; then
+  apt_needs+=(/usr/lib/postgresql/15/bin/postgres:postgresql redis-server:redis-server)
+fi
 # Volume tests: loop-mounted xfs images (grown online with xfs_growfs).
 if wants unit; then apt_needs+=(mkfs.xfs:xfsprogs); fi
 # The browser tests read TechDocs, which Debian's mkdocs builds (Material

@@ -5,6 +5,7 @@ import {
   parseEngineCluster,
 } from '@basalt/plugin-basalt-common';
 import { POSTGRES_DEFAULT_VERSION } from '../engines/postgresql/PostgresDriver';
+import { REDIS_DEFAULT_VERSION } from '../engines/redis/RedisDriver';
 
 /**
  * A manifest with the schema's defaults and, where it names no version,
@@ -23,6 +24,14 @@ export function postgresSpec(
   return withVersion(
     engineClusterSpecSchema.parse({ engine: 'postgresql', ...spec }),
   );
+}
+
+/** A Redis cluster's spec with defaults applied, as admission stores it. */
+export function redisSpec(
+  spec: Partial<EngineClusterInput['spec']> = {},
+): EngineCluster['spec'] {
+  const parsed = engineClusterSpecSchema.parse({ engine: 'redis', ...spec });
+  return { ...parsed, version: parsed.version ?? REDIS_DEFAULT_VERSION };
 }
 
 function withVersion<T extends { version?: string }>(

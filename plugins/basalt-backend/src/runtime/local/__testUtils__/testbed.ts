@@ -8,6 +8,7 @@ import { releaseVolumesUnder } from '../../../testUtils/releaseVolumesUnder';
 import { LocalRuntime } from '../LocalRuntime';
 import { localEngines } from '../LocalEngine';
 import { POSTGRES_PROCESS } from '../../../engines/postgresql/process';
+import { REDIS_PROCESS } from '../../../engines/redis/process';
 import { PortRange } from '../PortAllocator';
 
 /** The PostgreSQL 15 programs the tests run. */
@@ -47,7 +48,10 @@ export class Testbed {
       nodes,
       volumes,
       engines: localEngines(
-        [{ engine: 'postgresql', process: POSTGRES_PROCESS }],
+        [
+          { engine: 'postgresql', process: POSTGRES_PROCESS },
+          { engine: 'redis', process: REDIS_PROCESS },
+        ],
         {
           postgresql: POSTGRES_BIN_DIR,
         },

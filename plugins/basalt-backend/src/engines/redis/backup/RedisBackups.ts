@@ -1,0 +1,155 @@
+import { NotImplementedError } from '@backstage/errors';
+import {
+  BackupOrigin,
+  BackupSink,
+  BackupSource,
+  EngineAddress,
+  EngineBackups,
+  EngineContext,
+  EngineHost,
+  PhysicalBackupInfo,
+  PhysicalRestoreOptions,
+} from '@basalt/plugin-basalt-node';
+import { runClientTool } from '../../clientTool';
+import { REDIS_FILES } from '../configuration';
+import { parseInfo, Timeouts, withSession } from '../connection';
+
+/** The object a physical backup consists of: one RDB snapshot. */
+export const SNAPSHOT_OBJECT = 'dump.rdb';
+
+const SNAPSHOT_TIMEOUT_MS = 12 * 60 * 60_000;
+
+/** What {@link RedisBackups} needs from its driver. */
+export interface RedisBackupsOptions {
+  /** Where `redis-cli`, which the backend runs itself, is. */
+  binDir: string;
+  timeouts: Timeouts;
+  /** What the driver writes into a new instance's data directory. */
+  dataFiles(host: EngineHost, context: EngineContext): Record<string, string>;
+}
+
+/**
+ * Backup and restore of Redis: a physical backup is an RDB snapshot that
+ * the server produces for `redis-cli --rdb` as it would for a new replica,
+ * streamed from the backend into the repository; a restore puts it into a
+ * new instance's data directory, where the server loads it at start.
+ * Redis has no logical backups here and no point-in-time recovery.
+ */
+export class RedisBackups implements EngineBackups {
+  readonly clientPrograms = ['redis-cli'];
+
+  constructor(private readonly options: RedisBackupsOptions) {}
+
+  /**
+   * Streams a snapshot of `source` into the sink. Its span is the
+   * replication offset before and after, between which the snapshot was
+   * taken.
+   */
+  async backupPhysical(
+    source: BackupOrigin,
+    context: EngineContext,
+    sink: BackupSink,
+    signal?: AbortSignal,
+  ): Promise<PhysicalBackupInfo> {
+    const { superuser } = context.credentials;
+    const start = await this.offset(source.address, context);
+    await runClientTool(
+      {
+        binDir: this.options.binDir,
+        program: 'redis-cli',
+        args: [
+          '-h',
+          source.address.host,
+          '-p',
+          String(source.address.port),
+          '--user',
+          superuser.username,
+          '--no-auth-warning',
+          '--rdb',
+          '-',
+        ],
+        env: { REDISCLI_AUTH: superuser.password },
+        signal,
+        timeoutMs: SNAPSHOT_TIMEOUT_MS,
+      },
+      stdout => sink.write(SNAPSHOT_OBJECT, stdout),
+    );
+    const end = await this.offset(source.address, context);
+    return { start, end };
+  }
+
+  backupLogical(): Promise<void> {
+    return Promise.reject(
+      new NotImplementedError('Redis has no logical backups in Basalt'),
+    );
+  }
+
+  /**
+   * Writes the snapshot and the instance's configuration into the empty
+   * data directory. Redis loads the snapshot at start and, with the
+   * append-only file on, makes it the base of a new one.
+   */
+  async restorePhysical(
+    host: EngineHost,
+    context: EngineContext,
+    backup: BackupSource,
+    options: PhysicalRestoreOptions,
+  ): Promise<void> {
+    if (options.archive || options.targetTime) {
+      throw new NotImplementedError(
+        'Redis restores to the end of a backup only; it has no point-in-time recovery',
+      );
+    }
+    await host.writeFileFrom(
+      REDIS_FILES.snapshot,
+      await backup.open(SNAPSHOT_OBJECT),
+    );
+    for (const [name, content] of Object.entries(
+      this.options.dataFiles(host, context),
+    )) {
+      await host.writeFile(name, content);
+    }
+  }
+
+  restoreLogical(): Promise<string[]> {
+    return Promise.reject(
+      new NotImplementedError('Redis has no logical backups in Basalt'),
+    );
+  }
+
+  selectArchivedLog(): string[] {
+    return [];
+  }
+
+  /** Redis archives no log: nothing in an archive serves a restore. */
+  unneededArchivedLog(files: string[]): string[] {
+    return files;
+  }
+
+  async checkRestored(
+    address: EngineAddress,
+    context: EngineContext,
+  ): Promise<string> {
+    const keys = await withSession(
+      address,
+      context.credentials.superuser,
+      this.options.timeouts,
+      session => session.command(['DBSIZE']),
+    );
+    return `${keys} keys`;
+  }
+
+  private offset(
+    address: EngineAddress,
+    context: EngineContext,
+  ): Promise<string> {
+    return withSession(
+      address,
+      context.credentials.superuser,
+      this.options.timeouts,
+      async session =>
+        parseInfo(await session.command(['INFO', 'replication']))
+          .master_repl_offset,
+    );
+  }
+}

@@ -1,0 +1,3 @@
+export { RedisDriver } from './RedisDriver';
+export type { RedisDriverOptions } from './RedisDriver';
+export { basaltModuleEngineRedis } from './module';
