@@ -57,6 +57,7 @@ export function renderRedisConf(input: ConfigurationInput): string {
     ['daemonize', 'no'],
     ['dir', quote(input.dataDir)],
     ['dbfilename', REDIS_FILES.snapshot],
+    ['appendfilename', 'appendonly.aof'],
     ['appenddirname', 'appendonlydir'],
     ['aclfile', quote(`${input.dataDir}/${REDIS_FILES.users}`)],
     // To standard output, which the runtime keeps as the instance's log.

@@ -11,6 +11,8 @@ import {
   PhysicalRestoreOptions,
 } from '@basalt/plugin-basalt-node';
 import { runClientTool } from '../../clientTool';
+import { withoutEofMark } from './eofMark';
+import { pipeline } from 'node:stream';
 import { REDIS_FILES } from '../configuration';
 import { parseInfo, Timeouts, withSession } from '../connection';
 
@@ -18,6 +20,18 @@ import { parseInfo, Timeouts, withSession } from '../connection';
 export const SNAPSHOT_OBJECT = 'dump.rdb';
 
 const SNAPSHOT_TIMEOUT_MS = 12 * 60 * 60_000;
+
+// Redis 7's multi-part append-only file: a manifest naming its parts, the
+// first of which (the base) may be an RDB snapshot.
+const AOF_DIR = 'appendonlydir';
+const AOF_MANIFEST = 'appendonly.aof.manifest';
+const AOF_BASE = 'appendonly.aof.1.base.rdb';
+
+const noop = () => {};
+
+function appendOnly(context: EngineContext): boolean {
+  return (context.spec.parameters.appendonly ?? 'on') === 'on';
+}
 
 /** What {@link RedisBackups} needs from its driver. */
 export interface RedisBackupsOptions {
@@ -72,7 +86,9 @@ export class RedisBackups implements EngineBackups {
         signal,
         timeoutMs: SNAPSHOT_TIMEOUT_MS,
       },
-      stdout => sink.write(SNAPSHOT_OBJECT, stdout),
+      stdout =>
+        // pipeline, unlike pipe, fails the snapshot when redis-cli does.
+        sink.write(SNAPSHOT_OBJECT, pipeline(stdout, withoutEofMark(), noop)),
     );
     const end = await this.offset(source.address, context);
     return { start, end };
@@ -86,8 +102,9 @@ export class RedisBackups implements EngineBackups {
 
   /**
    * Writes the snapshot and the instance's configuration into the empty
-   * data directory. Redis loads the snapshot at start and, with the
-   * append-only file on, makes it the base of a new one.
+   * data directory, where Redis loads it at start: as the base of the
+   * append-only file when that is on (Redis would otherwise start from the
+   * empty log it creates and ignore the snapshot), as dump.rdb otherwise.
    */
   async restorePhysical(
     host: EngineHost,
@@ -100,10 +117,16 @@ export class RedisBackups implements EngineBackups {
         'Redis restores to the end of a backup only; it has no point-in-time recovery',
       );
     }
-    await host.writeFileFrom(
-      REDIS_FILES.snapshot,
-      await backup.open(SNAPSHOT_OBJECT),
-    );
+    const snapshot = await backup.open(SNAPSHOT_OBJECT);
+    if (appendOnly(context)) {
+      await host.writeFileFrom(`${AOF_DIR}/${AOF_BASE}`, snapshot);
+      await host.writeFile(
+        `${AOF_DIR}/${AOF_MANIFEST}`,
+        `file ${AOF_BASE} seq 1 type b\n`,
+      );
+    } else {
+      await host.writeFileFrom(REDIS_FILES.snapshot, snapshot);
+    }
     for (const [name, content] of Object.entries(
       this.options.dataFiles(host, context),
     )) {
