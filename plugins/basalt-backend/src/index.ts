@@ -16,3 +16,4 @@ export {
 } from '@basalt/plugin-basalt-node';
 export type { ClusterPermissionResource } from '@basalt/plugin-basalt-node';
 export { basaltModuleEnginePostgresql } from './engines/postgresql';
+export { basaltModuleEngineRedis } from './engines/redis';

@@ -18,6 +18,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { basaltPlugin } from '../plugin';
 import { basaltModuleEnginePostgresql } from '../engines/postgresql';
+import { basaltModuleEngineRedis } from '../engines/redis';
 import { eventually } from '../testUtils/eventually';
 import { killProcessesUnder } from '../testUtils/killProcessesUnder';
 
@@ -78,6 +79,8 @@ export function useTestBackend(options: {
    * blkio throttle groups, as in production.
    */
   volumes?: { enforce: boolean };
+  /** Also install the Redis engine (real redis-server), beside PostgreSQL. */
+  redis?: boolean;
   /** More `basalt.controller` config, e.g. volume protection's watermarks. */
   controller?: JsonObject;
   /** `basalt.profiles`; none by default. */
@@ -93,6 +96,7 @@ export function useTestBackend(options: {
       features: [
         basaltPlugin,
         basaltModuleEnginePostgresql,
+        ...(options.redis ? [basaltModuleEngineRedis] : []),
         testPermissions(options.deniedClusters ?? []),
         ...(options.resync ? [schedulerServiceFactory] : []),
         ...testLogger(),
@@ -187,6 +191,19 @@ export function clientOf(
 }
 
 /** A PostgreSQL cluster's manifest that can be deleted without a backup. */
+/** A Redis cluster's manifest in the `payments` namespace. */
+export function redisManifest(
+  name: string,
+  spec: Partial<EngineClusterInput['spec']> = {},
+): EngineClusterInput {
+  return {
+    apiVersion: 'basalt.dev/v1alpha1',
+    kind: 'EngineCluster',
+    metadata: { name, namespace: 'payments' },
+    spec: { engine: 'redis', terminationPolicy: 'Delete', ...spec },
+  };
+}
+
 export function postgresManifest(
   name: string,
   spec: Partial<EngineClusterInput['spec']> = {},

@@ -1,0 +1,122 @@
+import { ResponseError } from '@backstage/errors';
+import { ClusterResource } from '@basalt/plugin-basalt-common';
+import { readFileSync } from 'fs';
+import { withSession } from './engines/redis/connection';
+import { serverPidOf } from './__testUtils__/localInstances';
+import { RedisWriter } from './__testUtils__/redisWriter';
+import {
+  primaryOf,
+  redisManifest,
+  untilReady,
+  useTestBackend,
+} from './__testUtils__/testBackend';
+
+jest.setTimeout(120_000);
+
+describe('Redis on the local runtime', () => {
+  const backend = useTestBackend({
+    ports: { from: 16600, to: 16699 },
+    nodes: ['node-a', 'node-b', 'node-c'],
+    resync: true,
+    redis: true,
+  });
+  const writers: RedisWriter[] = [];
+  const ref = { namespace: 'payments', name: 'sessions' };
+
+  afterEach(async () => {
+    await Promise.all(writers.splice(0).map(w => w.stop()));
+  });
+
+  it('creates a highly available cache whose accounts log in with their passwords', async () => {
+    const client = backend.client();
+    await client.applyCluster(
+      redisManifest('sessions', {
+        replicas: 3,
+        ha: { replication: 'sync' },
+        accounts: [{ name: 'app' }, { name: 'reader', role: 'readonly' }],
+      }),
+    );
+    const cluster = await untilReady(client, ref, 3);
+
+    expect(cluster.status!.instances.map(i => i.role).sort()).toEqual([
+      'primary',
+      'replica',
+      'replica',
+    ]);
+    await asAccount(cluster, 'app', 'readWrite', ['SET', 'greeting', 'hi']);
+    await expect(
+      asAccount(cluster, 'reader', 'readWrite', ['SET', 'greeting', 'no']),
+    ).rejects.toThrow(/NOPERM/);
+  });
+
+  it('refuses databases, which Redis has none of, before storing anything', async () => {
+    const refused = await backend
+      .client()
+      .applyCluster(redisManifest('with-db', { databases: ['orders'] }))
+      .catch((error: ResponseError) => error);
+    expect(refused).toMatchObject({
+      statusCode: 400,
+      body: {
+        error: {
+          message: expect.stringContaining(
+            'spec.databases: redis has no named databases',
+          ),
+        },
+      },
+    });
+    await expect(
+      backend.client().getCluster({ namespace: 'payments', name: 'with-db' }),
+    ).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it('fails over when the primary is killed, losing no write a replica acknowledged, and the old primary rejoins as a replica', async () => {
+    const client = backend.client();
+    const cluster = await untilReady(client, ref, 3);
+    const old = primaryOf(cluster);
+    const writer = new RedisWriter(cluster);
+    writers.push(writer);
+    writer.start();
+    await writer.waitForWrites(20);
+
+    process.kill(serverPidOf(backend.rootDir, cluster, old), 'SIGKILL');
+    await writer.waitForWrites(20, 90_000);
+    const after = await untilReady(
+      client,
+      ref,
+      3,
+      c =>
+        primaryOf(c)?.name !== old.name &&
+        c.status?.lastFailover?.from === old.name &&
+        c.status.instances.every(i => i.ready),
+    );
+
+    expect(
+      after.status!.instances.find(i => i.name === old.name),
+    ).toMatchObject({ role: 'replica', ready: true });
+    await writer.stop();
+    await expect(writer.missing(after)).resolves.toEqual([]);
+    // The read-write endpoint now leads to the new primary, which the
+    // accounts log in to with the same passwords.
+    await asAccount(after, 'app', 'readWrite', ['SET', 'after', 'failover']);
+  });
+
+  async function asAccount(
+    cluster: ClusterResource,
+    account: string,
+    endpoint: 'readWrite' | 'readOnly',
+    command: string[],
+  ) {
+    const [host, port] = (cluster.status!.endpoints[endpoint] as string).split(
+      ':',
+    );
+    const { credentials } = JSON.parse(
+      readFileSync(cluster.status!.credentials!.location, 'utf8'),
+    );
+    return withSession(
+      { host, port: Number(port) },
+      { username: account, password: credentials.accounts[account] },
+      { connectTimeoutMs: 5_000, commandTimeoutMs: 5_000 },
+      session => session.command(command),
+    );
+  }
+});
