@@ -4,6 +4,7 @@ import { readFileSync } from 'fs';
 import { withSession } from './engines/redis/connection';
 import { serverPidOf } from './__testUtils__/localInstances';
 import { RedisWriter } from './__testUtils__/redisWriter';
+import { eventually } from './testUtils/eventually';
 import {
   primaryOf,
   redisManifest,
@@ -98,6 +99,58 @@ describe('Redis on the local runtime', () => {
     // The read-write endpoint now leads to the new primary, which the
     // accounts log in to with the same passwords.
     await asAccount(after, 'app', 'readWrite', ['SET', 'after', 'failover']);
+  });
+
+  it('deletes behind a verified final snapshot, which restores into a new cluster key by key', async () => {
+    const client = backend.client();
+    const cacheRef = { namespace: 'payments', name: 'carts' };
+    await client.applyCluster(
+      redisManifest('carts', {
+        accounts: [{ name: 'app' }],
+        terminationPolicy: 'BackupThenDelete',
+      }),
+    );
+    const cluster = await untilReady(client, cacheRef, 1);
+    for (let i = 0; i < 100; i++) {
+      await asAccount(cluster, 'app', 'readWrite', [
+        'SET',
+        `cart:${i}`,
+        `${i}`,
+      ]);
+    }
+
+    await client.deleteCluster(cacheRef);
+    await eventually(
+      () =>
+        client.getCluster(cacheRef).then(
+          () => undefined,
+          error => (error.response?.status === 404 ? true : undefined),
+        ),
+      { what: 'carts to be deleted', timeoutMs: 90_000 },
+    );
+    const [final] = await client.listBackups(cacheRef);
+    expect(final).toMatchObject({
+      phase: 'Completed',
+      trigger: 'final',
+      method: 'physical',
+      verification: { checksum: 'passed', restoreTest: 'passed' },
+    });
+    expect(final.verification!.message).toMatch(/100 keys/);
+
+    await client.restoreCluster(cacheRef, {
+      name: 'carts-copy',
+      backup: final.id,
+    });
+    const copy = await untilReady(
+      client,
+      { namespace: 'payments', name: 'carts-copy' },
+      1,
+    );
+    const values = (await asAccount(copy, 'app', 'readWrite', [
+      'MGET',
+      ...Array.from({ length: 100 }, (_, i) => `cart:${i}`),
+    ])) as string[];
+    expect(values).toEqual(Array.from({ length: 100 }, (_, i) => `${i}`));
   });
 
   async function asAccount(
