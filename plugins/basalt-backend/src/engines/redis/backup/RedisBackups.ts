@@ -20,6 +20,10 @@ import { parseInfo, Timeouts, withSession } from '../connection';
 export const SNAPSHOT_OBJECT = 'dump.rdb';
 
 const SNAPSHOT_TIMEOUT_MS = 12 * 60 * 60_000;
+// How long a restored instance may take to load its snapshot, and how
+// often it is asked meanwhile.
+const LOAD_TIMEOUT_MS = 30 * 60_000;
+const LOAD_POLL_MS = 100;
 
 // Redis 7's multi-part append-only file: a manifest naming its parts, the
 // first of which (the base) may be an RDB snapshot.
@@ -149,17 +153,30 @@ export class RedisBackups implements EngineBackups {
     return files;
   }
 
+  /**
+   * Counts the restored instance's keys once it has loaded them: a server
+   * answers `LOADING` while it reads a large snapshot at start.
+   */
   async checkRestored(
     address: EngineAddress,
     context: EngineContext,
   ): Promise<string> {
-    const keys = await withSession(
-      address,
-      context.credentials.superuser,
-      this.options.timeouts,
-      session => session.command(['DBSIZE']),
-    );
-    return `${keys} keys`;
+    const deadline = Date.now() + LOAD_TIMEOUT_MS;
+    for (;;) {
+      try {
+        const keys = await withSession(
+          address,
+          context.credentials.superuser,
+          this.options.timeouts,
+          session => session.command(['DBSIZE']),
+        );
+        return `${keys} keys`;
+      } catch (error) {
+        const loading = /^LOADING/.test((error as Error).message);
+        if (!loading || Date.now() > deadline) throw error;
+        await new Promise(resolve => setTimeout(resolve, LOAD_POLL_MS));
+      }
+    }
   }
 
   private offset(
