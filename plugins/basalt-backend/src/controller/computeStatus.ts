@@ -62,6 +62,7 @@ function instanceStatus({ instance, probe }: ObservedInstance): InstanceStatus {
     ...(probe.lag?.bytes !== undefined && { lagBytes: probe.lag.bytes }),
     address: `${instance.address.host}:${instance.address.port}`,
     ...(!probe.ready && probe.message && { message: probe.message }),
+    ...(probe.figures && { figures: probe.figures }),
   };
 }
 

@@ -35,6 +35,28 @@ export function lagIsZero(lag: ReplicaLag | undefined): boolean {
 }
 
 /**
+ * One figure an engine reports of a running instance beside its role and
+ * lag, in the engine's own terms (Redis: used memory against `maxmemory`,
+ * keys, hit ratio, clients); shown on the Health card as it comes.
+ *
+ * @public
+ */
+export interface EngineFigure {
+  /** A stable id, e.g. `usedMemory`. */
+  name: string;
+  /** What it is, in the engine's words, e.g. `Memory used`. */
+  label: string;
+  value: number;
+  /** How to show `value` (and `limit`): bytes, a plain count, or a 0–1 ratio. */
+  unit: 'bytes' | 'count' | 'ratio';
+  /**
+   * What `value` may reach, e.g. `maxmemory`; with it the card shows how
+   * full the instance is. Absent: no limit.
+   */
+  limit?: number;
+}
+
+/**
  * One instance (engine process) of a cluster, as the controller saw it.
  *
  * @public
@@ -61,6 +83,8 @@ export interface InstanceStatus {
   address?: string;
   /** Why it is not ready, as its last probe found (absent when ready). */
   message?: string;
+  /** What its engine reports of it besides, as its last probe found. */
+  figures?: EngineFigure[];
 }
 
 /**

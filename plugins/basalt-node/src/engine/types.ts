@@ -2,6 +2,7 @@ import {
   ConnectionSettings,
   EngineCapabilities,
   EngineCluster,
+  EngineFigure,
   InstanceRole,
   LogLevel,
   ReplicaLag,
@@ -122,6 +123,12 @@ export interface InstanceProbe {
   position?: ReplicationPosition;
   /** Why it is not ready, in the engine's words (e.g. a refused connection). */
   message?: string;
+  /**
+   * Engine-specific figures read along with the probe (e.g. Redis's used
+   * memory against `maxmemory`), for people to see; the controller decides
+   * nothing from them. A {@link ProbeSession}'s quick probes leave them out.
+   */
+  figures?: EngineFigure[];
 }
 
 /**

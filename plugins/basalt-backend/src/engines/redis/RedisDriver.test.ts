@@ -154,11 +154,49 @@ describe('RedisDriver', () => {
     });
     await driver.reloadConfiguration(primary.address, tuned);
     expect(await configOf('maxmemory')).toBe(String(64 * 1024 ** 2));
+    const { figures } = await driver.probe(primary.address, tuned);
+    expect(figures?.find(f => f.name === 'usedMemory')?.limit).toBe(
+      64 * 1024 ** 2,
+    );
     expect(await configOf('maxmemory-policy')).toBe('allkeys-lru');
 
     await runtime.writeConfiguration(request('cache-0', 'node-a'));
     await driver.reloadConfiguration(primary.address, context);
     expect(await configOf('maxmemory-policy')).toBe('noeviction');
+  });
+
+  it('reports memory against maxmemory, keys, hit ratio and clients in its probe', async () => {
+    await as('app', async s => {
+      await s.command(['SET', 'figure:a', '1']);
+      await s.command(['GET', 'figure:a']);
+      await s.command(['GET', 'figure:missing']);
+    });
+    const probe = await driver.probe(primary.address, context);
+    const figure = (name: string) => probe.figures?.find(f => f.name === name);
+
+    expect(figure('usedMemory')).toMatchObject({
+      unit: 'bytes',
+      value: expect.any(Number),
+    });
+    expect(figure('usedMemory')!.value).toBeGreaterThan(0);
+    expect(figure('keys')!.value).toBe(
+      Number(await as('app', s => s.command(['DBSIZE']))),
+    );
+    expect(figure('hitRatio')!.value).toBeGreaterThan(0);
+    expect(figure('hitRatio')!.value).toBeLessThan(1);
+    expect(figure('connectedClients')).toMatchObject({
+      limit: 10_000,
+      value: expect.any(Number),
+    });
+    // A probe session, several times a second, reads none of that.
+    const session = driver.openProbeSession(primary.address, context, {
+      timeoutMs: 1_000,
+    });
+    try {
+      expect((await session.probe()).figures).toBeUndefined();
+    } finally {
+      await session.close();
+    }
   });
 
   it('refuses a parameter that names a file before writing anything', () => {

@@ -11,6 +11,7 @@ import {
   RedisSession,
   Timeouts,
 } from './connection';
+import { FIGURE_SECTIONS, redisFigures } from './figures';
 
 /**
  * Reads role, readiness and replication offsets from `INFO replication
@@ -18,10 +19,19 @@ import {
  * and its lag what it has read but not yet applied, in bytes of the
  * replication stream; a primary's position is its replication offset.
  */
-export async function probeWith(session: RedisSession): Promise<InstanceProbe> {
+export async function probeWith(
+  session: RedisSession,
+  options: { figures: boolean },
+): Promise<InstanceProbe> {
   const info = parseInfo(
-    await session.command(['INFO', 'replication', 'persistence']),
+    await session.command([
+      'INFO',
+      'replication',
+      'persistence',
+      ...(options.figures ? FIGURE_SECTIONS : []),
+    ]),
   );
+  const figures = options.figures ? { figures: redisFigures(info) } : {};
   if (info.loading === '1') {
     return notReady('loading its data from disk');
   }
@@ -31,6 +41,7 @@ export async function probeWith(session: RedisSession): Promise<InstanceProbe> {
       role: 'primary',
       lag: { bytes: 0 },
       position: info.master_repl_offset,
+      ...figures,
     };
   }
   if (info.master_sync_in_progress === '1') {
@@ -46,10 +57,11 @@ export async function probeWith(session: RedisSession): Promise<InstanceProbe> {
     ...(info.master_link_status !== 'up' && {
       message: `its link to the primary is ${info.master_link_status}`,
     }),
+    ...figures,
   };
 }
 
-/** One probe over a new connection; never throws. */
+/** One probe over a new connection, with the figures; never throws. */
 export async function probeInstance(
   address: EngineAddress,
   login: Login,
@@ -58,7 +70,7 @@ export async function probeInstance(
   let session: OpenSession | undefined;
   try {
     session = await openSession(address, login, timeouts);
-    return await probeWith(session);
+    return await probeWith(session, { figures: true });
   } catch (error) {
     return notReady((error as Error).message);
   } finally {
@@ -68,8 +80,8 @@ export async function probeInstance(
 
 /**
  * Probes one instance over a connection it keeps between probes (a watched
- * primary is probed several times a second). A failed probe drops the
- * connection, so the next one sees the server as it is now.
+ * primary is probed several times a second), without the figures. A failed
+ * probe drops the connection, so the next one sees the server as it is now.
  */
 export class RedisProbeSession implements ProbeSession {
   #session?: OpenSession;
@@ -83,7 +95,7 @@ export class RedisProbeSession implements ProbeSession {
 
   async probe(): Promise<InstanceProbe> {
     try {
-      return await probeWith(await this.#connected());
+      return await probeWith(await this.#connected(), { figures: false });
     } catch (error) {
       await this.#disconnect();
       return notReady((error as Error).message);

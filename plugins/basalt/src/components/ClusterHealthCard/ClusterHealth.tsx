@@ -15,6 +15,7 @@ import {
 import { useClusterNoun } from '../../hooks/useClusterKind';
 import { Connections } from './Connections';
 import { InstancesTable } from './InstancesTable';
+import { InstanceFigures } from './InstanceFigures';
 
 function Field(props: { label: string; children: React.ReactNode }) {
   return (
@@ -201,7 +202,10 @@ export function ClusterHealth({ cluster }: { cluster: ClusterResource }) {
       <Connections cluster={cluster} />
       <LastFailover cluster={cluster} />
       {status && status.instances.length > 0 ? (
-        <InstancesTable instances={status.instances} />
+        <>
+          <InstancesTable instances={status.instances} />
+          <InstanceFigures instances={status.instances} />
+        </>
       ) : (
         <Text color="secondary">No instances yet.</Text>
       )}

@@ -56,6 +56,71 @@ describe('ClusterHealthCard', () => {
     });
   });
 
+  it("shows what each instance's engine reports, warning near a limit", async () => {
+    const ready = clusterIn('ready');
+    const cluster = {
+      ...ready,
+      status: {
+        ...ready.status!,
+        instances: ready.status!.instances.map((instance, index) => ({
+          ...instance,
+          figures: [
+            {
+              name: 'usedMemory',
+              label: 'Memory used',
+              value: index === 0 ? 95 * 1024 ** 2 : 1024 ** 2,
+              unit: 'bytes' as const,
+              limit: 100 * 1024 ** 2,
+            },
+            {
+              name: 'keys',
+              label: 'Keys',
+              value: 1200,
+              unit: 'count' as const,
+            },
+            {
+              name: 'hitRatio',
+              label: 'Hit ratio',
+              value: 0.984,
+              unit: 'ratio' as const,
+            },
+          ],
+        })),
+      },
+    };
+    await renderForEntity(<ClusterHealthCard />, {
+      entity: databaseResource,
+      api: { getCluster: jest.fn().mockResolvedValue(cluster) },
+    });
+
+    const table = await screen.findByRole('table', { name: 'Engine figures' });
+    const primary = within(table).getByRole('row', {
+      name: 'figures of orders-db-0',
+    });
+    expect(
+      within(primary).getByText('95.0 MiB of 100.0 MiB (95.0 %)'),
+    ).toBeInTheDocument();
+    expect(within(primary).getByText('1,200')).toBeInTheDocument();
+    expect(within(primary).getByText('98.4 %')).toBeInTheDocument();
+    const replica = within(table).getByRole('row', {
+      name: 'figures of orders-db-1',
+    });
+    expect(
+      within(replica).getByText('1.0 MiB of 100.0 MiB (1.0 %)'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows no figures for an engine that reports none', async () => {
+    await renderForEntity(<ClusterHealthCard />, {
+      entity: databaseResource,
+      api: { getCluster: jest.fn().mockResolvedValue(clusterIn('ready')) },
+    });
+    expect(await screen.findByText('Running')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('table', { name: 'Engine figures' }),
+    ).not.toBeInTheDocument();
+  });
+
   it.each<{ record: FailoverRecord; headline: string }>([
     {
       record: {
