@@ -101,6 +101,70 @@ describe('Redis on the local runtime', () => {
     await asAccount(after, 'app', 'readWrite', ['SET', 'after', 'failover']);
   });
 
+  it('switches over on request without losing an acknowledged write', async () => {
+    const client = backend.client();
+    const cluster = await untilReady(client, ref, 3);
+    const old = primaryOf(cluster);
+    const writer = new RedisWriter(cluster);
+    writers.push(writer);
+    writer.start();
+    await writer.waitForWrites(20);
+
+    await client.switchoverCluster(ref);
+    await writer.waitForWrites(20, 60_000);
+    const after = await untilReady(
+      client,
+      ref,
+      3,
+      c =>
+        primaryOf(c)?.name !== old.name &&
+        c.status?.lastFailover?.kind === 'switchover' &&
+        c.status.instances.every(i => i.ready),
+    );
+
+    await writer.stop();
+    await expect(writer.missing(after)).resolves.toEqual([]);
+    expect(
+      after.status!.instances.find(i => i.name === old.name),
+    ).toMatchObject({ role: 'replica', ready: true });
+  });
+
+  it('fences a hung primary: it never comes back taking writes', async () => {
+    const client = backend.client();
+    const cluster = await untilReady(client, ref, 3);
+    const old = primaryOf(cluster);
+    const pid = serverPidOf(backend.rootDir, cluster, old);
+
+    process.kill(pid, 'SIGSTOP');
+    const after = await untilReady(
+      client,
+      ref,
+      3,
+      c =>
+        primaryOf(c)?.name !== old.name &&
+        c.status?.lastFailover?.from === old.name &&
+        c.status.instances.every(i => i.ready),
+      90_000,
+    );
+
+    // Killed, not resumed; back as a replica, which refuses writes.
+    expect(() => process.kill(pid, 0)).toThrow();
+    const returned = after.status!.instances.find(i => i.name === old.name)!;
+    expect(returned.role).toBe('replica');
+    const [host, port] = returned.address!.split(':');
+    const { credentials } = JSON.parse(
+      readFileSync(after.status!.credentials!.location, 'utf8'),
+    );
+    await expect(
+      withSession(
+        { host, port: Number(port) },
+        { username: 'app', password: credentials.accounts.app },
+        { connectTimeoutMs: 5_000, commandTimeoutMs: 5_000 },
+        session => session.command(['SET', 'split', 'brain']),
+      ),
+    ).rejects.toThrow(/READONLY/);
+  });
+
   it('deletes behind a verified final snapshot, which restores into a new cluster key by key', async () => {
     const client = backend.client();
     const cacheRef = { namespace: 'payments', name: 'carts' };
