@@ -236,7 +236,14 @@ describe('a backend killed with SIGKILL in the middle of a final backup', () => 
           ? true
           : undefined,
       { what: "the restore test's temporary instance", timeoutMs: 120_000 },
-    );
+    ).catch(error => {
+      // What the backend did meanwhile says why it never got there.
+      throw new Error(
+        `${error.message}\nThe first backend's last output:\n${crashed
+          .output()
+          .slice(-8_000)}`,
+      );
+    });
     await crashed.kill();
 
     const client = await bed.startSuccessor();
