@@ -10,7 +10,7 @@
 
 BASALT_IMAGES_DIR="${BASALT_IMAGES_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/basalt/images}"
 # The recipes, directories of images/; the index names the images so.
-BASALT_IMAGE_RECIPES=(pause postgresql)
+BASALT_IMAGE_RECIPES=(pause postgresql redis)
 
 # The first 16 hex digits of the sha256 over an image's recipe: every file
 # of images/<name>/ and the packer.

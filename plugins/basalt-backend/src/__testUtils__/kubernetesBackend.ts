@@ -11,10 +11,12 @@ import {
   V1Pod,
 } from '@kubernetes/client-node';
 import { ClusterResource } from '@basalt/plugin-basalt-common';
+import { ClusterCredentials } from '@basalt/plugin-basalt-node';
 import { Client } from 'pg';
 import { parseAllDocuments } from 'yaml';
 import { basaltPlugin } from '../plugin';
 import { basaltModuleEnginePostgresql } from '../engines/postgresql';
+import { basaltModuleEngineRedis } from '../engines/redis';
 import { clientOf } from './testBackend';
 import {
   KubeDataPlane,
@@ -111,7 +113,10 @@ export function kubernetesRuntimeConfig(
     // On every node already: nothing may be pulled from outside the
     // machine.
     imagePullPolicy: 'Never',
-    images: { postgresql: plane.kube.images.postgresql.ref },
+    images: {
+      postgresql: plane.kube.images.postgresql.ref,
+      redis: plane.kube.images.redis.ref,
+    },
     podStartTimeout: '60s',
   };
 }
@@ -139,6 +144,7 @@ export function useKubernetesBackend(options: {
       features: [
         basaltPlugin,
         basaltModuleEnginePostgresql,
+        basaltModuleEngineRedis,
         schedulerServiceFactory,
         mockServices.rootConfig.factory({
           data: {
@@ -166,7 +172,7 @@ export function useKubernetesBackend(options: {
               profiles: {
                 kubernetes: {
                   runtime: 'kubernetes',
-                  engines: { postgresql: ['15'] },
+                  engines: { postgresql: ['15'], redis: ['7.0'] },
                 },
               },
               runtimes: {
@@ -252,6 +258,20 @@ export function withRole(pods: V1Pod[], role: 'primary' | 'replica'): V1Pod[] {
   return pods.filter(pod => pod.metadata?.labels?.[LABELS.role] === role);
 }
 
+/** The cluster's credentials, from its Secret in namespace `basalt`. */
+export async function credentialsOf(
+  kubeConfig: KubeConfig,
+  cluster: ClusterResource,
+): Promise<ClusterCredentials> {
+  const secret = await kubeConfig
+    .makeApiClient(CoreV1Api)
+    .readNamespacedSecret({
+      namespace: 'basalt',
+      name: new ObjectNames(cluster.metadata).credentialsSecret,
+    });
+  return credentialsIn(secret)!;
+}
+
 /**
  * Runs SQL as the cluster's superuser straight at a Pod's address (its
  * node's, a loopback address here, and its own port), with the credentials
@@ -264,13 +284,7 @@ export async function queryPod(
   sql: string,
   database = 'postgres',
 ) {
-  const secret = await kubeConfig
-    .makeApiClient(CoreV1Api)
-    .readNamespacedSecret({
-      namespace: 'basalt',
-      name: new ObjectNames(cluster.metadata).credentialsSecret,
-    });
-  const credentials = credentialsIn(secret)!;
+  const credentials = await credentialsOf(kubeConfig, cluster);
   const client = new Client({
     host: pod.status!.podIP,
     port: enginePortOf(pod),
