@@ -44,6 +44,8 @@ describe('Redis on the local runtime', () => {
       'replica',
       'replica',
     ]);
+    // Redis serves no TLS here, so none is offered to its clients.
+    expect(cluster.status!.tls).toBeUndefined();
     await asAccount(cluster, 'app', 'readWrite', ['SET', 'greeting', 'hi']);
     await expect(
       asAccount(cluster, 'reader', 'readWrite', ['SET', 'greeting', 'no']),

@@ -177,7 +177,8 @@ function tlsStatusOf(
   ctx: ReconcileContext,
   tls: ClusterTls | undefined,
 ): ClusterTlsStatus | undefined {
-  if (!tls) return undefined;
+  // An engine that serves no TLS has none to offer its clients.
+  if (!tls || !ctx.driver.capabilities.tls) return undefined;
   const { namespace, name } = ctx.key;
   return {
     required: ctx.network.tls === 'required',

@@ -176,7 +176,7 @@ describe('applyOfferings', () => {
     ],
     [
       { profile: 'eu-prod' },
-      "spec.profile: no region profile 'eu-prod'; available: sg-prod",
+      "spec.profile: no region profile 'eu-prod'; available: sg-prod, tls-only",
     ],
     [
       { profile: 'sg-prod', engine: 'redis' },
@@ -208,6 +208,19 @@ describe('applyOfferings', () => {
     ],
   ])('refuses %j: %s', (spec, message) => {
     expect(refusal(spec)).toBe(message);
+  });
+
+  it('refuses a profile that requires TLS for an engine that serves none', () => {
+    const message = refusal(
+      { engine: 'redis', profile: 'tls-only' },
+      ManifestValidationError,
+    );
+    expect(message).toContain(
+      'spec.profile: profile tls-only requires TLS, which redis clusters do not serve in Basalt',
+    );
+    expect(() =>
+      applyOfferings(cluster({ profile: 'tls-only' }), offerings),
+    ).not.toThrow();
   });
 
   it('refuses a template of another engine', () => {

@@ -47,7 +47,10 @@ export function applyOfferings(
   const template = templateOf(spec, offerings);
   const profile = profileOf(spec, offerings);
   checkReservedNames(spec, engine);
-  const unable = checkCapabilities(spec, engine);
+  const unable = [
+    ...checkCapabilities(spec, engine),
+    ...checkTls(engine, profile),
+  ];
   if (unable.length > 0) throw new ManifestValidationError(unable);
   const admitted = admitParameters({
     engine,
@@ -66,6 +69,25 @@ export function applyOfferings(
         : withEngineBackupDefaults(spec, engine),
     },
   };
+}
+
+/**
+ * A profile that requires TLS, for an engine that serves none: refused
+ * rather than run in plain text.
+ */
+function checkTls(
+  engine: EngineOffering,
+  profile: RegionProfile | undefined,
+): ManifestIssue[] {
+  if (engine.capabilities.tls || profile?.network?.tls !== 'required') {
+    return [];
+  }
+  return [
+    {
+      path: 'spec.profile',
+      message: `profile ${profile.name} requires TLS, which ${engine.engine} clusters do not serve in Basalt; choose a profile without network.tls: required`,
+    },
+  ];
 }
 
 /**

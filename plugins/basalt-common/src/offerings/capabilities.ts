@@ -77,4 +77,11 @@ export interface EngineCapabilities {
    * lost) and when a volume is nearly full (volume protection).
    */
   writeLock: boolean;
+  /**
+   * Whether the engine serves TLS with the cluster's certificate (clients
+   * verify it with the cluster's CA). Without it, admission refuses a
+   * cluster whose region profile requires TLS, and connection settings
+   * carry no TLS parameters.
+   */
+  tls: boolean;
 }

@@ -214,6 +214,7 @@ export const postgresCapabilities: EngineCapabilities = {
     pointInTime: { log: 'WAL', rpo: 'At most the last minute of writes.' },
   },
   writeLock: true,
+  tls: true,
 };
 
 /** Offerings with one installed engine, PostgreSQL unless told otherwise. */

@@ -37,6 +37,7 @@ const CAPABILITIES: EngineCapabilities = {
     },
   },
   writeLock: true,
+  tls: true,
 };
 
 const PROCESS: EngineProcess = {

@@ -24,4 +24,5 @@ export const POSTGRES_CAPABILITIES: EngineCapabilities = {
     },
   },
   writeLock: true,
+  tls: true,
 };

@@ -18,4 +18,5 @@ export const REDIS_CAPABILITIES: EngineCapabilities = {
   accountRoles: ['readwrite', 'readonly', 'admin'],
   backups: { methods: ['physical'] },
   writeLock: true,
+  tls: false,
 };

@@ -20,6 +20,7 @@ export const postgresql: EngineOffering = {
       pointInTime: { log: 'WAL', rpo: 'A minute.' },
     },
     writeLock: true,
+    tls: true,
   },
   parameters: [
     {
@@ -83,6 +84,7 @@ export const cache: EngineOffering = {
     accountRoles: ['readwrite', 'readonly'],
     backups: { methods: ['physical'] },
     writeLock: false,
+    tls: false,
   },
   parameters: [],
   refusedParameters: [],
@@ -123,6 +125,14 @@ export const offerings: Offerings = {
           pinned: { log_connections: 'on' },
         },
       },
+    },
+    {
+      name: 'tls-only',
+      description: 'Clients must use TLS',
+      runtime: 'local',
+      engines: { postgresql: ['15'], redis: ['7'] },
+      maxReplicas: 3,
+      network: { tls: 'required', allowedNetworks: ['127.0.0.1/32'] },
     },
   ],
   resourceClasses: [],
