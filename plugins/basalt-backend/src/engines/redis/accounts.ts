@@ -37,6 +37,9 @@ const ROLE_RULES: Record<Role, string[]> = {
   ],
 };
 
+/** Clears a user's password, keys, channels and commands, not its flags. */
+const RESET = ['resetpass', 'resetkeys', 'resetchannels', '-@all'];
+
 /** The rule the write lock adds to every account. */
 const NO_WRITES = '-@write';
 
@@ -117,7 +120,10 @@ export async function ensureUsers(
   }
   const before = await aclList(session);
   for (const [name, rules] of wanted) {
-    await session.command(['ACL', 'SETUSER', name, 'reset', ...rules]);
+    // Each rule set replaces the last, but not with `reset`, which also
+    // turns on sanitize-payload: a user loaded from users.acl would then
+    // always look changed.
+    await session.command(['ACL', 'SETUSER', name, ...RESET, ...rules]);
   }
   for (const name of before.keys()) {
     if (!wanted.has(name)) await session.command(['ACL', 'DELUSER', name]);
