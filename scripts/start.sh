@@ -10,7 +10,8 @@ ensure_engine_access
 # The local runtime runs Debian's engines as an unprivileged user; TechDocs
 # pages are built by Debian's mkdocs, in the Material theme (mkdocs' own
 # themes fetch highlight.js from the internet).
-ensure_apt /usr/lib/postgresql/15/bin/postgres:postgresql mkdocs:mkdocs \
+ensure_apt /usr/lib/postgresql/15/bin/postgres:postgresql \
+  redis-server:redis-server mkdocs:mkdocs \
   /usr/share/mkdocs/themes/material:mkdocs-material
 
 step "Starting the portal at http://localhost:3000 (backend on :7007; Ctrl-C stops both)"

@@ -4,7 +4,10 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
-import { basaltModuleEnginePostgresql } from '@basalt/plugin-basalt-backend';
+import {
+  basaltModuleEnginePostgresql,
+  basaltModuleEngineRedis,
+} from '@basalt/plugin-basalt-backend';
 import { authModuleExampleUsers } from './modules/exampleUsers';
 
 const backend = createBackend();
@@ -71,6 +74,7 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 // Resources
 backend.add(import('@basalt/plugin-basalt-backend'));
 backend.add(basaltModuleEnginePostgresql);
+backend.add(basaltModuleEngineRedis);
 backend.add(import('@basalt/plugin-scaffolder-backend-module-basalt'));
 backend.add(import('@basalt/plugin-catalog-backend-module-basalt'));
 

@@ -11,6 +11,7 @@ import { parseEngineCluster } from '@basalt/plugin-basalt-common';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import basaltPlugin, {
   basaltModuleEnginePostgresql,
+  basaltModuleEngineRedis,
 } from '@basalt/plugin-basalt-backend';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
@@ -36,7 +37,11 @@ const basaltConfig = (rootDir: string) => ({
   ...parse(readFileSync(resolve(__dirname, '../../../app-config.yaml'), 'utf8'))
     .basalt,
   runtimes: {
-    local: { rootDir, postgresql: { binDir: '/nonexistent/bin' } },
+    local: {
+      rootDir,
+      postgresql: { binDir: '/nonexistent/bin' },
+      redis: { binDir: '/nonexistent/bin' },
+    },
   },
   backups: {
     repositories: {
@@ -85,6 +90,7 @@ async function dryRun(
       githubModule,
       basaltPlugin,
       basaltModuleEnginePostgresql,
+      basaltModuleEngineRedis,
       mockServices.rootConfig.factory({
         data: {
           basalt: basaltConfig(rootDir),
@@ -228,5 +234,52 @@ describe('golden templates (dry-run through a started scaffolder)', () => {
     expect(result.log.map(l => l.body.message).join('\n')).toContain(
       'Would create EngineCluster default/pr-1234-db',
     );
+  });
+
+  it('Redis cache: renders an HA cache with its ACL account and no databases', async () => {
+    const result = await dryRun('redis-cache', {
+      name: 'sessions-cache',
+      owner: 'group:default/payments-team',
+      component: 'component:default/payments-service',
+      account: 'sessions',
+      instances: 3,
+      size: 's',
+      storageSize: '2Gi',
+      profile: 'us-prod',
+    });
+
+    const manifest = writtenManifest(result, 'databases/sessions-cache.yaml');
+    expect(manifest.spec).toMatchObject({
+      engine: 'redis',
+      replicas: 3,
+      template: 'redis-ha',
+      profile: 'us-prod',
+      storage: { size: '2Gi' },
+      databases: [],
+      accounts: [{ name: 'sessions', databases: [], role: 'readwrite' }],
+    });
+    const messages = result.log.map(l => l.body.message).join('\n');
+    expect(messages).toContain(
+      'Would create EngineCluster default/sessions-cache',
+    );
+    expect(messages).not.toMatch(/error/i);
+  });
+
+  it('Ephemeral test database: can be a Redis cache for the test environment', async () => {
+    const result = await dryRun('ephemeral-test-database', {
+      name: 'pr-1234-cache',
+      owner: 'group:default/payments-team',
+      engine: 'redis',
+    });
+
+    const manifest = writtenManifest(result, 'databases/pr-1234-cache.yaml');
+    expect(manifest.spec).toMatchObject({
+      engine: 'redis',
+      replicas: 1,
+      template: 'redis-standalone',
+      terminationPolicy: 'BackupThenDelete',
+      databases: [],
+      accounts: [{ name: 'app', databases: [] }],
+    });
   });
 });
