@@ -3,7 +3,8 @@
  * accepted through the cluster's read-write endpoint (and to Ready, every
  * instance up), beside the floor measured by hand in the same run.
  *
- *   yarn bench:create [--runtime local|kubernetes] [--runs N]
+ *   yarn bench:create [--runtime local|kubernetes] [--engine postgresql|redis]
+ *                     [--runs N]
  *
  * `--runtime local` (the default): 1 and 3 instances on the local runtime;
  * the floor is initdb + start + pg_basebackup + start.
@@ -11,12 +12,16 @@
  * this machine (the first write on the primary the read-write Service
  * selects, as Services do not route there), and failover on a killed Pod;
  * see createKubernetes.ts. Any other runtime exits with 2.
+ * `--engine redis`: 1 and 3 Redis instances on the local runtime, beside
+ * Redis's floor (redis-server start, a replica's full synchronization); see
+ * redis.ts.
  */
 import { ClusterResource } from '@basalt/plugin-basalt-common';
 import { join } from 'path';
 import { Client } from 'pg';
 import { benchCreateKubernetes } from './createKubernetes';
 import { measureFloor } from './floor';
+import { benchRedisCreate } from './redis';
 import { startBenchBackend } from './lib/backend';
 import { readCredentials } from './lib/credentials';
 import { median } from './lib/stats';
@@ -24,9 +29,14 @@ import { choice, count } from './lib/options';
 import { sleep } from './lib/time';
 
 let runtime: 'local' | 'kubernetes';
+let engine: 'postgresql' | 'redis';
 let runs: number;
 try {
   runtime = choice('runtime', ['local', 'kubernetes'], 'local');
+  engine = choice('engine', ['postgresql', 'redis'], 'postgresql');
+  if (engine === 'redis' && runtime !== 'local') {
+    throw new Error('--engine redis runs on --runtime local only');
+  }
   runs = count('runs', 5);
 } catch (error) {
   console.error(`bench:create: ${(error as Error).message}`);
@@ -138,7 +148,10 @@ async function main() {
   }
 }
 
-const bench = runtime === 'kubernetes' ? benchCreateKubernetes(runs) : main();
+let bench: Promise<void>;
+if (engine === 'redis') bench = benchRedisCreate(runs);
+else if (runtime === 'kubernetes') bench = benchCreateKubernetes(runs);
+else bench = main();
 
 bench.then(
   // The backend's pools and timers would keep the process alive.

@@ -14,6 +14,10 @@
  *
  *   yarn bench:failover [--trials N] [--switchovers N] [--modes async,sync]
  *                       [--kill postmaster|group] [--busy N]
+ *                       [--engine postgresql|redis]
+ *
+ * `--engine redis` measures 3-instance Redis clusters instead (see redis.ts;
+ * `--kill` and `--busy` are PostgreSQL's only).
  */
 import { mkdtempSync, rmSync } from 'fs';
 import { monitorEventLoopDelay } from 'perf_hooks';
@@ -47,6 +51,7 @@ import {
 } from './lib/trials';
 import { choice, count, option } from './lib/options';
 import { AckWriter } from './lib/writer';
+import { benchRedisFailover } from './redis';
 
 type Mode = 'async' | 'sync';
 
@@ -58,6 +63,8 @@ const modes = (option('modes') ?? 'async,sync').split(',') as Mode[];
 if (!modes.length || modes.some(m => m !== 'async' && m !== 'sync')) {
   throw new Error(`--modes: async, sync or async,sync, not '${modes}'`);
 }
+
+const engine = choice('engine', ['postgresql', 'redis'], 'postgresql');
 
 const LOAD = { clients: 4, threads: 2 };
 const abort = new AbortController();
@@ -327,7 +334,12 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
+const bench =
+  engine === 'redis'
+    ? benchRedisFailover({ trials, switchovers, modes })
+    : main();
+
+bench.then(
   // The backend's pools and timers would keep the process alive.
   () => process.exit(process.exitCode ?? 0),
   error => {

@@ -6,10 +6,14 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { basaltPlugin } from '../../src/plugin';
 import { basaltModuleEnginePostgresql } from '../../src/engines/postgresql';
+import { basaltModuleEngineRedis } from '../../src/engines/redis';
 import { killProcessesUnder } from '../../src/testUtils/killProcessesUnder';
 import { sleep } from './time';
 
-/** A real Backstage backend with the Basalt plugin on the local runtime. */
+/**
+ * A real Backstage backend with the Basalt plugin, PostgreSQL and Redis on
+ * the local runtime.
+ */
 export interface BenchBackend {
   /** The local runtime's root directory (a fresh temporary one). */
   rootDir: string;
@@ -69,6 +73,7 @@ export async function startBenchBackend(
       features: [
         basaltPlugin,
         basaltModuleEnginePostgresql,
+        basaltModuleEngineRedis,
         mockServices.rootConfig.factory({
           data: {
             basalt: {

@@ -92,14 +92,17 @@ export function pidFileOf(
   );
 }
 
-/** The live postgres process whose pid is on the first line of `pidFile`. */
+/**
+ * The live engine server (postgres, redis-server) whose pid is on the first
+ * line of `pidFile`; not a process that took over the pid since.
+ */
 export function runningPid(pidFile: string): number | undefined {
   try {
     const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
     if (!Number.isInteger(pid) || pid <= 0) return undefined;
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     const state = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return cmdline.includes('postgres') && !/State:\s+Z/.test(state)
+    return /postgres|redis-server/.test(cmdline) && !/State:\s+Z/.test(state)
       ? pid
       : undefined;
   } catch {
