@@ -1,10 +1,13 @@
 import { ResponseError } from '@backstage/errors';
 import { ClusterResource } from '@basalt/plugin-basalt-common';
-import { readFileSync } from 'fs';
+import { readFileSync, renameSync } from 'fs';
+import { join } from 'path';
 import { withSession } from './engines/redis/connection';
 import { serverPidOf } from './__testUtils__/localInstances';
 import { RedisWriter } from './__testUtils__/redisWriter';
 import { eventually } from './testUtils/eventually';
+import { killProcessesUnder } from './testUtils/killProcessesUnder';
+import { releaseVolumesUnder } from './testUtils/releaseVolumesUnder';
 import {
   primaryOf,
   redisManifest,
@@ -17,7 +20,7 @@ jest.setTimeout(120_000);
 describe('Redis on the local runtime', () => {
   const backend = useTestBackend({
     ports: { from: 16600, to: 16699 },
-    nodes: ['node-a', 'node-b', 'node-c'],
+    nodes: ['node-a', 'node-b', 'node-c', 'node-d'],
     resync: true,
     redis: true,
   });
@@ -165,6 +168,45 @@ describe('Redis on the local runtime', () => {
         session => session.command(['SET', 'split', 'brain']),
       ),
     ).rejects.toThrow(/READONLY/);
+  });
+
+  it('fails over from a lost node, losing no acknowledged write, and rebuilds its member elsewhere', async () => {
+    const client = backend.client();
+    const cluster = await untilReady(client, ref, 3);
+    const old = primaryOf(cluster);
+    const writer = new RedisWriter(cluster);
+    writers.push(writer);
+    writer.start();
+    await writer.waitForWrites(20);
+    const nodeDir = join(backend.rootDir, 'nodes', old.node);
+
+    // The whole node goes at once: its disk, then its processes and volumes.
+    renameSync(nodeDir, `${nodeDir}.lost`);
+    try {
+      await killProcessesUnder(nodeDir);
+      await releaseVolumesUnder(`${nodeDir}.lost`);
+      await writer.waitForWrites(20, 90_000);
+      const after = await untilReady(
+        client,
+        ref,
+        3,
+        c =>
+          c.status!.instances.every(i => i.node !== old.node && i.ready) &&
+          primaryOf(c)?.name !== old.name,
+        120_000,
+      );
+      expect(after.status!.lastFailover?.from).toBe(old.name);
+      await writer.stop();
+      await expect(writer.missing(after)).resolves.toEqual([]);
+    } finally {
+      renameSync(`${nodeDir}.lost`, nodeDir);
+    }
+    // The node comes back with the old primary's data: never a second
+    // primary.
+    const settled = await untilReady(client, ref, 3);
+    expect(
+      settled.status!.instances.filter(i => i.role === 'primary'),
+    ).toHaveLength(1);
   });
 
   it('deletes behind a verified final snapshot, which restores into a new cluster key by key', async () => {
