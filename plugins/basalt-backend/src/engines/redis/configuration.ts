@@ -71,6 +71,12 @@ export function renderRedisConf(input: ConfigurationInput): string {
     // A new replica starts copying at once rather than waiting 5 s for
     // others to share the transfer.
     ['repl-diskless-sync-delay', '0'],
+    // A clean stop sends the replicas what they lack and exits, rather than
+    // wait up to a second for their next acknowledgement (Redis 7.0 does not
+    // count its own GETACK): a switchover checks that its target has
+    // everything before promoting it, and otherwise starts the old primary
+    // again.
+    ['shutdown-timeout', '0'],
   ];
   return [
     '# Written by Basalt for this instance; replaced when the cluster is reconfigured.',
