@@ -4,13 +4,17 @@ import {
   DEFAULT_NETWORK_POLICY,
   EngineCluster,
   NetworkPolicy,
-  refusedParameterReason,
 } from '@basalt/plugin-basalt-common';
 import { EngineAddress, InstanceResources } from '@basalt/plugin-basalt-node';
 import { parseQuantity } from '../../pools/quantity';
+import { checkedParameters } from '../checkedParameters';
 import { POSTGRES_REFUSED_PARAMETERS } from './parameters';
 
-const PARAMETER_NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/;
+const POSTGRES_PARAMETER_NAMES = {
+  name: 'PostgreSQL',
+  refused: POSTGRES_REFUSED_PARAMETERS,
+  namePattern: /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/,
+};
 
 /** What the configuration of one instance depends on. */
 export interface ConfigurationInput {
@@ -54,7 +58,7 @@ export function renderPostgresqlConf(input: ConfigurationInput): string {
     ...walSizeSettings(input),
     ...archiveSettings(input),
     ...tlsSettings(input),
-    ...checkedParameters(input.spec.parameters),
+    ...checkedParameters(input.spec.parameters, POSTGRES_PARAMETER_NAMES),
   };
   return [
     '# Written by Basalt when the instance was created.',
@@ -312,34 +316,6 @@ export function archiveSettings({
 /** Quotes a word for the shell PostgreSQL runs its commands with. */
 export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
-/**
- * The manifest's parameters, which the API admitted against the
- * definitions before storing them. Checked again here, so that no path
- * (a stored manifest from before admission existed, a module's caller)
- * can make the server run a command, load a library or use a path.
- */
-function checkedParameters(
-  parameters: Record<string, string>,
-): Record<string, string> {
-  for (const [name, value] of Object.entries(parameters)) {
-    const refused = refusedParameterReason(name, POSTGRES_REFUSED_PARAMETERS);
-    if (refused || !PARAMETER_NAME.test(name)) {
-      throw new InputError(
-        `spec.parameters.${name}: ${
-          refused ?? 'is not a PostgreSQL parameter name'
-        }`,
-      );
-    }
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f]/.test(value)) {
-      throw new InputError(
-        `spec.parameters.${name}: the value contains a control character`,
-      );
-    }
-  }
-  return parameters;
 }
 
 /** A postgresql.conf string literal (any setting may be given quoted). */

@@ -3,9 +3,9 @@ import {
   EngineCluster,
   integerInBaseUnit,
   NetworkPolicy,
-  refusedParameterReason,
 } from '@basalt/plugin-basalt-common';
 import { EngineAddress, InstanceResources } from '@basalt/plugin-basalt-node';
+import { checkedParameters } from '../checkedParameters';
 import {
   REDIS_PARAMETER_DEFAULTS,
   REDIS_PARAMETERS,
@@ -28,6 +28,12 @@ export interface ConfigurationInput {
   resources?: InstanceResources;
   network?: NetworkPolicy;
 }
+
+const REDIS_PARAMETER_NAMES = {
+  name: 'Redis',
+  refused: REDIS_REFUSED_PARAMETERS,
+  namePattern: /^[a-z][a-z0-9-]*$/,
+};
 
 // The share of an instance's memory the dataset gets by default; the rest
 // is for copy-on-write during snapshots, buffers and fragmentation.
@@ -121,7 +127,7 @@ export function tunableSettings(
         Math.floor(input.resources.memoryBytes * MAXMEMORY_SHARE),
       ),
     }),
-    ...checkedParameters(input.spec.parameters),
+    ...checkedParameters(input.spec.parameters, REDIS_PARAMETER_NAMES),
   };
   return Object.entries(values).map(([name, value]) => [
     name,
@@ -141,35 +147,6 @@ function redisValue(name: string, value: string): string {
   }
   if (definition?.type === 'bool') return value === 'on' ? 'yes' : 'no';
   return value;
-}
-
-const PARAMETER_NAME = /^[a-z][a-z0-9-]*$/;
-
-/**
- * The manifest's parameters, admitted against the definitions before they
- * were stored, checked again here so that no path (a stored manifest, a
- * module's caller) can make the server write a file elsewhere or load code.
- */
-function checkedParameters(
-  parameters: Record<string, string>,
-): Record<string, string> {
-  for (const [name, value] of Object.entries(parameters)) {
-    const refused = refusedParameterReason(name, REDIS_REFUSED_PARAMETERS);
-    if (refused || !PARAMETER_NAME.test(name)) {
-      throw new InputError(
-        `spec.parameters.${name}: ${
-          refused ?? 'is not a Redis parameter name'
-        }`,
-      );
-    }
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f]/.test(value)) {
-      throw new InputError(
-        `spec.parameters.${name}: the value contains a control character`,
-      );
-    }
-  }
-  return parameters;
 }
 
 /** A redis.conf string in double quotes, as its parser reads them. */
