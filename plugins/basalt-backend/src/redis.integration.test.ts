@@ -31,6 +31,19 @@ describe('Redis on the local runtime', () => {
     await Promise.all(writers.splice(0).map(w => w.stop()));
   });
 
+  /** The cluster once the primary moved on from `from`, every member ready. */
+  const untilMovedOn = (from: string, timeoutMs?: number) =>
+    untilReady(
+      backend.client(),
+      ref,
+      3,
+      c =>
+        primaryOf(c)?.name !== from &&
+        c.status?.lastFailover?.from === from &&
+        c.status.instances.every(i => i.ready),
+      timeoutMs,
+    );
+
   it('creates a highly available cache whose accounts log in with their passwords', async () => {
     const client = backend.client();
     await client.applyCluster(
@@ -86,15 +99,7 @@ describe('Redis on the local runtime', () => {
 
     process.kill(serverPidOf(backend.rootDir, cluster, old), 'SIGKILL');
     await writer.waitForWrites(20, 90_000);
-    const after = await untilReady(
-      client,
-      ref,
-      3,
-      c =>
-        primaryOf(c)?.name !== old.name &&
-        c.status?.lastFailover?.from === old.name &&
-        c.status.instances.every(i => i.ready),
-    );
+    const after = await untilMovedOn(old.name);
 
     expect(
       after.status!.instances.find(i => i.name === old.name),
@@ -117,15 +122,8 @@ describe('Redis on the local runtime', () => {
 
     await client.switchoverCluster(ref);
     await writer.waitForWrites(20, 60_000);
-    const after = await untilReady(
-      client,
-      ref,
-      3,
-      c =>
-        primaryOf(c)?.name !== old.name &&
-        c.status?.lastFailover?.kind === 'switchover' &&
-        c.status.instances.every(i => i.ready),
-    );
+    const after = await untilMovedOn(old.name);
+    expect(after.status!.lastFailover?.kind).toBe('switchover');
 
     await writer.stop();
     await expect(writer.missing(after)).resolves.toEqual([]);
@@ -141,16 +139,7 @@ describe('Redis on the local runtime', () => {
     const pid = serverPidOf(backend.rootDir, cluster, old);
 
     process.kill(pid, 'SIGSTOP');
-    const after = await untilReady(
-      client,
-      ref,
-      3,
-      c =>
-        primaryOf(c)?.name !== old.name &&
-        c.status?.lastFailover?.from === old.name &&
-        c.status.instances.every(i => i.ready),
-      90_000,
-    );
+    const after = await untilMovedOn(old.name, 90_000);
 
     // Killed, not resumed; back as a replica, which refuses writes.
     expect(() => process.kill(pid, 0)).toThrow();
