@@ -396,6 +396,15 @@ export interface Config {
            */
           binDir?: string;
         };
+        /** Redis programs, when its module is installed. */
+        redis?: {
+          /**
+           * Directory with `redis-server` (and `redis-cli`, which backups
+           * run). Default: the driver's, `/usr/bin` (Debian's redis-server
+           * package).
+           */
+          binDir?: string;
+        };
         /** Volumes of the local runtime. */
         volumes?: {
           /**
