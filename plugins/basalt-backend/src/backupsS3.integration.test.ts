@@ -1,4 +1,5 @@
-import { promises as fs } from 'fs';
+import { ClusterResource } from '@basalt/plugin-basalt-common';
+import { promises as fs, readFileSync } from 'fs';
 import { join } from 'path';
 import { connect } from './__testUtils__/clusterApi';
 import {
@@ -6,8 +7,10 @@ import {
   startS3rver,
   TestS3Server,
 } from './__testUtils__/s3rver';
+import { RedisSession, withSession } from './engines/redis/connection';
 import {
   postgresManifest,
+  redisManifest,
   untilBackupFinished,
   untilReady,
   untilRestored,
@@ -33,6 +36,7 @@ describe('backups in an S3-compatible repository', () => {
   const backend = useTestBackend({
     ports: { from: 31600, to: 31699 },
     resync: true,
+    redis: true,
     backups: () => ({
       repositories: {
         default: {
@@ -102,4 +106,54 @@ describe('backups in an S3-compatible repository', () => {
     await check.end();
     expect(restored[0]).toEqual({ n: 3001, last: 'after the backup' });
   });
+
+  it('backs up a Redis snapshot into S3 and restores it key by key', async () => {
+    const client = backend.client();
+    await client.applyCluster(
+      redisManifest('s3-cache', { accounts: [{ name: 'app' }] }),
+    );
+    const source = await untilReady(client, ref('s3-cache'), 1);
+    const keys = Array.from({ length: 300 }, (_, i) => `item:${i}`);
+    await asApp(source, async session => {
+      for (const key of keys) await session.command(['SET', key, `v-${key}`]);
+    });
+
+    const started = await client.createBackup(ref('s3-cache'));
+    const backup = await untilBackupFinished(
+      client,
+      ref('s3-cache'),
+      started.id,
+    );
+    expect(backup).toMatchObject({ phase: 'Completed', method: 'physical' });
+    expect(backup.objects!.map(o => o.key)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^payments/s3-cache/${source.metadata.uid}/backups/${backup.id}/dump\\.rdb$`,
+        ),
+      ),
+    ]);
+
+    await client.restoreCluster(ref('s3-cache'), { name: 's3-cache-copy' });
+    const copy = await untilRestored(client, ref('s3-cache-copy'));
+    const values = (await asApp(copy, session =>
+      session.command(['MGET', ...keys]),
+    )) as string[];
+    expect(values).toEqual(keys.map(key => `v-${key}`));
+  });
+
+  function asApp<T>(
+    cluster: ClusterResource,
+    use: (session: RedisSession) => Promise<T>,
+  ): Promise<T> {
+    const [host, port] = cluster.status!.endpoints.readWrite!.split(':');
+    const { credentials } = JSON.parse(
+      readFileSync(cluster.status!.credentials!.location, 'utf8'),
+    );
+    return withSession(
+      { host, port: Number(port) },
+      { username: 'app', password: credentials.accounts.app },
+      { connectTimeoutMs: 5_000, commandTimeoutMs: 5_000 },
+      use,
+    );
+  }
 });

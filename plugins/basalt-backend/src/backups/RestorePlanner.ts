@@ -132,12 +132,18 @@ export class RestorePlanner {
     }
     if (!time) {
       const [latest] = completed;
+      // An engine without point-in-time recovery archives no log: its
+      // latest state is its latest backup.
+      const replayArchive =
+        latest.record.method === 'physical' && this.#archivesLog(latest);
       return {
         backup: latest,
-        replayArchive: latest.record.method === 'physical',
-        description: `the latest state of ${ref} (backup ${
-          latest.record.id
-        } and archived ${this.#logName(latest)})`,
+        replayArchive,
+        description: replayArchive
+          ? `the latest state of ${ref} (backup ${
+              latest.record.id
+            } and archived ${this.#logName(latest)})`
+          : `the latest backup of ${ref} (backup ${latest.record.id}, ${latest.record.method})`,
       };
     }
     if (Date.parse(time) > Date.now()) {
@@ -168,6 +174,12 @@ export class RestorePlanner {
         base.record.id
       } and archived ${this.#logName(base)})`,
     };
+  }
+
+  /** Whether the backup's engine archives its log for point-in-time recovery. */
+  #archivesLog(backup: StoredBackup): boolean {
+    const driver = this.deps.drivers.get(backup.manifest.spec.engine);
+    return Boolean(driver?.capabilities.backups.pointInTime);
   }
 
   /** The name of a backup's engine's log, in the engine's words (`WAL`). */
