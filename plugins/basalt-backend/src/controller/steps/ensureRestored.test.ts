@@ -1,4 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import {
+  InputError,
+  NotFoundError,
+  NotImplementedError,
+} from '@backstage/errors';
 import { EngineContext } from '@basalt/plugin-basalt-node';
 import { StoredOperation } from '../../store';
 import {
@@ -6,7 +11,8 @@ import {
   PendingRestore,
   ReconcileContext,
 } from '../ReconcileContext';
-import { ensureRestored } from './ensureRestored';
+import { BackupCorruptedError } from '../../backups/BackupCorruptedError';
+import { ensureRestored, isPermanentRestoreError } from './ensureRestored';
 
 const engine = {} as EngineContext;
 
@@ -132,5 +138,33 @@ describe('ensureRestored, for a logical backup', () => {
     await ensureRestored(ctx, engine, [starting as ObservedInstance]);
 
     expect(start).not.toHaveBeenCalled();
+  });
+});
+
+describe('isPermanentRestoreError', () => {
+  it.each([
+    [
+      'a corrupted backup',
+      new BackupCorruptedError(
+        'base.tar.gz',
+        { size: 10, sha256: 'a' },
+        { size: 10, sha256: 'b' },
+      ),
+    ],
+    ['a backup gone', new NotFoundError('no such object')],
+    ['an invalid source', new InputError('spec.restore.backup: no backup')],
+    [
+      'what the driver cannot restore',
+      new NotImplementedError('no point-in-time recovery'),
+    ],
+  ])('gives up for %s, also when it is the cause', (_, cause) => {
+    expect(isPermanentRestoreError(cause)).toBe(true);
+    expect(
+      isPermanentRestoreError(new Error('Could not create', { cause })),
+    ).toBe(true);
+  });
+
+  it('tries again after any other failure', () => {
+    expect(isPermanentRestoreError(new Error('port taken'))).toBe(false);
   });
 });

@@ -1,4 +1,8 @@
-import { NotFoundError, InputError } from '@backstage/errors';
+import {
+  InputError,
+  NotFoundError,
+  NotImplementedError,
+} from '@backstage/errors';
 import { ClusterReasons } from '@basalt/plugin-basalt-common';
 import { EngineContext } from '@basalt/plugin-basalt-node';
 import { BackupCorruptedError } from '../../backups/BackupCorruptedError';
@@ -129,7 +133,8 @@ export function restoring(description: string): Observation['restore'] {
 
 /**
  * Whether a restore that failed with `error` can never succeed by trying
- * again: the backup is corrupted or gone, or the source is invalid.
+ * again: the backup is corrupted or gone, the source is invalid, or the
+ * engine's driver cannot restore what was asked.
  */
 export function isPermanentRestoreError(error: unknown): boolean {
   let current: unknown = error;
@@ -137,7 +142,8 @@ export function isPermanentRestoreError(error: unknown): boolean {
     if (
       current instanceof BackupCorruptedError ||
       current instanceof NotFoundError ||
-      current instanceof InputError
+      current instanceof InputError ||
+      current instanceof NotImplementedError
     ) {
       return true;
     }
