@@ -159,6 +159,66 @@ describe('Redis on the local runtime', () => {
     ).rejects.toThrow(/READONLY/);
   });
 
+  it('restarts every instance, replicas first then by a switchover, under a writer that loses nothing', async () => {
+    const client = backend.client();
+    const cluster = await untilReady(client, ref, 3);
+    const old = primaryOf(cluster);
+    const pids = (c: ClusterResource) =>
+      c.status!.instances.map(i => serverPidOf(backend.rootDir, c, i)).sort();
+    const before = pids(cluster);
+    const writer = new RedisWriter(cluster);
+    writers.push(writer);
+    writer.start();
+    await writer.waitForWrites(20);
+
+    await client.restartCluster(ref);
+    const after = await untilMovedOn(old.name, 90_000);
+    expect(after.status!.lastFailover).toMatchObject({
+      kind: 'switchover',
+      reason: 'the primary’s turn in a rolling restart',
+    });
+    // Every server is a new process once the restart is through.
+    const settled = await untilReady(
+      client,
+      ref,
+      3,
+      c =>
+        c.status!.instances.every(i => i.ready) &&
+        pids(c).every(pid => !before.includes(pid)),
+      90_000,
+    );
+    await writer.waitForWrites(20, 60_000);
+
+    await writer.stop();
+    await expect(writer.missing(settled)).resolves.toEqual([]);
+  });
+
+  it('scales down and up again, the new replica a copy of the primary', async () => {
+    const client = backend.client();
+    await client.scaleCluster(ref, 2);
+    await untilReady(client, ref, 2);
+    const scaled = await client.scaleCluster(ref, 3);
+    const cluster = await untilReady(client, ref, 3, c =>
+      c.status!.instances.every(i => i.ready),
+    );
+    expect(scaled.spec.replicas).toBe(3);
+    await asAccount(cluster, 'app', 'readWrite', ['SET', 'scaled', 'yes']);
+    const replicas = cluster.status!.instances.filter(
+      i => i.role === 'replica',
+    );
+    expect(replicas).toHaveLength(2);
+    for (const replica of replicas) {
+      await eventually(
+        async () =>
+          (await asInstance(cluster, replica.address!, 'app', [
+            'GET',
+            'scaled',
+          ])) === 'yes' || undefined,
+        { what: `${replica.name} to have the key` },
+      );
+    }
+  });
+
   it('fails over from a lost node, losing no acknowledged write, and rebuilds its member elsewhere', async () => {
     const client = backend.client();
     const cluster = await untilReady(client, ref, 3);
@@ -249,6 +309,24 @@ describe('Redis on the local runtime', () => {
     ])) as string[];
     expect(values).toEqual(Array.from({ length: 100 }, (_, i) => `${i}`));
   });
+
+  async function asInstance(
+    cluster: ClusterResource,
+    address: string,
+    account: string,
+    command: string[],
+  ) {
+    const [host, port] = address.split(':');
+    const { credentials } = JSON.parse(
+      readFileSync(cluster.status!.credentials!.location, 'utf8'),
+    );
+    return withSession(
+      { host, port: Number(port) },
+      { username: account, password: credentials.accounts[account] },
+      { connectTimeoutMs: 5_000, commandTimeoutMs: 5_000 },
+      session => session.command(command),
+    );
+  }
 
   async function asAccount(
     cluster: ClusterResource,
