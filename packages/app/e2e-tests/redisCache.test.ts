@@ -51,7 +51,7 @@ test('a developer creates a Redis cache from its golden template and sees it in 
     timeout: 120_000,
   });
   // How to connect, as a Redis client does, without the password.
-  await expect(page.getByText(/redis:\/\/app@127\.0\.0\.1:\d+/)).toBeVisible();
+  await expect(page.getByText(/redis:\/\/app:@127\.0\.0\.1:\d+/)).toBeVisible();
   await screenshot(page, 'redis-template-done');
 
   await page.getByRole('link', { name: 'The cache in the catalog' }).click();

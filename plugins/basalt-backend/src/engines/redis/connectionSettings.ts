@@ -11,7 +11,10 @@ function splitEndpoint(endpoint: string) {
 
 /**
  * A Redis client's settings for one account at one endpoint, and the same
- * as a `redis://` URL without the password (clients read `user@`).
+ * as a `redis://` URL without the password: `redis://app:@host:port`, the
+ * account before the colon and the password's place after it. Without the
+ * colon, clients that follow Redis's older URL form (ioredis, redis-cli)
+ * would take the account's name for its password.
  */
 export function redisConnectionSettings(
   request: ConnectionRequest,
@@ -19,7 +22,7 @@ export function redisConnectionSettings(
   const { endpoint, account } = request;
   const { host, port } = splitEndpoint(endpoint);
   return {
-    url: `redis://${encodeURIComponent(account)}@${endpoint}`,
+    url: `redis://${encodeURIComponent(account)}:@${endpoint}`,
     parameters: [
       { name: 'host', value: host },
       { name: 'port', value: port },
