@@ -212,6 +212,35 @@ describe('computeStatus', () => {
     });
   });
 
+  it('keeps a rolling restart in Progressing through a pass that failed before reaching it', () => {
+    const observed = [
+      instance(0, 'primary'),
+      instance(1, 'replica'),
+      instance(2, 'replica'),
+    ];
+    const restarting = computeStatus(
+      cluster(3),
+      { ...observe(...observed), restart: { restarted: 2, total: 3 } },
+      NOW,
+    );
+    const failure = {
+      reason: 'InstanceFailed' as const,
+      message: 'port taken',
+    };
+    const failed = computeStatus(
+      cluster(3, restarting),
+      { ...observe(...observed), failure },
+      NOW,
+    );
+    expect(conditionOf(failed, 'Progressing')).toMatchObject({
+      reason: 'Restarting',
+      message: 'Rolling restart, replicas first: 2 of 3 instances restarted',
+    });
+    // Once a pass gets through, the restart says where it is itself.
+    const done = computeStatus(cluster(3, failed), observe(...observed), NOW);
+    expect(conditionOf(done, 'Progressing').reason).not.toBe('Restarting');
+  });
+
   it('says whether CPU and memory limits are enforced, and why not', () => {
     const enforced = computeStatus(
       cluster(1),

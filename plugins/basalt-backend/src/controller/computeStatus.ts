@@ -138,8 +138,9 @@ function progressing(
   instanceCount: number,
   wanted: number,
   notReady: ClusterReason,
-  { restart }: Observation,
+  { restart, failure }: Observation,
   generation: number,
+  previous: ClusterCondition | undefined,
 ): { reason: ClusterReason; message: string } {
   // Kept through a failure midway, so the restart resumes where it stopped.
   if (restart) {
@@ -147,6 +148,11 @@ function progressing(
       reason: ClusterReasons.Restarting,
       message: `Rolling restart, replicas first: ${restart.restarted} of ${restart.total} instances restarted`,
     };
+  }
+  // A pass that failed before it reached the restart leaves it as it was:
+  // the next pass goes on with it, and says when it is done.
+  if (failure && previous?.reason === ClusterReasons.Restarting) {
+    return { reason: previous.reason, message: previous.message };
   }
   return {
     reason: progressingReason(ready, instanceCount, wanted, notReady),
@@ -243,6 +249,7 @@ function conditionsOf(
     notReady,
     observation,
     generation,
+    previous.find(c => c.type === 'Progressing'),
   );
   const degraded = degradation(
     failure,
