@@ -1,9 +1,26 @@
-import { readdirSync, readFileSync } from 'fs';
+import { readdirSync, readFileSync, readlinkSync } from 'fs';
 import { releaseVolumesUnder } from './releaseVolumesUnder';
 
 /**
- * Kills every process whose command line mentions `dir` (engine servers and
- * tools started for a test) and waits until they are gone, then releases
+ * Whether process `pid` belongs under `dir`: its command line names it, or
+ * it works in it. The second finds a server that rewrites its command line
+ * (redis-server shows only its address there) in its data directory, also
+ * once that was deleted.
+ */
+export function isProcessUnder(pid: number, dir: string): boolean {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (cmdline.replace(/\0/g, ' ').includes(dir)) return true;
+    const cwd = readlinkSync(`/proc/${pid}/cwd`);
+    return cwd === dir || cwd.startsWith(`${dir}/`);
+  } catch {
+    return false; // gone already, or not ours to read
+  }
+}
+
+/**
+ * Kills every process under `dir` ({@link isProcessUnder}: engine servers
+ * and tools started for a test) and waits until they are gone, then releases
  * the volumes and throttle groups under `dir` ({@link releaseVolumesUnder}),
  * which only a dead server lets go of and without which `dir` could not be
  * removed. Tests call it in `afterAll`/`afterEach`, before removing `dir`,
@@ -14,14 +31,12 @@ export async function killProcessesUnder(dir: string): Promise<number[]> {
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
+    if (!isProcessUnder(pid, dir)) continue;
     try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (cmdline.replace(/\0/g, ' ').includes(dir)) {
-        process.kill(pid, 'SIGKILL');
-        victims.push(pid);
-      }
+      process.kill(pid, 'SIGKILL');
+      victims.push(pid);
     } catch {
-      // gone already, or not ours to read
+      // gone already
     }
   }
   const alive = (pid: number) => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ClusterKey, EngineAddress } from '@basalt/plugin-basalt-node';
+import { isProcessUnder } from '../../../testUtils/killProcessesUnder';
 import { releaseVolumesUnder } from '../../../testUtils/releaseVolumesUnder';
 import { LocalRuntime } from '../LocalRuntime';
 import { localEngines } from '../LocalEngine';
@@ -88,16 +89,20 @@ export class Testbed {
 
 /**
  * Kills (SIGKILL, whole process group) every server with a pid file below
- * `dir`, and any other process whose command line names it.
+ * `dir`, and any other process under it ({@link isProcessUnder}).
  */
 export async function killServersUnder(dir: string): Promise<void> {
   const pids = new Set(await processesMentioning(dir));
+  for (const entry of await fs.readdir('/proc')) {
+    const pid = Number(entry);
+    if (Number.isInteger(pid) && isProcessUnder(pid, dir)) pids.add(pid);
+  }
   for (const file of await findFiles(dir, ['server.pid', 'postmaster.pid'])) {
     const pid = Number.parseInt(
       (await fs.readFile(file, 'utf8')).split('\n')[0],
       10,
     );
-    if (pid > 1 && (await commandLine(pid)).includes(dir)) pids.add(pid);
+    if (pid > 1 && isProcessUnder(pid, dir)) pids.add(pid);
   }
   for (const pid of pids) {
     for (const target of [-pid, pid]) {
