@@ -191,30 +191,31 @@ export function clientOf(
 }
 
 /** A PostgreSQL cluster's manifest that can be deleted without a backup. */
-/** A Redis cluster's manifest in the `payments` namespace. */
-export function redisManifest(
+/** A cluster's manifest of `engine` in the `payments` namespace. */
+function manifestOf(
+  engine: string,
   name: string,
-  spec: Partial<EngineClusterInput['spec']> = {},
+  spec: Partial<EngineClusterInput['spec']>,
 ): EngineClusterInput {
   return {
     apiVersion: 'basalt.dev/v1alpha1',
     kind: 'EngineCluster',
     metadata: { name, namespace: 'payments' },
-    spec: { engine: 'redis', terminationPolicy: 'Delete', ...spec },
+    spec: { engine, terminationPolicy: 'Delete', ...spec },
   };
 }
 
-export function postgresManifest(
+/** A Redis cluster's manifest in the `payments` namespace. */
+export const redisManifest = (
   name: string,
   spec: Partial<EngineClusterInput['spec']> = {},
-): EngineClusterInput {
-  return {
-    apiVersion: 'basalt.dev/v1alpha1',
-    kind: 'EngineCluster',
-    metadata: { name, namespace: 'payments' },
-    spec: { engine: 'postgresql', terminationPolicy: 'Delete', ...spec },
-  };
-}
+) => manifestOf('redis', name, spec);
+
+/** A PostgreSQL cluster's manifest in the `payments` namespace. */
+export const postgresManifest = (
+  name: string,
+  spec: Partial<EngineClusterInput['spec']> = {},
+) => manifestOf('postgresql', name, spec);
 
 /**
  * Waits until the cluster is Ready with `replicas` instances for its
